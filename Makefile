@@ -1,0 +1,53 @@
+# Two commands do all setup: `make run` opens the app on the sample catalog, `make test` runs
+# the whole suite. Both create .venv and install what they need on first use only.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test lint format bench screenshots clean
+
+run: $(VENV)/.runtime .qt-libs
+	$(BIN)/curator-gui --sample
+
+test: $(VENV)/.test .qt-libs
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+lint: $(VENV)/.test
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/lint-imports
+
+format: $(VENV)/.test
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+bench: $(VENV)/.test
+	$(BIN)/python benchmarks/run.py
+
+screenshots: $(VENV)/.test .qt-libs
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py docs/screenshots
+
+$(VENV)/bin/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "curator needs Python 3.11 or newer"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.runtime: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install -q -e .
+	@touch $@
+
+$(VENV)/.test: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $@ $(VENV)/.runtime
+
+# Qt needs a few shared libraries from the system; install them with apt if any is missing.
+.qt-libs: scripts/ensure-qt-libs.sh
+	@sh scripts/ensure-qt-libs.sh
+	@touch $@
+
+clean:
+	rm -rf $(VENV) .qt-libs .pytest_cache .ruff_cache

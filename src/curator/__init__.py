@@ -1,0 +1,3 @@
+"""Curator: curate a catalog of publications."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,64 @@
+"""The window's entry point: opens a catalog, wires store, services and the main window."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from curator.domain.errors import CuratorError
+from curator.services import works
+from curator.services.catalogs import default_catalog_path, open_default, sample_catalog_path
+
+
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="curator-gui", description="Open the curator window.")
+    parser.add_argument("--db", metavar="PATH", help=f"catalog file (default: {default_catalog_path()})")
+    parser.add_argument(
+        "--sample", action="store_true", help="open the built-in sample catalog"
+    )
+    return parser.parse_args(argv)
+
+
+def _has_display() -> bool:
+    if sys.platform != "linux" or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parse(sys.argv[1:] if argv is None else argv)
+    if not _has_display():
+        print(
+            "curator-gui: no display found. Run it in a desktop session, or under a virtual "
+            "screen: xvfb-run curator-gui",
+            file=sys.stderr,
+        )
+        return 1
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from curator.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Curator")
+    app.setOrganizationName("curator")
+    path = sample_catalog_path() if args.sample else args.db
+    try:
+        catalog = open_default(path)
+    except CuratorError as exc:
+        QMessageBox.critical(None, "Curator", f"Cannot open the catalog.\n\n{exc}")
+        return 1
+    window = MainWindow(catalog)
+    window.show()
+    if works.stats(catalog)["works"] == 0:
+        window.import_samples()
+    code = app.exec()
+    catalog.close()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,114 @@
+"""The curated catalog as the rest of curator sees it: works, source records, venues."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class VenueKind(StrEnum):
+    CONFERENCE = "conference"
+    WORKSHOP = "workshop"
+    JOURNAL = "journal"
+    PREPRINT = "preprint"
+    OTHER = "other"
+
+
+ENTRY_TYPES = (
+    "article",
+    "inproceedings",
+    "misc",
+    "techreport",
+    "book",
+    "incollection",
+    "phdthesis",
+    "mastersthesis",
+    "unpublished",
+)
+
+
+def default_entry_type(venue_kind: str | None) -> str:
+    """The BibTeX entry type a work gets unless the librarian chose one."""
+    if venue_kind == VenueKind.JOURNAL:
+        return "article"
+    if venue_kind in (VenueKind.CONFERENCE, VenueKind.WORKSHOP):
+        return "inproceedings"
+    return "misc"
+
+
+@dataclass(frozen=True, slots=True)
+class WorkView:
+    """A work with everything a reader of the catalog needs, venue resolved."""
+
+    id: int
+    title: str | None
+    abstract: str | None
+    authors: tuple[str, ...]
+    authors_incomplete: bool
+    venue: str | None
+    venue_kind: str | None
+    year: int | None
+    month: int | None
+    arxiv_id: str | None
+    doi: str | None
+    url: str | None
+    entry_type: str
+    entry_type_overridden: bool
+    citation_key: str | None
+    notes: str | None
+    record_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class WorkRow:
+    """The few columns the catalog table shows, cheap to load for 100k works."""
+
+    id: int
+    title: str | None
+    authors: tuple[str, ...]
+    authors_incomplete: bool
+    venue: str | None
+    year: int | None
+    arxiv_id: str | None
+    n_records: int
+
+
+@dataclass(frozen=True, slots=True)
+class RecordView:
+    """A source record as it was imported, with where it came from."""
+
+    id: int
+    work_id: int
+    batch_id: int
+    source_file: str
+    ordinal: int
+    first_line: int
+    last_line: int
+    raw: str
+    content_hash: str
+    title: str | None
+    abstract: str | None
+    authors: tuple[str, ...]
+    authors_incomplete: bool
+    venue: str | None
+    date: str | None
+    year: int | None
+    month: int | None
+    arxiv_id: str | None
+    doi: str | None
+    url: str | None
+    comments: tuple[str, ...]
+
+
+def format_authors_short(authors: tuple[str, ...] | list[str], incomplete: bool) -> str:
+    """'A', 'A and B', 'A, B and C', or 'A et al.' for long or incomplete lists."""
+    names = list(authors)
+    if not names:
+        return ""
+    if len(names) > 3:
+        return f"{names[0]} et al."
+    if incomplete:
+        return f"{', '.join(names)} et al."
+    if len(names) == 1:
+        return names[0]
+    return f"{', '.join(names[:-1])} and {names[-1]}"

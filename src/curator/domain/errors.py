@@ -1,0 +1,40 @@
+"""Errors a librarian can act on, kept apart from bugs: each carries a plain message."""
+
+from __future__ import annotations
+
+
+class CuratorError(Exception):
+    """A problem with the user's input or environment, shown as a one-line message."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UnrecognisedListingError(CuratorError):
+    """A file matches none of the listing styles curator can read."""
+
+    def __init__(self, source: str, tried: list[str], detail: str = "") -> None:
+        styles = ", ".join(tried)
+        extra = f" ({detail})" if detail else ""
+        super().__init__(
+            f"{source}: not a listing curator can read{extra}; styles tried: {styles}. "
+            "Use --format to force one."
+        )
+        self.source = source
+        self.tried = tried
+
+
+class ValidationError(CuratorError):
+    """A value a librarian typed that cannot be stored as it is."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+
+
+class NotFoundError(CuratorError):
+    """An id that names nothing in the catalog."""

@@ -1,0 +1,63 @@
+"""The import report: what became of every block of every imported file."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from curator.domain.records import BlockStatus
+
+
+@dataclass(frozen=True, slots=True)
+class BlockOutcome:
+    status: BlockStatus
+    first_line: int
+    last_line: int
+    reason: str = ""
+    title: str | None = None
+    record_id: int | None = None
+    work_id: int | None = None
+
+    @property
+    def lines(self) -> str:
+        if self.first_line == self.last_line:
+            return f"line {self.first_line}"
+        return f"lines {self.first_line}-{self.last_line}"
+
+
+@dataclass(slots=True)
+class ImportReport:
+    """One file's import: its style, its batch (if anything was written) and every block."""
+
+    source_file: str
+    source_path: str
+    format: str
+    format_label: str
+    outcomes: list[BlockOutcome] = field(default_factory=list)
+    batch_id: int | None = None
+
+    def count(self, status: BlockStatus) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {status.value: self.count(status) for status in BlockStatus}
+
+    def summary(self) -> str:
+        c = self.counts
+        return (
+            f"{self.source_file} ({self.format_label}): {c['imported']} imported, "
+            f"{c['unchanged']} unchanged, {c['skipped']} skipped, {c['rejected']} rejected"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source_file": self.source_file,
+            "source_path": self.source_path,
+            "format": self.format,
+            "batch_id": self.batch_id,
+            "counts": self.counts,
+            "blocks": [
+                {**asdict(o), "status": o.status.value} for o in self.outcomes
+            ],
+        }

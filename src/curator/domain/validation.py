@@ -1,0 +1,153 @@
+"""What a librarian may type into a work's fields, checked before anything is stored."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from curator.domain.arxiv import normalize_arxiv_id
+from curator.domain.catalog import ENTRY_TYPES
+from curator.domain.errors import ValidationError
+
+MIN_YEAR, MAX_YEAR = 1450, 2100
+_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+_KEY = re.compile(r"^[A-Za-z0-9_:\-.+/]+$")
+_URL = re.compile(r"^(https?|ftp)://\S+$", re.IGNORECASE)
+
+
+def _text(field: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _one_line(field: str, value: Any) -> str | None:
+    text = _text(field, value)
+    return " ".join(text.split()) if text else None
+
+
+def _authors(field: str, value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        parts = re.split(r"\s*(?:;|\n|\band\b)\s*", value)
+    else:
+        parts = [str(v) for v in value]
+    names = tuple(" ".join(p.split()) for p in parts if p and p.strip())
+    for name in names:
+        if len(name) > 200:
+            raise ValidationError(field, f"an author name is {len(name)} characters long")
+    return names
+
+
+def _flag(field: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().casefold()
+    if text in ("1", "true", "yes", "y", "on"):
+        return True
+    if text in ("0", "false", "no", "n", "off", ""):
+        return False
+    raise ValidationError(field, f"expected yes or no, got {value!r}")
+
+
+def _int_in(low: int, high: int, what: str) -> Callable[[str, Any], int | None]:
+    def check(field: str, value: Any) -> int | None:
+        text = _text(field, value)
+        if text is None:
+            return None
+        if not re.fullmatch(r"\d+", text):
+            raise ValidationError(field, f"{text!r} is not {what}")
+        number = int(text)
+        if not low <= number <= high:
+            raise ValidationError(field, f"{number} is not {what} ({low}-{high})")
+        return number
+
+    return check
+
+
+def _arxiv(field: str, value: Any) -> str | None:
+    text = _text(field, value)
+    if text is None:
+        return None
+    normal = normalize_arxiv_id(text)
+    if normal is None:
+        raise ValidationError(
+            field, f"{text!r} is not an arXiv id (expected e.g. 2401.12345 or hep-th/9901001)"
+        )
+    return normal
+
+
+def _doi(field: str, value: Any) -> str | None:
+    text = _text(field, value)
+    if text is None:
+        return None
+    text = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", text, flags=re.IGNORECASE)
+    if not _DOI.match(text):
+        raise ValidationError(field, f"{text!r} is not a DOI (expected 10.NNNN/...)")
+    return text
+
+
+def _url(field: str, value: Any) -> str | None:
+    text = _text(field, value)
+    if text is None:
+        return None
+    if not _URL.match(text):
+        raise ValidationError(field, f"{text!r} is not a web address (http://... or https://...)")
+    return text
+
+
+def _entry_type(field: str, value: Any) -> str | None:
+    text = _text(field, value)
+    if text is None:
+        return None
+    text = text.lower().lstrip("@")
+    if text not in ENTRY_TYPES:
+        raise ValidationError(field, f"{text!r} is not one of {', '.join(ENTRY_TYPES)}")
+    return text
+
+
+def _citation_key(field: str, value: Any) -> str | None:
+    text = _text(field, value)
+    if text is None:
+        return None
+    if not _KEY.match(text):
+        raise ValidationError(
+            field, f"{text!r} may only hold letters, digits and _ : - . + / (no spaces or braces)"
+        )
+    return text
+
+
+VALIDATORS: dict[str, Callable[[str, Any], Any]] = {
+    "title": _one_line,
+    "abstract": _text,
+    "authors": _authors,
+    "authors_incomplete": _flag,
+    "venue": _one_line,
+    "year": _int_in(MIN_YEAR, MAX_YEAR, "a plausible year"),
+    "month": _int_in(1, 12, "a month number"),
+    "arxiv_id": _arxiv,
+    "doi": _doi,
+    "url": _url,
+    "entry_type": _entry_type,
+    "citation_key": _citation_key,
+    "notes": _text,
+}
+EDITABLE_FIELDS = tuple(VALIDATORS)
+
+
+def validate_field(field: str, value: Any) -> Any:
+    """The value to store for `field`, or ValidationError saying what is wrong."""
+    check = VALIDATORS.get(field)
+    if check is None:
+        raise ValidationError(
+            field, f"not an editable field; choose one of {', '.join(EDITABLE_FIELDS)}"
+        )
+    return check(field, value)
+
+
+def validate_changes(changes: dict[str, Any]) -> dict[str, Any]:
+    """All changes checked at once, so a rejected edit changes nothing."""
+    return {field: validate_field(field, value) for field, value in changes.items()}

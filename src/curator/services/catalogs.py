@@ -1,0 +1,27 @@
+"""Which catalog file to open: --db, then CURATOR_DB, then the user's data folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_data_path
+
+from curator.store.catalog import Catalog, open_catalog
+
+APP_NAME = "curator"
+
+
+def default_catalog_path() -> Path:
+    env = os.environ.get("CURATOR_DB")
+    if env:
+        return Path(env).expanduser()
+    return user_data_path(APP_NAME, appauthor=False) / "catalog.sqlite"
+
+
+def sample_catalog_path() -> Path:
+    return user_data_path(APP_NAME, appauthor=False) / "sample-catalog.sqlite"
+
+
+def open_default(path: Path | str | None = None) -> Catalog:
+    return open_catalog(Path(path) if path else default_catalog_path())

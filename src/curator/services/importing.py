@@ -1,0 +1,250 @@
+"""Use case: import listing files into the catalog, one atomic transaction per file."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Generator, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, select
+
+from curator.domain.errors import CuratorError
+from curator.domain.progress import Progress
+from curator.domain.records import BlockStatus, ParsedRecord, ParseResult
+from curator.domain.report import BlockOutcome, ImportReport
+from curator.importers import FORMATS, parse_listing
+from curator.store.catalog import Catalog
+from curator.store.tables import ImportBatch, SourceRecord
+from curator.store.writes import add_event, insert_records, insert_works, venue_for_label
+
+CHUNK = 2000  # records written between two progress reports
+
+
+@dataclass(slots=True)
+class ImportRun:
+    """The outcome of importing several files: a report per file read, a message per failure."""
+
+    reports: list[ImportReport] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def read_listing(path: Path) -> tuple[str, str]:
+    """The text of a listing file and the hash of its bytes, or a message saying what is wrong."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise CuratorError(f"{path}: no such file") from exc
+    except IsADirectoryError as exc:
+        raise CuratorError(f"{path}: is a folder, not a listing file") from exc
+    except PermissionError as exc:
+        raise CuratorError(f"{path}: permission denied") from exc
+    except OSError as exc:
+        raise CuratorError(f"{path}: cannot be read ({exc.strerror})") from exc
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CuratorError(
+            f"{path}: not UTF-8 text (bad byte at offset {exc.start}); "
+            "save it as UTF-8 and import it again"
+        ) from exc
+    if "\x00" in text:
+        raise CuratorError(f"{path}: looks like a binary file, not a text listing")
+    return text, hashlib.sha256(data).hexdigest()
+
+
+def import_files(
+    catalog: Catalog, paths: Iterable[Path | str], format: str | None = None
+) -> Generator[Progress, None, ImportRun]:
+    """Import each file in its own transaction, yielding progress.
+
+    Closing the generator (cancel) rolls back the file being written; files already
+    imported stay imported. A file that cannot be read or recognised is reported in
+    `failures` and nothing of it is written.
+    """
+    paths = [Path(p) for p in paths]
+    run = ImportRun()
+    for index, path in enumerate(paths):
+        yield Progress(index, len(paths), f"Reading {path.name}")
+        try:
+            report = yield from _import_one(catalog, path, format, index, len(paths))
+        except CuratorError as exc:
+            run.failures.append(str(exc))
+            continue
+        run.reports.append(report)
+    yield Progress(len(paths), len(paths), "Done")
+    return run
+
+
+def run_to_end(gen: Generator[Progress, None, ImportRun]) -> ImportRun:
+    """Drive an import generator without showing progress (command line, tests)."""
+    while True:
+        try:
+            next(gen)
+        except StopIteration as stop:
+            return stop.value
+
+
+def _import_one(
+    catalog: Catalog, path: Path, format: str | None, index: int, total: int
+) -> Generator[Progress, None, ImportReport]:
+    text, file_hash = read_listing(path)
+    result = parse_listing(text, source=path.name, format=format)
+    yield Progress(index, total, f"Writing {path.name}")
+    with catalog.write() as session:
+        report = ImportReport(
+            source_file=path.name,
+            source_path=str(path.resolve()),
+            format=result.format,
+            format_label=FORMATS[result.format].label,
+        )
+        new = _classify(session, path.name, result, report)
+        if new:
+            yield from _write_new(session, path, file_hash, new, report, (index, total))
+        report.outcomes.sort(key=lambda o: (o.first_line, o.last_line))
+    return report
+
+
+def _classify(
+    session: Session, source_file: str, result: ParseResult, report: ImportReport
+) -> list[ParsedRecord]:
+    """Sort parsed records into new, unchanged and verbatim repeats; record problems."""
+    known = {
+        r.content_hash: r
+        for r in session.exec(select(SourceRecord).where(SourceRecord.source_file == source_file))
+    }
+    seen: dict[str, ParsedRecord] = {}
+    new: list[ParsedRecord] = []
+    for rec in result.records:
+        digest = rec.content_hash
+        if digest in known:
+            old = known[digest]
+            report.outcomes.append(
+                BlockOutcome(BlockStatus.UNCHANGED, rec.first_line, rec.last_line,
+                             f"already in the catalog as record {old.id}", rec.title,
+                             old.id, old.work_id)
+            )
+        elif digest in seen:
+            first = seen[digest]
+            report.outcomes.append(
+                BlockOutcome(BlockStatus.SKIPPED, rec.first_line, rec.last_line,
+                             f"repeats lines {first.first_line}-{first.last_line} verbatim",
+                             rec.title)
+            )
+        else:
+            seen[digest] = rec
+            new.append(rec)
+    for p in result.problems:
+        report.outcomes.append(BlockOutcome(p.status, p.first_line, p.last_line, p.reason))
+    return new
+
+
+def _write_new(
+    session: Session,
+    path: Path,
+    file_hash: str,
+    new: list[ParsedRecord],
+    report: ImportReport,
+    position: tuple[int, int],
+) -> Generator[Progress, None, None]:
+    batch = ImportBatch(
+        source_file=path.name, source_path=report.source_path, file_hash=file_hash,
+        format=report.format,
+    )
+    session.add(batch)
+    session.flush()
+    report.batch_id = batch.id
+    venues_created: list[int] = []
+    work_ids: list[int] = []
+    record_ids: list[int] = []
+    for start in range(0, len(new), CHUNK):
+        chunk = new[start : start + CHUNK]
+        venue_ids = [
+            venue_for_label(session, r.venue, venues_created) if r.venue else None for r in chunk
+        ]
+        wids = insert_works(session, [_work_row(r, v) for r, v in zip(chunk, venue_ids, strict=True)])
+        rids = insert_records(
+            session, [_record_row(r, batch.id or 0, w, path.name) for r, w in zip(chunk, wids, strict=True)]
+        )
+        work_ids += wids
+        record_ids += rids
+        for rec, wid, rid in zip(chunk, wids, rids, strict=True):
+            report.outcomes.append(
+                BlockOutcome(BlockStatus.IMPORTED, rec.first_line, rec.last_line, "", rec.title, rid, wid)
+            )
+        yield Progress(position[0], position[1], f"Writing {path.name}: {start + len(chunk)} records")
+    _finish_batch(session, batch, report, work_ids, record_ids, venues_created)
+
+
+def _finish_batch(
+    session: Session,
+    batch: ImportBatch,
+    report: ImportReport,
+    work_ids: list[int],
+    record_ids: list[int],
+    venues_created: list[int],
+) -> None:
+    counts = report.counts
+    batch.n_imported = counts["imported"]
+    batch.n_unchanged = counts["unchanged"]
+    batch.n_skipped = counts["skipped"]
+    batch.n_rejected = counts["rejected"]
+    batch.report = report.to_json()["blocks"]
+    session.add(batch)
+    add_event(
+        session,
+        "import",
+        f"Import {report.source_file}: {len(record_ids)} records",
+        {
+            "batch_id": batch.id,
+            "source_file": report.source_file,
+            "work_ids": work_ids,
+            "record_ids": record_ids,
+            "venues_created": venues_created,
+        },
+    )
+
+
+def _work_row(rec: ParsedRecord, venue_id: int | None) -> dict[str, Any]:
+    return {
+        "title": rec.title,
+        "abstract": rec.abstract,
+        "authors": list(rec.authors),
+        "authors_incomplete": rec.authors_incomplete,
+        "venue_id": venue_id,
+        "year": rec.year,
+        "month": rec.month,
+        "arxiv_id": rec.arxiv_id,
+        "doi": rec.doi,
+        "url": rec.url,
+    }
+
+
+def _record_row(rec: ParsedRecord, batch_id: int, work_id: int, source_file: str) -> dict[str, Any]:
+    return {
+        "batch_id": batch_id,
+        "work_id": work_id,
+        "source_file": source_file,
+        "ordinal": rec.ordinal,
+        "first_line": rec.first_line,
+        "last_line": rec.last_line,
+        "raw": rec.raw,
+        "content_hash": rec.content_hash,
+        "title": rec.title,
+        "abstract": rec.abstract,
+        "authors": list(rec.authors),
+        "authors_incomplete": rec.authors_incomplete,
+        "venue_label": rec.venue,
+        "date": rec.date,
+        "year": rec.year,
+        "month": rec.month,
+        "arxiv_id": rec.arxiv_id,
+        "doi": rec.doi,
+        "url": rec.url,
+        "comments": list(rec.comments),
+    }

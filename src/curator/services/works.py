@@ -1,0 +1,104 @@
+"""Use cases on works: list and search them, read one with its sources, edit it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import select
+
+from curator.domain.catalog import RecordView, WorkRow, WorkView
+from curator.domain.errors import ValidationError
+from curator.domain.validation import validate_changes
+from curator.store import queries
+from curator.store.catalog import Catalog
+from curator.store.tables import Venue, Work, utcnow
+from curator.store.writes import add_event, venue_for_label
+
+
+def rows(catalog: Catalog, search: str | None = None) -> list[WorkRow]:
+    with catalog.read() as s:
+        return queries.work_rows(s, search)
+
+
+def works(catalog: Catalog, search: str | None = None) -> list[WorkView]:
+    with catalog.read() as s:
+        return queries.work_views(s, queries.work_ids(s, search))
+
+
+def work(catalog: Catalog, work_id: int) -> WorkView:
+    with catalog.read() as s:
+        return queries.work_view(s, work_id)
+
+
+def records(catalog: Catalog, work_id: int | None = None) -> list[RecordView]:
+    with catalog.read() as s:
+        if work_id is not None:
+            queries.get_work(s, work_id)
+        return queries.record_views(s, work_id)
+
+
+def stats(catalog: Catalog) -> dict[str, int]:
+    with catalog.read() as s:
+        return queries.counts(s)
+
+
+def venue_names(catalog: Catalog) -> list[str]:
+    with catalog.read() as s:
+        return queries.venue_names(s)
+
+
+def edit_work(catalog: Catalog, work_id: int, changes: dict[str, Any]) -> WorkView:
+    """Apply validated changes in one transaction and log them; a bad value changes nothing."""
+    clean = validate_changes(changes)
+    with catalog.write() as s:
+        row = queries.get_work(s, work_id)
+        before: dict[str, Any] = {}
+        after: dict[str, Any] = {}
+        for field, value in clean.items():
+            old = _current(s, row, field)
+            new = _assign(s, row, field, value)
+            if old != new:
+                before[field], after[field] = old, new
+        if after:
+            _check_unique_key(s, row)
+            row.updated_at = utcnow()
+            s.add(row)
+            names = ", ".join(after)
+            add_event(
+                s, "edit", f"Edit {names} of work {work_id}",
+                {"work_id": work_id, "before": before, "after": after},
+            )
+        s.flush()
+        return queries.work_view(s, work_id)
+
+
+def _current(s, row: Work, field: str) -> Any:  # type: ignore[no-untyped-def]
+    if field == "venue":
+        venue = s.get(Venue, row.venue_id) if row.venue_id else None
+        return {"id": venue.id, "name": venue.name} if venue else None
+    value = getattr(row, field)
+    return list(value) if field == "authors" else value
+
+
+def _assign(s, row: Work, field: str, value: Any) -> Any:  # type: ignore[no-untyped-def]
+    if field == "venue":
+        if value is None:
+            row.venue_id = None
+            return None
+        row.venue_id = venue_for_label(s, value, [])
+        return _current(s, row, "venue")
+    if field == "authors":
+        row.authors = list(value)
+        return list(value)
+    setattr(row, field, value)
+    return value
+
+
+def _check_unique_key(s, row: Work) -> None:  # type: ignore[no-untyped-def]
+    if not row.citation_key:
+        return
+    other = s.exec(
+        select(Work.id).where(Work.citation_key == row.citation_key, Work.id != row.id)
+    ).first()
+    if other is not None:
+        raise ValidationError("citation_key", f"{row.citation_key!r} is already used by work {other}")

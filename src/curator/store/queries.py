@@ -1,0 +1,175 @@
+"""Reading the catalog: lean rows for big tables, full views for one work, search via FTS5."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+
+from sqlalchemy import func, text
+from sqlmodel import Session, select
+
+from curator.domain.catalog import RecordView, WorkRow, WorkView, default_entry_type
+from curator.domain.errors import NotFoundError
+from curator.store.tables import SourceRecord, Venue, VenueAlias, Work
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def fts_query(search: str) -> str | None:
+    """Every word typed must match the start of a word in some field: 'pink eleph' works."""
+    words = _WORD.findall(search)
+    if not words:
+        return None
+    return " ".join(f'"{w}"*' for w in words)
+
+
+def _matching_ids_clause(search: str | None) -> tuple[str, dict[str, object]]:
+    query = fts_query(search or "")
+    if query is None:
+        return "", {}
+    return "WHERE w.id IN (SELECT rowid FROM work_fts WHERE work_fts MATCH :q)", {"q": query}
+
+
+def work_rows(session: Session, search: str | None = None) -> list[WorkRow]:
+    """The table's rows, in id order, filtered by full-text search when asked."""
+    where, params = _matching_ids_clause(search)
+    sql = f"""
+        SELECT w.id, w.title, w.authors, w.authors_incomplete, v.name, w.year, w.arxiv_id,
+               coalesce(r.n, 0)
+        FROM work w
+        LEFT JOIN venue v ON v.id = w.venue_id
+        LEFT JOIN (SELECT work_id, count(*) AS n FROM sourcerecord GROUP BY work_id) r
+               ON r.work_id = w.id
+        {where}
+        ORDER BY w.id"""
+    rows = session.execute(text(sql), params)
+    return [
+        WorkRow(i, t, tuple(_json_list(a)), bool(inc), v, y, ax, n)
+        for i, t, a, inc, v, y, ax, n in rows
+    ]
+
+
+def _json_list(value: str | list[str] | None) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    return list(json.loads(value))
+
+
+def work_ids(session: Session, search: str | None = None) -> list[int]:
+    where, params = _matching_ids_clause(search)
+    rows = session.execute(text(f"SELECT w.id FROM work w {where} ORDER BY w.id"), params)
+    return [r[0] for r in rows]
+
+
+def get_work(session: Session, work_id: int) -> Work:
+    work = session.get(Work, work_id)
+    if work is None:
+        raise NotFoundError(f"no work with id {work_id}")
+    return work
+
+
+def work_views(session: Session, ids: Iterable[int]) -> list[WorkView]:
+    ids = list(ids)
+    if not ids:
+        return []
+    venues = {v.id: v for v in session.exec(select(Venue))}
+    record_ids: dict[int, list[int]] = {}
+    for rid, wid in session.execute(
+        select(SourceRecord.id, SourceRecord.work_id).order_by(SourceRecord.id)
+    ):
+        record_ids.setdefault(wid, []).append(rid)
+    views = []
+    for chunk_start in range(0, len(ids), 500):
+        chunk = ids[chunk_start : chunk_start + 500]
+        works = {w.id: w for w in session.exec(select(Work).where(Work.id.in_(chunk)))}
+        for wid in chunk:
+            views.append(_view(works[wid], venues, record_ids.get(wid, [])))
+    return views
+
+
+def work_view(session: Session, work_id: int) -> WorkView:
+    work = get_work(session, work_id)
+    venue = session.get(Venue, work.venue_id) if work.venue_id else None
+    rids = session.exec(
+        select(SourceRecord.id).where(SourceRecord.work_id == work_id).order_by(SourceRecord.id)
+    ).all()
+    return _view(work, {venue.id: venue} if venue else {}, list(rids))
+
+
+def _view(work: Work, venues: dict[int | None, Venue], record_ids: list[int]) -> WorkView:
+    venue = venues.get(work.venue_id) if work.venue_id else None
+    kind = venue.kind if venue else None
+    return WorkView(
+        id=work.id or 0,
+        title=work.title,
+        abstract=work.abstract,
+        authors=tuple(work.authors),
+        authors_incomplete=work.authors_incomplete,
+        venue=venue.name if venue else None,
+        venue_kind=kind,
+        year=work.year,
+        month=work.month,
+        arxiv_id=work.arxiv_id,
+        doi=work.doi,
+        url=work.url,
+        entry_type=work.entry_type or default_entry_type(kind),
+        entry_type_overridden=work.entry_type is not None,
+        citation_key=work.citation_key,
+        notes=work.notes,
+        record_ids=tuple(record_ids),
+    )
+
+
+def record_views(session: Session, work_id: int | None = None) -> list[RecordView]:
+    stmt = select(SourceRecord).order_by(SourceRecord.id)
+    if work_id is not None:
+        stmt = stmt.where(SourceRecord.work_id == work_id)
+    return [_record_view(r) for r in session.exec(stmt)]
+
+
+def _record_view(r: SourceRecord) -> RecordView:
+    return RecordView(
+        id=r.id or 0,
+        work_id=r.work_id,
+        batch_id=r.batch_id,
+        source_file=r.source_file,
+        ordinal=r.ordinal,
+        first_line=r.first_line,
+        last_line=r.last_line,
+        raw=r.raw,
+        content_hash=r.content_hash,
+        title=r.title,
+        abstract=r.abstract,
+        authors=tuple(r.authors),
+        authors_incomplete=r.authors_incomplete,
+        venue=r.venue_label,
+        date=r.date,
+        year=r.year,
+        month=r.month,
+        arxiv_id=r.arxiv_id,
+        doi=r.doi,
+        url=r.url,
+        comments=tuple(r.comments),
+    )
+
+
+def counts(session: Session) -> dict[str, int]:
+    return {
+        "works": session.exec(select(func.count()).select_from(Work)).one(),
+        "records": session.exec(select(func.count()).select_from(SourceRecord)).one(),
+        "venues": session.exec(select(func.count()).select_from(Venue)).one(),
+    }
+
+
+def venue_names(session: Session) -> list[str]:
+    return list(session.exec(select(Venue.name).order_by(Venue.name)))
+
+
+def find_venue_by_label(session: Session, key: str) -> Venue | None:
+    alias = session.exec(select(VenueAlias).where(VenueAlias.label_key == key)).first()
+    if alias is not None:
+        return session.get(Venue, alias.venue_id)
+    return None

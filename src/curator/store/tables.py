@@ -1,0 +1,110 @@
+"""The catalog's SQLite tables. Only the store knows them; services get domain views back."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+class Meta(SQLModel, table=True):
+    """Key/value facts about the catalog file itself, such as its schema version."""
+
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class Venue(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    short_name: str | None = None
+    kind: str = "other"
+
+
+class VenueAlias(SQLModel, table=True):
+    """A label as written on some listing, pointing at the venue it means."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    label_key: str = Field(unique=True)
+    label: str
+    venue_id: int = Field(foreign_key="venue.id", index=True)
+
+
+class ImportBatch(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    source_file: str = Field(index=True)
+    source_path: str
+    file_hash: str
+    format: str
+    imported_at: datetime = Field(default_factory=utcnow)
+    n_imported: int = 0
+    n_unchanged: int = 0
+    n_skipped: int = 0
+    n_rejected: int = 0
+    report: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+
+
+class Work(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    title: str | None = None
+    abstract: str | None = None
+    authors: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    authors_incomplete: bool = False
+    venue_id: int | None = Field(default=None, foreign_key="venue.id", index=True)
+    year: int | None = None
+    month: int | None = None
+    arxiv_id: str | None = Field(default=None, index=True)
+    doi: str | None = Field(default=None, index=True)
+    url: str | None = None
+    entry_type: str | None = None  # None: follow the venue's kind
+    citation_key: str | None = Field(default=None, unique=True)
+    notes: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class SourceRecord(SQLModel, table=True):
+    """One record exactly as imported; never modified after the import wrote it."""
+
+    __table_args__ = (
+        UniqueConstraint("source_file", "content_hash"),
+        Index("ix_sourcerecord_work", "work_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    batch_id: int = Field(foreign_key="importbatch.id")
+    work_id: int = Field(foreign_key="work.id")
+    source_file: str
+    ordinal: int
+    first_line: int
+    last_line: int
+    raw: str
+    content_hash: str
+    title: str | None = None
+    abstract: str | None = None
+    authors: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    authors_incomplete: bool = True
+    venue_label: str | None = None
+    date: str | None = None
+    year: int | None = None
+    month: int | None = None
+    arxiv_id: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    comments: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class Event(SQLModel, table=True):
+    """The append-only log: every change with the data needed to undo it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(index=True)
+    summary: str
+    created_at: datetime = Field(default_factory=utcnow)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

@@ -1,0 +1,220 @@
+"""The editor panel for one work: every curated field, saved through the services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from curator.domain.catalog import ENTRY_TYPES, WorkView
+from curator.domain.errors import CuratorError
+
+SaveFn = Callable[[int, dict[str, Any]], WorkView]
+AUTO_TYPE = "automatic"
+
+
+def _plain(lines: int) -> QPlainTextEdit:
+    edit = QPlainTextEdit()
+    edit.setTabChangesFocus(True)
+    height = edit.fontMetrics().lineSpacing() * lines + 12
+    edit.setMinimumHeight(height)
+    if lines <= 4:
+        edit.setMaximumHeight(height)
+    return edit
+
+
+class WorkEditor(QWidget):
+    """Shows one work; Save sends only the fields that changed."""
+
+    saved = Signal(object)  # WorkView
+
+    def __init__(self, save: SaveFn, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._save = save
+        self._work: WorkView | None = None
+        self._build()
+        self.show_work(None)
+
+    def _build(self) -> None:
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self.heading.setObjectName("editorHeading")
+        self.title = _plain(2)
+        self.authors = _plain(4)
+        self.authors.setPlaceholderText("One author per line")
+        self.incomplete = QCheckBox("Author list is incomplete (exported as “and others”)")
+        self.venue = QLineEdit()
+        self.venue_completer = QCompleter([], self)
+        self.venue_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.venue_completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.venue.setCompleter(self.venue_completer)
+        self.year, self.month = QLineEdit(), QLineEdit()
+        self.year.setPlaceholderText("YYYY")
+        self.month.setPlaceholderText("1-12")
+        self.year.setMaximumWidth(80)
+        self.month.setMaximumWidth(60)
+        self.arxiv_id, self.doi, self.url, self.citation_key = (QLineEdit() for _ in range(4))
+        self.arxiv_id.setPlaceholderText("e.g. 2310.10631")
+        self.doi.setPlaceholderText("10.xxxx/...")
+        self.entry_type = QComboBox()
+        self.entry_type.addItems([AUTO_TYPE, *ENTRY_TYPES])
+        self.abstract = _plain(8)
+        self.notes = _plain(3)
+        self.error = QLabel()
+        self.error.setObjectName("editorError")
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.setWordWrap(True)
+        self.save_button = QPushButton("Save")
+        self.save_button.setDefault(True)
+        self.revert_button = QPushButton("Revert")
+        self.save_button.clicked.connect(self.save)
+        self.revert_button.clicked.connect(lambda: self.show_work(self._work))
+        self._layout()
+        for edit in (self.title, self.authors, self.abstract, self.notes):
+            edit.textChanged.connect(self._on_change)
+        for line in (self.venue, self.year, self.month, self.arxiv_id, self.doi, self.url,
+                     self.citation_key):
+            line.textChanged.connect(self._on_change)
+        self.incomplete.toggled.connect(self._on_change)
+        self.entry_type.currentIndexChanged.connect(self._on_change)
+
+    def _layout(self) -> None:
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow("&Title", self.title)
+        form.addRow("A&uthors", self.authors)
+        form.addRow("", self.incomplete)
+        form.addRow("&Venue", self.venue)
+        date = QHBoxLayout()
+        date.addWidget(self.year)
+        date.addWidget(QLabel("Month"))
+        date.addWidget(self.month)
+        date.addStretch(1)
+        form.addRow("&Year", date)
+        form.addRow("ar&Xiv id", self.arxiv_id)
+        form.addRow("&DOI", self.doi)
+        form.addRow("UR&L", self.url)
+        form.addRow("Entry type", self.entry_type)
+        form.addRow("Citation &key", self.citation_key)
+        form.addRow("&Abstract", self.abstract)
+        form.addRow("&Notes", self.notes)
+        inner = QWidget()
+        inner_layout = QVBoxLayout(inner)
+        inner_layout.addWidget(self.heading)
+        inner_layout.addLayout(form)
+        inner_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.error, 1)
+        buttons.addWidget(self.revert_button)
+        buttons.addWidget(self.save_button)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll, 1)
+        outer.addLayout(buttons)
+
+    def set_venue_names(self, names: list[str]) -> None:
+        self.venue_completer.model().setStringList(names)  # type: ignore[attr-defined]
+
+    @property
+    def work(self) -> WorkView | None:
+        return self._work
+
+    def show_work(self, work: WorkView | None) -> None:
+        self._work = work
+        self._loading = True
+        w = work
+        self.heading.setText(f"<b>Work {w.id}</b> · {len(w.record_ids)} source record(s)" if w else
+                             "Select a work in the table to see and edit it.")
+        self.title.setPlainText(w.title or "" if w else "")
+        self.authors.setPlainText("\n".join(w.authors) if w else "")
+        self.incomplete.setChecked(bool(w and w.authors_incomplete))
+        self.venue.setText(w.venue or "" if w else "")
+        self.year.setText(str(w.year) if w and w.year else "")
+        self.month.setText(str(w.month) if w and w.month else "")
+        self.arxiv_id.setText(w.arxiv_id or "" if w else "")
+        self.doi.setText(w.doi or "" if w else "")
+        self.url.setText(w.url or "" if w else "")
+        self.entry_type.setCurrentText(w.entry_type if w and w.entry_type_overridden else AUTO_TYPE)
+        self.entry_type.setItemText(0, f"{AUTO_TYPE} ({w.entry_type})" if w and not
+                                    w.entry_type_overridden else AUTO_TYPE)
+        self.citation_key.setText(w.citation_key or "" if w else "")
+        self.abstract.setPlainText(w.abstract or "" if w else "")
+        self.notes.setPlainText(w.notes or "" if w else "")
+        self.error.clear()
+        self._loading = False
+        self.setEnabled(w is not None)
+        self._on_change()
+
+    def values(self) -> dict[str, Any]:
+        """What the form holds now, in the services' field names."""
+        entry = self.entry_type.currentText()
+        return {
+            "title": self.title.toPlainText(),
+            "authors": [a for a in self.authors.toPlainText().splitlines() if a.strip()],
+            "authors_incomplete": self.incomplete.isChecked(),
+            "venue": self.venue.text(),
+            "year": self.year.text(),
+            "month": self.month.text(),
+            "arxiv_id": self.arxiv_id.text(),
+            "doi": self.doi.text(),
+            "url": self.url.text(),
+            "entry_type": None if entry.startswith(AUTO_TYPE) else entry,
+            "citation_key": self.citation_key.text(),
+            "abstract": self.abstract.toPlainText(),
+            "notes": self.notes.toPlainText(),
+        }
+
+    def changes(self) -> dict[str, Any]:
+        w = self._work
+        if w is None:
+            return {}
+        current = {
+            "title": w.title or "", "authors": list(w.authors),
+            "authors_incomplete": w.authors_incomplete, "venue": w.venue or "",
+            "year": str(w.year or ""), "month": str(w.month or ""), "arxiv_id": w.arxiv_id or "",
+            "doi": w.doi or "", "url": w.url or "",
+            "entry_type": w.entry_type if w.entry_type_overridden else None,
+            "citation_key": w.citation_key or "", "abstract": w.abstract or "",
+            "notes": w.notes or "",
+        }
+        return {k: v for k, v in self.values().items() if v != current[k]}
+
+    def _on_change(self) -> None:
+        if getattr(self, "_loading", False):
+            return
+        dirty = bool(self.changes())
+        self.save_button.setEnabled(dirty)
+        self.revert_button.setEnabled(dirty)
+
+    def save(self) -> bool:
+        if self._work is None:
+            return False
+        changes = self.changes()
+        if not changes:
+            return True
+        try:
+            updated = self._save(self._work.id, changes)
+        except CuratorError as exc:
+            self.error.setText(str(exc))
+            return False
+        self.show_work(updated)
+        self.saved.emit(updated)
+        return True

@@ -1,0 +1,267 @@
+"""The main window: the catalog table with search, the editor, the sources, and File menu."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelection, QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from curator import __version__
+from curator.domain.progress import Progress
+from curator.services import importing, works
+from curator.services.importing import ImportRun
+from curator.services.samples import sample_listing_paths
+from curator.store.catalog import Catalog
+from curator.ui.editor import WorkEditor
+from curator.ui.import_report import ImportReportDialog
+from curator.ui.sources import SourcesPanel
+from curator.ui.tasks import Task, TaskRunner
+from curator.ui.work_table import (
+    COL_ARXIV,
+    COL_AUTHORS,
+    COL_RECORDS,
+    COL_TITLE,
+    COL_VENUE,
+    COL_YEAR,
+    WorkTableModel,
+)
+
+SEARCH_DELAY_MS = 200
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.catalog = catalog
+        self.tasks = TaskRunner(self)
+        self.current_task: Task | None = None
+        self.last_import: ImportRun | None = None
+        self.show_reports = True
+        self.setWindowTitle(f"Curator — {catalog.path}")
+        self.resize(1400, 860)
+        self._build_widgets()
+        self._build_menus()
+        self.refresh()
+
+    # --- construction -----------------------------------------------------------------
+    def _build_widgets(self) -> None:
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search titles, authors, abstracts, venues, ids…  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self.search.textChanged.connect(self.search_timer.start)
+        self.search_timer.timeout.connect(self.refresh)
+
+        self.model = WorkTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(COL_TITLE, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((COL_AUTHORS, 190), (COL_VENUE, 210), (COL_YEAR, 56),
+                           (COL_ARXIV, 100), (COL_RECORDS, 64)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            self.table.setColumnWidth(col, width)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(6, 6, 0, 6)
+        left_layout.addWidget(self.search)
+        left_layout.addWidget(self.table, 1)
+
+        self.editor = WorkEditor(self._save_work)
+        self.editor.saved.connect(self._on_saved)
+        self.sources = SourcesPanel()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.editor, "Details")
+        self.tabs.addTab(self.sources, "Sources")
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(self.tabs)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([840, 560])
+        self.setCentralWidget(split)
+        self.counts_label = QLabel()
+        self.statusBar().addPermanentWidget(self.counts_label)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.import_action = QAction("&Import Listing…", self)
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_action.triggered.connect(self.choose_and_import)
+        file_menu.addAction(self.import_action)
+        self.sample_action = QAction("Import &Sample Listings", self)
+        self.sample_action.triggered.connect(self.import_samples)
+        file_menu.addAction(self.sample_action)
+        file_menu.addSeparator()
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        edit_menu = self.menuBar().addMenu("&Edit")
+        find = QAction("&Find", self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        edit_menu.addAction(find)
+        save = QAction("&Save Work", self)
+        save.setShortcut(QKeySequence.StandardKey.Save)
+        save.triggered.connect(self.editor.save)
+        edit_menu.addAction(save)
+
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction("&About Curator", self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    # --- the table ----------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Reload the rows for the current search, keeping the selected work if it is still shown."""
+        selected = self.editor.work.id if self.editor.work else None
+        text = self.search.text().strip()
+        self.model.set_rows(works.rows(self.catalog, text or None))
+        self._update_counts()
+        if selected is not None:
+            self.select_work(selected)
+
+    def select_work(self, work_id: int) -> bool:
+        row = self.model.row_of(work_id)
+        if row is None:
+            return False
+        index = self.model.index(row, COL_TITLE)
+        self.table.setCurrentIndex(index)
+        self.table.scrollTo(index)
+        return True
+
+    def _update_counts(self) -> None:
+        stats = works.stats(self.catalog)
+        shown = self.model.rowCount()
+        filtered = f"{shown:,} shown · " if self.search.text().strip() else ""
+        self.counts_label.setText(
+            f"{filtered}{stats['works']:,} works · {stats['records']:,} source records · "
+            f"{stats['venues']:,} venues"
+        )
+
+    def _on_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        index: QModelIndex = self.table.currentIndex()
+        rows = self.table.selectionModel().selectedRows()
+        if not index.isValid() or not rows:
+            self.editor.show_work(None)
+            self.sources.show_records([])
+            return
+        work_id = self.model.work_row(index.row()).id
+        if self.editor.work and self.editor.work.id == work_id:
+            return
+        self.editor.show_work(works.work(self.catalog, work_id))
+        self.sources.show_records(works.records(self.catalog, work_id))
+
+    # --- editing ------------------------------------------------------------------------
+    def _save_work(self, work_id: int, changes: dict) -> object:
+        return works.edit_work(self.catalog, work_id, changes)
+
+    def _on_saved(self, _work: object) -> None:
+        self.refresh()
+        self.statusBar().showMessage("Saved.", 3000)
+
+    # --- importing ----------------------------------------------------------------------
+    def choose_and_import(self) -> None:
+        settings = QSettings()
+        start = str(settings.value("import/last_dir", str(Path.home())))
+        files, _ = QFileDialog.getOpenFileNames(
+            self, "Import listing", start, "Listings (*.txt *.html *.md);;All files (*)"
+        )
+        if files:
+            settings.setValue("import/last_dir", str(Path(files[0]).parent))
+            self.import_files([Path(f) for f in files])
+
+    def import_samples(self) -> None:
+        self.import_files(sample_listing_paths())
+
+    def import_files(self, paths: list[Path]) -> Task:
+        """Import in the background with a progress dialog; the report opens at the end."""
+        dialog = QProgressDialog("Importing…", "Cancel", 0, 100, self)
+        dialog.setWindowTitle("Import")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        task = self.tasks.start(lambda: importing.import_files(self.catalog, paths))
+        self.current_task = task
+        self.import_action.setEnabled(False)
+        self.sample_action.setEnabled(False)
+        dialog.canceled.connect(task.cancel)
+        task.progress.connect(lambda p: self._on_progress(dialog, p))
+        task.finished.connect(lambda run: self._on_import_done(dialog, run))
+        task.failed.connect(lambda msg: self._on_import_failed(dialog, msg))
+        task.cancelled.connect(lambda: self._on_import_cancelled(dialog))
+        return task
+
+    def _on_progress(self, dialog: QProgressDialog, p: Progress) -> None:
+        dialog.setMaximum(max(p.total, 1))
+        dialog.setValue(p.done)
+        dialog.setLabelText(p.message)
+
+    def _end_import(self, dialog: QProgressDialog) -> None:
+        dialog.close()
+        dialog.deleteLater()
+        self.import_action.setEnabled(True)
+        self.sample_action.setEnabled(True)
+        self.refresh()
+
+    def _on_import_done(self, dialog: QProgressDialog, run: ImportRun) -> None:
+        self.last_import = run
+        self._end_import(dialog)
+        imported = sum(r.counts["imported"] for r in run.reports)
+        self.statusBar().showMessage(f"Imported {imported} records.", 5000)
+        if self.show_reports:
+            ImportReportDialog(run, self).open()
+
+    def _on_import_failed(self, dialog: QProgressDialog, message: str) -> None:
+        self._end_import(dialog)
+        QMessageBox.warning(self, "Import failed", message)
+
+    def _on_import_cancelled(self, dialog: QProgressDialog) -> None:
+        self._end_import(dialog)
+        self.statusBar().showMessage(
+            "Import cancelled; the file being written was rolled back.", 5000
+        )
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About Curator",
+            f"<b>Curator {__version__}</b><p>Curate a catalog of publications.</p>"
+            f"<p>Catalog: {self.catalog.path}</p>",
+        )
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        if self.current_task and not self.current_task.done:
+            self.current_task.cancel()
+            self.tasks.wait(10_000)
+        super().closeEvent(event)

@@ -1,0 +1,80 @@
+"""The source records behind a work: which file, which lines, and the raw text as read."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+from PySide6.QtCore import Qt
+
+from curator.domain.catalog import RecordView
+
+
+def describe(record: RecordView) -> str:
+    lines = (f"line {record.first_line}" if record.first_line == record.last_line
+             else f"lines {record.first_line}–{record.last_line}")
+    return f"{record.source_file} · record {record.ordinal} · {lines}"
+
+
+class SourcesPanel(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.list = QListWidget()
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.raw = QPlainTextEdit()
+        self.raw.setReadOnly(True)
+        self.raw.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.raw.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        bottom = QWidget()
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        bottom_layout.addWidget(self.details)
+        bottom_layout.addWidget(QLabel("Raw text as imported:"))
+        bottom_layout.addWidget(self.raw, 1)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.list)
+        split.addWidget(bottom)
+        split.setSizes([120, 400])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(split)
+        self.list.currentItemChanged.connect(self._show_current)
+        self._records: list[RecordView] = []
+
+    def show_records(self, records: list[RecordView]) -> None:
+        self._records = records
+        self.list.clear()
+        for record in records:
+            item = QListWidgetItem(describe(record))
+            item.setData(Qt.ItemDataRole.UserRole, record.id)
+            self.list.addItem(item)
+        if records:
+            self.list.setCurrentRow(0)
+        else:
+            self.details.clear()
+            self.raw.clear()
+
+    def _show_current(self, item: QListWidgetItem | None) -> None:
+        if item is None:
+            return
+        record = self._records[self.list.row(item)]
+        facts = [f"<b>{describe(record)}</b>"]
+        if record.venue:
+            facts.append(f"Venue as written: {record.venue}")
+        if record.date:
+            facts.append(f"Date: {record.date}")
+        if record.arxiv_id:
+            facts.append(f"arXiv: {record.arxiv_id}")
+        if record.comments:
+            facts.append("Comments: " + " | ".join(record.comments))
+        self.details.setText("<br>".join(facts))
+        self.raw.setPlainText(record.raw)
