@@ -15,10 +15,10 @@ from curator.services.catalogs import default_catalog_path, open_default, sample
 
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="curator-gui", description="Open the curator window.")
-    parser.add_argument("--db", metavar="PATH", help=f"catalog file (default: {default_catalog_path()})")
     parser.add_argument(
-        "--sample", action="store_true", help="open the built-in sample catalog"
+        "--db", metavar="PATH", help=f"catalog file (default: {default_catalog_path()})"
     )
+    parser.add_argument("--sample", action="store_true", help="open the built-in sample catalog")
     return parser.parse_args(argv)
 
 

@@ -32,7 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"curator {__version__}")
     parser.add_argument(
-        "--db", metavar="PATH", help=f"catalog file (default: $CURATOR_DB or {default_catalog_path()})"
+        "--db",
+        metavar="PATH",
+        help=f"catalog file (default: $CURATOR_DB or {default_catalog_path()})",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
@@ -64,7 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("edit", help="change fields of a work")
     p.add_argument("work_id", type=int, metavar="WORK_ID")
     p.add_argument(
-        "--set", dest="changes", action="append", required=True, metavar="FIELD=VALUE",
+        "--set",
+        dest="changes",
+        action="append",
+        required=True,
+        metavar="FIELD=VALUE",
         help="field to change (repeatable); an empty VALUE clears the field",
     )
     p.add_argument("--json", action="store_true", help="print the edited work as JSON")
@@ -102,7 +108,9 @@ def _print_report(report: ImportReport) -> None:
             print(f"  {o.lines}: {o.status.value}: {o.reason}")
 
 
-def _run_import(catalog: Catalog, files: Sequence[Path | str], fmt: str | None, as_json: bool) -> int:
+def _run_import(
+    catalog: Catalog, files: Sequence[Path | str], fmt: str | None, as_json: bool
+) -> int:
     run = importing.run_to_end(importing.import_files(catalog, files, fmt))
     if as_json:
         _print_json({"files": [r.to_json() for r in run.reports], "errors": run.failures})
@@ -129,7 +137,9 @@ def cmd_records(catalog: Catalog, args: argparse.Namespace) -> int:
         return EXIT_OK
     for r in found:
         title = r.title or (r.abstract or "")[:60] + "..."
-        print(f"{r.id:>6}  work {r.work_id:<6} {r.source_file}:{r.first_line}-{r.last_line}  {title}")
+        print(
+            f"{r.id:>6}  work {r.work_id:<6} {r.source_file}:{r.first_line}-{r.last_line}  {title}"
+        )
     return EXIT_OK
 
 
@@ -156,15 +166,30 @@ def cmd_show(catalog: Catalog, args: argparse.Namespace) -> int:
     _print_work(w)
     print("\nsource records:")
     for r in recs:
-        print(f"  record {r.id}: {r.source_file}, record {r.ordinal}, lines {r.first_line}-{r.last_line}")
+        where = f"{r.source_file}, record {r.ordinal}, lines {r.first_line}-{r.last_line}"
+        print(f"  record {r.id}: {where}")
     return EXIT_OK
 
 
 def _print_work(w: WorkView) -> None:
     data = work_json(w)
     data["authors"] = "; ".join(w.authors) + (" (incomplete)" if w.authors_incomplete else "")
-    for key in ("id", "title", "authors", "venue", "venue_kind", "year", "month", "arxiv_id",
-                "doi", "url", "entry_type", "citation_key", "notes", "abstract"):
+    for key in (
+        "id",
+        "title",
+        "authors",
+        "venue",
+        "venue_kind",
+        "year",
+        "month",
+        "arxiv_id",
+        "doi",
+        "url",
+        "entry_type",
+        "citation_key",
+        "notes",
+        "abstract",
+    ):
         value = data[key]
         print(f"{key:>13}: {'' if value is None else value}")
 

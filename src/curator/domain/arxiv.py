@@ -7,7 +7,9 @@ import re
 # New-style ids: YYMM.NNNN (until 2014-12) or YYMM.NNNNN (from 2015-01), optional version.
 _NEW_ID = re.compile(r"(?P<yymm>\d{4})\.(?P<num>\d{4,5})(?P<version>v\d+)?")
 # Old-style ids: archive(.SUBJ)/YYMMNNN, e.g. hep-th/9901001 or math.GT/0309136.
-_OLD_ID = re.compile(r"(?P<archive>[a-z][a-z\-]*(?:\.[A-Z]{2})?)/(?P<yymm>\d{4})(?P<num>\d{3})(?P<version>v\d+)?")
+_OLD_ID = re.compile(
+    r"(?P<archive>[a-z][a-z\-]*(?:\.[A-Z]{2})?)/(?P<yymm>\d{4})(?P<num>\d{3})(?P<version>v\d+)?"
+)
 _PREFIX = re.compile(r"^\s*(?:arxiv\s*:\s*|https?://arxiv\.org/(?:abs|pdf)/)", re.IGNORECASE)
 
 

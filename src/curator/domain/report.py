@@ -57,7 +57,5 @@ class ImportReport:
             "format": self.format,
             "batch_id": self.batch_id,
             "counts": self.counts,
-            "blocks": [
-                {**asdict(o), "status": o.status.value} for o in self.outcomes
-            ],
+            "blocks": [{**asdict(o), "status": o.status.value} for o in self.outcomes],
         }

@@ -125,16 +125,26 @@ def _classify(
         if digest in known:
             old = known[digest]
             report.outcomes.append(
-                BlockOutcome(BlockStatus.UNCHANGED, rec.first_line, rec.last_line,
-                             f"already in the catalog as record {old.id}", rec.title,
-                             old.id, old.work_id)
+                BlockOutcome(
+                    BlockStatus.UNCHANGED,
+                    rec.first_line,
+                    rec.last_line,
+                    f"already in the catalog as record {old.id}",
+                    rec.title,
+                    old.id,
+                    old.work_id,
+                )
             )
         elif digest in seen:
             first = seen[digest]
             report.outcomes.append(
-                BlockOutcome(BlockStatus.SKIPPED, rec.first_line, rec.last_line,
-                             f"repeats lines {first.first_line}-{first.last_line} verbatim",
-                             rec.title)
+                BlockOutcome(
+                    BlockStatus.SKIPPED,
+                    rec.first_line,
+                    rec.last_line,
+                    f"repeats lines {first.first_line}-{first.last_line} verbatim",
+                    rec.title,
+                )
             )
         else:
             seen[digest] = rec
@@ -153,7 +163,9 @@ def _write_new(
     position: tuple[int, int],
 ) -> Generator[Progress, None, None]:
     batch = ImportBatch(
-        source_file=path.name, source_path=report.source_path, file_hash=file_hash,
+        source_file=path.name,
+        source_path=report.source_path,
+        file_hash=file_hash,
         format=report.format,
     )
     session.add(batch)
@@ -167,17 +179,24 @@ def _write_new(
         venue_ids = [
             venue_for_label(session, r.venue, venues_created) if r.venue else None for r in chunk
         ]
-        wids = insert_works(session, [_work_row(r, v) for r, v in zip(chunk, venue_ids, strict=True)])
+        wids = insert_works(
+            session, [_work_row(r, v) for r, v in zip(chunk, venue_ids, strict=True)]
+        )
         rids = insert_records(
-            session, [_record_row(r, batch.id or 0, w, path.name) for r, w in zip(chunk, wids, strict=True)]
+            session,
+            [_record_row(r, batch.id or 0, w, path.name) for r, w in zip(chunk, wids, strict=True)],
         )
         work_ids += wids
         record_ids += rids
         for rec, wid, rid in zip(chunk, wids, rids, strict=True):
             report.outcomes.append(
-                BlockOutcome(BlockStatus.IMPORTED, rec.first_line, rec.last_line, "", rec.title, rid, wid)
+                BlockOutcome(
+                    BlockStatus.IMPORTED, rec.first_line, rec.last_line, "", rec.title, rid, wid
+                )
             )
-        yield Progress(position[0], position[1], f"Writing {path.name}: {start + len(chunk)} records")
+        yield Progress(
+            position[0], position[1], f"Writing {path.name}: {start + len(chunk)} records"
+        )
     _finish_batch(session, batch, report, work_ids, record_ids, venues_created)
 
 

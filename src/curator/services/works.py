@@ -65,7 +65,9 @@ def edit_work(catalog: Catalog, work_id: int, changes: dict[str, Any]) -> WorkVi
             s.add(row)
             names = ", ".join(after)
             add_event(
-                s, "edit", f"Edit {names} of work {work_id}",
+                s,
+                "edit",
+                f"Edit {names} of work {work_id}",
                 {"work_id": work_id, "before": before, "after": after},
             )
         s.flush()
@@ -101,4 +103,6 @@ def _check_unique_key(s, row: Work) -> None:  # type: ignore[no-untyped-def]
         select(Work.id).where(Work.citation_key == row.citation_key, Work.id != row.id)
     ).first()
     if other is not None:
-        raise ValidationError("citation_key", f"{row.citation_key!r} is already used by work {other}")
+        raise ValidationError(
+            "citation_key", f"{row.citation_key!r} is already used by work {other}"
+        )

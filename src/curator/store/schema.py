@@ -17,7 +17,8 @@ _FTS_VALUES = """
     coalesce(new.title, ''),
     (SELECT coalesce(group_concat(value, '; '), '') FROM json_each(new.authors)),
     coalesce(new.abstract, ''),
-    coalesce((SELECT name || ' ' || coalesce(short_name, '') FROM venue WHERE id = new.venue_id), ''),
+    coalesce((SELECT name || ' ' || coalesce(short_name, '')
+              FROM venue WHERE id = new.venue_id), ''),
     trim(coalesce(new.arxiv_id, '') || ' ' || coalesce(new.doi, '') || ' '
          || coalesce(new.citation_key, '')),
     coalesce(new.notes, '')

@@ -38,9 +38,7 @@ def insert_works(session: Session, rows: list[dict[str, Any]]) -> list[int]:
         return []
     now = utcnow()
     rows = [{"created_at": now, "updated_at": now, **r} for r in rows]
-    result = session.execute(
-        insert(Work).returning(Work.id, sort_by_parameter_order=True), rows
-    )
+    result = session.execute(insert(Work).returning(Work.id, sort_by_parameter_order=True), rows)
     return [r[0] for r in result]
 
 

@@ -87,8 +87,15 @@ class WorkEditor(QWidget):
         self._layout()
         for edit in (self.title, self.authors, self.abstract, self.notes):
             edit.textChanged.connect(self._on_change)
-        for line in (self.venue, self.year, self.month, self.arxiv_id, self.doi, self.url,
-                     self.citation_key):
+        for line in (
+            self.venue,
+            self.year,
+            self.month,
+            self.arxiv_id,
+            self.doi,
+            self.url,
+            self.citation_key,
+        ):
             line.textChanged.connect(self._on_change)
         self.incomplete.toggled.connect(self._on_change)
         self.entry_type.currentIndexChanged.connect(self._on_change)
@@ -141,8 +148,11 @@ class WorkEditor(QWidget):
         self._work = work
         self._loading = True
         w = work
-        self.heading.setText(f"<b>Work {w.id}</b> · {len(w.record_ids)} source record(s)" if w else
-                             "Select a work in the table to see and edit it.")
+        self.heading.setText(
+            f"<b>Work {w.id}</b> · {len(w.record_ids)} source record(s)"
+            if w
+            else "Select a work in the table to see and edit it."
+        )
         self.title.setPlainText(w.title or "" if w else "")
         self.authors.setPlainText("\n".join(w.authors) if w else "")
         self.incomplete.setChecked(bool(w and w.authors_incomplete))
@@ -153,8 +163,9 @@ class WorkEditor(QWidget):
         self.doi.setText(w.doi or "" if w else "")
         self.url.setText(w.url or "" if w else "")
         self.entry_type.setCurrentText(w.entry_type if w and w.entry_type_overridden else AUTO_TYPE)
-        self.entry_type.setItemText(0, f"{AUTO_TYPE} ({w.entry_type})" if w and not
-                                    w.entry_type_overridden else AUTO_TYPE)
+        self.entry_type.setItemText(
+            0, f"{AUTO_TYPE} ({w.entry_type})" if w and not w.entry_type_overridden else AUTO_TYPE
+        )
         self.citation_key.setText(w.citation_key or "" if w else "")
         self.abstract.setPlainText(w.abstract or "" if w else "")
         self.notes.setPlainText(w.notes or "" if w else "")
@@ -187,12 +198,18 @@ class WorkEditor(QWidget):
         if w is None:
             return {}
         current = {
-            "title": w.title or "", "authors": list(w.authors),
-            "authors_incomplete": w.authors_incomplete, "venue": w.venue or "",
-            "year": str(w.year or ""), "month": str(w.month or ""), "arxiv_id": w.arxiv_id or "",
-            "doi": w.doi or "", "url": w.url or "",
+            "title": w.title or "",
+            "authors": list(w.authors),
+            "authors_incomplete": w.authors_incomplete,
+            "venue": w.venue or "",
+            "year": str(w.year or ""),
+            "month": str(w.month or ""),
+            "arxiv_id": w.arxiv_id or "",
+            "doi": w.doi or "",
+            "url": w.url or "",
             "entry_type": w.entry_type if w.entry_type_overridden else None,
-            "citation_key": w.citation_key or "", "abstract": w.abstract or "",
+            "citation_key": w.citation_key or "",
+            "abstract": w.abstract or "",
             "notes": w.notes or "",
         }
         return {k: v for k, v in self.values().items() if v != current[k]}

@@ -69,7 +69,11 @@ class ImportReportDialog(QDialog):
         ]
         self.table.setRowCount(len(rows))
         for i, (name, o) in enumerate(rows):
-            lines = str(o.first_line) if o.first_line == o.last_line else f"{o.first_line}–{o.last_line}"
+            lines = (
+                str(o.first_line)
+                if o.first_line == o.last_line
+                else f"{o.first_line}–{o.last_line}"
+            )
             text = o.reason if o.status != BlockStatus.IMPORTED else (o.title or "(untitled)")
             if o.status == BlockStatus.UNCHANGED and o.title:
                 text = f"{o.title} — {o.reason}"

@@ -81,8 +81,13 @@ class MainWindow(QMainWindow):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((COL_AUTHORS, 190), (COL_VENUE, 210), (COL_YEAR, 56),
-                           (COL_ARXIV, 100), (COL_RECORDS, 64)):
+        for col, width in (
+            (COL_AUTHORS, 190),
+            (COL_VENUE, 210),
+            (COL_YEAR, 56),
+            (COL_ARXIV, 100),
+            (COL_RECORDS, 64),
+        ):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             self.table.setColumnWidth(col, width)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
@@ -142,7 +147,7 @@ class MainWindow(QMainWindow):
 
     # --- the table ----------------------------------------------------------------------
     def refresh(self) -> None:
-        """Reload the rows for the current search, keeping the selected work if it is still shown."""
+        """Reload rows for the current search; keep the selected work if it is still shown."""
         selected = self.editor.work.id if self.editor.work else None
         text = self.search.text().strip()
         self.model.set_rows(works.rows(self.catalog, text or None))
@@ -260,7 +265,7 @@ class MainWindow(QMainWindow):
             f"<p>Catalog: {self.catalog.path}</p>",
         )
 
-    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         if self.current_task and not self.current_task.done:
             self.current_task.cancel()
             self.tasks.wait(10_000)

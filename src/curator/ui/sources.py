@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QLabel,
@@ -12,14 +13,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from PySide6.QtCore import Qt
 
 from curator.domain.catalog import RecordView
 
 
 def describe(record: RecordView) -> str:
-    lines = (f"line {record.first_line}" if record.first_line == record.last_line
-             else f"lines {record.first_line}–{record.last_line}")
+    lines = (
+        f"line {record.first_line}"
+        if record.first_line == record.last_line
+        else f"lines {record.first_line}–{record.last_line}"
+    )
     return f"{record.source_file} · record {record.ordinal} · {lines}"
 
 

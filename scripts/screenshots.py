@@ -1,0 +1,52 @@
+"""Render the main views offscreen to PNG files, on a fresh catalog of the sample listings."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QApplication
+
+from curator.services import importing, works
+from curator.services.samples import sample_listing_paths
+from curator.store.catalog import open_catalog
+from curator.ui.import_report import ImportReportDialog
+from curator.ui.main_window import MainWindow
+
+
+def main(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication([])
+    with tempfile.TemporaryDirectory() as tmp:
+        catalog = open_catalog(Path(tmp) / "sample.sqlite")
+        run = importing.run_to_end(importing.import_files(catalog, sample_listing_paths()))
+        window = MainWindow(catalog)
+        window.resize(1440, 900)
+        window.show()
+        target = next(r.id for r in works.rows(catalog) if r.title and "Goldilocks" in r.title)
+        window.select_work(target)
+        app.processEvents()
+        window.grab().save(str(out / "main-window.png"))
+        window.tabs.setCurrentWidget(window.sources)
+        app.processEvents()
+        window.grab().save(str(out / "sources.png"))
+        window.tabs.setCurrentWidget(window.editor)
+        window.search.setText("language model")
+        window.refresh()
+        app.processEvents()
+        window.grab().save(str(out / "search.png"))
+        dialog = ImportReportDialog(run, window)
+        dialog.show()
+        app.processEvents()
+        dialog.grab().save(str(out / "import-report.png"))
+        window.close()
+        catalog.close()
+    print(f"screenshots written to {out}")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots"))

@@ -1,0 +1,90 @@
+"""The first window: search as you type, edit and save, import in the background."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from curator.services import works
+from curator.store.catalog import Catalog
+from curator.ui.import_report import ImportReportDialog
+from curator.ui.main_window import MainWindow
+from curator.ui.work_table import COL_TITLE
+
+
+@pytest.fixture
+def window(qtbot, seeded: Catalog) -> MainWindow:  # type: ignore[no-untyped-def]
+    w = MainWindow(seeded)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def _titles(w: MainWindow) -> list[str]:
+    return [w.model.index(r, COL_TITLE).data() for r in range(w.model.rowCount())]
+
+
+def test_title_names_app_and_catalog(window: MainWindow, seeded: Catalog) -> None:
+    assert "Curator" in window.windowTitle()
+    assert str(seeded.path) in window.windowTitle()
+    assert "65 works" in window.counts_label.text()
+
+
+def test_search_filters_as_you_type(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    qtbot.keyClicks(window.search, "reverse language")
+    qtbot.waitUntil(lambda: window.model.rowCount() < 65)
+    assert _titles(window) and all("Reverse Language" in t for t in _titles(window))
+    assert "shown" in window.counts_label.text()
+    window.search.clear()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 65)
+
+
+def test_select_edit_save_updates_catalog_and_table(
+    qtbot, window: MainWindow, seeded: Catalog
+) -> None:  # type: ignore[no-untyped-def]
+    window.search.setText("ReLoRA")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 2)
+    window.table.selectRow(0)
+    editor = window.editor
+    assert editor.work is not None and "ReLoRA" in (editor.work.title or "")
+    assert window.sources.list.count() == 1
+    assert "ReLoRA" in window.sources.raw.toPlainText()
+    wid = editor.work.id
+    assert not editor.save_button.isEnabled()
+    editor.year.setText("2024")
+    assert editor.save_button.isEnabled()
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert works.work(seeded, wid).year == 2024
+    assert window.editor.work.id == wid  # still selected after the table refresh
+    assert not editor.save_button.isEnabled()
+
+
+def test_invalid_edit_shows_message_and_saves_nothing(
+    qtbot, window: MainWindow, seeded: Catalog
+) -> None:  # type: ignore[no-untyped-def]
+    window.table.selectRow(0)
+    wid = window.editor.work.id
+    before = works.work(seeded, wid)
+    window.editor.arxiv_id.setText("not an id")
+    window.editor.title.setPlainText("Changed title")
+    qtbot.mouseClick(window.editor.save_button, Qt.MouseButton.LeftButton)
+    assert "arxiv_id" in window.editor.error.text()
+    assert works.work(seeded, wid) == before
+
+
+def test_import_runs_in_background_and_shows_report(
+    qtbot, tmp_path: Path, catalog: Catalog, seed_paths
+) -> None:  # type: ignore[no-untyped-def]
+    w = MainWindow(catalog)
+    qtbot.addWidget(w)
+    assert w.model.rowCount() == 0
+    task = w.import_files(seed_paths[:2])
+    # the worker's signals are queued to the GUI thread, so none is missed before we wait
+    with qtbot.waitSignal(task.finished, timeout=20_000):
+        pass
+    qtbot.waitUntil(lambda: w.model.rowCount() == 40)
+    dialogs = w.findChildren(ImportReportDialog)
+    assert dialogs and dialogs[-1].table.rowCount() == 40
+    assert w.import_action.isEnabled()
