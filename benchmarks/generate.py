@@ -4,18 +4,85 @@ from __future__ import annotations
 
 import random
 
-WORDS = """
-language model scaling laws neural networks transformer attention sparse autoencoder
-interpretable features reinforcement learning human feedback alignment evaluation benchmark
-memorization representation mathematics reasoning retrieval diffusion contrastive pretraining
-finetuning robustness adversarial backdoor detection multilingual tokenizer recurrent efficient
-context window extension concept erasure emergent predictable dataset open source training
-dynamics optimization gradient
-""".split()
-FIRST = "Stella Alex Laura Akbir Sara Tim Edward Quentin Nora Hailey Lintang Aviya Jason".split()
-LAST = """
-Biderman Loftus Ruis Khan Hooker Rocktäschel Grefenstette Anthony Belrose Schoelkopf
-""".split()
+WORDS = [
+    "language",
+    "model",
+    "scaling",
+    "laws",
+    "neural",
+    "networks",
+    "transformer",
+    "attention",
+    "sparse",
+    "autoencoder",
+    "interpretable",
+    "features",
+    "reinforcement",
+    "learning",
+    "human",
+    "feedback",
+    "alignment",
+    "evaluation",
+    "benchmark",
+    "memorization",
+    "representation",
+    "mathematics",
+    "reasoning",
+    "retrieval",
+    "diffusion",
+    "contrastive",
+    "pretraining",
+    "finetuning",
+    "robustness",
+    "adversarial",
+    "backdoor",
+    "detection",
+    "multilingual",
+    "tokenizer",
+    "recurrent",
+    "efficient",
+    "context",
+    "window",
+    "extension",
+    "concept",
+    "erasure",
+    "emergent",
+    "predictable",
+    "dataset",
+    "open",
+    "source",
+    "training",
+    "dynamics",
+    "optimization",
+    "gradient",
+]
+FIRST = [
+    "Stella",
+    "Alex",
+    "Laura",
+    "Akbir",
+    "Sara",
+    "Tim",
+    "Edward",
+    "Quentin",
+    "Nora",
+    "Hailey",
+    "Lintang",
+    "Aviya",
+    "Jason",
+]
+LAST = [
+    "Biderman",
+    "Loftus",
+    "Ruis",
+    "Khan",
+    "Hooker",
+    "Rocktäschel",
+    "Grefenstette",
+    "Anthony",
+    "Belrose",
+    "Schoelkopf",
+]
 
 
 def _sentence(rng: random.Random, n: int) -> str:

@@ -1,21 +1,26 @@
-"""LaTeX in abstracts and titles (\\textit{...}, ``quotes'', ---) turned into readable Unicode text."""
+"""LaTeX in abstracts and titles (\\textit{...}, ``quotes'', ---) turned into readable Unicode."""
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
+from curator.domain.normalize import clean_whitespace
+
 log = logging.getLogger(__name__)
 
-# Characters that LaTeX would treat specially but that plain abstracts use literally ("5% of",
-# "R&D", "~10x"). They are hidden from the decoder and put back afterwards.
+# Characters LaTeX treats specially that abstracts also use literally ("5% of", "R&D", "~10x").
+# Inside a LaTeX fragment they are hidden from the decoder and put back afterwards.
 _KEEP = {"%": "\ue000", "&": "\ue001", "~": "\ue002", "#": "\ue003"}
 _KEEP_LITERAL = re.compile(r"(?<!\\)%|(?<!\\)&|(?<!\\)#|(?:(?<=\s)|^)~")
+_TIE = re.compile(r"(?<=[^\s\\])~(?=\S)")  # "Fig.~1": a non-breaking space in LaTeX
 _HREF = re.compile(r"\\href\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
 _URL = re.compile(r"\\url\s*\{([^{}]*)\}")
+_ACCENTS = "'\"^`~=."  # \'e, \"o, \^o ... (letter accents such as \c{c} are ordinary macros)
 
 _TYPOGRAPHY = [
     (re.compile(r"``(.+?)''", re.DOTALL), "“\\1”"),
@@ -35,27 +40,111 @@ def needs_latex_decoding(value: str) -> bool:
 def latex_to_text(value: str) -> str:
     """Readable Unicode for a value that may contain LaTeX markup.
 
-    Macros are decoded only when the value contains a backslash or a brace; math such as
-    `$S_n$` keeps its dollar signs; ``quotes'' and dashes always become proper characters.
+    The result is one line of text. Macros are decoded only when the value contains a backslash
+    or a brace; math such as `$S_n$` keeps its dollar signs; ``quotes'' and dashes always become
+    proper characters.
     """
     text = _decode(value) if needs_latex_decoding(value) else value
-    for pattern, replacement in _TYPOGRAPHY:
-        text = pattern.sub(replacement, text)
-    return re.sub(r"[ \t\u00a0]+", " ", text).strip()
+    if "`" in text or "--" in text or "''" in text:
+        for pattern, replacement in _TYPOGRAPHY:
+            text = pattern.sub(replacement, text)
+    return clean_whitespace(text)
 
 
 def _decode(value: str) -> str:
-    text = _HREF.sub(r"\2 (\1)", value)
-    text = _URL.sub(r"\1", text)
-    text = _KEEP_LITERAL.sub(lambda m: _KEEP[m.group(0)], text)
+    """Decode only the LaTeX fragments of `value`; pylatexenc is slow on long plain text."""
+    text = _TIE.sub(" ", _URL.sub(r"\1", _HREF.sub(r"\2 (\1)", value)))
+    parts: list[str] = []
+    last = 0
+    for start, end in fragments(text):
+        parts.append(text[last:start])
+        parts.append(_decode_fragment(text[start:end]))
+        last = end
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+def _decode_fragment(fragment: str) -> str:
+    text = _KEEP_LITERAL.sub(lambda m: _KEEP[m.group(0)], fragment)
+    decoder = _decoder()
     try:
-        decoded = _decoder().latex_to_text(text)
+        decoded = decoder.latex_to_text(text)
     except Exception:  # pylatexenc raises on some malformed input; keep the text readable anyway
         log.debug("LaTeX decoding failed; stripping markup instead", exc_info=True)
         decoded = _strip_markup(text)
     for char, marker in _KEEP.items():
         decoded = decoded.replace(marker, char)
     return decoded
+
+
+def fragments(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each LaTeX fragment of `text`; plain text between them is left alone.
+
+    A fragment is a macro with its arguments, a {group}, or $math$ holding a macro or a brace.
+    """
+    position, size = 0, len(text)
+    while position < size:
+        char = text[position]
+        if char == "$":
+            end = text.find("$", position + 1) + 1 or size
+            if needs_latex_decoding(text[position:end]):
+                yield position, end
+            position = end
+        elif char in "\\{":
+            end = _macro_end(text, position) if char == "\\" else _group_end(text, position)
+            yield position, end
+            position = end
+        else:
+            position += 1
+
+
+def _macro_end(text: str, start: int) -> int:
+    """End of a macro at `start`: its name (or escaped character) and the arguments that follow."""
+    size, position = len(text), start + 1
+    if position >= size:
+        return size
+    if not (text[position].isascii() and text[position].isalpha()):
+        accent = text[position] in _ACCENTS
+        position += 1
+        if not accent or position >= size:
+            return position
+        if text[position] == "{":
+            return _group_end(text, position)
+        return position + 1 if text[position].isalpha() else position
+    while position < size and text[position].isascii() and text[position].isalpha():
+        position += 1
+    position += text[position : position + 1] == "*"
+    return _arguments_end(text, position)
+
+
+def _arguments_end(text: str, position: int) -> int:
+    """Skip the {...} and [...] arguments that directly follow a macro name."""
+    while True:
+        probe = position
+        while probe < len(text) and text[probe] in " \t":
+            probe += 1
+        if text[probe : probe + 1] == "{":
+            position = _group_end(text, probe)
+        elif text[probe : probe + 1] == "[":
+            close = text.find("]", probe)
+            position = close + 1 if close >= 0 else len(text)
+        else:
+            return position
+
+
+def _group_end(text: str, start: int) -> int:
+    """End of the balanced {...} group opening at `start` (the end of the text if unbalanced)."""
+    depth, position = 0, start
+    while position < len(text):
+        char = text[position]
+        if char == "\\":
+            position += 2
+            continue
+        depth += (char == "{") - (char == "}")
+        position += 1
+        if depth == 0:
+            return position
+    return len(text)
 
 
 def _strip_markup(text: str) -> str:
@@ -71,5 +160,6 @@ def _decoder() -> LatexNodes2Text:
         MacroTextSpec("LaTeX", simplify_repl="LaTeX"),
         MacroTextSpec("TeX", simplify_repl="TeX"),
     ]
-    context = get_default_latex_context_db().extended_with(category="curator", macros=extra)
+    context = get_default_latex_context_db()
+    context.add_context_category("curator", macros=extra, prepend=True)
     return LatexNodes2Text(latex_context=context, math_mode="with-delimiters")

@@ -54,13 +54,14 @@ def edit_work(catalog: Catalog, work_id: int, changes: dict[str, Any]) -> WorkVi
         row = queries.get_work(s, work_id)
         before: dict[str, Any] = {}
         after: dict[str, Any] = {}
+        if clean.get("citation_key"):
+            _check_unique_key(s, work_id, clean["citation_key"])
         for field, value in clean.items():
             old = _current(s, row, field)
             new = _assign(s, row, field, value)
             if old != new:
                 before[field], after[field] = old, new
         if after:
-            _check_unique_key(s, row)
             row.updated_at = utcnow()
             s.add(row)
             names = ", ".join(after)
@@ -96,13 +97,7 @@ def _assign(s, row: Work, field: str, value: Any) -> Any:  # type: ignore[no-unt
     return value
 
 
-def _check_unique_key(s, row: Work) -> None:  # type: ignore[no-untyped-def]
-    if not row.citation_key:
-        return
-    other = s.exec(
-        select(Work.id).where(Work.citation_key == row.citation_key, Work.id != row.id)
-    ).first()
+def _check_unique_key(s, work_id: int, key: str) -> None:  # type: ignore[no-untyped-def]
+    other = s.exec(select(Work.id).where(Work.citation_key == key, Work.id != work_id)).first()
     if other is not None:
-        raise ValidationError(
-            "citation_key", f"{row.citation_key!r} is already used by work {other}"
-        )
+        raise ValidationError("citation_key", f"{key!r} is already used by work {other}")
