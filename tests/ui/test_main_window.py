@@ -60,8 +60,34 @@ def test_select_edit_save_updates_catalog_and_table(
     assert editor.save_button.isEnabled()
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     assert works.work(seeded, wid).year == 2024
+    qtbot.waitUntil(lambda: window.model.index(0, 3).data() == "2024")  # the table follows
     assert window.editor.work.id == wid  # still selected after the table refresh
     assert not editor.save_button.isEnabled()
+
+
+def test_moving_to_another_work_saves_pending_edits(
+    qtbot, window: MainWindow, seeded: Catalog
+) -> None:  # type: ignore[no-untyped-def]
+    window.table.selectRow(0)
+    first = window.editor.work.id
+    window.editor.notes.setPlainText("checked against the printed proceedings")
+    window.table.selectRow(1)
+    assert window.editor.work.id != first
+    assert works.work(seeded, first).notes == "checked against the printed proceedings"
+
+
+def test_invalid_pending_edit_keeps_the_work_selected(
+    qtbot, window: MainWindow, seeded: Catalog
+) -> None:  # type: ignore[no-untyped-def]
+    window.table.selectRow(0)
+    first = window.editor.work.id
+    window.editor.year.setText("199")
+    window.table.selectRow(1)
+    qtbot.waitUntil(
+        lambda: window.editor.work.id == first and window.table.currentIndex().row() == 0
+    )
+    assert "year" in window.editor.error.text()
+    assert window.editor.year.text() == "199"  # the librarian's typing is still there
 
 
 def test_invalid_edit_shows_message_and_saves_nothing(

@@ -6,12 +6,10 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
-_SPACES = re.compile(r"\s+")
-
 
 def clean_whitespace(text: str) -> str:
     """Collapse every run of whitespace (newlines, tabs, no-break spaces) into one space."""
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -167,6 +165,9 @@ def _drop_final_period(name: str) -> str:
 
 def looks_like_author_list(text: str) -> bool:
     """Whether `text` is a list of several people's names, not a title or a sentence."""
+    separators = text.count(",") + text.count(";") + text.count(" and ") + 1
+    if separators * 6 < len(text.split()):  # prose: far fewer separators than names need
+        return False
     names = split_authors(text)
     if len(names) < 2 or sum(1 for n in names if " " in n) * 2 < len(names):
         return False

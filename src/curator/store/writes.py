@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import insert
-from sqlmodel import Session, select
+from sqlalchemy import func, insert
+from sqlmodel import Session, SQLModel, select
 
 from curator.domain.venues import guess_venue_kind, venue_key
 from curator.store.tables import Event, SourceRecord, Venue, VenueAlias, Work, utcnow
@@ -32,23 +32,28 @@ def venue_for_label(session: Session, label: str, created: list[int]) -> int:
     return venue.id or 0
 
 
-def insert_works(session: Session, rows: list[dict[str, Any]]) -> list[int]:
-    """Bulk insert (one statement, not one ORM object per row); ids in input order."""
+def _bulk_insert(session: Session, table: type[SQLModel], rows: list[dict[str, Any]]) -> list[int]:
+    """One executemany with ids assigned here; ids in input order.
+
+    Safe because every write runs inside BEGIN IMMEDIATE: no other writer can take an id
+    between reading the maximum and inserting. (INSERT ... RETURNING with executemany falls
+    back to one statement per row in SQLAlchemy, 10x slower.)
+    """
     if not rows:
         return []
+    start = session.execute(select(func.coalesce(func.max(table.id), 0))).scalar_one() + 1
+    ids = list(range(start, start + len(rows)))
+    session.execute(insert(table), [{**r, "id": i} for r, i in zip(rows, ids, strict=True)])
+    return ids
+
+
+def insert_works(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     now = utcnow()
-    rows = [{"created_at": now, "updated_at": now, **r} for r in rows]
-    result = session.execute(insert(Work).returning(Work.id, sort_by_parameter_order=True), rows)
-    return [r[0] for r in result]
+    return _bulk_insert(session, Work, [{"created_at": now, "updated_at": now, **r} for r in rows])
 
 
 def insert_records(session: Session, rows: list[dict[str, Any]]) -> list[int]:
-    if not rows:
-        return []
-    result = session.execute(
-        insert(SourceRecord).returning(SourceRecord.id, sort_by_parameter_order=True), rows
-    )
-    return [r[0] for r in result]
+    return _bulk_insert(session, SourceRecord, rows)
 
 
 def add_event(session: Session, kind: str, summary: str, payload: dict[str, Any]) -> Event:

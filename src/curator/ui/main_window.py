@@ -54,7 +54,7 @@ class MainWindow(QMainWindow):
         self.last_import: ImportRun | None = None
         self.show_reports = True
         self.setWindowTitle(f"Curator — {catalog.path}")
-        self.resize(1400, 860)
+        self.resize(1440, 900)
         self._build_widgets()
         self._build_menus()
         self.refresh()
@@ -82,11 +82,11 @@ class MainWindow(QMainWindow):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
         for col, width in (
-            (COL_AUTHORS, 190),
-            (COL_VENUE, 210),
-            (COL_YEAR, 56),
-            (COL_ARXIV, 100),
-            (COL_RECORDS, 64),
+            (COL_AUTHORS, 170),
+            (COL_VENUE, 170),
+            (COL_YEAR, 48),
+            (COL_ARXIV, 92),
+            (COL_RECORDS, 62),
         ):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             self.table.setColumnWidth(col, width)
@@ -110,7 +110,7 @@ class MainWindow(QMainWindow):
         split.addWidget(self.tabs)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
-        split.setSizes([840, 560])
+        split.setSizes([920, 520])
         self.setCentralWidget(split)
         self.counts_label = QLabel()
         self.statusBar().addPermanentWidget(self.counts_label)
@@ -152,8 +152,8 @@ class MainWindow(QMainWindow):
         text = self.search.text().strip()
         self.model.set_rows(works.rows(self.catalog, text or None))
         self._update_counts()
-        if selected is not None:
-            self.select_work(selected)
+        if (selected is None or not self.select_work(selected)) and self.model.rowCount():
+            self.table.selectRow(0)
 
     def select_work(self, work_id: int) -> bool:
         row = self.model.row_of(work_id)
@@ -181,7 +181,12 @@ class MainWindow(QMainWindow):
             self.sources.show_records([])
             return
         work_id = self.model.work_row(index.row()).id
-        if self.editor.work and self.editor.work.id == work_id:
+        current = self.editor.work
+        if current and current.id == work_id:
+            return
+        if current and self.editor.changes() and not self.editor.save():
+            # Unsaved edits are never dropped: stay on the work until they are valid.
+            QTimer.singleShot(0, lambda: self.select_work(current.id))
             return
         self.editor.show_work(works.work(self.catalog, work_id))
         self.sources.show_records(works.records(self.catalog, work_id))
@@ -191,7 +196,7 @@ class MainWindow(QMainWindow):
         return works.edit_work(self.catalog, work_id, changes)
 
     def _on_saved(self, _work: object) -> None:
-        self.refresh()
+        QTimer.singleShot(0, self.refresh)  # not inside the selection change that saved
         self.statusBar().showMessage("Saved.", 3000)
 
     # --- importing ----------------------------------------------------------------------
