@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 
-from curator.services import works
+from curator.services import importing, works
 from curator.store.catalog import Catalog
 from curator.ui.import_report import ImportReportDialog
 from curator.ui.main_window import MainWindow
@@ -117,3 +118,38 @@ def test_import_runs_in_background_and_shows_report(
     dialogs = w.findChildren(ImportReportDialog)
     assert dialogs and dialogs[-1].table.rowCount() == 40
     assert w.import_action.isEnabled()
+
+
+def test_cancel_rolls_back_the_file_being_imported(
+    qtbot, tmp_path: Path, catalog: Catalog, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    listing = tmp_path / "listing.txt"
+    listing.write_text(
+        "".join(f"Abstract number {i} of a preprint.\narXiv:2101.{i:05d}\n" for i in range(1, 6))
+    )
+    monkeypatch.setattr(importing, "CHUNK", 1)
+    gate, calls = threading.Event(), []
+    real_insert = importing.insert_records
+
+    def held_insert(session, rows):  # type: ignore[no-untyped-def]
+        calls.append(len(rows))
+        if len(calls) == 2:
+            gate.wait(10)  # the worker waits here until the librarian has pressed Cancel
+        return real_insert(session, rows)
+
+    monkeypatch.setattr(importing, "insert_records", held_insert)
+    w = MainWindow(catalog)
+    qtbot.addWidget(w)
+    task = w.import_files([listing])
+    task.progress.connect(lambda p: (task.cancel(), gate.set()) if "records" in p.message else None)
+    with qtbot.waitSignal(task.cancelled, timeout=20_000):
+        pass
+    assert works.stats(catalog)["records"] == 0
+    assert "cancelled" in w.statusBar().currentMessage()
+    assert w.import_action.isEnabled()
+
+
+def test_venue_names_are_offered_while_typing(window: MainWindow) -> None:
+    model = window.editor.venue_completer.model()
+    names = [model.index(r, 0).data() for r in range(model.rowCount())]
+    assert "NeurIPS Workshop (Math-AI)" in names

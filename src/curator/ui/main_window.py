@@ -151,6 +151,7 @@ class MainWindow(QMainWindow):
         selected = self.editor.work.id if self.editor.work else None
         text = self.search.text().strip()
         self.model.set_rows(works.rows(self.catalog, text or None))
+        self.editor.set_venue_names(works.venue_names(self.catalog))
         self._update_counts()
         if (selected is None or not self.select_work(selected)) and self.model.rowCount():
             self.table.selectRow(0)
