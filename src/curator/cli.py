@@ -150,7 +150,7 @@ def cmd_works(catalog: Catalog, args: argparse.Namespace) -> int:
         return EXIT_OK
     for w in found:
         year = w.year or "----"
-        title = w.title or "(untitled) " + (w.abstract or "")[:50] + "..."
+        title = w.title or "[no title] " + (w.abstract or "")[:50] + "…"
         venue = f"  [{w.venue}]" if w.venue else ""
         print(f"{w.id:>6}  {year}  {title}{venue}")
     print(f"{len(found)} works", file=sys.stderr)

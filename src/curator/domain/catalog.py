@@ -71,6 +71,7 @@ class WorkRow:
     year: int | None
     arxiv_id: str | None
     n_records: int
+    abstract_start: str | None = None  # shown in place of a missing title
 
 
 @dataclass(frozen=True, slots=True)

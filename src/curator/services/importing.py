@@ -115,24 +115,28 @@ def _classify(
 ) -> list[ParsedRecord]:
     """Sort parsed records into new, unchanged and verbatim repeats; record problems."""
     known = {
-        r.content_hash: r
-        for r in session.exec(select(SourceRecord).where(SourceRecord.source_file == source_file))
+        digest: (rid, wid)
+        for digest, rid, wid in session.execute(
+            select(SourceRecord.content_hash, SourceRecord.id, SourceRecord.work_id).where(
+                SourceRecord.source_file == source_file
+            )
+        )
     }
     seen: dict[str, ParsedRecord] = {}
     new: list[ParsedRecord] = []
     for rec in result.records:
         digest = rec.content_hash
         if digest in known:
-            old = known[digest]
+            rid, wid = known[digest]
             report.outcomes.append(
                 BlockOutcome(
                     BlockStatus.UNCHANGED,
                     rec.first_line,
                     rec.last_line,
-                    f"already in the catalog as record {old.id}",
+                    f"already in the catalog as record {rid}",
                     rec.title,
-                    old.id,
-                    old.work_id,
+                    rid,
+                    wid,
                 )
             )
         elif digest in seen:

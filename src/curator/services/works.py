@@ -20,6 +20,15 @@ def rows(catalog: Catalog, search: str | None = None) -> list[WorkRow]:
         return queries.work_rows(s, search)
 
 
+def row(catalog: Catalog, work_id: int) -> WorkRow:
+    """One table row, to refresh the table after an edit without reloading it."""
+    with catalog.read() as s:
+        found = queries.work_rows(s, ids=[work_id])
+        if not found:
+            queries.get_work(s, work_id)  # raises NotFoundError
+        return found[0]
+
+
 def works(catalog: Catalog, search: str | None = None) -> list[WorkView]:
     with catalog.read() as s:
         return queries.work_views(s, queries.work_ids(s, search))

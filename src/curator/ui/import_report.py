@@ -74,7 +74,7 @@ class ImportReportDialog(QDialog):
                 if o.first_line == o.last_line
                 else f"{o.first_line}–{o.last_line}"
             )
-            text = o.reason if o.status != BlockStatus.IMPORTED else (o.title or "(untitled)")
+            text = o.reason if o.status != BlockStatus.IMPORTED else (o.title or "[no title]")
             if o.status == BlockStatus.UNCHANGED and o.title:
                 text = f"{o.title} — {o.reason}"
             for col, value in enumerate((name, lines, o.status.value, text)):

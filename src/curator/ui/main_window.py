@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from curator import __version__
+from curator.domain.catalog import WorkView
 from curator.domain.progress import Progress
 from curator.services import importing, works
 from curator.services.importing import ImportRun
@@ -196,8 +197,11 @@ class MainWindow(QMainWindow):
     def _save_work(self, work_id: int, changes: dict) -> object:
         return works.edit_work(self.catalog, work_id, changes)
 
-    def _on_saved(self, _work: object) -> None:
-        QTimer.singleShot(0, self.refresh)  # not inside the selection change that saved
+    def _on_saved(self, work: WorkView) -> None:
+        # Refresh just this row (reloading 100k rows after every save would stall typing).
+        self.model.replace_row(works.row(self.catalog, work.id))
+        self.editor.set_venue_names(works.venue_names(self.catalog))
+        self._update_counts()
         self.statusBar().showMessage("Saved.", 3000)
 
     # --- importing ----------------------------------------------------------------------

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -37,21 +36,14 @@ class SourcesPanel(QWidget):
         self.raw.setReadOnly(True)
         self.raw.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.raw.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        bottom = QWidget()
-        bottom_layout = QVBoxLayout(bottom)
-        bottom_layout.setContentsMargins(0, 0, 0, 0)
-        bottom_layout.addWidget(self.details)
-        bottom_layout.addWidget(QLabel("Raw text as imported:"))
-        bottom_layout.addWidget(self.raw, 1)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.list)
-        split.addWidget(bottom)
-        split.setStretchFactor(0, 0)
-        split.setStretchFactor(1, 1)
-        self.list.setMaximumHeight(self.list.fontMetrics().lineSpacing() * 8 + 8)
+        self.list.setMaximumHeight(self.list.fontMetrics().lineSpacing() * 6 + 8)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(split)
+        layout.addWidget(QLabel("Source records behind this work:"))
+        layout.addWidget(self.list)
+        layout.addWidget(self.details)
+        layout.addWidget(QLabel("Raw text as imported:"))
+        layout.addWidget(self.raw, 1)
         self.list.currentItemChanged.connect(self._show_current)
         self._records: list[RecordView] = []
 

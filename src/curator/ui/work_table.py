@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
 
 from curator.domain.catalog import WorkRow, format_authors_short
 
@@ -16,7 +17,11 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 def _title(row: WorkRow) -> str:
-    return row.title or "(untitled)"
+    if row.title:
+        return row.title
+    if row.abstract_start:
+        return f"[no title] {' '.join(row.abstract_start.split())}…"
+    return "[no title]"
 
 
 _SORT_KEYS = {
@@ -58,6 +63,8 @@ class WorkTableModel(QAbstractTableModel):
             return _title(row) if col == COL_TITLE else "; ".join(row.authors)
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_YEAR, COL_RECORDS):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and col == COL_TITLE and not row.title:
+            return QBrush(QColor("#6b6b6b"))  # a stand-in, not a title: say so quietly
         if role == ROW_ROLE:
             return row
         return None
