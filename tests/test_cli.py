@@ -141,3 +141,41 @@ def test_console_script_runs_as_a_program(db: str) -> None:
     )
     assert result.returncode == 0
     assert "0 works" in result.stderr
+
+
+def test_usage_errors_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["frobnicate"])
+    assert info.value.code == 1
+    with pytest.raises(SystemExit) as info:
+        main(["show", "not-a-number"])
+    assert info.value.code == 1
+
+
+def test_output_into_a_closed_pipe_is_not_an_error(db: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "curator.cli", "--db", db, "seed"], check=True, capture_output=True
+    )
+    proc = subprocess.run(
+        f"'{sys.executable}' -m curator.cli --db '{db}' works | head -n 1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.stdout.count("\n") == 1
+    assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_real_process_never_prints_a_traceback(tmp_path: Path, db: str) -> None:
+    junk = tmp_path / "junk.txt"
+    junk.write_bytes(b"\x00\x01binary")
+    for args in (["import", str(junk)], ["show", "7"], ["edit", "1", "--set", "year=x"]):
+        proc = subprocess.run(
+            [sys.executable, "-m", "curator.cli", "--db", db, *args],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert proc.returncode == 1, args
+        assert "Traceback" not in proc.stderr and proc.stderr.startswith("curator: ")

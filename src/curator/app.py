@@ -28,6 +28,24 @@ def _has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+def _install_excepthook() -> None:
+    """A bug in a Qt slot is logged with its traceback and shown briefly, not lost on stderr."""
+    from platformdirs import user_log_path
+    from PySide6.QtWidgets import QMessageBox
+
+    log_path = user_log_path("curator", appauthor=False) / "curator.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    logging.getLogger().addHandler(logging.FileHandler(log_path, encoding="utf-8"))
+
+    def hook(kind, value, tb) -> None:  # type: ignore[no-untyped-def]
+        logging.getLogger("curator").error("unexpected error", exc_info=(kind, value, tb))
+        QMessageBox.critical(
+            None, "Curator", f"Something went wrong: {value}\n\nDetails are in {log_path}."
+        )
+
+    sys.excepthook = hook
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parse(sys.argv[1:] if argv is None else argv)
     if not _has_display():
@@ -51,6 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CuratorError as exc:
         QMessageBox.critical(None, "Curator", f"Cannot open the catalog.\n\n{exc}")
         return 1
+    _install_excepthook()
     window = MainWindow(catalog)
     window.show()
     if works.stats(catalog)["works"] == 0:

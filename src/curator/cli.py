@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from curator import __version__
 from curator.domain.catalog import RecordView, WorkView
@@ -25,8 +26,16 @@ log = logging.getLogger("curator")
 EXIT_OK, EXIT_USER_ERROR, EXIT_BUG = 0, 1, 2
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is a user error: exit status 1, not 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USER_ERROR, f"{self.prog}: error: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="curator",
         description="Curate a catalog of publications: import listings, review, export.",
     )
@@ -36,7 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help=f"catalog file (default: $CURATOR_DB or {default_catalog_path()})",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, parser_class=_Parser
+    )
 
     p = sub.add_parser("import", help="import listing files into the catalog")
     p.add_argument("files", nargs="+", metavar="FILE")
@@ -71,7 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         required=True,
         metavar="FIELD=VALUE",
-        help="field to change (repeatable); an empty VALUE clears the field",
+        help="field to change (repeatable); an empty VALUE clears the field; "
+        "separate authors with ';', e.g. authors='Ada Lovelace; Alan Turing'",
     )
     p.add_argument("--json", action="store_true", help="print the edited work as JSON")
     p.set_defaults(run=cmd_edit)
@@ -237,6 +249,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CuratorError as exc:
         print(f"curator: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
+    except BrokenPipeError:  # `curator works | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
         print("curator: interrupted; nothing half-written was kept", file=sys.stderr)
         return 130

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from curator.domain.records import BlockStatus
+from curator.importers import parse_listing
 from curator.importers.lab_page import LabPageImporter, is_date_line, is_heading, looks_like_venue
 from tests.importers.listing_helpers import (
     assert_covers_every_line,
@@ -111,3 +112,28 @@ def test_headings_and_venues() -> None:
     assert not is_heading("Sparse Autoencoders Find Highly Interpretable Features")
     assert looks_like_venue("NeurIPS Workshop (Backdoors In DL)")
     assert not looks_like_venue("We present Llemma. It is a model.")
+
+
+def test_titles_ending_in_a_full_stop_and_year_only_dates_start_entries() -> None:
+    text = (
+        "Recent Publications\n"
+        "First Paper About Things\n17 Dec 2023\nNeurIPS\nWe study things in detail.\n"
+        "Second paper: a colon title ends with a dot.\n5 Jan 2024\nICML\nWe study other things.\n"
+        "Third Paper\n2022\nWe study a third thing here.\n"
+    )
+    result = parse_listing(text, "lab.txt", format="lab-page")
+    titles = [r.title for r in result.records]
+    assert titles == [
+        "First Paper About Things",
+        "Second paper: a colon title ends with a dot.",
+        "Third Paper",
+    ]
+    assert result.records[2].year == 2022
+    assert "Third Paper" not in (result.records[1].abstract or "")
+
+
+def test_a_year_heading_above_an_entry_is_not_a_date() -> None:
+    text = "2023\nA Title\n17 Dec 2023\nAn abstract that goes on for a while.\n"
+    result = parse_listing(text, "lab.txt", format="lab-page")
+    assert [r.title for r in result.records] == ["A Title"]
+    assert [p.reason for p in result.problems] == ["section heading"]

@@ -125,3 +125,27 @@ def test_search_follows_edits(seeded: Catalog) -> None:
     wid = _first_id(seeded)
     works.edit_work(seeded, wid, {"notes": "shelved under quokka"})
     assert [r.id for r in works.rows(seeded, "quokka")] == [wid]
+
+
+def test_edit_logs_the_venue_it_created(seeded: Catalog) -> None:
+    wid = _first_id(seeded)
+    works.edit_work(seeded, wid, {"venue": "Journal of Curiosities"})
+    (event,) = _events(seeded, "edit")
+    assert len(event["venues_created"]) == 1 and len(event["aliases_created"]) == 1
+
+
+def test_the_event_log_cannot_be_rewritten(seeded: Catalog) -> None:
+    with pytest.raises(Exception, match="append-only"), seeded.write() as s:
+        s.execute(text("DELETE FROM event"))
+    with pytest.raises(Exception, match="append-only"), seeded.write() as s:
+        s.execute(text("UPDATE event SET summary = 'x'"))
+
+
+def test_search_accepts_an_arxiv_prefix(seeded: Catalog) -> None:
+    assert [r.arxiv_id for r in works.rows(seeded, "arXiv:2310.10631")] == ["2310.10631"]
+
+
+def test_empty_flag_clears_it(seeded: Catalog) -> None:
+    wid = _first_id(seeded)
+    works.edit_work(seeded, wid, {"authors_incomplete": True})
+    assert works.edit_work(seeded, wid, {"authors_incomplete": None}).authors_incomplete is False

@@ -45,6 +45,8 @@ def _authors(field: str, value: Any) -> tuple[str, ...]:
 def _flag(field: str, value: Any) -> bool:
     if isinstance(value, bool):
         return value
+    if value is None:
+        return False
     text = str(value).strip().casefold()
     if text in ("1", "true", "yes", "y", "on"):
         return True

@@ -72,17 +72,31 @@ def is_date_line(line: str) -> bool:
 
 
 def _looks_like_title(line: str) -> bool:
-    return len(line) <= _MAX_TITLE_CHARS and not line.endswith((".", ",", ";", ":"))
+    # A title may end with a full stop; a sentence-long line is an abstract, not a title.
+    return len(line) <= _MAX_TITLE_CHARS and not line.endswith((",", ";", ":"))
+
+
+def _is_year_line(line: str) -> bool:
+    return re.fullmatch(r"(?:19|20)\d{2}", line) is not None
+
+
+def _starts_entry(lines: Sequence[Line], index: int) -> bool:
+    """Whether lines[index] is a title: the line after it is a date (or a bare year)."""
+    title, after = lines[index].stripped, lines[index + 1].stripped
+    if is_date_line(title) or _is_year_line(title) or not _looks_like_title(title):
+        return False
+    if is_date_line(after):
+        return True
+    if not _is_year_line(after):
+        return False
+    # "2023" above "Title" above "17 Dec 2023" is a year heading, not this line's date.
+    ahead = [line.stripped for line in lines[index + 2 : index + 4]]
+    return not any(is_date_line(line) for line in ahead)
 
 
 def _record_starts(lines: Sequence[Line]) -> list[int]:
     """Indexes (among non-blank lines) of title lines: a title is the line before a date line."""
-    starts: list[int] = []
-    for index in range(len(lines) - 1):
-        title, after = lines[index].stripped, lines[index + 1].stripped
-        if is_date_line(after) and not is_date_line(title) and _looks_like_title(title):
-            starts.append(index)
-    return starts
+    return [index for index in range(len(lines) - 1) if _starts_entry(lines, index)]
 
 
 def is_heading(line: str) -> bool:

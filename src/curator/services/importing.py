@@ -17,7 +17,13 @@ from curator.domain.report import BlockOutcome, ImportReport
 from curator.importers import FORMATS, parse_listing
 from curator.store.catalog import Catalog
 from curator.store.tables import ImportBatch, SourceRecord
-from curator.store.writes import add_event, insert_records, insert_works, venue_for_label
+from curator.store.writes import (
+    Created,
+    add_event,
+    insert_records,
+    insert_works,
+    venue_for_label,
+)
 
 CHUNK = 2000  # records written between two progress reports
 
@@ -175,14 +181,12 @@ def _write_new(
     session.add(batch)
     session.flush()
     report.batch_id = batch.id
-    venues_created: list[int] = []
+    created = Created()
     work_ids: list[int] = []
     record_ids: list[int] = []
     for start in range(0, len(new), CHUNK):
         chunk = new[start : start + CHUNK]
-        venue_ids = [
-            venue_for_label(session, r.venue, venues_created) if r.venue else None for r in chunk
-        ]
+        venue_ids = [venue_for_label(session, r.venue, created) if r.venue else None for r in chunk]
         wids = insert_works(
             session, [_work_row(r, v) for r, v in zip(chunk, venue_ids, strict=True)]
         )
@@ -201,7 +205,7 @@ def _write_new(
         yield Progress(
             position[0], position[1], f"Writing {path.name}: {start + len(chunk)} records"
         )
-    _finish_batch(session, batch, report, work_ids, record_ids, venues_created)
+    _finish_batch(session, batch, report, work_ids, record_ids, created)
 
 
 def _finish_batch(
@@ -210,7 +214,7 @@ def _finish_batch(
     report: ImportReport,
     work_ids: list[int],
     record_ids: list[int],
-    venues_created: list[int],
+    created: Created,
 ) -> None:
     counts = report.counts
     batch.n_imported = counts["imported"]
@@ -228,7 +232,8 @@ def _finish_batch(
             "source_file": report.source_file,
             "work_ids": work_ids,
             "record_ids": record_ids,
-            "venues_created": venues_created,
+            "venues_created": created.venues,
+            "aliases_created": created.aliases,
         },
     )
 

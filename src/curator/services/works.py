@@ -12,7 +12,7 @@ from curator.domain.validation import validate_changes
 from curator.store import queries
 from curator.store.catalog import Catalog
 from curator.store.tables import Venue, Work, utcnow
-from curator.store.writes import add_event, venue_for_label
+from curator.store.writes import Created, add_event, venue_for_label
 
 
 def rows(catalog: Catalog, search: str | None = None) -> list[WorkRow]:
@@ -62,12 +62,13 @@ def edit_work(catalog: Catalog, work_id: int, changes: dict[str, Any]) -> WorkVi
     with catalog.write() as s:
         row = queries.get_work(s, work_id)
         before: dict[str, Any] = {}
+        created = Created()
         after: dict[str, Any] = {}
         if clean.get("citation_key"):
             _check_unique_key(s, work_id, clean["citation_key"])
         for field, value in clean.items():
             old = _current(s, row, field)
-            new = _assign(s, row, field, value)
+            new = _assign(s, row, field, value, created)
             if old != new:
                 before[field], after[field] = old, new
         if after:
@@ -78,7 +79,13 @@ def edit_work(catalog: Catalog, work_id: int, changes: dict[str, Any]) -> WorkVi
                 s,
                 "edit",
                 f"Edit {names} of work {work_id}",
-                {"work_id": work_id, "before": before, "after": after},
+                {
+                    "work_id": work_id,
+                    "before": before,
+                    "after": after,
+                    "venues_created": created.venues,
+                    "aliases_created": created.aliases,
+                },
             )
         s.flush()
         return queries.work_view(s, work_id)
@@ -92,12 +99,12 @@ def _current(s, row: Work, field: str) -> Any:  # type: ignore[no-untyped-def]
     return list(value) if field == "authors" else value
 
 
-def _assign(s, row: Work, field: str, value: Any) -> Any:  # type: ignore[no-untyped-def]
+def _assign(s, row: Work, field: str, value: Any, created: Created) -> Any:  # type: ignore[no-untyped-def]
     if field == "venue":
         if value is None:
             row.venue_id = None
             return None
-        row.venue_id = venue_for_label(s, value, [])
+        row.venue_id = venue_for_label(s, value, created)
         return _current(s, row, "venue")
     if field == "authors":
         row.authors = list(value)

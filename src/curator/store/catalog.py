@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from curator.domain.errors import CuratorError
-from curator.store.schema import ensure_schema
+from curator.store.schema import SCHEMA_VERSION, current_version, ensure_schema
 
 _WRITE = "curator_write"
 
@@ -73,8 +73,14 @@ def open_catalog(path: Path | str) -> Catalog:
     event.listen(engine, "begin", _on_begin)
     catalog = Catalog(path, engine)
     try:
-        with catalog.write() as session:
-            ensure_schema(session.connection(), str(path))
+        # Read first: opening a current catalog must not wait for another program's write.
+        with catalog.read() as session:
+            version = current_version(session.connection())
+            if version is not None and version >= SCHEMA_VERSION:
+                ensure_schema(session.connection(), str(path))  # refuses newer, writes nothing
+        if version is None or version < SCHEMA_VERSION:
+            with catalog.write() as session:
+                ensure_schema(session.connection(), str(path))
     except BaseException:
         engine.dispose()
         raise

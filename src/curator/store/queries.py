@@ -18,6 +18,7 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 def fts_query(search: str) -> str | None:
     """Every word typed must match the start of a word in some field: 'pink eleph' works."""
+    search = re.sub(r"\barxiv:\s*", "", search, flags=re.IGNORECASE)
     words = _WORD.findall(search)
     if not words:
         return None

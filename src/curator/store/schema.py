@@ -53,6 +53,14 @@ FTS_DDL = [
     END""",
 ]
 
+FTS_DDL += [
+    # The event log is append-only: undo appends a new event, it never rewrites history.
+    """CREATE TRIGGER event_no_update BEFORE UPDATE ON event
+    BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END""",
+    """CREATE TRIGGER event_no_delete BEFORE DELETE ON event
+    BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END""",
+]
+
 # Each step takes the catalog from version N to N+1. Append, never edit.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, insert
@@ -11,11 +12,16 @@ from curator.domain.venues import guess_venue_kind, venue_key
 from curator.store.tables import Event, SourceRecord, Venue, VenueAlias, Work, utcnow
 
 
-def venue_for_label(session: Session, label: str, created: list[int]) -> int:
-    """The venue a label means: its alias if known, else a new venue (and alias) for it.
+@dataclass(slots=True)
+class Created:
+    """Venues and aliases a change created along the way, so its event can undo them."""
 
-    Ids of venues created here are appended to `created`, for the event log.
-    """
+    venues: list[int] = field(default_factory=list)
+    aliases: list[int] = field(default_factory=list)
+
+
+def venue_for_label(session: Session, label: str, created: Created) -> int:
+    """The venue a label means: its alias if known, else a new venue (and alias) for it."""
     key = venue_key(label)
     alias = session.exec(select(VenueAlias).where(VenueAlias.label_key == key)).first()
     if alias is not None:
@@ -26,9 +32,11 @@ def venue_for_label(session: Session, label: str, created: list[int]) -> int:
         venue = Venue(name=clean, kind=guess_venue_kind(clean).value)
         session.add(venue)
         session.flush()
-        created.append(venue.id or 0)
-    session.add(VenueAlias(label_key=key, label=clean, venue_id=venue.id or 0))
+        created.venues.append(venue.id or 0)
+    alias = VenueAlias(label_key=key, label=clean, venue_id=venue.id or 0)
+    session.add(alias)
     session.flush()
+    created.aliases.append(alias.id or 0)
     return venue.id or 0
 
 

@@ -164,10 +164,12 @@ class WorkEditor(QWidget):
         self.arxiv_id.setText(w.arxiv_id or "" if w else "")
         self.doi.setText(w.doi or "" if w else "")
         self.url.setText(w.url or "" if w else "")
-        self.entry_type.setCurrentText(w.entry_type if w and w.entry_type_overridden else AUTO_TYPE)
-        self.entry_type.setItemText(
-            0, f"{AUTO_TYPE} ({w.entry_type})" if w and not w.entry_type_overridden else AUTO_TYPE
-        )
+        auto = f"{AUTO_TYPE} ({w.entry_type})" if w and not w.entry_type_overridden else AUTO_TYPE
+        self.entry_type.setItemText(0, auto)
+        if w and w.entry_type_overridden:
+            self.entry_type.setCurrentText(w.entry_type)
+        else:
+            self.entry_type.setCurrentIndex(0)
         self.citation_key.setText(w.citation_key or "" if w else "")
         self.abstract.setPlainText(w.abstract or "" if w else "")
         self.notes.setPlainText(w.notes or "" if w else "")

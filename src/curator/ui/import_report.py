@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -34,7 +36,9 @@ class ImportReportDialog(QDialog):
         self.resize(900, 560)
         self.run = run
         lines = [r.summary() for r in run.reports] + [f"Not imported: {f}" for f in run.failures]
-        self.summary = QLabel("<br>".join(lines) or "Nothing was imported.")
+        self.summary = QLabel(
+            "<br>".join(escape(line) for line in lines) or "Nothing was imported."
+        )
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.only_problems = QCheckBox("Show only skipped and rejected blocks")

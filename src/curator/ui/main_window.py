@@ -276,6 +276,18 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        if self.editor.changes() and not self.editor.save():
+            answer = QMessageBox.question(
+                self,
+                "Unsaved changes",
+                f"This work's changes cannot be saved:\n{self.editor.error.text()}\n\n"
+                "Discard them and quit?",
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Discard:
+                event.ignore()
+                return
         if self.current_task and not self.current_task.done:
             self.current_task.cancel()
             self.tasks.wait(10_000)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
@@ -64,14 +66,14 @@ class SourcesPanel(QWidget):
         if item is None:
             return
         record = self._records[self.list.row(item)]
-        facts = [f"<b>{describe(record)}</b>"]
+        facts = [f"<b>{escape(describe(record))}</b>"]
         if record.venue:
-            facts.append(f"Venue as written: {record.venue}")
+            facts.append(f"Venue as written: {escape(record.venue)}")
         if record.date:
-            facts.append(f"Date: {record.date}")
+            facts.append(f"Date: {escape(record.date)}")
         if record.arxiv_id:
-            facts.append(f"arXiv: {record.arxiv_id}")
+            facts.append(f"arXiv: {escape(record.arxiv_id)}")
         if record.comments:
-            facts.append("Comments: " + " | ".join(record.comments))
+            facts.append("Comments: " + escape(" | ".join(record.comments)))
         self.details.setText("<br>".join(facts))
         self.raw.setPlainText(record.raw)
