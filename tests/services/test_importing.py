@@ -252,3 +252,14 @@ def test_a_label_fixed_once_stays_fixed(catalog: Catalog, seed_paths: list[Path]
     iclr = [w for w in works.works(catalog) if w.venue and "Learning Representations" in w.venue]
     assert len(iclr) == 4  # two ICLR papers in each author page
     assert "ICLR" not in works.venue_names(catalog)
+
+
+def test_forcing_a_style_that_reads_nothing_is_an_error(
+    catalog: Catalog, seed_paths: list[Path]
+) -> None:
+    run = importing.run_to_end(
+        importing.import_files(catalog, [seed_paths[3]], format="author-page")
+    )
+    assert not run.ok
+    assert "no record could be read" in run.failures[0]
+    assert _count(catalog, "importbatch") == 0

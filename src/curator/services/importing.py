@@ -8,15 +8,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from curator.domain.errors import CuratorError
 from curator.domain.progress import Progress
 from curator.domain.records import BlockStatus, ParsedRecord, ParseResult
 from curator.domain.report import BlockOutcome, ImportReport
 from curator.importers import FORMATS, parse_listing
+from curator.store import queries
 from curator.store.catalog import Catalog
-from curator.store.tables import ImportBatch, SourceRecord
+from curator.store.tables import ImportBatch
 from curator.store.writes import (
     Created,
     add_event,
@@ -101,6 +102,13 @@ def _import_one(
 ) -> Generator[Progress, None, ImportReport]:
     text, file_hash = read_listing(path)
     result = parse_listing(text, source=path.name, format=format)
+    rejected = [p for p in result.problems if p.status == BlockStatus.REJECTED]
+    if not result.records and rejected:
+        first = rejected[0]
+        raise CuratorError(
+            f"{path.name}: read as {FORMATS[result.format].label}, but no record could be read "
+            f"({len(rejected)} block(s) rejected; line {first.first_line}: {first.reason})"
+        )
     yield Progress(index, total, f"Writing {path.name}")
     with catalog.write() as session:
         report = ImportReport(
@@ -120,14 +128,7 @@ def _classify(
     session: Session, source_file: str, result: ParseResult, report: ImportReport
 ) -> list[ParsedRecord]:
     """Sort parsed records into new, unchanged and verbatim repeats; record problems."""
-    known = {
-        digest: (rid, wid)
-        for digest, rid, wid in session.execute(
-            select(SourceRecord.content_hash, SourceRecord.id, SourceRecord.work_id).where(
-                SourceRecord.source_file == source_file
-            )
-        )
-    }
+    known = queries.record_hashes(session, source_file)
     seen: dict[str, ParsedRecord] = {}
     new: list[ParsedRecord] = []
     for rec in result.records:

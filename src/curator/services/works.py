@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import select
-
 from curator.domain.catalog import RecordView, WorkRow, WorkView
 from curator.domain.errors import ValidationError
 from curator.domain.validation import validate_changes
@@ -114,6 +112,6 @@ def _assign(s, row: Work, field: str, value: Any, created: Created) -> Any:  # t
 
 
 def _check_unique_key(s, work_id: int, key: str) -> None:  # type: ignore[no-untyped-def]
-    other = s.exec(select(Work.id).where(Work.citation_key == key, Work.id != work_id)).first()
+    other = queries.work_with_citation_key(s, key, other_than=work_id)
     if other is not None:
         raise ValidationError("citation_key", f"{key!r} is already used by work {other}")

@@ -183,3 +183,16 @@ def find_venue_by_label(session: Session, key: str) -> Venue | None:
     if alias is not None:
         return session.get(Venue, alias.venue_id)
     return None
+
+
+def record_hashes(session: Session, source_file: str) -> dict[str, tuple[int, int]]:
+    """content hash -> (record id, work id) for every record already read from `source_file`."""
+    stmt = select(SourceRecord.content_hash, SourceRecord.id, SourceRecord.work_id).where(
+        SourceRecord.source_file == source_file
+    )
+    return {digest: (rid, wid) for digest, rid, wid in session.execute(stmt)}
+
+
+def work_with_citation_key(session: Session, key: str, other_than: int) -> int | None:
+    stmt = select(Work.id).where(Work.citation_key == key, Work.id != other_than)
+    return session.exec(stmt).first()
