@@ -48,7 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(
         dest="command", metavar="COMMAND", required=True, parser_class=_Parser
     )
+    _add_import_commands(sub)
+    _add_catalog_commands(sub)
+    return parser
 
+
+def _add_import_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import", help="import listing files into the catalog")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--format", metavar="NAME", help="force a listing style instead of detecting it")
@@ -59,6 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print a machine-readable report")
     p.set_defaults(run=cmd_seed)
 
+    p = sub.add_parser("gui", help="open the catalog in the window")
+    p.add_argument("--sample", action="store_true", help="open the built-in sample catalog")
+    p.set_defaults(run=cmd_gui)
+
+
+def _add_catalog_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("records", help="list every source record")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--work", type=int, metavar="WORK_ID", help="only the records of this work")
@@ -87,11 +98,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print the edited work as JSON")
     p.set_defaults(run=cmd_edit)
-
-    p = sub.add_parser("gui", help="open the catalog in the window")
-    p.add_argument("--sample", action="store_true", help="open the built-in sample catalog")
-    p.set_defaults(run=cmd_gui)
-    return parser
 
 
 def work_json(w: WorkView) -> dict[str, Any]:

@@ -75,6 +75,11 @@ class WorkEditor(QWidget):
         self.entry_type.addItems([AUTO_TYPE, *ENTRY_TYPES])
         self.abstract = _plain(8)
         self.notes = _plain(3)
+        self._build_buttons()
+        self._layout()
+        self._watch_changes()
+
+    def _build_buttons(self) -> None:
         self.error = QLabel()
         self.error.setObjectName("editorError")
         self.error.setStyleSheet("color: #b00020;")
@@ -84,18 +89,12 @@ class WorkEditor(QWidget):
         self.revert_button = QPushButton("Revert")
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(lambda: self.show_work(self._work))
-        self._layout()
+
+    def _watch_changes(self) -> None:
         for edit in (self.title, self.authors, self.abstract, self.notes):
             edit.textChanged.connect(self._on_change)
-        for line in (
-            self.venue,
-            self.year,
-            self.month,
-            self.arxiv_id,
-            self.doi,
-            self.url,
-            self.citation_key,
-        ):
+        lines = (self.venue, self.year, self.month, self.arxiv_id, self.doi, self.url)
+        for line in (*lines, self.citation_key):
             line.textChanged.connect(self._on_change)
         self.incomplete.toggled.connect(self._on_change)
         self.entry_type.currentIndexChanged.connect(self._on_change)

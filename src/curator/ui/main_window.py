@@ -68,31 +68,7 @@ class MainWindow(QMainWindow):
         self.search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self.search.textChanged.connect(self.search_timer.start)
         self.search_timer.timeout.connect(self.refresh)
-
-        self.model = WorkTableModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(COL_TITLE, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
-        for col, width in (
-            (COL_AUTHORS, 170),
-            (COL_VENUE, 170),
-            (COL_YEAR, 48),
-            (COL_ARXIV, 92),
-            (COL_RECORDS, 62),
-        ):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-            self.table.setColumnWidth(col, width)
-        self.table.selectionModel().selectionChanged.connect(self._on_selection)
-
+        self._build_table()
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(6, 6, 0, 6)
@@ -115,6 +91,26 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(split)
         self.counts_label = QLabel()
         self.statusBar().addPermanentWidget(self.counts_label)
+
+    def _build_table(self) -> None:
+        self.model = WorkTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(COL_TITLE, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        widths = {COL_AUTHORS: 170, COL_VENUE: 170, COL_YEAR: 48, COL_ARXIV: 92, COL_RECORDS: 62}
+        for col, width in widths.items():
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            self.table.setColumnWidth(col, width)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
