@@ -1,0 +1,48 @@
+"""What the duplicate engine reads about a work and what it answers about a pair."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Band(StrEnum):
+    """How sure the engine is that two works are the same publication."""
+
+    SURE = "sure"  # safe to merge in bulk without looking (>= 99.5% precision on the benchmark)
+    LIKELY = "likely"  # more often the same paper than not
+    POSSIBLE = "possible"  # worth a look
+
+
+BAND_ORDER = (Band.SURE, Band.LIKELY, Band.POSSIBLE)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkFeatures:
+    """The fields of a work the engine compares; built by the services from the catalog."""
+
+    id: int
+    title: str | None
+    abstract: str | None
+    authors: tuple[str, ...]
+    year: int | None
+    venue: str | None
+    venue_kind: str | None
+    arxiv_id: str | None
+    doi: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A pair of works that may be one publication: how sure, and why, in plain words."""
+
+    a: int  # the smaller work id
+    b: int
+    score: float  # in [0, 1]
+    band: Band
+    reasons: tuple[str, ...]  # e.g. "same arXiv id 2310.10631", "abstracts 97% alike"
+    keys: tuple[str, ...] = ()  # the blocking keys that brought the pair together
+
+    @property
+    def works(self) -> tuple[int, int]:
+        return (self.a, self.b)
