@@ -11,7 +11,7 @@ from typing import Any
 from sqlmodel import Session
 
 from curator.domain.errors import CuratorError
-from curator.domain.progress import Progress
+from curator.domain.progress import Progress, drain
 from curator.domain.records import BlockStatus, ParsedRecord, ParseResult
 from curator.domain.report import BlockOutcome, ImportReport
 from curator.importers import FORMATS, parse_listing
@@ -90,11 +90,7 @@ def import_files(
 
 def run_to_end(gen: Generator[Progress, None, ImportRun]) -> ImportRun:
     """Drive an import generator without showing progress (command line, tests)."""
-    while True:
-        try:
-            next(gen)
-        except StopIteration as stop:
-            return stop.value
+    return drain(gen)
 
 
 def _import_one(

@@ -8,9 +8,9 @@ from sqlalchemy import Connection, text
 from sqlmodel import SQLModel
 
 from curator.domain.errors import CuratorError
-from curator.store import tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+from curator.store import tables
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _FTS_VALUES = """
     new.id,
@@ -61,8 +61,14 @@ FTS_DDL += [
     BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END""",
 ]
 
+
+def _v1_to_v2(conn: Connection) -> None:
+    """Version 2 remembers decisions about candidate pairs (distinct, related)."""
+    tables.Decision.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]
+
+
 # Each step takes the catalog from version N to N+1. Append, never edit.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2}
 
 
 def current_version(conn: Connection) -> int | None:

@@ -108,3 +108,19 @@ class Event(SQLModel, table=True):
     summary: str
     created_at: datetime = Field(default_factory=utcnow)
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Decision(SQLModel, table=True):
+    """A librarian's answer about a pair that must never come back as a candidate.
+
+    Remembered by fingerprints (content hashes of one source record on each side), so the
+    answer survives edits, re-imports and merges of either side.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(index=True)  # "distinct" or "related"
+    fp_a: str = Field(index=True)
+    fp_b: str = Field(index=True)
+    work_a: int  # the work ids when decided, for display; fingerprints are what counts
+    work_b: int
+    created_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,94 @@
+"""Exact copies of works, for merges that can be undone field by field."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, update
+from sqlmodel import Session, select
+
+from curator.domain.errors import NotFoundError
+from curator.store.tables import Decision, SourceRecord, Work
+
+_WORK_COLUMNS = [c.name for c in Work.__table__.columns]  # type: ignore[attr-defined]
+
+
+def snapshot(session: Session, work_id: int) -> dict[str, Any]:
+    """Every column of a work, JSON-ready (datetimes as ISO strings)."""
+    work = session.get(Work, work_id)
+    if work is None:
+        raise NotFoundError(f"no work with id {work_id}")
+    data = {name: getattr(work, name) for name in _WORK_COLUMNS}
+    data["authors"] = list(data["authors"])
+    for key in ("created_at", "updated_at"):
+        data[key] = data[key].isoformat()
+    return data
+
+
+def restore(session: Session, data: dict[str, Any]) -> None:
+    """Put a work back exactly as snapshotted: same id, same values (insert or overwrite)."""
+    values = dict(data)
+    for key in ("created_at", "updated_at"):
+        values[key] = datetime.fromisoformat(values[key])
+    work = session.get(Work, values["id"])
+    if work is None:
+        session.add(Work(**values))
+    else:
+        for name, value in values.items():
+            setattr(work, name, value)
+        session.add(work)
+    session.flush()
+
+
+def records_of(session: Session, work_ids: list[int]) -> dict[int, list[int]]:
+    rows = session.execute(
+        select(SourceRecord.work_id, SourceRecord.id)
+        .where(SourceRecord.work_id.in_(work_ids))  # type: ignore[attr-defined]
+        .order_by(SourceRecord.id)
+    )
+    owned: dict[int, list[int]] = {wid: [] for wid in work_ids}
+    for wid, rid in rows:
+        owned[wid].append(rid)
+    return owned
+
+
+def move_records(session: Session, record_ids: list[int], work_id: int) -> None:
+    if record_ids:
+        session.execute(
+            update(SourceRecord)
+            .where(SourceRecord.id.in_(record_ids))  # type: ignore[attr-defined]
+            .values(work_id=work_id)
+        )
+
+
+def delete_work(session: Session, work_id: int) -> None:
+    session.execute(delete(Work).where(Work.id == work_id))  # type: ignore[arg-type]
+
+
+def fingerprints(session: Session, work_ids: list[int] | None = None) -> dict[int, set[str]]:
+    """work id -> the content hashes of its source records."""
+    stmt = select(SourceRecord.work_id, SourceRecord.content_hash)
+    if work_ids is not None:
+        stmt = stmt.where(SourceRecord.work_id.in_(work_ids))  # type: ignore[attr-defined]
+    found: dict[int, set[str]] = {}
+    for wid, digest in session.execute(stmt):
+        found.setdefault(wid, set()).add(digest)
+    return found
+
+
+def decisions(session: Session) -> list[Decision]:
+    return list(session.exec(select(Decision)))
+
+
+def add_decision(
+    session: Session, kind: str, fp_a: str, fp_b: str, work_a: int, work_b: int
+) -> int:
+    decision = Decision(kind=kind, fp_a=fp_a, fp_b=fp_b, work_a=work_a, work_b=work_b)
+    session.add(decision)
+    session.flush()
+    return decision.id or 0
+
+
+def remove_decision(session: Session, decision_id: int) -> None:
+    session.execute(delete(Decision).where(Decision.id == decision_id))  # type: ignore[arg-type]

@@ -1,0 +1,207 @@
+"""Merges lose nothing and come undone exactly; decisions are remembered; undo/redo walk the log."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import text
+
+from curator.domain.errors import CuratorError, NotFoundError
+from curator.services import decisions, history, importing, works
+from curator.services.samples import sample_listing_paths
+from curator.store.catalog import Catalog, open_catalog
+
+
+def state(catalog: Catalog) -> tuple[list[dict], dict[int, int]]:
+    """Every work field by field, and which work owns each record."""
+    all_works = [asdict(w) for w in works.works(catalog)]
+    owners = {r.id: r.work_id for r in works.records(catalog)}
+    return all_works, owners
+
+
+def n_events(catalog: Catalog) -> int:
+    with catalog.read() as s:
+        return s.execute(text("SELECT count(*) FROM event")).scalar_one()
+
+
+def ids_titled(catalog: Catalog, words: str) -> list[int]:
+    return [r.id for r in works.rows(catalog, words)]
+
+
+def llemma(catalog: Catalog) -> list[int]:
+    found = [w.id for w in works.works(catalog, "llemma") if "Llemma" in f"{w.title}{w.abstract}"]
+    assert len(found) == 3
+    return found
+
+
+def test_merge_moves_records_and_follows_the_rules(seeded: Catalog) -> None:
+    ids = llemma(seeded)
+    records_before = sum(len(works.work(seeded, i).record_ids) for i in ids)
+    outcome = decisions.merge(seeded, ids)
+    merged = works.work(seeded, outcome.survivor)
+    assert len(merged.record_ids) == records_before == 3
+    for gone in outcome.absorbed:
+        with pytest.raises(NotFoundError):
+            works.work(seeded, gone)
+    assert merged.title == "Llemma: An Open Language Model For Mathematics"  # titled beats untitled
+    assert merged.venue == "NeurIPS Workshop (Math-AI)"  # a published venue beats none
+    assert merged.arxiv_id == "2310.10631"  # non-empty beats empty
+    assert outcome.choices["venue_id"].rule == "published venue beats arXiv"
+
+
+def test_overrides_and_keep(seeded: Catalog) -> None:
+    ids = llemma(seeded)
+    outcome = decisions.merge(seeded, ids, keep=ids[2], overrides={"year": "2024", "venue": "ICLR"})
+    merged = works.work(seeded, ids[2])
+    assert outcome.survivor == ids[2]
+    assert (merged.year, merged.venue) == (2024, "ICLR")
+
+
+def test_unmerge_restores_every_field_even_after_other_edits(seeded: Catalog) -> None:
+    before = state(seeded)
+    ids = llemma(seeded)
+    outcome = decisions.merge(seeded, ids, overrides={"title": "Llemma (merged)"})
+    other = next(r.id for r in works.rows(seeded) if r.id not in ids)
+    works.edit_work(seeded, other, {"notes": "edited after the merge"})
+    restored = decisions.unmerge(seeded, outcome.survivor)
+    assert sorted(restored) == sorted(ids)
+    after_works, after_owners = state(seeded)
+    expected_works, expected_owners = before
+    for w in expected_works:
+        if w["id"] == other:
+            w["notes"] = "edited after the merge"
+    assert after_owners == expected_owners
+    assert after_works == expected_works
+
+
+def test_undo_and_redo_walk_the_log(seeded: Catalog) -> None:
+    before = state(seeded)
+    outcome = decisions.merge(seeded, llemma(seeded))
+    merged = state(seeded)
+    assert "Merge 3 works" in decisions.undo(seeded)
+    assert state(seeded) == before
+    decisions.redo(seeded)
+    assert state(seeded) == merged
+    decisions.undo(seeded)
+    decisions.redo(seeded)
+    with pytest.raises(CuratorError, match="nothing to redo"):
+        decisions.redo(seeded)
+    assert works.work(seeded, outcome.survivor).id == outcome.survivor
+
+
+def test_undo_of_an_edit_and_history(seeded: Catalog) -> None:
+    wid = works.rows(seeded)[0].id
+    old = works.work(seeded, wid).title
+    works.edit_work(seeded, wid, {"title": "Changed", "venue": "Some New Venue"})
+    decisions.undo(seeded)
+    assert works.work(seeded, wid).title == old
+    entries = history.history(seeded)
+    assert [e.kind for e in entries[-2:]] == ["edit", "undo"]
+    assert entries[-2].state == "undone"
+
+
+def test_undo_stops_at_an_import(seeded: Catalog) -> None:
+    with pytest.raises(CuratorError, match="cannot be undone yet"):
+        decisions.undo(seeded)
+
+
+def test_unmerge_then_undo_brings_the_merge_back(seeded: Catalog) -> None:
+    ids = llemma(seeded)
+    outcome = decisions.merge(seeded, ids)
+    works.edit_work(seeded, outcome.survivor, {"notes": "after merge"})
+    merged = state(seeded)
+    decisions.unmerge(seeded, outcome.survivor)
+    decisions.undo(seeded)  # undo the unmerge
+    assert state(seeded) == merged
+
+
+def test_distinct_is_remembered_and_blocks_merge(seeded: Catalog) -> None:
+    a, b, _ = llemma(seeded)
+    decisions.distinct(seeded, a, b)
+    with pytest.raises(CuratorError, match="decided not to be duplicates"):
+        decisions.merge(seeded, [a, b])
+    with pytest.raises(CuratorError, match="already decided"):
+        decisions.related(seeded, a, b)
+    outcome = decisions.merge(seeded, [a, b], force=True)
+    assert outcome.survivor in (a, b)
+
+
+def test_decisions_survive_reimport(seeded: Catalog) -> None:
+    a, b, _ = llemma(seeded)
+    decisions.related(seeded, a, b)
+    importing.run_to_end(importing.import_files(seeded, sample_listing_paths()))
+    with seeded.read() as s:
+        assert decisions.decided_pairs(s, [a, b]) == [(min(a, b), max(a, b))]
+
+
+@pytest.mark.parametrize(
+    ("ids", "keep", "message"),
+    [([1, 1], None, "itself"), ([1], None, "at least two"), ([1, 9999], None, "no work"),
+     ([1, 2], 3, "not one of")],
+)  # fmt: skip
+def test_bad_merges_change_nothing(
+    seeded: Catalog, ids: list[int], keep: int | None, message: str
+) -> None:
+    before, events = state(seeded), n_events(seeded)
+    with pytest.raises(CuratorError, match=message):
+        decisions.merge(seeded, ids, keep=keep)
+    assert state(seeded) == before and n_events(seeded) == events
+
+
+def test_bad_decisions_change_nothing(seeded: Catalog) -> None:
+    events = n_events(seeded)
+    with pytest.raises(CuratorError, match="itself"):
+        decisions.distinct(seeded, 3, 3)
+    with pytest.raises(NotFoundError):
+        decisions.related(seeded, 3, 9999)
+    with pytest.raises(CuratorError, match="not the result of a merge"):
+        decisions.unmerge(seeded, 3)
+    assert n_events(seeded) == events
+
+
+_TEMPLATE: dict[str, Path] = {}
+
+
+def _fresh_catalog(tmp: Path) -> Catalog:
+    """A copy of one seeded catalog file: hypothesis examples need a fresh one each, fast."""
+    if "path" not in _TEMPLATE:
+        base = tmp / "template.sqlite"
+        cat = open_catalog(base)
+        importing.run_to_end(importing.import_files(cat, sample_listing_paths()))
+        cat.close()  # the last connection to close folds the WAL into the file
+        _TEMPLATE["path"] = base
+    target = tmp / f"c{len(list(tmp.iterdir()))}.sqlite"
+    shutil.copy(_TEMPLATE["path"], target)
+    return open_catalog(target)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    picks=st.lists(st.integers(min_value=1, max_value=65), min_size=2, max_size=6, unique=True),
+    keep_index=st.integers(min_value=0, max_value=5),
+    title=st.one_of(st.none(), st.text(min_size=1, max_size=30).filter(str.strip)),
+)
+def test_merge_then_unmerge_is_identity(
+    tmp_path_factory, picks: list[int], keep_index: int, title: str | None
+) -> None:  # type: ignore[no-untyped-def]
+    catalog = _fresh_catalog(tmp_path_factory.getbasetemp())
+    try:
+        before = state(catalog)
+        keep = picks[keep_index % len(picks)]
+        overrides = {"title": title} if title else {}
+        outcome = decisions.merge(catalog, picks, keep=keep, overrides=overrides, force=True)
+        assert outcome.survivor == keep
+        decisions.unmerge(catalog, keep)
+        assert state(catalog) == before
+        decisions.undo(catalog)
+        decisions.undo(catalog)
+        assert state(catalog) == before
+    finally:
+        catalog.close()
