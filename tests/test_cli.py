@@ -179,3 +179,63 @@ def test_a_real_process_never_prints_a_traceback(tmp_path: Path, db: str) -> Non
         )
         assert proc.returncode == 1, args
         assert "Traceback" not in proc.stderr and proc.stderr.startswith("curator: ")
+
+
+def test_candidates_merge_undo_history_from_the_command_line(
+    capsys: pytest.CaptureFixture[str], db: str
+) -> None:
+    run(capsys, "--db", db, "seed")
+    code, out, _ = run(capsys, "--db", db, "candidates", "--json", "--band", "sure")
+    pairs = json.loads(out)
+    assert code == 0 and pairs
+    assert {"works", "score", "band", "reasons"} <= set(pairs[0])
+    a, b = pairs[0]["works"]
+    code, out, _ = run(capsys, "--db", db, "merge", str(a), str(b), "--set", "notes=merged by hand")
+    assert code == 0 and "into work" in out
+    code, out, _ = run(capsys, "--db", db, "history", "--json")
+    assert json.loads(out)[-1]["kind"] == "merge"
+    code, out, _ = run(capsys, "--db", db, "undo")
+    assert code == 0 and out.startswith("undo: Merge 2 works")
+    code, out, _ = run(capsys, "--db", db, "redo")
+    assert code == 0
+    code, out, _ = run(capsys, "--db", db, "unmerge", str(min(a, b)))
+    assert code == 0 and "restored works" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["merge", "1", "1"], "itself"),
+        (["merge", "1", "99999"], "no work with id 99999"),
+        (["merge", "1", "2", "--keep", "3"], "not one of"),
+        (["merge", "1", "2", "--set", "year=12"], "year"),
+        (["distinct", "4", "4"], "itself"),
+        (["related", "4", "99999"], "no work"),
+        (["unmerge", "4"], "not the result of a merge"),
+        (["unmerge", "99999"], "no work"),
+        (["undo"], "cannot be undone yet"),
+        (["redo"], "nothing to redo"),
+        (["candidates", "--band", "certain"], "invalid choice"),
+        (["auto-merge"], "required"),
+    ],
+)
+def test_decision_commands_reject_bad_input_with_one_line(
+    capsys: pytest.CaptureFixture[str], db: str, args: list[str], message: str
+) -> None:
+    run(capsys, "--db", db, "seed")
+    try:
+        code, _, err = run(capsys, "--db", db, *args)
+    except SystemExit as exc:  # argparse usage errors
+        code, err = exc.code, capsys.readouterr().err
+    assert code == 1 and message in err, err
+
+
+def test_merging_works_decided_distinct_needs_force(
+    capsys: pytest.CaptureFixture[str], db: str
+) -> None:
+    run(capsys, "--db", db, "seed")
+    run(capsys, "--db", db, "distinct", "1", "2")
+    code, _, err = run(capsys, "--db", db, "merge", "1", "2")
+    assert code == 1 and "--force" in err
+    code, _, _ = run(capsys, "--db", db, "merge", "1", "2", "--force")
+    assert code == 0

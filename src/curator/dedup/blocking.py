@@ -1,0 +1,243 @@
+"""Candidate pairs from shared keys (ids, titles, rare words), so no scan compares all pairs."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection, Generator, Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+from zlib import crc32
+
+from curator.domain.matching import WorkFeatures
+from curator.domain.progress import Progress
+
+from .normalize import Tokens, arxiv_key, doi_key, tokens_of
+
+Key = tuple[
+    str, ...
+]  # (kind, value, ...): ("arxiv", "2310.10631"), ("tw", "llemma", "mathematics")
+
+STEP = 5000  # works (or blocks) between two progress reports
+
+
+@dataclass(frozen=True, slots=True)
+class BlockingRules:
+    """How works are keyed and how large a block may grow before it is skipped as uninformative."""
+
+    rare_title_words: int = 3  # pairs of the rarest title words: 3 words -> 3 keys
+    rare_abstract_words: int = 4  # pairs of the rarest abstract words: 4 words -> 6 keys
+    min_abstract_words: int = 12  # shorter abstracts ("No abstract available") give no key
+    max_single_word_df: int = 3  # a word in at most this many works can be a key on its own
+    lone_words: int = 6  # at most this many such words per field
+    max_block: int = 30  # rare-word blocks larger than this are skipped
+    max_exact_block: int = 100  # id and exact-title blocks larger than this are skipped
+
+
+RULES = BlockingRules()
+
+KEY_KINDS = {
+    "arxiv": "arXiv id",
+    "doi": "DOI",
+    "title": "identical title",
+    "tw": "rare title words",
+    "aw": "rare abstract words",
+}
+
+
+@dataclass(slots=True)
+class Blocking:
+    """The pairs that share at least one key, and how to tell which keys they share."""
+
+    pairs: set[int]  # a * stride + b with a < b, positions in the scanned sequence
+    stride: int
+    tokens: list[Tokens]
+    titles: WordStats
+    abstracts: WordStats
+    rules: BlockingRules = RULES
+    skipped_blocks: list[tuple[Key, int]] = field(default_factory=list)
+
+    def unpack(self, pair: int) -> tuple[int, int]:
+        return divmod(pair, self.stride)
+
+    def keys_of(self, work: WorkFeatures, index: int) -> list[Key]:
+        return work_keys(work, self.tokens[index], self.titles, self.abstracts, self.rules)
+
+
+def describe_keys(keys: Iterable[Key]) -> list[str]:
+    """Keys in words, one entry per kind: "arXiv id 2310.10631", "rare title words 'llemma', ...".
+
+    Rare-word pairs of one kind are merged into one list of words.
+    """
+    words: dict[str, list[str]] = {}
+    described: list[str] = []
+    for kind, *values in keys:
+        if kind in ("arxiv", "doi"):
+            described.append(f"{KEY_KINDS[kind]} {values[0]}")
+        elif kind == "title":
+            described.append(KEY_KINDS[kind])
+        else:
+            if kind not in words:
+                words[kind] = []
+                described.append(kind)  # a placeholder filled in below, keeps the order
+            words[kind].extend(v for v in values if v not in words[kind])
+    return [
+        f"{KEY_KINDS[d]} " + ", ".join(f"'{v}'" for v in words[d]) if d in words else d
+        for d in described
+    ]
+
+
+def shared_keys(blocking: Blocking, works: Sequence[WorkFeatures], a: int, b: int) -> list[Key]:
+    """The keys two works (by position) have in common, strongest kinds first."""
+    theirs = set(blocking.keys_of(works[b], b))
+    return [k for k in blocking.keys_of(works[a], a) if k in theirs]
+
+
+# --- keys of one work -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class WordStats:
+    """How many works use each word, and the words rare enough to be worth a key."""
+
+    df: Counter[str]
+    rare: frozenset[str]  # seen in 2..RARE_DF works
+
+    @classmethod
+    def of(cls, df: Counter[str]) -> WordStats:
+        return cls(df, frozenset(w for w, n in df.items() if 2 <= n <= RARE_DF))
+
+
+RARE_DF = 100
+
+
+def _rarest(words: tuple[str, ...], stats: WordStats) -> list[str]:
+    """Words seen in at least two works (a word seen once can meet nobody), rarest first.
+
+    Ties are broken by the word itself, so two copies of a paper rank words alike.
+    """
+    rare = list(stats.rare.intersection(words))
+    if len(rare) < 2:  # only common words: take the least common of them
+        rare = [w for w in words if stats.df[w] >= 2]
+    rare.sort()
+    rare.sort(key=stats.df.__getitem__)
+    return rare
+
+
+def work_keys(
+    work: WorkFeatures,
+    tokens: Tokens,
+    titles: WordStats,
+    abstracts: WordStats,
+    rules: BlockingRules,
+) -> list[Key]:
+    """Every blocking key of a work: exact ids and title first, then rare words and their pairs."""
+    keys: list[Key] = []
+    if arxiv := arxiv_key(work.arxiv_id, work.doi):
+        keys.append(("arxiv", arxiv))
+    if doi := doi_key(work.doi):
+        keys.append(("doi", doi))
+    if tokens.title:
+        keys.append(("title", tokens.title))
+        keys.extend(_rare_keys("tw", tokens.title_words, titles, rules.rare_title_words, rules))
+    if len(tokens.abstract_words) >= rules.min_abstract_words:
+        keys.extend(
+            _rare_keys("aw", tokens.abstract_words, abstracts, rules.rare_abstract_words, rules)
+        )
+    return keys
+
+
+def _rare_keys(
+    kind: str, words: tuple[str, ...], stats: WordStats, count: int, rules: BlockingRules
+) -> list[Key]:
+    """Pairs of the `count` rarest words, and alone a few words so rare their block stays tiny.
+
+    The lone words are picked by a fixed hash, not by rank: when two copies of a paper are
+    identical, their rarest words are the ones a third, reworded copy dropped; a hash pick
+    still lands on words all three share.
+    """
+    ranked = _rarest(words, stats)
+    limit = rules.max_single_word_df
+    lone = [w for w in ranked if stats.df[w] <= limit]
+    if len(lone) > rules.lone_words:
+        lone = sorted(lone, key=_stable_hash)[: rules.lone_words]
+    keys: list[Key] = [(kind, w) for w in sorted(lone)]
+    keys.extend((kind, *pair) for pair in combinations(sorted(ranked[:count]), 2))
+    return keys
+
+
+def _stable_hash(word: str) -> int:
+    return crc32(word.encode())
+
+
+# --- blocks ---------------------------------------------------------------------------------------
+
+
+def _tokenize(
+    works: Sequence[WorkFeatures],
+) -> Generator[Progress, None, tuple[list[Tokens], Counter, Counter]]:
+    tokens: list[Tokens] = []
+    title_df: Counter[str] = Counter()
+    abstract_df: Counter[str] = Counter()
+    for start in range(0, len(works), STEP):
+        for work in works[start : start + STEP]:
+            found = tokens_of(work)
+            tokens.append(found)
+            title_df.update(found.title_words)
+            abstract_df.update(found.abstract_words)
+        yield Progress(min(start + STEP, len(works)), len(works), "Reading titles and abstracts")
+    return tokens, title_df, abstract_df
+
+
+def _build_blocks(
+    works: Sequence[WorkFeatures],
+    tokens: list[Tokens],
+    titles: WordStats,
+    abstracts: WordStats,
+    rules: BlockingRules,
+) -> Generator[Progress, None, dict[Key, list[int]]]:
+    blocks: dict[Key, list[int]] = {}
+    for start in range(0, len(works), STEP):
+        for index in range(start, min(start + STEP, len(works))):
+            for key in work_keys(works[index], tokens[index], titles, abstracts, rules):
+                members = blocks.get(key)
+                if members is None:
+                    blocks[key] = [index]
+                else:
+                    members.append(index)
+        yield Progress(min(start + STEP, len(works)), len(works), "Keying works")
+    return blocks
+
+
+def _limit(key: Key, rules: BlockingRules) -> int:
+    return rules.max_block if key[0] in ("tw", "aw") else rules.max_exact_block
+
+
+def block(
+    works: Sequence[WorkFeatures],
+    new_ids: Collection[int] | None = None,
+    rules: BlockingRules = RULES,
+) -> Generator[Progress, None, Blocking]:
+    """Pairs of positions in `works` sharing a key; with `new_ids`, only pairs touching a new work.
+
+    Word frequencies are always counted over the whole catalog, so a new work meets old ones on
+    the same keys a full scan would use.
+    """
+    tokens, title_df, abstract_df = yield from _tokenize(works)
+    titles, abstracts = WordStats.of(title_df), WordStats.of(abstract_df)
+    blocks = yield from _build_blocks(works, tokens, titles, abstracts, rules)
+    is_new = None if new_ids is None else [w.id in new_ids for w in works]
+    stride = max(len(works), 1)
+    result = Blocking(set(), stride, tokens, titles, abstracts, rules)
+    pairs = result.pairs
+    for done, (key, members) in enumerate(blocks.items()):
+        if len(members) < 2:
+            continue
+        if len(members) > _limit(key, rules):
+            result.skipped_blocks.append((key, len(members)))
+            continue
+        for a, b in combinations(members, 2):
+            if is_new is None or is_new[a] or is_new[b]:
+                pairs.add(a * stride + b if a < b else b * stride + a)
+        if done % (STEP * 10) == 0:
+            yield Progress(done, len(blocks), "Pairing works that share a key")
+    return result

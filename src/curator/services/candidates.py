@@ -1,0 +1,104 @@
+"""Use cases: scan the catalog for duplicate candidates, hide decided pairs, merge sure groups."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Generator, Iterable
+from typing import Any
+
+from sqlmodel import Session
+
+from curator.dedup import engine
+from curator.domain.errors import CuratorError
+from curator.domain.matching import BAND_ORDER, Band, Candidate, WorkFeatures
+from curator.domain.progress import Progress, drain
+from curator.services import decisions
+from curator.store import queries, snapshots
+from curator.store.catalog import Catalog
+from curator.store.writes import add_event
+
+
+def features(s: Session) -> list[WorkFeatures]:
+    return [
+        WorkFeatures(
+            w.id, w.title, w.abstract, w.authors, w.year, w.venue, w.venue_kind, w.arxiv_id, w.doi
+        )
+        for w in queries.work_views(s, queries.work_ids(s))
+    ]
+
+
+def scan(
+    catalog: Catalog, new_ids: Collection[int] | None = None
+) -> Generator[Progress, None, list[Candidate]]:
+    """All open candidates (or those touching `new_ids`), best first; decided pairs never appear."""
+    with catalog.read() as s:
+        works = features(s)
+        decided = decided_work_pairs(s)
+    found = yield from engine.scan(works, new_ids)
+    return [c for c in found if (c.a, c.b) not in decided]
+
+
+def decided_work_pairs(s: Session) -> set[tuple[int, int]]:
+    """Every (smaller id, larger id) pair that a distinct or related decision covers."""
+    owners: dict[str, list[int]] = {}
+    for wid, prints in snapshots.fingerprints(s).items():
+        for digest in prints:
+            owners.setdefault(digest, []).append(wid)
+    pairs: set[tuple[int, int]] = set()
+    for d in snapshots.decisions(s):
+        for x in owners.get(d.fp_a, ()):
+            for y in owners.get(d.fp_b, ()):
+                if x != y:
+                    pairs.add((min(x, y), max(x, y)))
+    return pairs
+
+
+def candidates(
+    catalog: Catalog, band: Band | None = None, min_score: float | None = None
+) -> list[Candidate]:
+    found = drain(scan(catalog))
+    allowed = BAND_ORDER[: BAND_ORDER.index(band) + 1] if band else BAND_ORDER
+    return [c for c in found if c.band in allowed and (min_score is None or c.score >= min_score)]
+
+
+def groups(pairs: Iterable[Candidate]) -> list[list[int]]:
+    """Connected groups of works (union-find over the pairs), each sorted, largest first."""
+    parent: dict[int, int] = {}
+
+    def root(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for c in pairs:
+        parent[root(c.a)] = root(c.b)
+    found: dict[int, list[int]] = {}
+    for x in parent:
+        found.setdefault(root(x), []).append(x)
+    return sorted((sorted(g) for g in found.values()), key=lambda g: (-len(g), g[0]))
+
+
+def auto_merge(catalog: Catalog, band: Band = Band.SURE) -> tuple[int, int]:
+    """Merge every group of `band` pairs in one undoable step; returns (groups, works merged)."""
+    if band != Band.SURE:
+        raise CuratorError("only sure groups can be merged without looking (--band sure)")
+    sure = groups(candidates(catalog, band=Band.SURE))
+    if not sure:
+        return 0, 0
+    with catalog.write() as s:
+        merges: list[dict[str, Any]] = []
+        for group in sure:
+            if decisions.decided_pairs(s, group, kinds=("distinct",)):
+                continue  # a librarian said no to part of this group: leave it for review
+            payload, _ = decisions.plan(s, group, None, {})
+            decisions.apply_merge(s, payload)
+            merges.append(payload)
+        n_works = sum(len(m["absorbed"]) + 1 for m in merges)
+        add_event(
+            s,
+            "auto-merge",
+            f"Merge all sure groups: {len(merges)} groups, {n_works} works",
+            {"merges": merges},
+        )
+    return len(merges), n_works
