@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint format bench screenshots clean
+.PHONY: run test lint format bench bench-dedup screenshots clean
 
 run: $(VENV)/.runtime .qt-libs
 	$(BIN)/curator-gui --sample
@@ -27,6 +27,9 @@ format: $(VENV)/.test
 
 bench: $(VENV)/.test
 	$(BIN)/python benchmarks/run.py
+
+bench-dedup: $(VENV)/.test
+	$(BIN)/python benchmarks/dedup_bench.py
 
 screenshots: $(VENV)/.test .qt-libs
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py docs/screenshots

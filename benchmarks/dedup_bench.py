@@ -17,9 +17,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from curator.dedup.blocking import block
-from curator.dedup.engine import is_duplicate, run, scan
+from curator.dedup.engine import is_duplicate, scan
 from curator.dedup.scoring import band_of, score
 from curator.domain.matching import Band, Candidate, WorkFeatures
+from curator.domain.progress import drain as run
 from dedup_generator import Catalog, generate
 
 

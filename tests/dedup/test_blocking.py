@@ -3,8 +3,8 @@
 from dataclasses import replace
 
 from curator.dedup.blocking import BlockingRules, block
-from curator.dedup.engine import run
 from curator.domain.matching import WorkFeatures
+from curator.domain.progress import drain as run
 
 from .factory import REWORDED, catalog, work
 

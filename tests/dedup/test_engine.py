@@ -1,8 +1,9 @@
 """The scan: progress as it goes, cancellable, candidates best first with readable reasons."""
 
-from curator.dedup.engine import is_duplicate, run, scan
+from curator.dedup.engine import is_duplicate, scan
 from curator.domain.matching import Band, Candidate
 from curator.domain.progress import Progress
+from curator.domain.progress import drain as run
 
 from .factory import REWORDED, catalog, work
 

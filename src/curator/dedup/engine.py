@@ -84,12 +84,3 @@ def scan(
         assert band is not None
         result.append(_candidate(works, blocking, item, band))
     return result
-
-
-def run(generator: Generator[Progress, None, list[Candidate]]) -> list[Candidate]:
-    """Drive a scan to the end without a progress display (scripts and tests)."""
-    while True:
-        try:
-            next(generator)
-        except StopIteration as stop:
-            return stop.value
