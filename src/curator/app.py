@@ -10,7 +10,12 @@ from collections.abc import Sequence
 
 from curator.domain.errors import CuratorError
 from curator.services import works
-from curator.services.catalogs import default_catalog_path, open_default, sample_catalog_path
+from curator.services.catalogs import (
+    default_catalog_path,
+    log_file_path,
+    open_default,
+    sample_catalog_path,
+)
 
 
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -30,11 +35,9 @@ def _has_display() -> bool:
 
 def _install_excepthook() -> None:
     """A bug in a Qt slot is logged with its traceback and shown briefly, not lost on stderr."""
-    from platformdirs import user_log_path
     from PySide6.QtWidgets import QMessageBox
 
-    log_path = user_log_path("curator", appauthor=False) / "curator.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log_path = log_file_path()
     logging.getLogger().addHandler(logging.FileHandler(log_path, encoding="utf-8"))
 
     def hook(kind, value, tb) -> None:  # type: ignore[no-untyped-def]

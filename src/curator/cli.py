@@ -17,7 +17,7 @@ from curator.domain.catalog import RecordView, WorkView
 from curator.domain.errors import CuratorError
 from curator.domain.report import ImportReport
 from curator.services import importing, works
-from curator.services.catalogs import default_catalog_path, open_default
+from curator.services.catalogs import default_catalog_path, log_file_path, open_default
 from curator.services.samples import sample_listing_paths
 from curator.store.catalog import Catalog
 
@@ -269,10 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _log_bug() -> Path:
-    from platformdirs import user_log_path
-
-    path = user_log_path("curator", appauthor=False) / "curator.log"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = log_file_path()
     handler = logging.FileHandler(path, encoding="utf-8")
     log.addHandler(handler)
     log.exception("unexpected error")

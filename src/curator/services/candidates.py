@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from curator.dedup import engine
 from curator.domain.errors import CuratorError
-from curator.domain.matching import BAND_ORDER, Band, Candidate, WorkFeatures
+from curator.domain.matching import BAND_ORDER, Band, Candidate
 from curator.domain.progress import Progress, drain
 from curator.services import decisions
 from curator.store import queries, snapshots
@@ -17,21 +17,12 @@ from curator.store.catalog import Catalog
 from curator.store.writes import add_event
 
 
-def features(s: Session) -> list[WorkFeatures]:
-    return [
-        WorkFeatures(
-            w.id, w.title, w.abstract, w.authors, w.year, w.venue, w.venue_kind, w.arxiv_id, w.doi
-        )
-        for w in queries.work_views(s, queries.work_ids(s))
-    ]
-
-
 def scan(
     catalog: Catalog, new_ids: Collection[int] | None = None
 ) -> Generator[Progress, None, list[Candidate]]:
     """All open candidates (or those touching `new_ids`), best first; decided pairs never appear."""
     with catalog.read() as s:
-        works = features(s)
+        works = queries.work_features(s)
         decided = decided_work_pairs(s)
     found = yield from engine.scan(works, new_ids)
     return [c for c in found if (c.a, c.b) not in decided]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_data_path
+from platformdirs import user_data_path, user_log_path
 
 from curator.store.catalog import Catalog, open_catalog
 
@@ -25,3 +25,10 @@ def sample_catalog_path() -> Path:
 
 def open_default(path: Path | str | None = None) -> Catalog:
     return open_catalog(Path(path) if path else default_catalog_path())
+
+
+def log_file_path() -> Path:
+    """Where tracebacks of bugs go, for the command line and the window alike."""
+    path = user_log_path(APP_NAME, appauthor=False) / "curator.log"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path

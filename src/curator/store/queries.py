@@ -11,7 +11,8 @@ from sqlmodel import Session, select
 
 from curator.domain.catalog import RecordView, WorkRow, WorkView, default_entry_type
 from curator.domain.errors import NotFoundError
-from curator.store.tables import SourceRecord, Venue, VenueAlias, Work
+from curator.domain.matching import WorkFeatures
+from curator.store.tables import SourceRecord, Venue, Work
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -58,14 +59,6 @@ def work_rows(
         WorkRow(i, t, tuple(loads(a)) if a != "[]" else (), bool(inc), v, y, ax, n, head)
         for i, t, a, inc, v, y, ax, n, head in rows
     ]
-
-
-def _json_list(value: str | list[str] | None) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return value
-    return list(json.loads(value))
 
 
 def work_ids(session: Session, search: str | None = None) -> list[int]:
@@ -178,13 +171,6 @@ def venue_names(session: Session) -> list[str]:
     return list(session.exec(select(Venue.name).order_by(Venue.name)))
 
 
-def find_venue_by_label(session: Session, key: str) -> Venue | None:
-    alias = session.exec(select(VenueAlias).where(VenueAlias.label_key == key)).first()
-    if alias is not None:
-        return session.get(Venue, alias.venue_id)
-    return None
-
-
 def record_hashes(session: Session, source_file: str) -> dict[str, tuple[int, int]]:
     """content hash -> (record id, work id) for every record already read from `source_file`."""
     stmt = select(SourceRecord.content_hash, SourceRecord.id, SourceRecord.work_id).where(
@@ -196,3 +182,15 @@ def record_hashes(session: Session, source_file: str) -> dict[str, tuple[int, in
 def work_with_citation_key(session: Session, key: str, other_than: int) -> int | None:
     stmt = select(Work.id).where(Work.citation_key == key, Work.id != other_than)
     return session.exec(stmt).first()
+
+
+def work_features(session: Session) -> list[WorkFeatures]:
+    """What the duplicate engine compares, for every work, in one lean query."""
+    sql = """
+        SELECT w.id, w.title, w.abstract, w.authors, w.year, v.name, v.kind, w.arxiv_id, w.doi
+        FROM work w LEFT JOIN venue v ON v.id = w.venue_id ORDER BY w.id"""
+    raw = session.connection().connection.driver_connection
+    return [
+        WorkFeatures(i, t, ab, tuple(json.loads(a)), y, vn, vk, ax, doi)
+        for i, t, ab, a, y, vn, vk, ax, doi in raw.execute(sql).fetchall()
+    ]
