@@ -2,7 +2,10 @@
 
 from dataclasses import replace
 
-from curator.dedup.blocking import BlockingRules, block
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from curator.dedup.blocking import BlockingRules, TokenCache, block
 from curator.domain.matching import WorkFeatures
 from curator.domain.progress import drain as run
 
@@ -55,3 +58,41 @@ def test_identical_arxiv_ids_meet_without_any_text() -> None:
     a = work(1, title=None, abstract=None, arxiv_id="2310.10631")
     b = replace(a, id=2, arxiv_id="arXiv:2310.10631v2")
     assert (1, 2) in pairs_by_id([*catalog(), a, b])
+
+
+_WORDS = [f"word{i}" for i in range(60)]
+_texts = st.lists(st.sampled_from(_WORDS), min_size=0, max_size=20).map(" ".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    texts=st.lists(st.tuples(_texts, _texts), min_size=2, max_size=40),
+    new_share=st.integers(min_value=1, max_value=5),
+)
+def test_incremental_scan_finds_every_pair_a_full_scan_finds_for_new_works(
+    texts: list[tuple[str, str]], new_share: int
+) -> None:
+    works = [
+        replace(work(i), title=title or None, abstract=abstract or None)
+        for i, (title, abstract) in enumerate(texts)
+    ]
+    new_ids = {w.id for w in works[:: 6 - new_share]}
+    full = {p for p in pairs_by_id(works) if p[0] in new_ids or p[1] in new_ids}
+    incremental = pairs_by_id(works, new_ids=new_ids)
+    assert full <= incremental
+    assert all(a in new_ids or b in new_ids for a, b in incremental)
+
+
+def test_token_cache_rereads_only_changed_works_and_keeps_frequencies_exact() -> None:
+    cache = TokenCache()
+    first = [*catalog(), work(1), work(2)]
+    before = run(cache.refresh(first))
+    edited = replace(first[-1], title="Llemma revisited")
+    second = [*first[1:-1], edited, work(3, abstract="A new abstract with new words only")]
+    after = run(cache.refresh(second))
+    assert after[0] is before[1]  # unchanged work: same tokens, not read again
+    assert after[-2].title == "llemma revisited"
+    fresh = TokenCache()
+    run(fresh.refresh(second))
+    assert +cache.title_df == +fresh.title_df  # unary + drops the zero counts of removed words
+    assert +cache.abstract_df == +fresh.abstract_df

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import combinations
 from zlib import crc32
 
 from curator.domain.matching import WorkFeatures
 from curator.domain.progress import Progress
 
-from .normalize import Tokens, arxiv_key, doi_key, tokens_of
+from .normalize import Tokens, tokens_of
 
 Key = tuple[
     str, ...
@@ -59,8 +60,8 @@ class Blocking:
     def unpack(self, pair: int) -> tuple[int, int]:
         return divmod(pair, self.stride)
 
-    def keys_of(self, work: WorkFeatures, index: int) -> list[Key]:
-        return work_keys(work, self.tokens[index], self.titles, self.abstracts, self.rules)
+    def keys_of(self, index: int) -> list[Key]:
+        return work_keys(self.tokens[index], self.titles, self.abstracts, self.rules)
 
 
 def describe_keys(keys: Iterable[Key]) -> list[str]:
@@ -86,10 +87,10 @@ def describe_keys(keys: Iterable[Key]) -> list[str]:
     ]
 
 
-def shared_keys(blocking: Blocking, works: Sequence[WorkFeatures], a: int, b: int) -> list[Key]:
+def shared_keys(blocking: Blocking, a: int, b: int) -> list[Key]:
     """The keys two works (by position) have in common, strongest kinds first."""
-    theirs = set(blocking.keys_of(works[b], b))
-    return [k for k in blocking.keys_of(works[a], a) if k in theirs]
+    theirs = set(blocking.keys_of(b))
+    return [k for k in blocking.keys_of(a) if k in theirs]
 
 
 # --- keys of one work -----------------------------------------------------------------------------
@@ -110,7 +111,7 @@ class WordStats:
 RARE_DF = 100
 
 
-def _rarest(words: tuple[str, ...], stats: WordStats) -> list[str]:
+def _rarest(words: frozenset[str], stats: WordStats) -> list[str]:
     """Words seen in at least two works (a word seen once can meet nobody), rarest first.
 
     Ties are broken by the word itself, so two copies of a paper rank words alike.
@@ -123,19 +124,24 @@ def _rarest(words: tuple[str, ...], stats: WordStats) -> list[str]:
     return rare
 
 
+def id_keys(tokens: Tokens) -> list[Key]:
+    """The exact identifier keys of a work: arXiv id and DOI."""
+    keys: list[Key] = []
+    if tokens.arxiv:
+        keys.append(("arxiv", tokens.arxiv))
+    if tokens.doi:
+        keys.append(("doi", tokens.doi))
+    return keys
+
+
 def work_keys(
-    work: WorkFeatures,
     tokens: Tokens,
     titles: WordStats,
     abstracts: WordStats,
     rules: BlockingRules,
 ) -> list[Key]:
     """Every blocking key of a work: exact ids and title first, then rare words and their pairs."""
-    keys: list[Key] = []
-    if arxiv := arxiv_key(work.arxiv_id, work.doi):
-        keys.append(("arxiv", arxiv))
-    if doi := doi_key(work.doi):
-        keys.append(("doi", doi))
+    keys = id_keys(tokens)
     if tokens.title:
         keys.append(("title", tokens.title))
         keys.extend(_rare_keys("tw", tokens.title_words, titles, rules.rare_title_words, rules))
@@ -147,7 +153,7 @@ def work_keys(
 
 
 def _rare_keys(
-    kind: str, words: tuple[str, ...], stats: WordStats, count: int, rules: BlockingRules
+    kind: str, words: frozenset[str], stats: WordStats, count: int, rules: BlockingRules
 ) -> list[Key]:
     """Pairs of the `count` rarest words, and alone a few words so rare their block stays tiny.
 
@@ -172,40 +178,112 @@ def _stable_hash(word: str) -> int:
 # --- blocks ---------------------------------------------------------------------------------------
 
 
-def _tokenize(
-    works: Sequence[WorkFeatures],
-) -> Generator[Progress, None, tuple[list[Tokens], Counter, Counter]]:
-    tokens: list[Tokens] = []
-    title_df: Counter[str] = Counter()
-    abstract_df: Counter[str] = Counter()
-    for start in range(0, len(works), STEP):
-        for work in works[start : start + STEP]:
-            found = tokens_of(work)
-            tokens.append(found)
-            title_df.update(found.title_words)
-            abstract_df.update(found.abstract_words)
-        yield Progress(min(start + STEP, len(works)), len(works), "Reading titles and abstracts")
-    return tokens, title_df, abstract_df
+class TokenCache:
+    """Works' tokens and word frequencies kept between scans: a rescan reads only what changed.
+
+    Keep one per catalog for a session (the window does); a scan without one reads every work.
+    """
+
+    def __init__(self) -> None:
+        self._by_id: dict[int, tuple[WorkFeatures, Tokens]] = {}
+        self.title_df: Counter[str] = Counter()
+        self.abstract_df: Counter[str] = Counter()
+
+    def refresh(self, works: Sequence[WorkFeatures]) -> Generator[Progress, None, list[Tokens]]:
+        """The tokens of `works`, in order; forgets works no longer present."""
+        known = self._by_id
+        fresh: dict[int, tuple[WorkFeatures, Tokens]] = {}
+        result: list[Tokens] = []
+        for start in range(0, len(works), STEP):
+            for work in works[start : start + STEP]:
+                cached = known.pop(work.id, None)
+                if cached is not None and cached[0] == work:
+                    fresh[work.id] = cached
+                    result.append(cached[1])
+                    continue
+                if cached is not None:
+                    self._count(cached[1], -1)
+                found = tokens_of(work)
+                self._count(found, 1)
+                fresh[work.id] = (work, found)
+                result.append(found)
+            yield Progress(
+                min(start + STEP, len(works)), len(works), "Reading titles and abstracts"
+            )
+        for _, gone in known.values():
+            self._count(gone, -1)
+        self._by_id = fresh
+        return result
+
+    def _count(self, tokens: Tokens, sign: int) -> None:
+        if sign > 0:
+            self.title_df.update(tokens.title_words)
+            self.abstract_df.update(tokens.abstract_words)
+        else:
+            self.title_df.subtract(tokens.title_words)
+            self.abstract_df.subtract(tokens.abstract_words)
 
 
-def _build_blocks(
+class _Reach:
+    """What an old work needs to share a key with one of the new works.
+
+    A shared key is made of words both works have: one rare word, or a pair of them, taken
+    from the title ("tw") or the abstract ("aw"); or an id or the whole title.
+    """
+
+    def __init__(self, keys: Iterable[Key]) -> None:
+        self.exact: set[Key] = set()
+        self.lone: dict[str, set[str]] = {"tw": set(), "aw": set()}
+        self.pairs: dict[str, set[Key]] = {"tw": set(), "aw": set()}
+        self.words: dict[str, set[str]] = {"tw": set(), "aw": set()}
+        for kind, *words in keys:
+            if kind not in self.words:
+                self.exact.add((kind, *words))
+                continue
+            self.words[kind].update(words)
+            if len(words) == 1:
+                self.lone[kind].add(words[0])
+            else:
+                self.pairs[kind].add(tuple(words))
+
+    def may_meet(self, tokens: Tokens) -> bool:
+        for kind, mine in (("tw", tokens.title_words), ("aw", tokens.abstract_words)):
+            hits = self.words[kind].intersection(mine)
+            if not hits:
+                continue
+            if not self.lone[kind].isdisjoint(hits):
+                return True
+            if len(hits) > 1 and any(
+                pair in self.pairs[kind] for pair in combinations(sorted(hits), 2)
+            ):
+                return True
+        if tokens.title and ("title", tokens.title) in self.exact:
+            return True
+        return any(key in self.exact for key in id_keys(tokens))
+
+
+def _keyed(
     works: Sequence[WorkFeatures],
     tokens: list[Tokens],
     titles: WordStats,
     abstracts: WordStats,
     rules: BlockingRules,
-) -> Generator[Progress, None, dict[Key, list[int]]]:
-    blocks: dict[Key, list[int]] = {}
+    is_new: list[bool] | None,
+) -> Generator[Progress, None, list[tuple[int, list[Key]]]]:
+    """Each work's keys; with `is_new`, the new works' and those of old works that may meet them."""
+    key = partial(work_keys, titles=titles, abstracts=abstracts, rules=rules)
+    if is_new is None:
+        keyed: list[tuple[int, list[Key]]] = []
+        reach = None
+    else:
+        keyed = [(i, key(tokens[i])) for i, fresh in enumerate(is_new) if fresh]
+        reach = _Reach(k for _, keys in keyed for k in keys)
     for start in range(0, len(works), STEP):
         for index in range(start, min(start + STEP, len(works))):
-            for key in work_keys(works[index], tokens[index], titles, abstracts, rules):
-                members = blocks.get(key)
-                if members is None:
-                    blocks[key] = [index]
-                else:
-                    members.append(index)
+            if reach is None or (not is_new[index] and reach.may_meet(tokens[index])):
+                keyed.append((index, key(tokens[index])))
         yield Progress(min(start + STEP, len(works)), len(works), "Keying works")
-    return blocks
+    return keyed
 
 
 def _limit(key: Key, rules: BlockingRules) -> int:
@@ -216,16 +294,28 @@ def block(
     works: Sequence[WorkFeatures],
     new_ids: Collection[int] | None = None,
     rules: BlockingRules = RULES,
+    cache: TokenCache | None = None,
 ) -> Generator[Progress, None, Blocking]:
     """Pairs of positions in `works` sharing a key; with `new_ids`, only pairs touching a new work.
 
     Word frequencies are always counted over the whole catalog, so a new work meets old ones on
-    the same keys a full scan would use.
+    the same keys a full scan would use. A block too large to be informative is skipped; with
+    `new_ids` only its members that can meet a new work are counted, so an incremental scan
+    pairs a new work with at least every work a full scan would.
     """
-    tokens, title_df, abstract_df = yield from _tokenize(works)
-    titles, abstracts = WordStats.of(title_df), WordStats.of(abstract_df)
-    blocks = yield from _build_blocks(works, tokens, titles, abstracts, rules)
+    cache = cache or TokenCache()
+    tokens = yield from cache.refresh(works)
+    titles, abstracts = WordStats.of(cache.title_df), WordStats.of(cache.abstract_df)
     is_new = None if new_ids is None else [w.id in new_ids for w in works]
+    keyed = yield from _keyed(works, tokens, titles, abstracts, rules, is_new)
+    blocks: dict[Key, list[int]] = {}
+    for index, keys in keyed:
+        for key in keys:
+            members = blocks.get(key)
+            if members is None:
+                blocks[key] = [index]
+            else:
+                members.append(index)
     stride = max(len(works), 1)
     result = Blocking(set(), stride, tokens, titles, abstracts, rules)
     pairs = result.pairs

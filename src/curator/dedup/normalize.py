@@ -286,9 +286,11 @@ class Tokens:
     """A work's folded title and content words, computed once and shared by blocking and scoring."""
 
     title: str
-    title_words: tuple[str, ...]
-    abstract_words: tuple[str, ...]  # distinct content words, interned
+    title_words: frozenset[str]  # distinct content words, interned
+    abstract_words: frozenset[str]
     abstract_hash: int  # hash of the folded abstract, to tell identical abstracts apart cheaply
+    arxiv: str  # arxiv_key
+    doi: str  # doi_key
 
 
 def tokens_of(work: WorkFeatures) -> Tokens:
@@ -299,10 +301,11 @@ def tokens_of(work: WorkFeatures) -> Tokens:
         title_words=_content_set(title),
         abstract_words=_content_set(abstract),
         abstract_hash=hash(abstract) if abstract else 0,
+        arxiv=arxiv_key(work.arxiv_id, work.doi),
+        doi=doi_key(work.doi),
     )
 
 
-def _content_set(folded: str) -> tuple[str, ...]:
-    words = set(folded.split())
-    words -= STOPWORDS
-    return tuple(map(intern, words))  # interned: a catalog repeats the same words millions of times
+def _content_set(folded: str) -> frozenset[str]:
+    # interned: a catalog repeats the same words millions of times
+    return frozenset(map(intern, folded.split())) - STOPWORDS

@@ -8,6 +8,7 @@ from typing import Any
 from sqlmodel import Session
 
 from curator.dedup import engine
+from curator.dedup.blocking import TokenCache
 from curator.domain.errors import CuratorError
 from curator.domain.matching import BAND_ORDER, Band, Candidate
 from curator.domain.progress import Progress, drain
@@ -18,13 +19,19 @@ from curator.store.writes import add_event
 
 
 def scan(
-    catalog: Catalog, new_ids: Collection[int] | None = None
+    catalog: Catalog,
+    new_ids: Collection[int] | None = None,
+    cache: TokenCache | None = None,
 ) -> Generator[Progress, None, list[Candidate]]:
-    """All open candidates (or those touching `new_ids`), best first; decided pairs never appear."""
+    """All open candidates (or those touching `new_ids`), best first; decided pairs never appear.
+
+    Pass the same `cache` to every scan of one catalog (the window does) and a rescan reads
+    only the works that changed since the last one.
+    """
     with catalog.read() as s:
         works = queries.work_features(s)
         decided = decided_work_pairs(s)
-    found = yield from engine.scan(works, new_ids)
+    found = yield from engine.scan(works, new_ids, cache=cache)
     return [c for c in found if (c.a, c.b) not in decided]
 
 
