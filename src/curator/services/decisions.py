@@ -211,6 +211,14 @@ def redo(catalog: Catalog) -> str:
         return event.summary
 
 
+def next_steps(catalog: Catalog) -> tuple[str | None, str | None]:
+    """What undo and redo would do now, in words; None where there is nothing (undoable)."""
+    with catalog.read() as s:
+        undo_event, redo_event = log.next_steps(s)
+        undo_text = undo_event.summary if undo_event and undo_event.kind in _INVERSE else None
+        return undo_text, redo_event.summary if redo_event else None
+
+
 def _set_fields(values_key: str) -> Callable[[Session, dict[str, Any]], None]:
     def apply(s: Session, payload: dict[str, Any]) -> None:
         work = queries.get_work(s, payload["work_id"])

@@ -20,6 +20,7 @@ class HistoryEntry:
     summary: str
     created_at: datetime
     state: str  # "done", "undone", or "" for undo/redo steps themselves
+    survivor: int | None = None  # for a merge: the work an unmerge splits again
 
 
 def _stacks(s: Session) -> tuple[list[Event], list[Event], list[Event]]:
@@ -41,6 +42,12 @@ def _stacks(s: Session) -> tuple[list[Event], list[Event], list[Event]]:
             applied.append(event)
             redoable.clear()
     return events, applied, redoable
+
+
+def next_steps(s: Session) -> tuple[Event | None, Event | None]:
+    """The change undo would revert and the one redo would apply again, if any."""
+    _, applied, redoable = _stacks(s)
+    return (applied[-1] if applied else None, redoable[-1] if redoable else None)
 
 
 def undo_target(s: Session) -> Event:
@@ -86,6 +93,7 @@ def history(catalog: Catalog) -> list[HistoryEntry]:
                 e.summary,
                 e.created_at,
                 "" if e.kind in ("undo", "redo") else ("done" if e.id in live else "undone"),
+                e.payload.get("survivor") if e.kind == "merge" else None,
             )
             for e in events
         ]

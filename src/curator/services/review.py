@@ -1,0 +1,138 @@
+"""Use cases of the review screen: works side by side, the default merge, the librarian's picks.
+
+The window holds no rule of its own: what each side shows, which side a merge takes by default
+and why, and how a pick becomes a merge all live here, so the command line could do the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from curator.domain.catalog import RecordView, WorkRow, WorkView
+from curator.services import decisions
+from curator.store import queries
+from curator.store.catalog import Catalog
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """One row of the comparison: what it shows and which editable fields a pick sets."""
+
+    key: str
+    label: str
+    fields: tuple[str, ...]  # the editable fields a pick copies from the chosen side
+    choice: str  # the merge plan's field whose default choice this row follows
+    show: Callable[[WorkView], str]
+
+
+def _date(w: WorkView) -> str:
+    if w.year is None:
+        return ""
+    return f"{w.year}-{w.month:02d}" if w.month else str(w.year)
+
+
+def _authors(w: WorkView) -> str:
+    names = "; ".join(w.authors)
+    return f"{names}; et al." if w.authors_incomplete and names else names
+
+
+FIELDS = (
+    FieldSpec("title", "Title", ("title",), "title", lambda w: w.title or ""),
+    FieldSpec("authors", "Authors", ("authors", "authors_incomplete"), "authors", _authors),
+    FieldSpec("venue", "Venue", ("venue",), "venue_id", lambda w: w.venue or ""),
+    FieldSpec("date", "Year", ("year", "month"), "year", _date),
+    FieldSpec("arxiv_id", "arXiv", ("arxiv_id",), "arxiv_id", lambda w: w.arxiv_id or ""),
+    FieldSpec("doi", "DOI", ("doi",), "doi", lambda w: w.doi or ""),
+    FieldSpec("url", "URL", ("url",), "url", lambda w: w.url or ""),
+    FieldSpec("abstract", "Abstract", ("abstract",), "abstract", lambda w: w.abstract or ""),
+    FieldSpec("notes", "Notes", ("notes",), "notes", lambda w: w.notes or ""),
+)
+FIELD_KEYS = tuple(spec.key for spec in FIELDS)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldRow:
+    spec: FieldSpec
+    values: tuple[str, ...]  # what each side holds, as shown
+    default: int | None  # the side a merge takes by default; None when values are combined
+    default_text: str  # the merged value by default
+    rule: str  # why ("published venue beats arXiv")
+
+    @property
+    def identical(self) -> bool:
+        return len(set(self.values)) == 1
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """Works that may be one publication, field by field, with the merge's default picks."""
+
+    works: tuple[WorkView, ...]
+    records: tuple[tuple[RecordView, ...], ...]  # each side's source records
+    rows: tuple[FieldRow, ...]
+    survivor: int  # the work that stays when merged
+
+    def row(self, key: str) -> FieldRow:
+        return next(r for r in self.rows if r.spec.key == key)
+
+
+def compare(catalog: Catalog, ids: list[int]) -> Comparison:
+    """The works `ids` side by side, in that order, with the merge's default picks."""
+    with catalog.read() as s:
+        for wid in ids:
+            queries.get_work(s, wid)  # raises NotFoundError for an unknown id
+        views = {w.id: w for w in queries.work_views(s, ids)}
+        payload, choices = decisions.plan(s, ids, None, {})
+        records = tuple(tuple(queries.record_views(s, wid)) for wid in ids)
+    sides = tuple(views[wid] for wid in ids)
+    rows = []
+    for spec in FIELDS:
+        choice = choices[spec.choice]
+        values = tuple(spec.show(w) for w in sides)
+        if choice.from_work is None:  # combined, as notes of every work
+            default, text = None, str(choice.value or "")
+        else:
+            default = ids.index(choice.from_work)
+            text = values[default]
+        rows.append(FieldRow(spec, values, default, text, choice.rule))
+    return Comparison(sides, records, tuple(rows), payload["survivor"])
+
+
+def overrides(
+    comparison: Comparison, picks: dict[str, int], typed: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The merge overrides for the librarian's picks (row key -> side) and typed values.
+
+    A pick equal to the default adds nothing, so the merge event records the engine's rule.
+    """
+    out: dict[str, Any] = {}
+    for key, side in picks.items():
+        row = comparison.row(key)
+        if side == row.default:
+            continue
+        work = comparison.works[side]
+        for field in row.spec.fields:
+            out[field] = getattr(work, field)
+    for key, value in (typed or {}).items():
+        for field in comparison.row(key).spec.fields[:1]:
+            out[field] = value
+    return out
+
+
+def merge(
+    catalog: Catalog,
+    comparison: Comparison,
+    picks: dict[str, int],
+    typed: dict[str, str] | None = None,
+) -> decisions.MergeOutcome:
+    """Merge the compared works with the librarian's picks; the default for every other field."""
+    ids = [w.id for w in comparison.works]  # no `keep`: the plan stays the one shown
+    return decisions.merge(catalog, ids, overrides=overrides(comparison, picks, typed))
+
+
+def rows_of(catalog: Catalog, ids: list[int]) -> dict[int, WorkRow]:
+    """The table rows (title, authors, year...) of some works, for a list of candidates."""
+    with catalog.read() as s:
+        return {r.id: r for r in queries.work_rows(s, ids=ids)} if ids else {}

@@ -1,0 +1,60 @@
+"""The review screen's use cases: side by side with default picks, picks becoming a merge."""
+
+from __future__ import annotations
+
+import pytest
+
+from curator.domain.errors import NotFoundError
+from curator.services import decisions, review, works
+from curator.store.catalog import Catalog
+
+
+def llemma(catalog: Catalog) -> list[int]:
+    found = [w.id for w in works.works(catalog, "llemma") if "Llemma" in f"{w.title}{w.abstract}"]
+    assert len(found) == 3
+    return found
+
+
+def test_compare_shows_every_side_and_the_default_pick(seeded: Catalog) -> None:
+    ids = llemma(seeded)
+    shown = review.compare(seeded, ids)
+    assert [w.id for w in shown.works] == ids
+    assert [r.spec.key for r in shown.rows] == list(review.FIELD_KEYS)
+    venue = shown.row("venue")
+    assert venue.rule == "published venue beats arXiv"
+    assert venue.default is not None
+    assert venue.default_text == venue.values[venue.default] != ""
+    title = shown.row("title")
+    assert title.default is not None and title.values[title.default]  # titled beats untitled
+    assert all(len(records) >= 1 for records in shown.records)
+    assert shown.survivor in ids
+
+
+def test_a_pick_overrides_the_default_and_the_rest_follow_the_rules(seeded: Catalog) -> None:
+    ids = llemma(seeded)
+    shown = review.compare(seeded, ids)
+    venue = shown.row("venue")
+    other = next(i for i, v in enumerate(venue.values) if v != venue.default_text)
+    assert review.overrides(shown, {"venue": venue.default}) == {}
+    outcome = review.merge(seeded, shown, {"venue": other}, {"notes": "checked by hand"})
+    merged = works.work(seeded, outcome.survivor)
+    assert (merged.venue or "") == venue.values[other]
+    assert merged.notes == "checked by hand"
+    assert merged.title == shown.row("title").default_text
+    assert {r.id for rs in shown.records for r in rs} == set(merged.record_ids)
+
+
+def test_undo_names_the_step_and_import_is_not_undoable(seeded: Catalog) -> None:
+    assert decisions.next_steps(seeded) == (None, None)
+    ids = llemma(seeded)
+    review.merge(seeded, review.compare(seeded, ids), {})
+    undo_text, redo_text = decisions.next_steps(seeded)
+    assert undo_text is not None and undo_text.startswith("Merge 3 works:")
+    assert redo_text is None
+    decisions.undo(seeded)
+    assert decisions.next_steps(seeded) == (None, undo_text)
+
+
+def test_compare_refuses_unknown_works(seeded: Catalog) -> None:
+    with pytest.raises(NotFoundError):
+        review.compare(seeded, [llemma(seeded)[0], 99999])
