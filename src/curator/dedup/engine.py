@@ -26,7 +26,7 @@ CACHE_LIMIT = 200_000  # prepared works kept while scoring
 
 def is_duplicate(candidate: Candidate) -> bool:
     """Whether a candidate is more likely than not one publication (band sure or likely)."""
-    return candidate.band in (Band.SURE, Band.LIKELY)
+    return candidate.band.is_duplicate
 
 
 class _PreparedCache:

@@ -13,6 +13,11 @@ class Band(StrEnum):
     LIKELY = "likely"  # more often the same paper than not
     POSSIBLE = "possible"  # worth a look
 
+    @property
+    def is_duplicate(self) -> bool:
+        """The engine's answer to "is this a duplicate?": yes for sure and likely."""
+        return self in (Band.SURE, Band.LIKELY)
+
 
 BAND_ORDER = (Band.SURE, Band.LIKELY, Band.POSSIBLE)
 

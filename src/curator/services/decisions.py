@@ -125,11 +125,14 @@ def restore_merge(s: Session, payload: dict[str, Any]) -> None:
     snapshots.restore(s, payload["before"][str(survivor)])
 
 
-def unmerge(catalog: Catalog, work_id: int) -> list[int]:
-    """Undo the latest merge into `work_id` that is still in effect; returns the works restored."""
+def unmerge(catalog: Catalog, work_id: int, event_id: int | None = None) -> list[int]:
+    """Undo the latest merge into `work_id` still in effect (or the merge `event_id`).
+
+    Returns the works restored.
+    """
     with catalog.write() as s:
         queries.get_work(s, work_id)
-        found = log.latest_merge_into(s, work_id)
+        found = log.latest_merge_into(s, work_id, event_id)
         if found is None:
             raise CuratorError(f"work {work_id} is not the result of a merge in effect")
         event_id, merge_payload = found

@@ -64,8 +64,10 @@ def redo_target(s: Session) -> Event:
     return redoable[-1]
 
 
-def latest_merge_into(s: Session, work_id: int) -> tuple[int, dict[str, Any]] | None:
-    """The newest merge in effect whose surviving work is `work_id`."""
+def latest_merge_into(
+    s: Session, work_id: int, event_id: int | None = None
+) -> tuple[int, dict[str, Any]] | None:
+    """The newest merge in effect whose surviving work is `work_id` (or that merge event)."""
     _, applied, _ = _stacks(s)
     unmerged = {
         (e.payload["merge_event"], e.payload["merge"]["survivor"])
@@ -77,6 +79,8 @@ def latest_merge_into(s: Session, work_id: int) -> tuple[int, dict[str, Any]] | 
         if event.kind == "auto-merge":
             merges = event.payload["merges"]
         for payload in merges:
+            if event_id is not None and event.id != event_id:
+                continue
             if payload["survivor"] == work_id and (event.id, work_id) not in unmerged:
                 return event.id or 0, payload
     return None

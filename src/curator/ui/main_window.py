@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, QModelIndex, QSettings, Qt, QTimer
@@ -24,13 +25,17 @@ from PySide6.QtWidgets import (
 
 from curator import __version__
 from curator.domain.catalog import WorkView
+from curator.domain.errors import CuratorError
 from curator.domain.progress import Progress
-from curator.services import importing, works
+from curator.domain.records import BlockStatus
+from curator.services import decisions, importing, works
 from curator.services.importing import ImportRun
 from curator.services.samples import sample_listing_paths
 from curator.store.catalog import Catalog
 from curator.ui.editor import WorkEditor
+from curator.ui.history_view import HistoryPanel
 from curator.ui.import_report import ImportReportDialog
+from curator.ui.review import SHORTCUTS, ReviewPanel
 from curator.ui.sources import SourcesPanel
 from curator.ui.tasks import Task, TaskRunner
 from curator.ui.work_table import (
@@ -46,6 +51,10 @@ from curator.ui.work_table import (
 SEARCH_DELAY_MS = 200
 
 
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class MainWindow(QMainWindow):
     def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,6 +68,7 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self._build_menus()
         self.refresh()
+        self._update_undo_actions()
 
     # --- construction -----------------------------------------------------------------
     def _build_widgets(self) -> None:
@@ -88,7 +98,18 @@ class MainWindow(QMainWindow):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         split.setSizes([920, 520])
-        self.setCentralWidget(split)
+        self.review = ReviewPanel(self.catalog, self.tasks)
+        self.review.changed.connect(self._after_change)
+        self.history = HistoryPanel(self.catalog)
+        self.history.changed.connect(self._after_change)
+        self.history.changed.connect(lambda: self.review.scan())
+        self.views = QTabWidget()
+        self.views.setDocumentMode(True)
+        self.views.addTab(split, "Catalog")
+        self.views.addTab(self.review, "Duplicates")
+        self.views.addTab(self.history, "History")
+        self.views.currentChanged.connect(self._on_view_changed)
+        self.setCentralWidget(self.views)
         self.counts_label = QLabel()
         self.statusBar().addPermanentWidget(self.counts_label)
 
@@ -136,8 +157,30 @@ class MainWindow(QMainWindow):
         save.setShortcut(QKeySequence.StandardKey.Save)
         save.triggered.connect(self.editor.save)
         edit_menu.addAction(save)
+        edit_menu.addSeparator()
+        self.undo_action = QAction("&Undo", self)
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.triggered.connect(self.undo)
+        self.redo_action = QAction("&Redo", self)
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.redo_action.triggered.connect(self.redo)
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        edit_menu.aboutToShow.connect(self._update_undo_actions)
+
+        view_menu = self.menuBar().addMenu("&View")
+        for index, (name, key) in enumerate(
+            (("&Catalog", "Ctrl+1"), ("&Duplicates", "Ctrl+2"), ("&History", "Ctrl+3"))
+        ):
+            action = QAction(name, self)
+            action.setShortcut(QKeySequence(key))
+            action.triggered.connect(lambda _=False, i=index: self.views.setCurrentIndex(i))
+            view_menu.addAction(action)
 
         help_menu = self.menuBar().addMenu("&Help")
+        keys = QAction("&Keyboard Shortcuts", self)
+        keys.setShortcut(QKeySequence.StandardKey.HelpContents)
+        keys.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(keys)
         about = QAction("&About Curator", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
@@ -250,6 +293,14 @@ class MainWindow(QMainWindow):
         self._end_import(dialog)
         imported = sum(r.counts["imported"] for r in run.reports)
         self.statusBar().showMessage(f"Imported {imported} records.", 5000)
+        new_ids = {
+            o.work_id
+            for report in run.reports
+            for o in report.outcomes
+            if o.status is BlockStatus.IMPORTED and o.work_id is not None
+        }
+        if new_ids:
+            self.review.scan(new_ids)
         if self.show_reports:
             ImportReportDialog(run, self).open()
 
@@ -262,6 +313,66 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             "Import cancelled; the file being written was rolled back.", 5000
         )
+
+    # --- undo, views, help ----------------------------------------------------------------
+    def _update_undo_actions(self) -> None:
+        undo_text, redo_text = decisions.next_steps(self.catalog)
+        self.undo_action.setEnabled(undo_text is not None)
+        self.undo_action.setText(f"&Undo {_short(undo_text)}" if undo_text else "&Undo")
+        self.redo_action.setEnabled(redo_text is not None)
+        self.redo_action.setText(f"&Redo {_short(redo_text)}" if redo_text else "&Redo")
+
+    def undo(self) -> None:
+        self._step(decisions.undo, "Undone")
+
+    def redo(self) -> None:
+        self._step(decisions.redo, "Redone")
+
+    def _step(self, action: Callable[[Catalog], str], done: str) -> None:
+        if self.editor.changes() and not self.editor.save():
+            return
+        try:
+            summary = action(self.catalog)
+        except CuratorError as exc:
+            self.statusBar().showMessage(str(exc), 5000)
+            return
+        self._after_change()
+        self.review.scan()  # works came back or went away: the queue is rebuilt
+        self.statusBar().showMessage(f"{done}: {summary}", 5000)
+
+    def _after_change(self) -> None:
+        """A decision, undo or unmerge changed works: reload what shows them."""
+        current = self.editor.work.id if self.editor.work else None
+        self.editor.show_work(None)
+        self.refresh()
+        if current is not None:
+            self.select_work(current)
+        self.history.refresh()
+        self._update_undo_actions()
+
+    def _on_view_changed(self, index: int) -> None:
+        review = self.review
+        if self.views.widget(index) is review and review.scan_task is None and not review.scanned:
+            review.scan()
+
+    def show_shortcuts(self) -> None:
+        rows = "".join(
+            f"<tr><td><b>{key}</b></td><td>{description}</td></tr>"
+            for key, _, description in SHORTCUTS
+        )
+        general = (
+            ("Ctrl+1 / 2 / 3", "Catalog, Duplicates, History"),
+            ("Ctrl+Z", "Undo the last change (survives a restart)"),
+            ("Ctrl+Shift+Z", "Redo"),
+            ("Ctrl+F", "Search the catalog"),
+            ("Ctrl+S", "Save the work being edited"),
+            ("Ctrl+I", "Import a listing"),
+        )
+        rows += "".join(f"<tr><td><b>{k}</b></td><td>{d}</td></tr>" for k, d in general)
+        box = QMessageBox(self)
+        box.setWindowTitle("Keyboard shortcuts")
+        box.setText(f"<p>In the <b>Duplicates</b> view:</p><table cellpadding='3'>{rows}</table>")
+        box.open()
 
     def _about(self) -> None:
         QMessageBox.about(
@@ -284,7 +395,8 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Discard:
                 event.ignore()
                 return
-        if self.current_task and not self.current_task.done:
-            self.current_task.cancel()
-            self.tasks.wait(10_000)
+        for task in (self.current_task, self.review.scan_task):
+            if task and not task.done:
+                task.cancel()
+        self.tasks.wait(10_000)
         super().closeEvent(event)

@@ -1,0 +1,108 @@
+"""The History view: every change to the catalog, newest first; any merge can be unmerged."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from curator.domain.errors import CuratorError
+from curator.services import decisions, history
+from curator.services.history import HistoryEntry
+from curator.store.catalog import Catalog
+
+
+class HistoryPanel(QWidget):
+    changed = Signal()  # an unmerge changed the catalog
+
+    def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.catalog = catalog
+        self.entries: list[HistoryEntry] = []
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["#", "When", "Change", "State"])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setColumnWidth(0, 56)
+        self.tree.setColumnWidth(1, 150)
+        self.tree.setColumnWidth(2, 640)
+        self.tree.currentItemChanged.connect(lambda *_: self._update_buttons())
+        self.unmerge_button = QPushButton("Unmerge")
+        self.unmerge_button.setToolTip(
+            "Split the selected merge again, even if later changes followed"
+        )
+        self.unmerge_button.clicked.connect(self.unmerge_selected)
+        hint = QLabel("Edit > Undo and Redo walk this list from the top.")
+        hint.setStyleSheet("color:#666")
+        bar = QHBoxLayout()
+        bar.addWidget(hint, 1)
+        bar.addWidget(self.unmerge_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(bar)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.entries = list(reversed(history.history(self.catalog)))
+        self.tree.clear()
+        grey = QColor("#888")
+        for entry in self.entries:
+            item = QTreeWidgetItem(
+                [
+                    str(entry.id),
+                    entry.created_at.strftime("%Y-%m-%d %H:%M"),
+                    entry.summary,
+                    entry.state,
+                ]
+            )
+            item.setData(0, Qt.ItemDataRole.UserRole, entry.id)
+            if entry.state != "done":
+                for col in range(4):
+                    item.setForeground(col, grey)
+            self.tree.addTopLevelItem(item)
+        self._update_buttons()
+
+    def selected(self) -> HistoryEntry | None:
+        item = self.tree.currentItem()
+        if item is None:
+            return None
+        entry_id = item.data(0, Qt.ItemDataRole.UserRole)
+        return next((e for e in self.entries if e.id == entry_id), None)
+
+    def _update_buttons(self) -> None:
+        entry = self.selected()
+        self.unmerge_button.setEnabled(
+            entry is not None and entry.survivor is not None and entry.state == "done"
+        )
+
+    def select_entry(self, entry_id: int) -> None:
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            if item.data(0, Qt.ItemDataRole.UserRole) == entry_id:
+                self.tree.setCurrentItem(item)
+                return
+
+    def unmerge_selected(self) -> None:
+        entry = self.selected()
+        if entry is None or entry.survivor is None:
+            return
+        try:
+            restored = decisions.unmerge(self.catalog, entry.survivor, entry.id)
+        except CuratorError as exc:
+            QMessageBox.warning(self, "Cannot unmerge", str(exc))
+            return
+        self.refresh()
+        self.changed.emit()
+        self.window().statusBar().showMessage(f"Unmerged into works {restored}.", 5000)
