@@ -39,6 +39,7 @@ def main(out: Path) -> None:
         window.refresh()
         app.processEvents()
         window.grab().save(str(out / "search.png"))
+        _duplicates(app, window, out)
         dialog = ImportReportDialog(run, window)
         dialog.show()
         app.processEvents()
@@ -46,6 +47,25 @@ def main(out: Path) -> None:
         window.close()
         catalog.close()
     print(f"screenshots written to {out}")
+
+
+def _duplicates(app: QApplication, window: MainWindow, out: Path) -> None:
+    """The review queue on a group with differences worth seeing, then the history."""
+    review = window.review
+    window.views.setCurrentWidget(review)
+    while not review.scanned:  # the first visit scans in the background
+        app.processEvents()
+    model = review.model
+    likely = next(r for r in range(model.rowCount()) if model.candidate(r).band.value == "likely")
+    review.select_row(likely)
+    review.move_field(1)
+    app.processEvents()
+    window.grab().save(str(out / "duplicates.png"))
+    review.merge()
+    window.views.setCurrentWidget(window.history)
+    app.processEvents()
+    window.grab().save(str(out / "history.png"))
+    window.views.setCurrentIndex(0)
 
 
 if __name__ == "__main__":

@@ -72,7 +72,7 @@ def test_pick_a_field_merge_by_keyboard_then_undo(
         if len(set(review.model.candidate(r).works)) == 2
         and _differs(review, r, "venue")
     )  # fmt: skip
-    review._select_row(row)
+    review.select_row(row)
     shown = review.comparison
     venue = shown.row("venue")
     other = next(i for i, v in enumerate(venue.values) if v != venue.default_text)
@@ -117,7 +117,7 @@ def test_not_duplicates_survives_rescan_and_restart(qtbot, seeded: Catalog) -> N
     w = open_window(seeded)
     show_duplicates(qtbot, w)
     review = w.review
-    review._select_row(review.model.rowCount() - 1)  # the least sure pair
+    review.select_row(review.model.rowCount() - 1)  # the least sure pair
     pair = review.candidate.works
     qtbot.mouseClick(review.buttons["distinct"], Qt.MouseButton.LeftButton)
     assert pair not in {c.works for c in review.model.open_candidates()}

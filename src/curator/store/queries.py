@@ -79,14 +79,16 @@ def work_views(session: Session, ids: Iterable[int]) -> list[WorkView]:
     if not ids:
         return []
     venues = {v.id: v for v in session.exec(select(Venue))}
-    record_ids: dict[int, list[int]] = {}
-    for rid, wid in session.execute(
-        select(SourceRecord.id, SourceRecord.work_id).order_by(SourceRecord.id)
-    ):
-        record_ids.setdefault(wid, []).append(rid)
     views = []
     for chunk_start in range(0, len(ids), 500):
         chunk = ids[chunk_start : chunk_start + 500]
+        record_ids: dict[int, list[int]] = {}
+        for rid, wid in session.execute(
+            select(SourceRecord.id, SourceRecord.work_id)
+            .where(SourceRecord.work_id.in_(chunk))  # type: ignore[attr-defined]
+            .order_by(SourceRecord.id)
+        ):
+            record_ids.setdefault(wid, []).append(rid)
         works = {w.id: w for w in session.exec(select(Work).where(Work.id.in_(chunk)))}
         for wid in chunk:
             views.append(_view(works[wid], venues, record_ids.get(wid, [])))

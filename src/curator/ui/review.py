@@ -220,14 +220,18 @@ def _comparison_html(
     )
     parts.append(f"<tr style='background:#f0f0f0'><th></th>{head}<th align='left'>Merged</th></tr>")
     folded = 0
+    empty: list[str] = []
     for row in shown.rows:
         key = row.spec.key
+        if row.identical and not row.values[0] and not row.default_text and key != current:
+            empty.append(row.spec.label)  # nothing to see or choose
+            continue
         if fold_identical and row.identical and key != current:
             folded += 1
             continue
         side = picks.get(key, row.default)
-        marker = "▶ " if key == current else ""
-        cells = [f"<td valign='top' width='8%'><b>{marker}{row.spec.label}</b></td>"]
+        label = ("▶ " if key == current else "") + row.spec.label
+        cells = [f"<td valign='top' width='9%'><b>{label.replace(' ', '&nbsp;')}</b></td>"]
         reference = row.values[1] if n > 1 else ""
         for i, value in enumerate(row.values):
             style = CHOSEN if side == i and key not in typed else ""
@@ -242,8 +246,11 @@ def _comparison_html(
         parts.append(f"<tr>{''.join(cells)}</tr>")
     parts.append(_sources_row(shown.records))
     parts.append("</table>")
-    if folded:
-        parts.append(f"<p style='color:#666'>{folded} identical field(s) folded away.</p>")
+    notes = [f"{folded} identical field(s) folded away"] if folded else []
+    if empty:
+        notes.append("empty in every work: " + ", ".join(empty))
+    if notes:
+        parts.append(f"<p style='color:#666'>{escape('; '.join(notes))}.</p>")
     return "".join(parts)
 
 
@@ -356,10 +363,11 @@ class ReviewPanel(QWidget):
             "previous": "◀ Previous",
             "next": "Next ▶",
         }
-        for key, action, description in SHORTCUTS:
-            if action not in labels:
-                continue
-            button = QPushButton(f"{labels[action]}  ({key})")
+        keys = {action: key for key, action, _ in SHORTCUTS}
+        descriptions = {action: description for _, action, description in SHORTCUTS}
+        for action, label in labels.items():
+            key, description = keys[action], descriptions[action]
+            button = QPushButton(f"{label}  ({key})")
             button.setToolTip(description)
             button.clicked.connect(getattr(self, action))
             self.buttons[action] = button
@@ -412,7 +420,7 @@ class ReviewPanel(QWidget):
         value = self.band.currentData()
         self.model.set_band(Band(value) if value else None)
         self.candidate = None
-        self._select_row(0)
+        self.select_row(0)
 
     # --- scanning ---------------------------------------------------------------------
     def scan(self, new_ids: Collection[int] | None = None) -> Task | None:
@@ -455,7 +463,7 @@ class ReviewPanel(QWidget):
             self.model.add(found, rows)
         self._scan_ended("")
         row = self.model.row_of(keep) if keep else None
-        self._select_row(row if row is not None else 0)
+        self.select_row(row if row is not None else 0)
 
     def _scan_ended(self, message: str) -> None:
         self.scan_task = None
@@ -467,7 +475,7 @@ class ReviewPanel(QWidget):
             self.scan(pending or None)
 
     # --- the queue --------------------------------------------------------------------
-    def _select_row(self, row: int) -> None:
+    def select_row(self, row: int) -> None:
         if self.model.rowCount() == 0:
             self._show(None)
             return
@@ -588,7 +596,7 @@ class ReviewPanel(QWidget):
         self.model.remove(drop)
         self.candidate = None
         self._update_status(message)
-        self._select_row(row)
+        self.select_row(row)
         self.changed.emit()
 
     def _run(self, action: Callable[[], Any]) -> Any:
@@ -631,10 +639,10 @@ class ReviewPanel(QWidget):
         self.next()
 
     def next(self) -> None:
-        self._select_row(self.queue.currentIndex().row() + 1)
+        self.select_row(self.queue.currentIndex().row() + 1)
 
     def previous(self) -> None:
-        self._select_row(self.queue.currentIndex().row() - 1)
+        self.select_row(self.queue.currentIndex().row() - 1)
 
     def merge_all_sure(self) -> None:
         groups = candidate_service.groups(
