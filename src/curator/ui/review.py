@@ -231,7 +231,7 @@ def _comparison_html(
             continue
         side = picks.get(key, row.default)
         label = ("▶ " if key == current else "") + row.spec.label
-        cells = [f"<td valign='top' width='9%'><b>{label.replace(' ', '&nbsp;')}</b></td>"]
+        cells = [f"<td valign='top' width='11%'><b>{label.replace(' ', '&nbsp;')}</b></td>"]
         reference = row.values[1] if n > 1 else ""
         for i, value in enumerate(row.values):
             style = CHOSEN if side == i and key not in typed else ""
