@@ -96,3 +96,14 @@ def test_token_cache_rereads_only_changed_works_and_keeps_frequencies_exact() ->
     run(fresh.refresh(second))
     assert +cache.title_df == +fresh.title_df  # unary + drops the zero counts of removed words
     assert +cache.abstract_df == +fresh.abstract_df
+
+
+def test_a_cancelled_refresh_leaves_no_half_counted_words() -> None:
+    works = [replace(work(i), title=f"Shared word paper {i}") for i in range(12_000)]
+    cache = TokenCache()
+    run(cache.refresh(works))
+    refresh = cache.refresh([*works, work(99_999)])
+    next(refresh)  # one progress step of the next scan, then the scan is cancelled
+    refresh.close()
+    run(cache.refresh(works))
+    assert cache.title_df["shared"] == 12_000

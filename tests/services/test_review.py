@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from curator.domain.errors import NotFoundError
+from curator.domain.errors import CuratorError, NotFoundError
 from curator.services import decisions, review, works
 from curator.store.catalog import Catalog
 
@@ -58,3 +58,28 @@ def test_undo_names_the_step_and_import_is_not_undoable(seeded: Catalog) -> None
 def test_compare_refuses_unknown_works(seeded: Catalog) -> None:
     with pytest.raises(NotFoundError):
         review.compare(seeded, [llemma(seeded)[0], 99999])
+
+
+def test_typed_values_are_read_back_into_every_field_of_the_row(seeded: Catalog) -> None:
+    ids = llemma(seeded)
+    shown = review.compare(seeded, ids)
+    found = review.overrides(
+        shown, {}, {"authors": "Ada Lovelace; Alan Turing; et al.", "date": "2021-05"}
+    )
+    assert found == {
+        "authors": "Ada Lovelace; Alan Turing",
+        "authors_incomplete": True,
+        "year": "2021",
+        "month": "05",
+    }
+    merged = works.work(seeded, review.merge(seeded, shown, {}, {"date": "2021"}).survivor)
+    assert (merged.year, merged.month) == (2021, None)
+
+
+def test_a_merge_refuses_works_changed_since_they_were_shown(seeded: Catalog) -> None:
+    ids = llemma(seeded)
+    shown = review.compare(seeded, ids)
+    works.edit_work(seeded, ids[0], {"title": "Llemma, corrected by hand"})
+    with pytest.raises(CuratorError, match="changed since"):
+        review.merge(seeded, shown, {"title": 1})
+    assert len(works.works(seeded)) == 65

@@ -190,3 +190,25 @@ def test_help_lists_the_review_keys(qtbot, window: MainWindow) -> None:  # type:
     for letter in ("M", "D", "R", "S", "J", "K"):
         assert f"<b>{letter}</b>" in box.text()
     box.close()
+
+
+def test_a_decision_saves_the_edit_pending_in_the_editor(
+    qtbot, window: MainWindow, seeded: Catalog
+) -> None:  # type: ignore[no-untyped-def]
+    window.table.selectRow(0)
+    wid = window.editor.work.id
+    window.editor.notes.setPlainText("seen in the printed proceedings")
+    show_duplicates(qtbot, window)  # switching views saves it
+    key(qtbot, window, "D")
+    assert works.work(seeded, wid).notes == "seen in the printed proceedings"
+
+
+def test_picks_survive_a_scan_that_ends_meanwhile(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    show_duplicates(qtbot, window)
+    review = window.review
+    pair = review.candidate.works
+    review.pick("title", 1)
+    review.scan()
+    qtbot.waitUntil(lambda: review.scan_task is None, timeout=30_000)
+    assert review.candidate.works == pair
+    assert review.picks == {"title": 1}

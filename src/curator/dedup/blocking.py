@@ -190,7 +190,22 @@ class TokenCache:
         self.abstract_df: Counter[str] = Counter()
 
     def refresh(self, works: Sequence[WorkFeatures]) -> Generator[Progress, None, list[Tokens]]:
-        """The tokens of `works`, in order; forgets works no longer present."""
+        """The tokens of `works`, in order; forgets works no longer present.
+
+        A refresh stopped half-way (a cancelled scan) empties the cache: counts half updated
+        would make rare words look common for the rest of the session.
+        """
+        finished = False
+        try:
+            result = yield from self._refresh(works)
+            finished = True
+            return result
+        finally:
+            if not finished:
+                self._by_id = {}
+                self.title_df, self.abstract_df = Counter(), Counter()
+
+    def _refresh(self, works: Sequence[WorkFeatures]) -> Generator[Progress, None, list[Tokens]]:
         known = self._by_id
         fresh: dict[int, tuple[WorkFeatures, Tokens]] = {}
         result: list[Tokens] = []

@@ -81,22 +81,40 @@ def auto_merge(catalog: Catalog, band: Band = Band.SURE) -> tuple[int, int]:
     """Merge every group of `band` pairs in one undoable step; returns (groups, works merged)."""
     if band != Band.SURE:
         raise CuratorError("only sure groups can be merged without looking (--band sure)")
-    sure = groups(candidates(catalog, band=Band.SURE))
-    if not sure:
+    return merge_groups(catalog, groups(candidates(catalog, band=Band.SURE)))
+
+
+def merge_groups(catalog: Catalog, found: list[list[int]]) -> tuple[int, int]:
+    """Merge each group of works with the default picks, all in one undoable step.
+
+    A group part of which a librarian decided distinct is left for review. Returns (groups
+    merged, works merged).
+    """
+    if not found:
         return 0, 0
     with catalog.write() as s:
         merges: list[dict[str, Any]] = []
-        for group in sure:
+        for group in found:
             if decisions.decided_pairs(s, group, kinds=("distinct",)):
-                continue  # a librarian said no to part of this group: leave it for review
+                continue
             payload, _ = decisions.plan(s, group, None, {})
             decisions.apply_merge(s, payload)
             merges.append(payload)
         n_works = sum(len(m["absorbed"]) + 1 for m in merges)
-        add_event(
-            s,
-            "auto-merge",
-            f"Merge all sure groups: {len(merges)} groups, {n_works} works",
-            {"merges": merges},
-        )
+        if merges:
+            add_event(
+                s,
+                "auto-merge",
+                f"Merge all sure groups: {len(merges)} groups, {n_works} works",
+                {"merges": merges},
+            )
     return len(merges), n_works
+
+
+def still_open(catalog: Catalog, found: list[Candidate]) -> list[Candidate]:
+    """The candidates whose works all still exist and whose pair nobody has decided since."""
+    ids = sorted({w for c in found for w in c.works})
+    with catalog.read() as s:
+        present = {r.id for r in queries.work_rows(s, ids=ids)} if ids else set()
+        decided = decided_work_pairs(s)
+    return [c for c in found if c.a in present and c.b in present and (c.a, c.b) not in decided]

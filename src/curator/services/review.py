@@ -6,14 +6,20 @@ and why, and how a pick becomes a merge all live here, so the command line could
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from curator.domain.catalog import RecordView, WorkRow, WorkView
+from curator.domain.errors import CuratorError
 from curator.services import decisions
 from curator.store import queries
 from curator.store.catalog import Catalog
+
+
+def _one_field(field: str) -> Callable[[str], dict[str, Any]]:
+    return lambda text: {field: text}
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,12 +31,27 @@ class FieldSpec:
     fields: tuple[str, ...]  # the editable fields a pick copies from the chosen side
     choice: str  # the merge plan's field whose default choice this row follows
     show: Callable[[WorkView], str]
+    read: Callable[[str], dict[str, Any]] | None = None  # typed text -> fields (default: first)
+
+    def parse(self, text: str) -> dict[str, Any]:
+        return (self.read or _one_field(self.fields[0]))(text)
 
 
-def _date(w: WorkView) -> str:
-    if w.year is None:
+def _date_text(year: int | None, month: int | None) -> str:
+    if year is None:
         return ""
-    return f"{w.year}-{w.month:02d}" if w.month else str(w.year)
+    return f"{year}-{month:02d}" if month else str(year)
+
+
+def _read_date(text: str) -> dict[str, Any]:
+    """ "2023-10" -> year 2023, month 10; "2023" -> year 2023 and no month."""
+    match = re.fullmatch(r"\s*(\d{4})\s*(?:[-/.]\s*(\d{1,2}))?\s*", text)
+    if not match:
+        return {"year": text}  # validation says what is wrong with it
+    return {"year": match.group(1), "month": match.group(2)}
+
+
+_ET_AL = re.compile(r"(?:;|,|\band\b)?\s*(?:et al\.?|others)\s*$", re.IGNORECASE)
 
 
 def _authors(w: WorkView) -> str:
@@ -38,11 +59,27 @@ def _authors(w: WorkView) -> str:
     return f"{names}; et al." if w.authors_incomplete and names else names
 
 
+def _read_authors(text: str) -> dict[str, Any]:
+    """Names separated by ";", and a final "et al." marking the list incomplete."""
+    cut = _ET_AL.search(text)
+    names = text[: cut.start()] if cut else text
+    return {"authors": names, "authors_incomplete": bool(cut)}
+
+
 FIELDS = (
     FieldSpec("title", "Title", ("title",), "title", lambda w: w.title or ""),
-    FieldSpec("authors", "Authors", ("authors", "authors_incomplete"), "authors", _authors),
+    FieldSpec(
+        "authors",
+        "Authors",
+        ("authors", "authors_incomplete"),
+        "authors",
+        _authors,
+        _read_authors,
+    ),
     FieldSpec("venue", "Venue", ("venue",), "venue_id", lambda w: w.venue or ""),
-    FieldSpec("date", "Year", ("year", "month"), "year", _date),
+    FieldSpec(
+        "date", "Year", ("year", "month"), "year", lambda w: _date_text(w.year, w.month), _read_date
+    ),
     FieldSpec("arxiv_id", "arXiv", ("arxiv_id",), "arxiv_id", lambda w: w.arxiv_id or ""),
     FieldSpec("doi", "DOI", ("doi",), "doi", lambda w: w.doi or ""),
     FieldSpec("url", "URL", ("url",), "url", lambda w: w.url or ""),
@@ -91,8 +128,16 @@ def compare(catalog: Catalog, ids: list[int]) -> Comparison:
     for spec in FIELDS:
         choice = choices[spec.choice]
         values = tuple(spec.show(w) for w in sides)
-        if choice.from_work is None:  # combined, as notes of every work
-            default, text = None, str(choice.value or "")
+        sources = {choices[f].from_work for f in spec.fields if f in choices}
+        if spec.key == "date":  # year and month may come from different works
+            sources = {choices["year"].from_work, choices["month"].from_work}
+        if choice.from_work is None or len(sources) > 1:  # combined from several works
+            default = None
+            text = (
+                _date_text(choices["year"].value, choices["month"].value)
+                if spec.key == "date"
+                else str(choice.value or "")
+            )
         else:
             default = ids.index(choice.from_work)
             text = values[default]
@@ -116,8 +161,7 @@ def overrides(
         for field in row.spec.fields:
             out[field] = getattr(work, field)
     for key, value in (typed or {}).items():
-        for field in comparison.row(key).spec.fields[:1]:
-            out[field] = value
+        out.update(comparison.row(key).spec.parse(value))
     return out
 
 
@@ -129,6 +173,11 @@ def merge(
 ) -> decisions.MergeOutcome:
     """Merge the compared works with the librarian's picks; the default for every other field."""
     ids = [w.id for w in comparison.works]  # no `keep`: the plan stays the one shown
+    if compare(catalog, ids) != comparison:
+        raise CuratorError(
+            "these works changed since they were shown (an edit or another decision); "
+            "they are shown again as they are now"
+        )
     return decisions.merge(catalog, ids, overrides=overrides(comparison, picks, typed))
 
 

@@ -241,6 +241,8 @@ class MainWindow(QMainWindow):
         self.model.replace_row(works.row(self.catalog, work.id))
         self.editor.set_venue_names(works.venue_names(self.catalog))
         self._update_counts()
+        self.history.refresh()
+        self._update_undo_actions()
         self.statusBar().showMessage("Saved.", 3000)
 
     # --- importing ----------------------------------------------------------------------
@@ -287,6 +289,8 @@ class MainWindow(QMainWindow):
         self.import_action.setEnabled(True)
         self.sample_action.setEnabled(True)
         self.refresh()
+        self.history.refresh()
+        self._update_undo_actions()
 
     def _on_import_done(self, dialog: QProgressDialog, run: ImportRun) -> None:
         self.last_import = run
@@ -341,19 +345,31 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"{done}: {summary}", 5000)
 
     def _after_change(self) -> None:
-        """A decision, undo or unmerge changed works: reload what shows them."""
-        current = self.editor.work.id if self.editor.work else None
-        self.editor.show_work(None)
-        self.refresh()
-        if current is not None:
-            self.select_work(current)
+        """A decision, undo or unmerge changed works: reload what shows them.
+
+        Edits pending in the editor are saved first; edits that cannot be saved stay on screen.
+        """
+        if self.editor.changes() and not self.editor.save():
+            self.refresh()
+        else:
+            current = self.editor.work.id if self.editor.work else None
+            self.editor.show_work(None)
+            self.refresh()
+            if current is not None:
+                self.select_work(current)
         self.history.refresh()
         self._update_undo_actions()
 
     def _on_view_changed(self, index: int) -> None:
         review = self.review
-        if self.views.widget(index) is review and review.scan_task is None and not review.scanned:
+        if self.views.widget(index) is not review:
+            return
+        if self.editor.changes():
+            self.editor.save()  # what the queue shows must be what the catalog holds
+        if review.scan_task is None and not review.scanned:
             review.scan()
+        else:
+            review.refresh_comparison()
 
     def show_shortcuts(self) -> None:
         rows = "".join(

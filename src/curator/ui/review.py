@@ -436,7 +436,7 @@ class ReviewPanel(QWidget):
         self.scan_task = task
         self.scan_button.setEnabled(False)
         self.cancel_button.setVisible(True)
-        self.status.setText("Scanning…")
+        self._update_status("Scanning…")
         task.progress.connect(self._on_scan_progress)
         task.finished.connect(lambda found: self._on_scanned(found, ids))
         task.failed.connect(lambda message: self._scan_ended(f"Scan failed: {message}"))
@@ -453,6 +453,8 @@ class ReviewPanel(QWidget):
         self.progress.setFormat(f"{p.message}… %p%")
 
     def _on_scanned(self, found: list[Candidate], ids: set[int] | None) -> None:
+        # decisions made while the scan ran: drop pairs decided or merged away since it began
+        found = candidate_service.still_open(self.catalog, found)
         work_ids = sorted({w for c in found for w in c.works})
         rows = review.rows_of(self.catalog, work_ids)
         keep = self.candidate.works if self.candidate else None
@@ -483,11 +485,11 @@ class ReviewPanel(QWidget):
         index = self.model.index(row, 2)
         self.queue.setCurrentIndex(index)
         self.queue.scrollTo(index)
-        if self.candidate is None or self.model.candidate(row).works != self.candidate.works:
-            self._show(self.model.candidate(row))
+        self._show(self.model.candidate(row))
 
     def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self._show(self.model.candidate(current.row()) if current.isValid() else None)
+        if current.isValid():  # a reset passes through "no row": select_row handles empty queues
+            self._show(self.model.candidate(current.row()))
 
     def _group(self, candidate: Candidate) -> list[int]:
         """The pair, and works tied to it by sure or likely pairs: the copies of one paper."""
@@ -506,9 +508,12 @@ class ReviewPanel(QWidget):
         return group
 
     def _show(self, candidate: Candidate | None) -> None:
+        """Show a candidate; the same pair shown again (after a scan) keeps the picks made."""
+        same = candidate is not None and self.candidate is not None
+        if not (same and candidate.works == self.candidate.works):  # type: ignore[union-attr]
+            self.picks, self.typed = {}, {}
+            self.current_field = review.FIELD_KEYS[0]
         self.candidate = candidate
-        self.picks, self.typed = {}, {}
-        self.current_field = review.FIELD_KEYS[0]
         self.comparison = None
         if candidate is not None:
             try:
@@ -563,7 +568,8 @@ class ReviewPanel(QWidget):
             return
         row = self.comparison.row(key)
         if value is None:
-            start = self.typed.get(key, row.values[self.picks.get(key, row.default or 0)])
+            side = self.picks.get(key, row.default)
+            start = self.typed.get(key, row.default_text if side is None else row.values[side])
             value, ok = QInputDialog.getMultiLineText(
                 self, f"Merged {row.spec.label}", f"{row.spec.label} of the merged work:", start
             )
@@ -612,6 +618,7 @@ class ReviewPanel(QWidget):
             return
         outcome = self._run(lambda: review.merge(self.catalog, shown, self.picks, self.typed))
         if outcome is None:
+            self.refresh_comparison()
             return
         merged = {w.id for w in shown.works}
         self._decided(
@@ -644,7 +651,32 @@ class ReviewPanel(QWidget):
     def previous(self) -> None:
         self.select_row(self.queue.currentIndex().row() - 1)
 
+    def refresh_comparison(self) -> None:
+        """Show the current candidate's works as they are now (after an edit elsewhere).
+
+        Picks survive when nothing changed; pairs merged away or decided meanwhile leave.
+        """
+        if self.candidate is None:
+            return
+        if not candidate_service.still_open(self.catalog, [self.candidate]):
+            kept = {
+                c.works
+                for c in candidate_service.still_open(self.catalog, self.model.open_candidates())
+            }
+            row = self.queue.currentIndex().row()
+            self.model.remove(lambda c: c.works not in kept)
+            self.candidate = None
+            self.select_row(row)
+            return
+        before = self.comparison
+        self._show(self.candidate)
+        if self.comparison != before:
+            self.picks, self.typed = {}, {}
+            self._render()
+
     def merge_all_sure(self) -> None:
+        if self.scan_task is not None:
+            return
         groups = candidate_service.groups(
             [c for c in self.model.open_candidates() if c.band is Band.SURE]
         )
@@ -657,7 +689,7 @@ class ReviewPanel(QWidget):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        done = self._run(lambda: candidate_service.auto_merge(self.catalog))
+        done = self._run(lambda: candidate_service.merge_groups(self.catalog, groups))
         if done is None:
             return
         self.reviewed += len(groups)
