@@ -8,11 +8,7 @@ from curator.domain.errors import CuratorError, NotFoundError
 from curator.services import decisions, review, works
 from curator.store.catalog import Catalog
 
-
-def llemma(catalog: Catalog) -> list[int]:
-    found = [w.id for w in works.works(catalog, "llemma") if "Llemma" in f"{w.title}{w.abstract}"]
-    assert len(found) == 3
-    return found
+from .test_decisions import llemma
 
 
 def test_compare_shows_every_side_and_the_default_pick(seeded: Catalog) -> None:

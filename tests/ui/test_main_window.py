@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
@@ -16,17 +14,6 @@ from curator.store.catalog import Catalog
 from curator.ui.import_report import ImportReportDialog
 from curator.ui.main_window import MainWindow
 from curator.ui.work_table import COL_TITLE
-
-
-@pytest.fixture
-def window(qtbot, seeded: Catalog) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    w = MainWindow(seeded)
-    w.show()
-    yield w
-    # Closed here, not by qtbot: drop pending edits first so closing never waits on a prompt.
-    w.editor.show_work(w.editor.work)
-    w.close()
-    w.deleteLater()
 
 
 def _titles(w: MainWindow) -> list[str]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -12,24 +10,7 @@ from curator.services import decisions, works
 from curator.store.catalog import Catalog, open_catalog
 from curator.ui.main_window import MainWindow
 
-
-def open_window(catalog: Catalog) -> MainWindow:
-    w = MainWindow(catalog)
-    w.show()
-    return w
-
-
-def close_window(w: MainWindow) -> None:
-    w.editor.show_work(w.editor.work)
-    w.close()
-    w.deleteLater()
-
-
-@pytest.fixture
-def window(qtbot, seeded: Catalog) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    w = open_window(seeded)
-    yield w
-    close_window(w)
+from .conftest import close_window, open_window
 
 
 def show_duplicates(qtbot, w: MainWindow) -> None:  # type: ignore[no-untyped-def]
