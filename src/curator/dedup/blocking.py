@@ -278,7 +278,6 @@ class _Reach:
 
 
 def _keyed(
-    works: Sequence[WorkFeatures],
     tokens: list[Tokens],
     titles: WordStats,
     abstracts: WordStats,
@@ -293,11 +292,11 @@ def _keyed(
     else:
         keyed = [(i, key(tokens[i])) for i, fresh in enumerate(is_new) if fresh]
         reach = _Reach(k for _, keys in keyed for k in keys)
-    for start in range(0, len(works), STEP):
-        for index in range(start, min(start + STEP, len(works))):
+    for start in range(0, len(tokens), STEP):
+        for index in range(start, min(start + STEP, len(tokens))):
             if reach is None or (not is_new[index] and reach.may_meet(tokens[index])):
                 keyed.append((index, key(tokens[index])))
-        yield Progress(min(start + STEP, len(works)), len(works), "Keying works")
+        yield Progress(min(start + STEP, len(tokens)), len(tokens), "Keying works")
     return keyed
 
 
@@ -322,7 +321,7 @@ def block(
     tokens = yield from cache.refresh(works)
     titles, abstracts = WordStats.of(cache.title_df), WordStats.of(cache.abstract_df)
     is_new = None if new_ids is None else [w.id in new_ids for w in works]
-    keyed = yield from _keyed(works, tokens, titles, abstracts, rules, is_new)
+    keyed = yield from _keyed(tokens, titles, abstracts, rules, is_new)
     blocks: dict[Key, list[int]] = {}
     for index, keys in keyed:
         for key in keys:

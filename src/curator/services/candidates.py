@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from curator.dedup import engine
 from curator.dedup.blocking import TokenCache
+from curator.domain.catalog import WorkRow
 from curator.domain.errors import CuratorError
 from curator.domain.matching import BAND_ORDER, Band, Candidate
 from curator.domain.progress import Progress, drain
@@ -111,10 +112,14 @@ def merge_groups(catalog: Catalog, found: list[list[int]]) -> tuple[int, int]:
     return len(merges), n_works
 
 
-def still_open(catalog: Catalog, found: list[Candidate]) -> list[Candidate]:
-    """The candidates whose works all still exist and whose pair nobody has decided since."""
+def still_open(
+    catalog: Catalog, found: list[Candidate]
+) -> tuple[list[Candidate], dict[int, WorkRow]]:
+    """The candidates whose works all still exist and whose pair nobody has decided since,
+    with the table rows (titles...) of their works."""
     ids = sorted({w for c in found for w in c.works})
     with catalog.read() as s:
-        present = {r.id for r in queries.work_rows(s, ids=ids)} if ids else set()
+        rows = {r.id: r for r in queries.work_rows(s, ids=ids)} if ids else {}
         decided = decided_work_pairs(s)
-    return [c for c in found if c.a in present and c.b in present and (c.a, c.b) not in decided]
+    kept = [c for c in found if c.a in rows and c.b in rows and (c.a, c.b) not in decided]
+    return kept, rows

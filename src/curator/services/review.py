@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from curator.domain.catalog import RecordView, WorkRow, WorkView
+from curator.domain.catalog import RecordView, WorkView
 from curator.domain.errors import CuratorError
 from curator.services import decisions
 from curator.store import queries
@@ -128,9 +128,8 @@ def compare(catalog: Catalog, ids: list[int]) -> Comparison:
     for spec in FIELDS:
         choice = choices[spec.choice]
         values = tuple(spec.show(w) for w in sides)
+        # a row of several fields (year and month) may take them from different works
         sources = {choices[f].from_work for f in spec.fields if f in choices}
-        if spec.key == "date":  # year and month may come from different works
-            sources = {choices["year"].from_work, choices["month"].from_work}
         if choice.from_work is None or len(sources) > 1:  # combined from several works
             default = None
             text = (
@@ -179,9 +178,3 @@ def merge(
             "they are shown again as they are now"
         )
     return decisions.merge(catalog, ids, overrides=overrides(comparison, picks, typed))
-
-
-def rows_of(catalog: Catalog, ids: list[int]) -> dict[int, WorkRow]:
-    """The table rows (title, authors, year...) of some works, for a list of candidates."""
-    with catalog.read() as s:
-        return {r.id: r for r in queries.work_rows(s, ids=ids)} if ids else {}

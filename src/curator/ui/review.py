@@ -454,9 +454,7 @@ class ReviewPanel(QWidget):
 
     def _on_scanned(self, found: list[Candidate], ids: set[int] | None) -> None:
         # decisions made while the scan ran: drop pairs decided or merged away since it began
-        found = candidate_service.still_open(self.catalog, found)
-        work_ids = sorted({w for c in found for w in c.works})
-        rows = review.rows_of(self.catalog, work_ids)
+        found, rows = candidate_service.still_open(self.catalog, found)
         keep = self.candidate.works if self.candidate else None
         if ids is None:
             self.model.set_candidates(found, rows)
@@ -658,11 +656,9 @@ class ReviewPanel(QWidget):
         """
         if self.candidate is None:
             return
-        if not candidate_service.still_open(self.catalog, [self.candidate]):
-            kept = {
-                c.works
-                for c in candidate_service.still_open(self.catalog, self.model.open_candidates())
-            }
+        still, _ = candidate_service.still_open(self.catalog, self.model.open_candidates())
+        kept = {c.works for c in still}
+        if self.candidate.works not in kept:
             row = self.queue.currentIndex().row()
             self.model.remove(lambda c: c.works not in kept)
             self.candidate = None
