@@ -481,9 +481,10 @@ class ReviewPanel(QWidget):
             return
         row = max(0, min(row, self.model.rowCount() - 1))
         index = self.model.index(row, 2)
-        self.queue.setCurrentIndex(index)
+        if self.queue.currentIndex().row() == row:  # no change signal: show it here
+            self._show(self.model.candidate(row))
+        self.queue.setCurrentIndex(index)  # otherwise _on_current shows it
         self.queue.scrollTo(index)
-        self._show(self.model.candidate(row))
 
     def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():  # a reset passes through "no row": select_row handles empty queues
