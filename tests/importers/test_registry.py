@@ -27,7 +27,7 @@ LABELS = [importer.label for importer in FORMATS.values()]
 
 
 def test_format_names_and_labels() -> None:
-    assert list(FORMATS) == ["author-page", "lab-page", "arxiv"]
+    assert list(FORMATS) == ["author-page", "lab-page", "arxiv", "bibtex"]
     for name, importer in FORMATS.items():
         assert importer.name == name
         assert importer.label and " " in importer.label
@@ -73,7 +73,7 @@ def test_forced_format_is_used() -> None:
 
 def test_unknown_format_names_the_valid_ones() -> None:
     with pytest.raises(CuratorError) as caught:
-        parse_listing("anything", "x.txt", format="bibtex")
+        parse_listing("anything", "x.txt", format="endnote")
     assert not isinstance(caught.value, UnrecognisedListingError)
     for name in FORMATS:
         assert name in str(caught.value)

@@ -41,6 +41,11 @@ class ParsedRecord:
     doi: str | None = None
     url: str | None = None
     comments: tuple[str, ...] = ()
+    # What a BibTeX entry also says; listings leave these empty.
+    entry_type: str | None = None
+    citation_key: str | None = None
+    venue_kind: str | None = None  # "journal" for a journal field, "conference" for a booktitle
+    notes: str | None = None
 
     @property
     def content_hash(self) -> str:

@@ -11,7 +11,7 @@ from curator.domain.catalog import ENTRY_TYPES
 from curator.domain.errors import ValidationError
 
 MIN_YEAR, MAX_YEAR = 1450, 2100
-_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+_DOI = re.compile(r"^10\.\d{4,9}/[^\s{}\\]+$")  # no braces or backslashes: BibTeX would choke
 _KEY = re.compile(r"^[A-Za-z0-9_:\-.+/]+$")
 _URL = re.compile(r"^(https?|ftp)://\S+$", re.IGNORECASE)
 
@@ -98,7 +98,8 @@ def _url(field: str, value: Any) -> str | None:
         return None
     if not _URL.match(text):
         raise ValidationError(field, f"{text!r} is not a web address (http://... or https://...)")
-    return text
+    # Braces and backslashes are not valid in a URL and would break BibTeX: percent-encode them.
+    return text.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D")
 
 
 def _entry_type(field: str, value: Any) -> str | None:

@@ -9,6 +9,7 @@ from curator.domain.errors import CuratorError, UnrecognisedListingError
 from curator.domain.records import ParseResult
 from curator.importers.arxiv_listing import ArxivListingImporter
 from curator.importers.author_page import AuthorPageImporter
+from curator.importers.bibtex import BibtexImporter
 from curator.importers.lab_page import LabPageImporter
 
 __all__ = [
@@ -42,7 +43,12 @@ class ListingImporter(Protocol):
 
 FORMATS: dict[str, ListingImporter] = {
     importer.name: importer
-    for importer in (AuthorPageImporter(), LabPageImporter(), ArxivListingImporter())
+    for importer in (
+        AuthorPageImporter(),
+        LabPageImporter(),
+        ArxivListingImporter(),
+        BibtexImporter(),
+    )
 }
 
 

@@ -32,6 +32,16 @@ _TYPOGRAPHY = [
 ]
 
 
+_PAR, _NEWLINE = "\ue010", "\ue011"  # paragraph and line breaks, kept through whitespace cleaning
+_BREAKS = re.compile(r"\s*([\ue010\ue011])\s*")
+_RAW_TYPOGRAPHY = [
+    (re.compile(r"(?<!\\)``"), "“"),
+    (re.compile(r"(?<!\\)''"), "”"),
+    (re.compile(r"(?<!\\)---"), "—"),
+    (re.compile(r"(?<!\\)--"), "–"),
+]
+
+
 def needs_latex_decoding(value: str) -> bool:
     """Only values with a backslash or a brace go through the (slow) LaTeX decoder."""
     return "\\" in value or "{" in value
@@ -49,6 +59,21 @@ def latex_to_text(value: str) -> str:
         for pattern, replacement in _TYPOGRAPHY:
             text = pattern.sub(replacement, text)
     return clean_whitespace(text)
+
+
+def decode_bibtex_value(value: str) -> str:
+    r"""The text a BibTeX field value prints: LaTeX decoded, whitespace as BibTeX collapses it.
+
+    Ligatures (``, '', --, ---) are read on the LaTeX before it is decoded, so `-{}-` stays two
+    hyphens; `\par` and `\newline` become a blank line and a line break.
+    """
+    text = " ".join(value.split())
+    for pattern, replacement in _RAW_TYPOGRAPHY:
+        text = pattern.sub(replacement, text)
+    if needs_latex_decoding(text):
+        text = _decode(text.replace("\\par ", "\\par{}").replace("\\newline ", "\\newline{}"))
+    text = _BREAKS.sub(lambda m: "\n\n" if m.group(1) == _PAR else "\n", text)
+    return "\n".join(" ".join(line.split()) for line in text.split("\n")).strip()
 
 
 def _decode(value: str) -> str:
@@ -159,6 +184,18 @@ def _decoder() -> LatexNodes2Text:
     extra = [
         MacroTextSpec("LaTeX", simplify_repl="LaTeX"),
         MacroTextSpec("TeX", simplify_repl="TeX"),
+        # What curator's BibTeX export writes for characters LaTeX treats specially.
+        MacroTextSpec("textbraceleft", simplify_repl="{"),
+        MacroTextSpec("textbraceright", simplify_repl="}"),
+        MacroTextSpec("textasciicircum", simplify_repl="^"),
+        MacroTextSpec("textasciitilde", simplify_repl="~"),
+        MacroTextSpec("textasciigrave", simplify_repl="`"),
+        MacroTextSpec("textbackslash", simplify_repl="\\"),
+        MacroTextSpec("textless", simplify_repl="<"),
+        MacroTextSpec("textgreater", simplify_repl=">"),
+        MacroTextSpec("textbar", simplify_repl="|"),
+        MacroTextSpec("par", simplify_repl=_PAR),
+        MacroTextSpec("newline", simplify_repl=_NEWLINE),
     ]
     context = get_default_latex_context_db()
     context.add_context_category("curator", macros=extra, prepend=True)

@@ -236,6 +236,19 @@ def _set_fields(values_key: str) -> Callable[[Session, dict[str, Any]], None]:
     return apply
 
 
+def _set_keys(forward: bool) -> Callable[[Session, dict[str, Any]], None]:
+    """Citation keys an export gave (forward) or took back (undo)."""
+
+    def apply(s: Session, payload: dict[str, Any]) -> None:
+        for wid, key in payload["keys"].items():
+            work = queries.get_work(s, int(wid))
+            work.citation_key = key if forward else None
+            s.add(work)
+        s.flush()
+
+    return apply
+
+
 def _re_decide(s: Session, payload: dict[str, Any]) -> None:
     a, b = payload["works"]
     payload_fp = payload["fp"]
@@ -272,6 +285,7 @@ _FORWARD: dict[str, Callable[[Session, dict[str, Any]], None]] = {
     "unmerge": _unmerge_again,
     "distinct": _re_decide,
     "related": _re_decide,
+    "keys": _set_keys(forward=True),
 }
 _INVERSE: dict[str, Callable[[Session, dict[str, Any]], None]] = {
     "edit": _set_fields("before"),
@@ -280,6 +294,7 @@ _INVERSE: dict[str, Callable[[Session, dict[str, Any]], None]] = {
     "unmerge": _merge_again,
     "distinct": _undecide,
     "related": _undecide,
+    "keys": _set_keys(forward=False),
 }
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Generator, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session
 
+from curator.domain.catalog import default_entry_type
 from curator.domain.errors import CuratorError
 from curator.domain.progress import Progress, drain
 from curator.domain.records import BlockStatus, ParsedRecord, ParseResult
@@ -181,12 +182,17 @@ def _write_new(
     created = Created()
     work_ids: list[int] = []
     record_ids: list[int] = []
+    kinds = queries.venue_kinds(session)
+    taken = queries.citation_keys(session) if any(r.citation_key for r in new) else {}
     for start in range(0, len(new), CHUNK):
         chunk = new[start : start + CHUNK]
-        venue_ids = [venue_for_label(session, r.venue, created) if r.venue else None for r in chunk]
-        wids = insert_works(
-            session, [_work_row(r, v) for r, v in zip(chunk, venue_ids, strict=True)]
-        )
+        venue_ids = [
+            venue_for_label(session, r.venue, created, r.venue_kind) if r.venue else None
+            for r in chunk
+        ]
+        chunk = _claim_keys(chunk, taken)
+        rows = [_work_row(r, v, kinds) for r, v in zip(chunk, venue_ids, strict=True)]
+        wids = insert_works(session, rows)
         rids = insert_records(
             session,
             [_record_row(r, batch.id or 0, w, path.name) for r, w in zip(chunk, wids, strict=True)],
@@ -196,7 +202,13 @@ def _write_new(
         for rec, wid, rid in zip(chunk, wids, rids, strict=True):
             report.outcomes.append(
                 BlockOutcome(
-                    BlockStatus.IMPORTED, rec.first_line, rec.last_line, "", rec.title, rid, wid
+                    BlockStatus.IMPORTED,
+                    rec.first_line,
+                    rec.last_line,
+                    "; ".join(rec.comments) if rec.entry_type else "",
+                    rec.title,
+                    rid,
+                    wid,
                 )
             )
         yield Progress(
@@ -235,7 +247,25 @@ def _finish_batch(
     )
 
 
-def _work_row(rec: ParsedRecord, venue_id: int | None) -> dict[str, Any]:
+def _claim_keys(records: list[ParsedRecord], taken: dict[str, int]) -> list[ParsedRecord]:
+    """Each record keeps its file's citation key unless another work has it already; then the
+    record says so, and the export will choose a new key."""
+    claimed = []
+    for rec in records:
+        key = rec.citation_key
+        if key and key in taken:
+            owner = f"work {taken[key]}" if taken[key] else "an earlier entry of this file"
+            note = f"citation key {key!r} is already used by {owner}; the export will choose one"
+            rec = replace(rec, citation_key=None, comments=(*rec.comments, note))
+        elif key:
+            taken[key] = 0
+        claimed.append(rec)
+    return claimed
+
+
+def _work_row(rec: ParsedRecord, venue_id: int | None, kinds: dict[int, str]) -> dict[str, Any]:
+    kind = kinds.get(venue_id) if venue_id is not None else None
+    explicit = rec.entry_type and rec.entry_type != default_entry_type(kind)
     return {
         "title": rec.title,
         "abstract": rec.abstract,
@@ -247,6 +277,9 @@ def _work_row(rec: ParsedRecord, venue_id: int | None) -> dict[str, Any]:
         "arxiv_id": rec.arxiv_id,
         "doi": rec.doi,
         "url": rec.url,
+        "entry_type": rec.entry_type if explicit else None,
+        "citation_key": rec.citation_key,
+        "notes": rec.notes,
     }
 
 

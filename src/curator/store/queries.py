@@ -196,3 +196,14 @@ def work_features(session: Session) -> list[WorkFeatures]:
         WorkFeatures(i, t, ab, tuple(json.loads(a)), y, vn, vk, ax, doi)
         for i, t, ab, a, y, vn, vk, ax, doi in raw.execute(sql).fetchall()
     ]
+
+
+def citation_keys(session: Session) -> dict[str, int]:
+    """Every citation key in the catalog and the work that has it."""
+    rows = session.exec(select(Work.citation_key, Work.id).where(Work.citation_key.is_not(None)))
+    return {key: wid for key, wid in rows if key}
+
+
+def venue_kinds(session: Session) -> dict[int, str]:
+    """Each venue's kind, by venue id."""
+    return {vid: kind for vid, kind in session.exec(select(Venue.id, Venue.kind)) if vid}

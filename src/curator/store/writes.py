@@ -20,8 +20,11 @@ class Created:
     aliases: list[int] = field(default_factory=list)
 
 
-def venue_for_label(session: Session, label: str, created: Created) -> int:
-    """The venue a label means: its alias if known, else a new venue (and alias) for it."""
+def venue_for_label(session: Session, label: str, created: Created, kind: str | None = None) -> int:
+    """The venue a label means: its alias if known, else a new venue (and alias) for it.
+
+    A new venue gets `kind` when the source says it (a BibTeX journal field), else a guess.
+    """
     key = venue_key(label)
     alias = session.exec(select(VenueAlias).where(VenueAlias.label_key == key)).first()
     if alias is not None:
@@ -29,7 +32,7 @@ def venue_for_label(session: Session, label: str, created: Created) -> int:
     clean = " ".join(label.split())
     venue = session.exec(select(Venue).where(Venue.name == clean)).first()
     if venue is None:
-        venue = Venue(name=clean, kind=guess_venue_kind(clean).value)
+        venue = Venue(name=clean, kind=kind or guess_venue_kind(clean).value)
         session.add(venue)
         session.flush()
         created.venues.append(venue.id or 0)

@@ -1,0 +1,152 @@
+"""Works written as BibTeX entries: fields by entry type, values escaped, checked for gaps."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import bibtexparser
+from bibtexparser.library import Library
+from bibtexparser.model import Entry, Field
+
+from curator.domain.catalog import WorkView
+from curator.export.latex import Charset, encode, encode_title
+from curator.export.names import bibtex_names
+
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+# The field that names a work's venue, by entry type.
+VENUE_FIELD = {
+    "article": "journal",
+    "inproceedings": "booktitle",
+    "incollection": "booktitle",
+    "techreport": "institution",
+    "phdthesis": "school",
+    "mastersthesis": "school",
+    "book": "publisher",
+    "misc": "howpublished",
+    "unpublished": "howpublished",
+}
+# What each entry type needs to print properly (BibTeX's required fields, in catalog terms).
+REQUIRED = {
+    entry_type: ("authors", "title", "year")
+    if venue == "howpublished"
+    else ("authors", "title", "venue", "year")
+    for entry_type, venue in VENUE_FIELD.items()
+}
+_OLD_ARXIV = re.compile(r"^([a-z-]+(?:\.[A-Z]{2})?)/\d{7}$")
+
+
+@dataclass(frozen=True, slots=True)
+class ExportOptions:
+    """What the librarian chose in the export dialog (or on the command line)."""
+
+    charset: Charset = Charset.UTF8
+    abstracts: bool = False
+    notes: bool = True  # as `annote`, which standard styles do not print
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """A work that lacks fields its entry type needs."""
+
+    work_id: int
+    citation_key: str | None
+    entry_type: str
+    title: str | None
+    missing: tuple[str, ...]  # BibTeX field names: author, title, journal, year ...
+
+    def describe(self) -> str:
+        what = self.title or "(untitled)"
+        key = self.citation_key or f"work {self.work_id}"
+        return f"{key} (@{self.entry_type}, {what[:60]}): no {', no '.join(self.missing)}"
+
+
+def gaps(works: Iterable[WorkView]) -> list[Gap]:
+    """Every work missing a field its entry type needs, in the order given."""
+    found = []
+    for work in works:
+        missing = tuple(
+            _bibtex_field_name(work.entry_type, field)
+            for field in REQUIRED.get(work.entry_type, ("authors", "title", "year"))
+            if not _has(work, field)
+        )
+        if missing:
+            found.append(Gap(work.id, work.citation_key, work.entry_type, work.title, missing))
+    return found
+
+
+def _has(work: WorkView, field: str) -> bool:
+    if field == "authors":
+        return bool(work.authors)
+    return getattr(work, field) is not None
+
+
+def _bibtex_field_name(entry_type: str, field: str) -> str:
+    if field == "venue":
+        return VENUE_FIELD.get(entry_type, "howpublished")
+    return {"authors": "author"}.get(field, field)
+
+
+def entry_fields(work: WorkView, options: ExportOptions) -> list[tuple[str, str]]:
+    """(field, value as written) pairs for one work; values already enclosed and escaped."""
+    cs = options.charset
+    fields: list[tuple[str, str]] = []
+    if work.authors or work.authors_incomplete:
+        fields.append(("author", _braced(bibtex_names(work.authors, work.authors_incomplete, cs))))
+    if work.title:
+        fields.append(("title", _braced(encode_title(work.title, cs))))
+    venue_field = VENUE_FIELD.get(work.entry_type, "howpublished")
+    if work.venue:
+        fields.append((venue_field, _braced(encode(work.venue, cs))))
+    elif work.arxiv_id and venue_field == "howpublished":
+        # Classic styles ignore eprint: say where the paper is in a field they print.
+        fields.append(("howpublished", _braced(encode(f"arXiv:{work.arxiv_id}", cs))))
+    if work.year is not None:
+        fields.append(("year", str(work.year)))
+    if work.month is not None:
+        fields.append(("month", MONTHS[work.month - 1]))
+    fields += _identifiers(work, cs)
+    if options.abstracts and work.abstract:
+        fields.append(("abstract", _braced(encode(work.abstract, cs))))
+    if options.notes and work.notes:
+        fields.append(("annote", _braced(encode(work.notes, cs))))
+    return fields
+
+
+def _identifiers(work: WorkView, cs: Charset) -> list[tuple[str, str]]:
+    fields = []
+    if work.doi:
+        fields.append(("doi", _braced(_verbatim(work.doi))))
+    if work.url:
+        fields.append(("url", _braced(_verbatim(work.url))))
+    if work.arxiv_id:
+        fields.append(("eprint", _braced(encode(work.arxiv_id, cs))))
+        fields.append(("archiveprefix", "{arXiv}"))
+        old_style = _OLD_ARXIV.match(work.arxiv_id)
+        if old_style:
+            fields.append(("primaryclass", _braced(old_style.group(1))))
+    return fields
+
+
+def _braced(value: str) -> str:
+    return "{" + value + "}"
+
+
+def _verbatim(value: str) -> str:
+    r"""DOIs and URLs as hyperref's \url and biblatex read them: verbatim, but for `%`, which
+    would start a LaTeX comment. (The catalog keeps no braces or backslashes in them.)"""
+    return value.replace("%", r"\%")
+
+
+def to_bibtex(works: Iterable[WorkView], keys: dict[int, str], options: ExportOptions) -> str:
+    """The text of a .bib file with one entry per work, keyed by `keys[work.id]`."""
+    library = Library()
+    for work in works:
+        fields = [Field(name, value) for name, value in entry_fields(work, options)]
+        library.add(Entry(work.entry_type, keys[work.id], fields))
+    layout = bibtexparser.BibtexFormat()
+    layout.indent = "  "
+    layout.block_separator = "\n"
+    return bibtexparser.write_string(library, unparse_stack=[], bibtex_format=layout)

@@ -1,0 +1,55 @@
+"""Author names as BibTeX reads them: "von Last, Jr, First", one list joined by " and "."""
+
+from __future__ import annotations
+
+from curator.export.latex import Charset, encode
+
+SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+_NAME_PUNCTUATION = frozenset(".-'’")
+
+
+def split_name(name: str) -> tuple[list[str], list[str], list[str], list[str]]:
+    """(first, von, last, jr) words of a name written "First von Last Jr."."""
+    words = name.split()
+    jr = [words.pop()] if len(words) > 2 and words[-1].casefold() in SUFFIXES else []
+    last = [words.pop()] if words else []
+    von: list[str] = []
+    while len(words) > 1 and words[-1][:1].islower():
+        von.insert(0, words.pop())
+    return words, von, last, jr
+
+
+def surname(name: str) -> str:
+    """The family name BibTeX would sort and cite by: "von Neumann" -> "Neumann"."""
+    return " ".join(split_name(name)[2])
+
+
+def bibtex_name(name: str, charset: Charset = Charset.UTF8) -> str:
+    """One author in BibTeX's "von Last, Jr, First" form.
+
+    A name BibTeX could misread (a comma, the word "and" or "others", symbols) is written as
+    one braced unit, which BibTeX prints as it is and never splits.
+    """
+    name = " ".join(name.split())
+    if not _plain(name):
+        return "{" + encode(name, charset) + "}"
+    first, von, last, jr = (" ".join(encode(w, charset) for w in part) for part in split_name(name))
+    family = f"{von} {last}" if von else last
+    if jr:
+        return f"{family}, {jr}, {first}"
+    return f"{family}, {first}" if first else family
+
+
+def bibtex_names(authors: tuple[str, ...], incomplete: bool, charset: Charset) -> str:
+    """The author field: names joined by " and ", with "and others" for an incomplete list."""
+    names = [bibtex_name(a, charset) for a in authors]
+    if incomplete:
+        names.append("others")
+    return " and ".join(names)
+
+
+def _plain(name: str) -> bool:
+    words = name.split()
+    if any(w.casefold() in ("and", "others") for w in words):
+        return False
+    return all(c.isalnum() or c in _NAME_PUNCTUATION for w in words for c in w)

@@ -1,0 +1,406 @@
+"""BibTeX files: each entry becomes a record; macros, comments and broken blocks are reported."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import replace
+
+import bibtexparser
+from bibtexparser.middlewares.names import (
+    parse_single_name_into_parts,
+    split_multiple_persons_names,
+)
+from bibtexparser.model import (
+    Block,
+    DuplicateBlockKeyBlock,
+    DuplicateFieldKeyBlock,
+    Entry,
+    ExplicitComment,
+    ImplicitComment,
+    ParsingFailedBlock,
+    Preamble,
+    String,
+)
+
+from curator.domain.arxiv import normalize_arxiv_id
+from curator.domain.catalog import ENTRY_TYPES, VenueKind
+from curator.domain.errors import ValidationError
+from curator.domain.records import BlockProblem, BlockStatus, ParsedRecord, ParseResult
+from curator.domain.validation import validate_field
+from curator.domain.venues import guess_venue_kind
+from curator.importers._lines import LineIndex, split_lines
+from curator.importers.latex import decode_bibtex_value
+
+MONTH_NAMES = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+# The macros every BibTeX style defines: jan = "January", ...
+STANDARD_MACROS = {name[:3]: name.capitalize() for name in MONTH_NAMES}
+# Entry types outside curator's list, read as the nearest one it has.
+TYPE_ALIASES = {
+    "conference": "inproceedings",
+    "online": "misc",
+    "electronic": "misc",
+    "www": "misc",
+    "software": "misc",
+    "dataset": "misc",
+    "report": "techreport",
+    "thesis": "phdthesis",
+    "inbook": "incollection",
+    "booklet": "misc",
+    "manual": "misc",
+    "proceedings": "book",
+    "collection": "book",
+    "article-journal": "article",
+}
+# Fields that name the venue, in order of preference, and the kind of venue they imply.
+VENUE_FIELDS = (
+    ("journal", VenueKind.JOURNAL),
+    ("journaltitle", VenueKind.JOURNAL),
+    ("booktitle", VenueKind.CONFERENCE),
+    ("institution", VenueKind.OTHER),
+    ("school", VenueKind.OTHER),
+    ("howpublished", None),
+)
+_ENTRY_START = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE)
+_YEAR = re.compile(r"^\s*(\d{4})\s*$")
+_DATE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2}))?")
+_VERBATIM_ESCAPE = re.compile(r"\\([%_#&~$])")
+_IDENT = re.compile(r"[^\s\"#%'(),={}]+")
+
+# bibtexparser logs every failed block at WARNING; they are reported to the librarian instead.
+logging.getLogger("bibtexparser").setLevel(logging.ERROR)
+
+
+class BibtexImporter:
+    """A .bib file, read with bibtexparser 2; every block is imported, skipped or rejected."""
+
+    name = "bibtex"
+    label = "BibTeX file"
+
+    def sniff(self, text: str) -> float:
+        starts = len(_ENTRY_START.findall(text))
+        if not starts:
+            return 0.0
+        lines = sum(1 for line in text.splitlines() if line.strip())
+        return min(1.0, 0.6 + 30 * starts / max(lines, 1))
+
+    def parse(self, text: str) -> ParseResult:
+        result = ParseResult(format=self.name)
+        text = text.removeprefix("\ufeff")
+        library = bibtexparser.parse_string(text, parse_stack=[])
+        macros = dict(STANDARD_MACROS)
+        locate = _Locator(text)
+        for block in library.blocks:
+            raw = (block.raw or "").strip()
+            if raw:
+                _read_block(block, macros, result, (*locate(raw), raw))
+        return result
+
+
+class _Locator:
+    """Line numbers of raw spans, found in file order (LF, CRLF or CR, as the other importers)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.index = LineIndex(split_lines(text))
+        self.cursor = 0
+
+    def __call__(self, raw: str) -> tuple[int, int]:
+        offset = max(self.text.find(raw, self.cursor), self.cursor)
+        self.cursor = offset + len(raw)
+        return self.index.number_at(offset), self.index.number_at(self.cursor - 1)
+
+
+def _read_block(
+    block: Block, macros: dict[str, str], result: ParseResult, where: tuple[int, int, str]
+) -> None:
+    first, last, raw = where
+    if isinstance(block, (DuplicateBlockKeyBlock, DuplicateFieldKeyBlock)):
+        entry = block.ignore_error_block
+        if isinstance(entry, Entry):
+            before = len(result.records)
+            _read_entry(entry, macros, result, (first, last, raw), _duplicate_note(block, entry))
+            if isinstance(block, DuplicateBlockKeyBlock) and len(result.records) > before:
+                result.records[-1] = replace(result.records[-1], citation_key=None)
+            return
+    if isinstance(block, Entry):
+        _read_entry(block, macros, result, (first, last, raw), None)
+        return
+    outcome = _not_an_entry(block, macros)
+    if outcome is not None:
+        result.problems.append(BlockProblem(outcome[0], first, last, outcome[1], raw))
+
+
+def _not_an_entry(block: Block, macros: dict[str, str]) -> tuple[BlockStatus, str] | None:
+    """What became of a block that is not a publication."""
+    if isinstance(block, ParsingFailedBlock):
+        return BlockStatus.REJECTED, _failure_reason(block)
+    if isinstance(block, String):
+        try:
+            macros[block.key.casefold()] = resolve(block.value, macros)
+        except ValueError as exc:
+            return BlockStatus.REJECTED, f"@string {block.key}: {exc}"
+        return BlockStatus.SKIPPED, f"@string {block.key}: a macro, used to read the entries"
+    if isinstance(block, Preamble):
+        return BlockStatus.SKIPPED, "@preamble: LaTeX for the document, not a publication"
+    if isinstance(block, ExplicitComment):
+        return BlockStatus.SKIPPED, "@comment: a comment, not a publication"
+    if isinstance(block, ImplicitComment):
+        return BlockStatus.SKIPPED, "text between entries, which BibTeX ignores"
+    return None
+
+
+def _duplicate_note(block: ParsingFailedBlock, entry: Entry) -> str:
+    if isinstance(block, DuplicateBlockKeyBlock):
+        return f"citation key {entry.key!r} is used by an earlier entry of the file; not kept"
+    seen: set[str] = set()
+    repeated = []
+    for field in entry.fields:
+        key = field.key.casefold()
+        if key in seen and key not in repeated:
+            repeated.append(key)
+        seen.add(key)
+    return f"field {', '.join(repeated)} given twice; the first value is used, as BibTeX does"
+
+
+def _failure_reason(block: ParsingFailedBlock) -> str:
+    message = " ".join(str(block.error or "").split())
+    if not message:
+        return "not a complete BibTeX entry (unbalanced braces or quotes?)"
+    return re.sub(r"^Parsing of `.*?` block \(line \d+\) aborted on line \d+ due to ", "", message)
+
+
+def resolve(value: str, macros: dict[str, str]) -> str:
+    """The text of a raw field value: {braced}, "quoted", numbers and macros joined by #.
+
+    Raises ValueError with a readable reason, e.g. for a missing comma between two fields.
+    """
+    parts: list[str] = []
+    position, size = 0, len(value)
+    while True:
+        while position < size and value[position].isspace():
+            position += 1
+        if position >= size:
+            raise ValueError("a value is missing (nothing after '=' or '#')")
+        char = value[position]
+        if char in '{"':
+            end = _enclosed_end(value, position)
+            parts.append(value[position + 1 : end - 1])
+        else:
+            match = _IDENT.match(value, position)
+            if not match:
+                raise ValueError(f"unexpected {char!r} in a value")
+            end = match.end()
+            word = match.group(0)
+            if word.isdigit():
+                parts.append(word)
+            elif word.casefold() in macros:
+                parts.append(macros[word.casefold()])
+            else:
+                raise ValueError(f"{word!r} is not a defined @string macro")
+        position = end
+        while position < size and value[position].isspace():
+            position += 1
+        if position >= size:
+            return "".join(parts)
+        if value[position] != "#":
+            following = " ".join(value[position:].split())[:40]
+            raise ValueError(f"a comma is probably missing before {following!r}")
+        position += 1
+
+
+def _enclosed_end(value: str, start: int) -> int:
+    """The index just past the {...} or "..." group that opens at `start`."""
+    closing = "}" if value[start] == "{" else '"'
+    depth = 0
+    for index in range(start + 1, len(value)):
+        char = value[index]
+        if char == "{":
+            depth += 1
+        elif char == "}" and depth > 0:
+            depth -= 1
+        elif char == closing and depth == 0:
+            return index + 1
+    raise ValueError("a value has unbalanced braces or an unclosed quote")
+
+
+def _read_entry(
+    entry: Entry,
+    macros: dict[str, str],
+    result: ParseResult,
+    where: tuple[int, int, str],
+    note: str | None,
+) -> None:
+    first, last, raw = where
+    fields: dict[str, str] = {}
+    comments = [note] if note else []
+    for field in entry.fields:
+        key = field.key.casefold()
+        if key in fields:
+            continue
+        try:
+            fields[key] = resolve(field.value, macros)
+        except ValueError as exc:
+            reason = f"@{entry.entry_type}{{{entry.key}}}, field {key}: {exc}"
+            result.problems.append(BlockProblem(BlockStatus.REJECTED, first, last, reason, raw))
+            return
+    entry_type = entry.entry_type.casefold()
+    mapped = TYPE_ALIASES.get(entry_type, entry_type)
+    if mapped not in ENTRY_TYPES:
+        mapped = "misc"
+    if mapped != entry_type:
+        comments.append(f"entry type @{entry_type} read as @{mapped}")
+    result.records.append(
+        _record(fields, mapped, entry.key, (first, last, raw), len(result.records) + 1, comments)
+    )
+
+
+def _record(
+    fields: dict[str, str],
+    entry_type: str,
+    key: str | None,
+    where: tuple[int, int, str],
+    ordinal: int,
+    comments: list[str],
+) -> ParsedRecord:
+    first, last, raw = where
+    text = {k: decode_bibtex_value(v) or None for k, v in fields.items() if k in _TEXT_FIELDS}
+    authors, incomplete = _names(fields.get("author", ""))
+    year, month = _date(fields, comments)
+    venue, kind = _venue(text, entry_type)
+    arxiv = _arxiv(fields)
+    if venue and arxiv and venue == f"arXiv:{arxiv}" and entry_type == "misc":
+        venue = kind = None  # written by curator's export for a preprint without a venue
+    notes = "\n\n".join(n for n in (text.get("annote"), text.get("note")) if n) or None
+    return ParsedRecord(
+        ordinal=ordinal,
+        first_line=first,
+        last_line=last,
+        raw=raw,
+        title=text.get("title"),
+        abstract=text.get("abstract"),
+        authors=authors,
+        authors_incomplete=incomplete,
+        venue=venue,
+        date=f"{year:04d}-{month:02d}" if year and month else (f"{year:04d}" if year else None),
+        year=year,
+        month=month,
+        arxiv_id=arxiv,
+        doi=_checked("doi", _verbatim(fields.get("doi")), comments),
+        url=_checked("url", _verbatim(fields.get("url")), comments),
+        comments=tuple(comments),
+        entry_type=entry_type,
+        citation_key=_checked("citation_key", key, comments),
+        venue_kind=kind,
+        notes=notes,
+    )
+
+
+_TEXT_FIELDS = frozenset(
+    [
+        "title",
+        "abstract",
+        "annote",
+        "note",
+        "journal",
+        "journaltitle",
+        "booktitle",
+        "institution",
+        "school",
+        "howpublished",
+        "publisher",
+    ]
+)
+
+
+def _names(value: str) -> tuple[tuple[str, ...], bool]:
+    """Authors as "First von Last Jr" and whether the list ends in "and others"."""
+    names = [" ".join(n.split()) for n in split_multiple_persons_names(value) if n.strip()]
+    incomplete = bool(names) and names[-1] == "others"
+    if incomplete:
+        names.pop()
+    people = []
+    for name in names:
+        try:
+            parts = parse_single_name_into_parts(name, strict=False)
+            words = [*parts.first, *parts.von, *parts.last, *parts.jr]
+        except Exception:  # a name BibTeX itself would complain about: keep it whole
+            words = [name]
+        person = decode_bibtex_value(" ".join(words))
+        if person:
+            people.append(person)
+    return tuple(people), incomplete
+
+
+def _date(fields: dict[str, str], comments: list[str]) -> tuple[int | None, int | None]:
+    year = month = None
+    if "year" in fields:
+        found = _YEAR.match(fields["year"])
+        if found:
+            year = int(found.group(1))
+        else:
+            comments.append(f"year {fields['year']!r} is not a year")
+    elif "date" in fields:
+        found = _DATE.match(fields["date"])
+        if found:
+            year = int(found.group(1))
+            month = int(found.group(2)) if found.group(2) else None
+    if "month" in fields:
+        month = _month(fields["month"])
+        if month is None:
+            comments.append(f"month {fields['month']!r} is not a month")
+    if month is not None and not 1 <= month <= 12:
+        month = None
+    return year, month
+
+
+def _month(value: str) -> int | None:
+    text = value.strip().rstrip(".").casefold()
+    if text.isdigit():
+        return int(text) if 1 <= int(text) <= 12 else None
+    for number, name in enumerate(MONTH_NAMES, start=1):
+        if len(text) >= 3 and name.startswith(text):
+            return number
+    return None
+
+
+def _venue(text: dict[str, str | None], entry_type: str) -> tuple[str | None, str | None]:
+    for field, kind in VENUE_FIELDS:
+        label = text.get(field)
+        if label:
+            if kind is VenueKind.CONFERENCE and guess_venue_kind(label) is VenueKind.WORKSHOP:
+                kind = VenueKind.WORKSHOP
+            return label, (kind.value if kind else None)
+    if entry_type == "book" and text.get("publisher"):
+        return text["publisher"], None
+    return None, None
+
+
+def _arxiv(fields: dict[str, str]) -> str | None:
+    prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "").strip().casefold()
+    eprint = fields.get("eprint")
+    if eprint and prefix in ("arxiv", ""):
+        return normalize_arxiv_id(eprint.strip())
+    return None
+
+
+def _checked(field: str, value: str | None, comments: list[str]) -> str | None:
+    """`value` as the catalog stores it, or None with a comment when the catalog cannot."""
+    if not value:
+        return None
+    try:
+        return validate_field(field, value)
+    except ValidationError as exc:
+        comments.append(f"not kept: {exc}")
+        return None
+
+
+def _verbatim(value: str | None) -> str | None:
+    """DOIs and URLs are written almost verbatim; only \\% style escapes are undone."""
+    if value is None:
+        return None
+    text = _VERBATIM_ESCAPE.sub(r"\1", " ".join(value.split()))
+    return text.strip("{}") or None

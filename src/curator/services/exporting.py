@@ -1,0 +1,147 @@
+"""Use case: export works as a .bib file, giving keys to works that have none, once and for all."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Generator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlmodel import Session
+
+from curator import __version__
+from curator.domain.catalog import WorkView
+from curator.domain.errors import CuratorError
+from curator.domain.progress import Progress, drain
+from curator.export.bibtex import ExportOptions, Gap, gaps, to_bibtex
+from curator.export.keys import key_base, unique_key
+from curator.store import queries
+from curator.store.catalog import Catalog
+from curator.store.tables import Work
+from curator.store.writes import add_event
+
+CHUNK = 5000  # works written between two progress reports
+
+
+@dataclass(slots=True)
+class ExportPlan:
+    """What an export would write: the works, in order, and those missing needed fields."""
+
+    works: list[WorkView]
+    gaps: list[Gap] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    path: Path | None  # None: the text is in `text`
+    n_entries: int
+    new_keys: dict[int, str]  # keys given to works that had none
+    text: str = ""
+
+
+def plan(
+    catalog: Catalog, ids: Sequence[int] | None = None, search: str | None = None
+) -> ExportPlan:
+    """The works to export: `ids` (in catalog order), or those matching `search`, or all."""
+    with catalog.read() as s:
+        if ids is not None:
+            known = set(queries.work_ids(s, None))
+            missing = sorted(set(ids) - known)
+            if missing:
+                raise CuratorError(f"no work with id {', '.join(map(str, missing))}")
+            chosen = sorted(set(ids))
+        else:
+            chosen = queries.work_ids(s, search or None)
+        works = queries.work_views(s, chosen)
+    return ExportPlan(works, gaps(works))
+
+
+def export_bibtex(
+    catalog: Catalog, export: ExportPlan, path: Path | str | None, options: ExportOptions
+) -> Generator[Progress, None, ExportResult]:
+    """Write `export.works` to `path` atomically (or return the text), yielding progress.
+
+    Works without a citation key get one first, saved in the catalog (one undoable step), so the
+    next export uses the same keys. Nothing is saved if the file cannot be written.
+    """
+    path = Path(path) if path is not None else None
+    name = path.name if path else "the output"
+    total = len(export.works)
+    yield Progress(0, total, "Choosing citation keys")
+    with catalog.write() as s:
+        new_keys = _assign_keys(s, export.works)
+        keys = {w.id: w.citation_key or new_keys[w.id] for w in export.works}
+        parts = [_header(catalog, total, options)]
+        for start in range(0, total, CHUNK):
+            chunk = export.works[start : start + CHUNK]
+            parts.append(to_bibtex(chunk, keys, options))
+            yield Progress(min(start + CHUNK, total), total, f"Writing {name}")
+        text = "\n".join(p for p in parts if p)
+        if path is not None:
+            _write_atomically(path, text)
+        if new_keys:
+            add_event(
+                s,
+                "keys",
+                f"Citation keys for {len(new_keys)} work(s), exported to {name}",
+                {"keys": {str(wid): key for wid, key in new_keys.items()}},
+            )
+    yield Progress(total, total, "Done")
+    return ExportResult(path, total, new_keys, "" if path else text)
+
+
+def run_to_end(gen: Generator[Progress, None, ExportResult]) -> ExportResult:
+    """Drive an export without showing progress (command line, tests)."""
+    return drain(gen)
+
+
+def _assign_keys(s: Session, works: list[WorkView]) -> dict[int, str]:
+    """A readable, unique key for each work that has none; stored on the work."""
+    taken = set(queries.citation_keys(s))
+    new_keys: dict[int, str] = {}
+    for work in works:
+        if work.citation_key:
+            continue
+        key = unique_key(key_base(work.authors, work.year, work.title), taken)
+        taken.add(key)
+        new_keys[work.id] = key
+    for wid, key in new_keys.items():
+        row = s.get(Work, wid)
+        if row is not None:
+            row.citation_key = key
+            s.add(row)
+    s.flush()
+    return new_keys
+
+
+def _header(catalog: Catalog, total: int, options: ExportOptions) -> str:
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    charset = "UTF-8 (for biber, or bibtex with a UTF-8 document)"
+    if options.charset.value == "latex":
+        charset = "LaTeX escapes for non-ASCII letters (classic bibtex)"
+    lines = [
+        f"Exported by curator {__version__} from {catalog.path.name} on {when}",
+        f"{total} entries; characters: {charset}",
+    ]
+    return "\n".join(f"% {line}" for line in lines) + "\n"
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write to a temporary file beside `path`, then rename it over `path`."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except FileNotFoundError as exc:
+        raise CuratorError(f"{path.parent}: no such folder") from exc
+    except PermissionError as exc:
+        raise CuratorError(f"{path.parent}: permission denied; choose another folder") from exc
+    except OSError as exc:
+        raise CuratorError(f"{path}: cannot be written ({exc.strerror})") from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise CuratorError(f"{path}: cannot be written ({exc.strerror})") from exc
