@@ -12,6 +12,26 @@ def clean_whitespace(text: str) -> str:
     return " ".join(text.split())
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(text: str) -> str:
+    """Multi-line text as the catalog keeps it: no control characters, single spaces, lines
+    trimmed, paragraphs separated by exactly one blank line."""
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    paragraphs = []
+    for part in re.split(r"\n[^\S\n]*\n\s*", text):
+        lines = [line for line in (" ".join(raw.split()) for raw in part.split("\n")) if line]
+        if lines:
+            paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
+
+
+def clean_line(text: str) -> str:
+    """One line of text: no control characters, whitespace runs as single spaces."""
+    return " ".join(_CONTROL.sub("", text).split())
+
+
 def split_paragraphs(text: str) -> list[str]:
     """The blank-line separated paragraphs of `text`, each with its whitespace cleaned."""
     parts = re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n"))

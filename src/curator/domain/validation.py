@@ -9,6 +9,7 @@ from typing import Any
 from curator.domain.arxiv import normalize_arxiv_id
 from curator.domain.catalog import ENTRY_TYPES
 from curator.domain.errors import ValidationError
+from curator.domain.normalize import clean_line, clean_text
 
 MIN_YEAR, MAX_YEAR = 1450, 2100
 _DOI = re.compile(r"^10\.\d{4,9}/[^\s{}\\]+$")  # no braces or backslashes: BibTeX would choke
@@ -19,13 +20,13 @@ _URL = re.compile(r"^(https?|ftp)://\S+$", re.IGNORECASE)
 def _text(field: str, value: Any) -> str | None:
     if value is None:
         return None
-    text = str(value).strip()
-    return text or None
+    return clean_text(str(value)) or None
 
 
 def _one_line(field: str, value: Any) -> str | None:
-    text = _text(field, value)
-    return " ".join(text.split()) if text else None
+    if value is None:
+        return None
+    return clean_line(str(value)) or None
 
 
 def _authors(field: str, value: Any) -> tuple[str, ...]:
@@ -35,7 +36,7 @@ def _authors(field: str, value: Any) -> tuple[str, ...]:
         parts = re.split(r"\s*(?:;|\n|\band\b)\s*", value)
     else:
         parts = [str(v) for v in value]
-    names = tuple(" ".join(p.split()) for p in parts if p and p.strip())
+    names = tuple(name for name in (clean_line(p) for p in parts if p) if name)
     for name in names:
         if len(name) > 200:
             raise ValidationError(field, f"an author name is {len(name)} characters long")

@@ -10,7 +10,10 @@ import re
 from enum import StrEnum
 from functools import lru_cache
 
+from pylatexenc.latex2text import LatexNodes2Text
 from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+from curator.domain.normalize import clean_text
 
 
 class Charset(StrEnum):
@@ -36,8 +39,6 @@ _SPECIAL = {
 # LaTeX ligatures that would print other characters: -- (en dash), '' (closing quotes).
 _LIGATURES = {"-": "-{}", "'": "'{}"}
 _TOKEN = re.compile(r"-(?=-)|'(?=')|[\\{}%#&$_^~`]")
-_PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def encode(text: str, charset: Charset = Charset.UTF8) -> str:
@@ -45,11 +46,9 @@ def encode(text: str, charset: Charset = Charset.UTF8) -> str:
 
     Paragraphs become `\par` and line breaks `\newline`; control characters are dropped.
     """
-    text = _CONTROL.sub("", text)
-    paragraphs = [p for p in (p.strip() for p in _PARAGRAPH.split(text.strip())) if p]
     return r" \par ".join(
-        r" \newline ".join(_encode_line(" ".join(line.split()), charset) for line in p.splitlines())
-        for p in paragraphs
+        r" \newline ".join(_encode_line(line, charset) for line in paragraph.split("\n"))
+        for paragraph in clean_text(text).split("\n\n")
     )
 
 
@@ -64,11 +63,18 @@ def _encode_line(line: str, charset: Charset) -> str:
 def _latex_char(char: str) -> str:
     """The LaTeX macro for a non-ASCII character, or the character itself when there is none.
 
-    pylatexenc also "encodes" some characters as plain ASCII look-alikes ('ﬁ' as 'fi'); those
-    would not read back as the same character, so they stay UTF-8.
+    pylatexenc's table has look-alikes ('ﬁ' as 'fi', '·' as a dot accent); a macro is used only
+    when LaTeX-to-text reads it back as exactly the same character.
     """
     latex = _encoder().unicode_to_latex(char)
-    return latex if "\\" in latex else char
+    if latex != char and _reader().latex_to_text(latex) == char:
+        return latex
+    return char
+
+
+@lru_cache(maxsize=1)
+def _reader() -> LatexNodes2Text:
+    return LatexNodes2Text(math_mode="text")
 
 
 @lru_cache(maxsize=1)

@@ -97,7 +97,22 @@ class BibtexImporter:
             raw = (block.raw or "").strip()
             if raw:
                 _read_block(block, macros, result, (*locate(raw), raw))
+        result.records = _drop_repeated_keys(result.records)
         return result
+
+
+def _drop_repeated_keys(records: list[ParsedRecord]) -> list[ParsedRecord]:
+    """A key used by an earlier entry stays with that entry (BibTeX keys ignore case)."""
+    seen: set[str] = set()
+    kept = []
+    for rec in records:
+        key = (rec.citation_key or "").casefold()
+        if key and key in seen:
+            note = f"citation key {rec.citation_key!r} is used by an earlier entry; not kept"
+            rec = replace(rec, citation_key=None, comments=(*rec.comments, note))
+        seen.add(key)
+        kept.append(rec)
+    return kept
 
 
 class _Locator:
@@ -121,10 +136,8 @@ def _read_block(
     if isinstance(block, (DuplicateBlockKeyBlock, DuplicateFieldKeyBlock)):
         entry = block.ignore_error_block
         if isinstance(entry, Entry):
-            before = len(result.records)
-            _read_entry(entry, macros, result, (first, last, raw), _duplicate_note(block, entry))
-            if isinstance(block, DuplicateBlockKeyBlock) and len(result.records) > before:
-                result.records[-1] = replace(result.records[-1], citation_key=None)
+            note = _repeated_fields(entry) if isinstance(block, DuplicateFieldKeyBlock) else None
+            _read_entry(entry, macros, result, (first, last, raw), note)
             return
     if isinstance(block, Entry):
         _read_entry(block, macros, result, (first, last, raw), None)
@@ -153,9 +166,7 @@ def _not_an_entry(block: Block, macros: dict[str, str]) -> tuple[BlockStatus, st
     return None
 
 
-def _duplicate_note(block: ParsingFailedBlock, entry: Entry) -> str:
-    if isinstance(block, DuplicateBlockKeyBlock):
-        return f"citation key {entry.key!r} is used by an earlier entry of the file; not kept"
+def _repeated_fields(entry: Entry) -> str:
     seen: set[str] = set()
     repeated = []
     for field in entry.fields:

@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 
 # Characters LaTeX treats specially that abstracts also use literally ("5% of", "R&D", "~10x").
 # Inside a LaTeX fragment they are hidden from the decoder and put back afterwards.
-_KEEP = {"%": "\ue000", "&": "\ue001", "~": "\ue002", "#": "\ue003"}
+_KEEP = "%&~#"
 _KEEP_LITERAL = re.compile(r"(?<!\\)%|(?<!\\)&|(?<!\\)#|(?:(?<=\s)|^)~")
 _TIE = re.compile(r"(?<=[^\s\\])~(?=\S)")  # "Fig.~1": a non-breaking space in LaTeX
 _HREF = re.compile(r"\\href\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
@@ -32,8 +32,8 @@ _TYPOGRAPHY = [
 ]
 
 
-_PAR, _NEWLINE = "\ue010", "\ue011"  # paragraph and line breaks, kept through whitespace cleaning
-_BREAKS = re.compile(r"\s*([\ue010\ue011])\s*")
+_BIBTEX_TIE = re.compile(r"(?<!\\)~")  # a non-breaking space, always, in a BibTeX value
+_BREAK_MACRO = re.compile(r"\\(par|newline)(?![A-Za-z])(?:\{\})?")
 _RAW_TYPOGRAPHY = [
     (re.compile(r"(?<!\\)``"), "“"),
     (re.compile(r"(?<!\\)''"), "”"),
@@ -67,13 +67,28 @@ def decode_bibtex_value(value: str) -> str:
     Ligatures (``, '', --, ---) are read on the LaTeX before it is decoded, so `-{}-` stays two
     hyphens; `\par` and `\newline` become a blank line and a line break.
     """
-    text = " ".join(value.split())
+    text = " ".join(_BIBTEX_TIE.sub(" ", value).split())
     for pattern, replacement in _RAW_TYPOGRAPHY:
         text = pattern.sub(replacement, text)
-    if needs_latex_decoding(text):
-        text = _decode(text.replace("\\par ", "\\par{}").replace("\\newline ", "\\newline{}"))
-    text = _BREAKS.sub(lambda m: "\n\n" if m.group(1) == _PAR else "\n", text)
-    return "\n".join(" ".join(line.split()) for line in text.split("\n")).strip()
+    parts: list[str] = []
+    for piece, separator in _split_breaks(text):
+        decoded = _decode(piece) if needs_latex_decoding(piece) else piece
+        parts += [" ".join(decoded.split()), separator]
+    return "".join(parts).strip()
+
+
+def _split_breaks(text: str) -> Iterator[tuple[str, str]]:
+    """(text, line break that follows it) for each piece between \\par and \\newline macros
+    outside braces; the last piece has no break."""
+    start, depth, scanned = 0, 0, 0
+    for match in _BREAK_MACRO.finditer(text):
+        between = text[scanned : match.start()]
+        depth += between.count("{") - between.count("}")
+        scanned = match.end()
+        if depth == 0:
+            yield text[start : match.start()], "\n\n" if match.group(1) == "par" else "\n"
+            start = match.end()
+    yield text[start:], ""
 
 
 def _decode(value: str) -> str:
@@ -90,16 +105,23 @@ def _decode(value: str) -> str:
 
 
 def _decode_fragment(fragment: str) -> str:
-    text = _KEEP_LITERAL.sub(lambda m: _KEEP[m.group(0)], fragment)
+    keep = _markers(fragment)
+    text = _KEEP_LITERAL.sub(lambda m: keep[m.group(0)], fragment)
     decoder = _decoder()
     try:
         decoded = decoder.latex_to_text(text)
     except Exception:  # pylatexenc raises on some malformed input; keep the text readable anyway
         log.debug("LaTeX decoding failed; stripping markup instead", exc_info=True)
         decoded = _strip_markup(text)
-    for char, marker in _KEEP.items():
+    for char, marker in keep.items():
         decoded = decoded.replace(marker, char)
     return decoded
+
+
+def _markers(text: str) -> dict[str, str]:
+    """A private-use character for each of _KEEP, chosen among those `text` does not contain."""
+    free = (chr(code) for code in range(0xE000, 0xF900) if chr(code) not in text)
+    return {char: next(free) for char in _KEEP}
 
 
 def fragments(text: str) -> Iterator[tuple[int, int]]:
@@ -194,8 +216,6 @@ def _decoder() -> LatexNodes2Text:
         MacroTextSpec("textless", simplify_repl="<"),
         MacroTextSpec("textgreater", simplify_repl=">"),
         MacroTextSpec("textbar", simplify_repl="|"),
-        MacroTextSpec("par", simplify_repl=_PAR),
-        MacroTextSpec("newline", simplify_repl=_NEWLINE),
     ]
     context = get_default_latex_context_db()
     context.add_context_category("curator", macros=extra, prepend=True)

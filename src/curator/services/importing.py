@@ -182,7 +182,6 @@ def _write_new(
     created = Created()
     work_ids: list[int] = []
     record_ids: list[int] = []
-    kinds = queries.venue_kinds(session)
     taken = queries.citation_keys(session) if any(r.citation_key for r in new) else {}
     for start in range(0, len(new), CHUNK):
         chunk = new[start : start + CHUNK]
@@ -191,6 +190,7 @@ def _write_new(
             for r in chunk
         ]
         chunk = _claim_keys(chunk, taken)
+        kinds = queries.venue_kinds(session)
         rows = [_work_row(r, v, kinds) for r, v in zip(chunk, venue_ids, strict=True)]
         wids = insert_works(session, rows)
         rids = insert_records(

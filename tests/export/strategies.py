@@ -1,0 +1,20 @@
+"""Hypothesis strategies for hostile catalog values: BibTeX specials, braces, injections, unicode."""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+HOSTILE_PIECES = [
+    "{", "}", "\\", "%", "#", "&", "$", "_", "^", "~", "`", "'", '"', "@", ",", "=",
+    "--", "---", "''", "``", " and ", "others", "}\n}\n@preamble{\\def\\x{1}}", "\\}", "\\{",
+    "@misc{evil, title={x}}", "\\par", "\\input{/etc/passwd}", "Müller", "Łukasz", "αβγ", "日本語",
+    "ﬁ", "\u00a0", "\t", "\n", "\n\n", "\x00", "\x07", "\x1b", "e\u0301", "LLM", "BERT", "iPhone",
+]  # fmt: skip
+
+_characters = st.characters(codec="utf-8", exclude_categories=("Cs",))
+
+
+def hostile_text(max_pieces: int = 8) -> st.SearchStrategy[str]:
+    """Text built from BibTeX's special characters, injection attempts and arbitrary unicode."""
+    piece = st.one_of(st.sampled_from(HOSTILE_PIECES), st.text(_characters, max_size=6))
+    return st.lists(piece, min_size=1, max_size=max_pieces).map("".join)

@@ -1,0 +1,101 @@
+"""Reading .bib files: macros, concatenations, LaTeX, and every block accounted for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from curator.domain.records import BlockStatus
+from curator.importers import detect_format, parse_listing
+from curator.services import importing, works
+from curator.store.catalog import Catalog
+from tests.conftest import FIXTURES
+from tests.importers.listing_helpers import assert_covers_every_line
+
+MESSY = FIXTURES / "listings" / "messy.bib"
+
+
+def _parse():
+    return parse_listing(MESSY.read_text(encoding="utf-8"), MESSY.name)
+
+
+def test_detected_as_bibtex() -> None:
+    assert detect_format(MESSY.read_text(encoding="utf-8")) == "bibtex"
+
+
+def test_entries_are_read_with_macros_concatenation_and_latex() -> None:
+    pythia = _parse().records[0]
+    assert (pythia.first_line, pythia.last_line) == (6, 14)
+    assert pythia.title == "Pythia: A Suite for Analyzing LLMs"
+    assert pythia.authors == ("Stella Biderman", "John von Neumann", "Jörg Müller")
+    assert pythia.authors_incomplete
+    assert pythia.venue == "Transactions of the Association for Computational Linguistics"
+    assert pythia.venue_kind == "journal"
+    assert (pythia.year, pythia.month, pythia.date) == (2023, 1, "2023-01")
+    assert pythia.doi == "10.1000/xyz_123"
+    assert pythia.notes == "50% of stuff with & and tilde"
+    assert pythia.citation_key == "biderman2023pythia"
+    assert pythia.entry_type == "article"
+    assert pythia.raw.startswith("@article{biderman2023pythia,") and pythia.raw.endswith("}")
+
+
+def test_duplicate_fields_and_keys_are_imported_and_said() -> None:
+    records = {r.first_line: r for r in _parse().records}
+    twice = records[16]
+    assert twice.title == "First title"  # BibTeX uses the first
+    assert twice.venue == "Advances in Neural Information Processing Systems 33"
+    assert "field title given twice" in twice.comments[0]
+    again = records[19]
+    assert again.citation_key is None  # the key belongs to the entry above
+    assert "used by an earlier entry" in again.comments[0]
+    assert again.venue_kind == "workshop"
+
+
+def test_broken_blocks_are_rejected_with_their_lines_and_reasons() -> None:
+    problems = {p.first_line: p for p in _parse().problems}
+    assert problems[20].status is BlockStatus.REJECTED
+    assert "comma is probably missing before 'year = {2021}" in problems[21].reason
+    assert "'nosuchmacro' is not a defined @string macro" in problems[22].reason
+    assert problems[23].reason.startswith("@preamble")
+    assert problems[24].reason == "text between entries, which BibTeX ignores"
+    assert problems[2].reason.startswith("@string acl")
+    assert problems[4].reason.startswith("@comment")
+
+
+def test_biblatex_date_and_eprint() -> None:
+    online = _parse().records[-1]
+    assert online.entry_type == "misc"
+    assert "@online read as @misc" in online.comments[0]
+    assert (online.year, online.month) == (2024, 3)
+    assert online.arxiv_id == "2403.01234"
+    assert online.title == "An arXiv Only Paper"
+
+
+def test_every_line_is_accounted_for() -> None:
+    text = MESSY.read_text(encoding="utf-8")
+    assert_covers_every_line(text, parse_listing(text, MESSY.name))
+
+
+def test_import_into_the_catalog_keeps_keys_types_and_reports_clashes(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    run = importing.run_to_end(importing.import_files(catalog, [MESSY]))
+    (report,) = run.reports
+    assert report.format == "bibtex"
+    assert report.counts == {"imported": 4, "unchanged": 0, "skipped": 6, "rejected": 3}
+    views = works.works(catalog)
+    keys = [w.citation_key for w in views]
+    assert keys == ["biderman2023pythia", "twice", None, "arxivonly"]
+    pythia = views[0]
+    assert (pythia.venue_kind, pythia.entry_type, pythia.entry_type_overridden) == (
+        "journal",
+        "article",
+        False,
+    )
+    # A second file whose key is already taken: imported, and the clash is said.
+    other = tmp_path / "other.bib"
+    other.write_text("@misc{twice, title = {Third}}\n", encoding="utf-8")
+    run = importing.run_to_end(importing.import_files(catalog, [other]))
+    (outcome,) = run.reports[0].outcomes
+    assert outcome.status is BlockStatus.IMPORTED
+    assert "'twice' is already used by work" in outcome.reason
+    assert works.work(catalog, outcome.work_id).citation_key is None
