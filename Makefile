@@ -11,7 +11,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 run: $(VENV)/.runtime .qt-libs
 	$(BIN)/curator-gui --sample
 
-test: $(VENV)/.test .qt-libs
+test: $(VENV)/.test .qt-libs .tex-tools
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
 	$(BIN)/lint-imports
@@ -55,5 +55,11 @@ $(VENV)/.test: pyproject.toml | $(VENV)/bin/python
 	@sh scripts/ensure-qt-libs.sh
 	@touch $@
 
+# The BibTeX tests check exported files with real pdflatex, bibtex and biber; install them with
+# apt if any is missing.
+.tex-tools: scripts/ensure-tex.sh
+	@sh scripts/ensure-tex.sh
+	@touch $@
+
 clean:
-	rm -rf $(VENV) .qt-libs .pytest_cache .ruff_cache
+	rm -rf $(VENV) .qt-libs .tex-tools .pytest_cache .ruff_cache
