@@ -1,4 +1,4 @@
-"""Hypothesis strategies for hostile catalog values: BibTeX specials, braces, injections, unicode."""
+"""Hypothesis strategies for hostile catalog values: BibTeX specials, injections, unicode."""
 
 from __future__ import annotations
 

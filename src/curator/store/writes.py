@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, insert
 from sqlmodel import Session, SQLModel, select
 
+from curator.domain.normalize import clean_line
 from curator.domain.venues import guess_venue_kind, venue_key
 from curator.store.tables import Event, SourceRecord, Venue, VenueAlias, Work, utcnow
 
@@ -29,7 +30,7 @@ def venue_for_label(session: Session, label: str, created: Created, kind: str | 
     alias = session.exec(select(VenueAlias).where(VenueAlias.label_key == key)).first()
     if alias is not None:
         return alias.venue_id
-    clean = " ".join(label.split())
+    clean = clean_line(label)
     venue = session.exec(select(Venue).where(Venue.name == clean)).first()
     if venue is None:
         venue = Venue(name=clean, kind=kind or guess_venue_kind(clean).value)

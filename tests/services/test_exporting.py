@@ -1,0 +1,191 @@
+"""Exporting the catalog as BibTeX: stable keys, gaps, atomic files, and round trips."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from curator.domain.catalog import VenueKind, WorkView
+from curator.domain.errors import CuratorError
+from curator.domain.validation import validate_changes
+from curator.export.bibtex import ExportOptions
+from curator.export.keys import key_base
+from curator.export.latex import Charset
+from curator.services import candidates, decisions, exporting, importing, works
+from curator.store.catalog import Catalog, open_catalog
+from curator.store.tables import Work
+from curator.store.writes import Created, venue_for_label
+from tests.export.strategies import hostile_text
+
+ALL_FIELDS = ExportOptions(abstracts=True)
+# What a BibTeX file carries of a work; compared after a round trip.
+CARRIED = (
+    "title", "abstract", "authors", "authors_incomplete", "venue", "year", "month", "arxiv_id",
+    "doi", "url", "entry_type", "citation_key", "notes",
+)  # fmt: skip
+
+
+def export(catalog: Catalog, path: Path, options: ExportOptions = ALL_FIELDS, **scope):
+    plan = exporting.plan(catalog, **scope)
+    return exporting.run_to_end(exporting.export_bibtex(catalog, plan, path, options))
+
+
+def carried(view: WorkView) -> dict:
+    return {name: getattr(view, name) for name in CARRIED}
+
+
+def reimported(path: Path, tmp: Path) -> list[WorkView]:
+    other = open_catalog(tmp / f"reimport-{path.stem}.sqlite")
+    try:
+        run = importing.run_to_end(importing.import_files(other, [path]))
+        assert run.ok, run.failures
+        assert run.reports[0].counts["rejected"] == 0
+        return works.works(other)
+    finally:
+        other.close()
+
+
+def test_sample_after_merges_round_trips_field_by_field(seeded: Catalog, tmp_path: Path) -> None:
+    found = candidates.candidates(seeded)
+    decisions.merge(seeded, [found[0].a, found[0].b])
+    candidates.auto_merge(seeded)
+    bib = tmp_path / "sample.bib"
+    result = export(seeded, bib)
+    before = works.works(seeded)
+    assert result.n_entries == len(before)
+    after = reimported(bib, tmp_path)
+    assert [carried(w) for w in after] == [carried(w) for w in before]
+    assert [w.venue_kind for w in after] == [w.venue_kind for w in before]
+
+
+def test_keys_are_saved_once_and_kept_on_the_next_export(seeded: Catalog, tmp_path: Path) -> None:
+    first = export(seeded, tmp_path / "a.bib")
+    assert len(first.new_keys) == len(works.works(seeded))
+    wid = next(iter(first.new_keys))
+    works.edit_work(seeded, wid, {"title": "A completely different title", "year": "1999"})
+    second = export(seeded, tmp_path / "b.bib")
+    assert second.new_keys == {}
+    assert works.work(seeded, wid).citation_key == first.new_keys[wid]
+    assert (tmp_path / "a.bib").read_text().split("\n", 2)[2] != ""
+    keys_a = [line for line in (tmp_path / "a.bib").read_text().splitlines() if line[:1] == "@"]
+    keys_b = [line for line in (tmp_path / "b.bib").read_text().splitlines() if line[:1] == "@"]
+    assert [k.split("{")[1] for k in keys_a] == [k.split("{")[1] for k in keys_b]
+
+
+def test_keys_are_unique_readable_and_one_undoable_step(seeded: Catalog, tmp_path: Path) -> None:
+    result = export(seeded, tmp_path / "a.bib")
+    keys = list(result.new_keys.values())
+    assert len(set(keys)) == len(keys)
+    for work in works.works(seeded):
+        if work.authors and work.year and work.title:
+            assert work.citation_key.startswith(key_base(work.authors, work.year, work.title))
+    assert decisions.next_steps(seeded)[0].startswith("Citation keys for")
+    decisions.undo(seeded)
+    assert all(w.citation_key is None for w in works.works(seeded))
+    decisions.redo(seeded)
+    assert sorted(w.citation_key for w in works.works(seeded)) == sorted(keys)
+
+
+def test_scope_by_ids_and_by_search(seeded: Catalog, tmp_path: Path) -> None:
+    ids = [w.id for w in works.works(seeded)][:3]
+    assert export(seeded, tmp_path / "ids.bib", ids=ids).n_entries == 3
+    found = works.works(seeded, search="RWKV")
+    assert export(seeded, tmp_path / "s.bib", search="RWKV").n_entries == len(found) > 0
+    with pytest.raises(CuratorError, match="no work with id 999999"):
+        exporting.plan(seeded, ids=[999999])
+
+
+def test_gaps_name_the_missing_fields_per_entry_type(seeded: Catalog) -> None:
+    plan = exporting.plan(seeded)
+    by_id = {g.work_id: g for g in plan.gaps}
+    untitled = next(w for w in plan.works if not w.title)
+    expected = tuple(
+        name
+        for name, present in (
+            ("author", bool(untitled.authors)),
+            ("title", False),
+            ("year", untitled.year is not None),
+        )
+        if not present
+    )
+    assert by_id[untitled.id].missing == expected
+    conference = next(w for w in plan.works if w.entry_type == "inproceedings" and not w.year)
+    assert "year" in by_id[conference.id].missing
+    complete = [w for w in plan.works if w.authors and w.title and w.year and w.venue]
+    assert complete and all(w.id not in by_id for w in complete)
+
+
+def test_a_file_that_cannot_be_written_saves_nothing(seeded: Catalog, tmp_path: Path) -> None:
+    with pytest.raises(CuratorError, match="no such folder"):
+        export(seeded, tmp_path / "missing" / "out.bib")
+    assert all(w.citation_key is None for w in works.works(seeded))
+    target = tmp_path / "locked"
+    target.mkdir()
+    with pytest.raises(CuratorError, match="cannot be written"):
+        export(seeded, target)  # a folder, not a file
+    assert list(tmp_path.glob(".*.tmp")) == [] and list(target.iterdir()) == []
+    assert all(w.citation_key is None for w in works.works(seeded))
+
+
+def test_import_then_export_then_import_keeps_every_field(catalog: Catalog, tmp_path: Path) -> None:
+    from tests.conftest import FIXTURES
+
+    importing.run_to_end(importing.import_files(catalog, [FIXTURES / "listings" / "messy.bib"]))
+    bib = tmp_path / "again.bib"
+    export(catalog, bib)
+    before = works.works(catalog)
+    assert [carried(w) for w in reimported(bib, tmp_path)] == [carried(w) for w in before]
+
+
+# --- random works, hostile values -------------------------------------------------------------
+
+_kinds = st.sampled_from([k.value for k in VenueKind])
+_work = st.fixed_dictionaries(
+    {
+        "title": st.one_of(st.none(), hostile_text()),
+        "abstract": st.one_of(st.none(), hostile_text(12)),
+        "authors": st.lists(hostile_text(3), max_size=4),
+        "authors_incomplete": st.booleans(),
+        "year": st.one_of(st.none(), st.integers(1450, 2100)),
+        "month": st.one_of(st.none(), st.integers(1, 12)),
+        "arxiv_id": st.one_of(st.none(), st.sampled_from(["2403.01234", "hep-th/9901001"])),
+        "doi": st.one_of(st.none(), st.just("10.1000/a_b%c#d~e")),
+        "url": st.one_of(st.none(), st.just("https://example.org/a_b%20c#x~y{z}")),
+        "notes": st.one_of(st.none(), hostile_text()),
+        "entry_type": st.one_of(st.none(), st.sampled_from(["article", "misc", "techreport"])),
+    }
+)
+_venue = st.one_of(st.none(), st.tuples(hostile_text(3), _kinds))
+
+
+def add_work(catalog: Catalog, fields: dict, venue: tuple[str, str] | None) -> None:
+    clean = validate_changes(fields)
+    with catalog.write() as s:
+        venue_id = None
+        label = validate_changes({"venue": venue[0]})["venue"] if venue else None
+        if label:
+            venue_id = venue_for_label(s, label, Created(), venue[1])
+        s.add(Work(**{**clean, "authors": list(clean["authors"]), "venue_id": venue_id}))
+
+
+@pytest.mark.parametrize("charset", list(Charset))
+@given(data=st.lists(st.tuples(_work, _venue), min_size=1, max_size=6))
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_random_works_round_trip(charset: Charset, data: list, tmp_path_factory) -> None:
+    tmp = tmp_path_factory.mktemp("roundtrip")
+    catalog = open_catalog(tmp / "a.sqlite")
+    try:
+        for fields, venue in data:
+            add_work(catalog, fields, venue)
+        bib = tmp / "out.bib"
+        export(catalog, bib, ExportOptions(charset=charset, abstracts=True))
+        before = [carried(w) for w in works.works(catalog)]
+    finally:
+        catalog.close()
+    after = [carried(w) for w in reimported(bib, tmp)]
+    assert after == before, bib.read_text(encoding="utf-8")
