@@ -28,11 +28,14 @@ from curator.domain.catalog import WorkView
 from curator.domain.errors import CuratorError
 from curator.domain.progress import Progress
 from curator.domain.records import BlockStatus
-from curator.services import decisions, importing, works
+from curator.export.bibtex import ExportOptions
+from curator.services import decisions, exporting, importing, works
+from curator.services.exporting import ExportPlan, ExportResult
 from curator.services.importing import ImportRun
 from curator.services.samples import sample_listing_paths
 from curator.store.catalog import Catalog
 from curator.ui.editor import WorkEditor
+from curator.ui.export_dialog import ExportDialog
 from curator.ui.history_view import HistoryPanel
 from curator.ui.import_report import ImportReportDialog
 from curator.ui.review import SHORTCUTS, ReviewPanel
@@ -139,9 +142,17 @@ class MainWindow(QMainWindow):
         self.import_action.setShortcut(QKeySequence("Ctrl+I"))
         self.import_action.triggered.connect(self.choose_and_import)
         file_menu.addAction(self.import_action)
+        self.import_bibtex_action = QAction("Import &BibTeX…", self)
+        self.import_bibtex_action.triggered.connect(self.choose_and_import_bibtex)
+        file_menu.addAction(self.import_bibtex_action)
         self.sample_action = QAction("Import &Sample Listings", self)
         self.sample_action.triggered.connect(self.import_samples)
         file_menu.addAction(self.sample_action)
+        file_menu.addSeparator()
+        self.export_action = QAction("&Export BibTeX…", self)
+        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.export_action.triggered.connect(self.choose_and_export)
+        file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -256,10 +267,20 @@ class MainWindow(QMainWindow):
             settings.setValue("import/last_dir", str(Path(files[0]).parent))
             self.import_files([Path(f) for f in files])
 
+    def choose_and_import_bibtex(self) -> None:
+        settings = QSettings()
+        start = str(settings.value("import/last_dir", str(Path.home())))
+        files, _ = QFileDialog.getOpenFileNames(
+            self, "Import BibTeX", start, "BibTeX files (*.bib *.bibtex);;All files (*)"
+        )
+        if files:
+            settings.setValue("import/last_dir", str(Path(files[0]).parent))
+            self.import_files([Path(f) for f in files], format="bibtex")
+
     def import_samples(self) -> None:
         self.import_files(sample_listing_paths())
 
-    def import_files(self, paths: list[Path]) -> Task:
+    def import_files(self, paths: list[Path], format: str | None = None) -> Task:
         """Import in the background with a progress dialog; the report opens at the end."""
         dialog = QProgressDialog("Importing…", "Cancel", 0, 100, self)
         dialog.setWindowTitle("Import")
@@ -267,7 +288,7 @@ class MainWindow(QMainWindow):
         dialog.setMinimumDuration(300)
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
-        task = self.tasks.start(lambda: importing.import_files(self.catalog, paths))
+        task = self.tasks.start(lambda: importing.import_files(self.catalog, paths, format))
         self.current_task = task
         self.import_action.setEnabled(False)
         self.sample_action.setEnabled(False)
@@ -317,6 +338,78 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             "Import cancelled; the file being written was rolled back.", 5000
         )
+
+    # --- exporting ------------------------------------------------------------------------
+    def choose_and_export(self) -> ExportDialog | None:
+        """Open the export dialog; on Export, ask for the file and write it in the background."""
+        if self.editor.changes() and not self.editor.save():
+            return None
+        rows = self.table.selectionModel().selectedRows()
+        selected = [self.model.work_row(index.row()).id for index in rows]
+        dialog = ExportDialog(
+            self.catalog,
+            selected,
+            self.search.text().strip(),
+            works.stats(self.catalog)["works"],
+            self,
+        )
+        dialog.show_work.connect(self.show_work_to_fix)
+        dialog.accepted.connect(lambda: self._ask_file_and_export(dialog))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def _ask_file_and_export(self, dialog: ExportDialog) -> None:
+        settings = QSettings()
+        start = Path(str(settings.value("export/last_dir", str(Path.home())))) / "catalog.bib"
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export BibTeX", str(start), "BibTeX files (*.bib);;All files (*)"
+        )
+        if path and dialog.plan is not None:
+            settings.setValue("export/last_dir", str(Path(path).parent))
+            self.export_to(Path(path), dialog.plan, dialog.options())
+
+    def export_to(self, path: Path, plan: ExportPlan, options: ExportOptions) -> Task:
+        """Write the file in the background; keys given on the way show in the editor after."""
+        progress = QProgressDialog("Exporting…", "Cancel", 0, 100, self)
+        progress.setWindowTitle("Export")
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(300)
+        task = self.tasks.start(lambda: exporting.export_bibtex(self.catalog, plan, path, options))
+        self.current_task = task
+        self.export_action.setEnabled(False)
+        progress.canceled.connect(task.cancel)
+        task.progress.connect(lambda p: self._on_progress(progress, p))
+        task.finished.connect(lambda result: self._on_export_done(progress, result))
+        task.failed.connect(lambda msg: self._on_export_failed(progress, msg))
+        task.cancelled.connect(
+            lambda: self._end_export(progress, "Export cancelled; nothing was written.")
+        )
+        return task
+
+    def _end_export(self, progress: QProgressDialog, message: str) -> None:
+        progress.close()
+        progress.deleteLater()
+        self.export_action.setEnabled(True)
+        self._after_change()
+        self.statusBar().showMessage(message, 8000)
+
+    def _on_export_done(self, progress: QProgressDialog, result: ExportResult) -> None:
+        keys = f"; {len(result.new_keys):,} works got citation keys" if result.new_keys else ""
+        self._end_export(progress, f"Exported {result.n_entries:,} entries to {result.path}{keys}.")
+
+    def _on_export_failed(self, progress: QProgressDialog, message: str) -> None:
+        self._end_export(progress, "Export failed; nothing was written.")
+        QMessageBox.warning(self, "Export failed", message)
+
+    def show_work_to_fix(self, work_id: int) -> None:
+        """Show a work in the catalog view, clearing the search if it hides the work."""
+        self.views.setCurrentIndex(0)
+        if not self.select_work(work_id):
+            self.search.clear()
+            self.refresh()
+            self.select_work(work_id)
+        self.editor.setFocus()
 
     # --- undo, views, help ----------------------------------------------------------------
     def _update_undo_actions(self) -> None:

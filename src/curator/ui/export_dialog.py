@@ -1,0 +1,151 @@
+"""File > Export BibTeX: which works, which characters, and what each entry still lacks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QGroupBox,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from curator.export.bibtex import ExportOptions
+from curator.export.latex import Charset
+from curator.services import exporting
+from curator.services.exporting import ExportPlan
+from curator.store.catalog import Catalog
+
+MAX_LISTED = 500  # gaps listed in the dialog; the count says how many there are in all
+SCOPE_ALL, SCOPE_SELECTED, SCOPE_SHOWN = range(3)
+
+
+class ExportDialog(QDialog):
+    """Chooses what to export and shows the gaps; `accept()` means "export now"."""
+
+    show_work = Signal(int)  # the librarian wants to fix this work first
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        selected: Sequence[int],
+        search: str,
+        n_works: int,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.catalog = catalog
+        self.selected = list(selected)
+        self.search = search
+        self.plan: ExportPlan | None = None
+        self.setWindowTitle("Export BibTeX")
+        self.resize(720, 560)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._scope_box(n_works))
+        layout.addWidget(self._format_box())
+        self.gaps_label = QLabel()
+        self.gaps_label.setWordWrap(True)
+        layout.addWidget(self.gaps_label)
+        self.gaps = QListWidget()
+        self.gaps.itemActivated.connect(self._jump)
+        layout.addWidget(self.gaps, 1)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.export_button = QPushButton("&Export…")
+        self.export_button.setDefault(True)
+        self.buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.show_button = QPushButton("&Show Work")
+        self.show_button.setToolTip("Close this dialog and select the work to fix it")
+        self.buttons.addButton(self.show_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.show_button.clicked.connect(lambda: self._jump(self.gaps.currentItem()))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.scope.idClicked.connect(lambda _id: self.update_plan())
+        self.update_plan()
+
+    def _scope_box(self, n_works: int) -> QGroupBox:
+        box = QGroupBox("Works")
+        column = QVBoxLayout(box)
+        self.scope = QButtonGroup(self)
+        choices = [
+            (SCOPE_ALL, f"The whole catalog ({n_works:,} works)", True),
+            (SCOPE_SELECTED, f"The selected works ({len(self.selected):,})", bool(self.selected)),
+            (SCOPE_SHOWN, f"The works the search “{self.search}” shows", bool(self.search)),
+        ]
+        for scope_id, text, enabled in choices:
+            button = QRadioButton(text)
+            button.setEnabled(enabled)
+            self.scope.addButton(button, scope_id)
+            column.addWidget(button)
+        self.scope.button(SCOPE_SELECTED if len(self.selected) > 1 else SCOPE_ALL).setChecked(True)
+        return box
+
+    def _format_box(self) -> QGroupBox:
+        box = QGroupBox("Format")
+        column = QVBoxLayout(box)
+        self.utf8 = QRadioButton("Keep accents and other characters as UTF-8 (biber, biblatex)")
+        self.latex = QRadioButton('Write them as LaTeX, e.g. M{\\"u}ller (classic bibtex)')
+        self.utf8.setChecked(True)
+        self.abstracts = QCheckBox("Include abstracts")
+        self.notes = QCheckBox("Include notes (as annote, which styles do not print)")
+        self.notes.setChecked(True)
+        for widget in (self.utf8, self.latex, self.abstracts, self.notes):
+            column.addWidget(widget)
+        return box
+
+    def options(self) -> ExportOptions:
+        return ExportOptions(
+            charset=Charset.LATEX if self.latex.isChecked() else Charset.UTF8,
+            abstracts=self.abstracts.isChecked(),
+            notes=self.notes.isChecked(),
+        )
+
+    def update_plan(self) -> None:
+        scope = self.scope.checkedId()
+        if scope == SCOPE_SELECTED:
+            self.plan = exporting.plan(self.catalog, ids=self.selected)
+        else:
+            search = self.search if scope == SCOPE_SHOWN else None
+            self.plan = exporting.plan(self.catalog, search=search)
+        self._show_gaps(self.plan)
+
+    def _show_gaps(self, plan: ExportPlan) -> None:
+        self.gaps.clear()
+        n = len(plan.works)
+        self.export_button.setEnabled(n > 0)
+        self.export_button.setText(f"&Export {n:,} Entries…")
+        if not plan.gaps:
+            self.gaps_label.setText(f"All {n:,} entries have the fields their type needs.")
+            self.gaps.setVisible(False)
+            self.show_button.setVisible(False)
+            return
+        self.gaps.setVisible(True)
+        self.show_button.setVisible(True)
+        self.gaps_label.setText(
+            f"<b>{len(plan.gaps):,} of {n:,} entries lack fields their type needs.</b> "
+            "BibTeX will warn about them and print them incomplete. Export anyway, or "
+            "double-click one to fix it first."
+        )
+        for gap in plan.gaps[:MAX_LISTED]:
+            item = QListWidgetItem(gap.describe())
+            item.setData(Qt.ItemDataRole.UserRole, gap.work_id)
+            self.gaps.addItem(item)
+        if len(plan.gaps) > MAX_LISTED:
+            self.gaps.addItem(f"… and {len(plan.gaps) - MAX_LISTED:,} more")
+        self.gaps.setCurrentRow(0)
+
+    def _jump(self, item: QListWidgetItem | None) -> None:
+        work_id = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if work_id is not None:
+            self.show_work.emit(int(work_id))
+            self.reject()

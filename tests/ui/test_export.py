@@ -1,0 +1,72 @@
+"""File > Export BibTeX and File > Import BibTeX in the window."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog
+
+from curator.services import candidates, works
+from curator.store.catalog import Catalog
+from curator.ui.export_dialog import SCOPE_SELECTED
+from curator.ui.main_window import MainWindow
+from tests.conftest import FIXTURES
+
+
+def _save_as(monkeypatch, path: Path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+
+
+def test_menu_export_after_merges_writes_the_file_and_keys(
+    qtbot, window: MainWindow, seeded: Catalog, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    candidates.auto_merge(seeded)
+    window._after_change()
+    actions = [a.text() for a in window.menuBar().actions()[0].menu().actions()]
+    assert "&Export BibTeX…" in actions and "Import &BibTeX…" in actions
+    dialog = window.choose_and_export()
+    assert dialog is not None and dialog.plan is not None
+    n = len(works.works(seeded))
+    assert len(dialog.plan.works) == n
+    assert dialog.gaps.count() == len(dialog.plan.gaps) > 0
+    assert "lack fields their type needs" in dialog.gaps_label.text()
+    out = tmp_path / "catalog.bib"
+    _save_as(monkeypatch, out)
+    dialog.latex.setChecked(True)
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: out.exists() and window.export_action.isEnabled(), timeout=10000)
+    text = out.read_text(encoding="utf-8")
+    assert text.count("\n@") == n and text.isascii()
+    assert f"Exported {n} entries" in window.statusBar().currentMessage()
+    shown = window.editor.work
+    assert shown is not None and shown.citation_key and f"{{{shown.citation_key}," in text
+    assert "Undo Citation keys" in window.undo_action.text()
+
+
+def test_selected_scope_and_jump_to_a_work_to_fix(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.table.selectAll()
+    window.table.selectRow(0)
+    dialog = window.choose_and_export()
+    assert dialog is not None
+    dialog.scope.button(SCOPE_SELECTED).click()
+    assert len(dialog.plan.works) == 1
+    # Back to the whole catalog, then ask to fix the first incomplete work.
+    dialog.scope.button(0).click()
+    item = dialog.gaps.item(0)
+    target = dialog.plan.gaps[0].work_id
+    window.search.setText("nothing matches this")
+    window.refresh()
+    dialog.gaps.itemActivated.emit(item)
+    assert window.editor.work is not None and window.editor.work.id == target
+    assert window.search.text() == ""
+
+
+def test_import_bibtex_from_the_menu(qtbot, window: MainWindow, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    window.show_reports = False
+    before = window.model.rowCount()
+    bib = FIXTURES / "listings" / "messy.bib"
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(bib)], ""))
+    window.import_bibtex_action.trigger()
+    qtbot.waitUntil(lambda: window.model.rowCount() == before + 4, timeout=10000)
+    (report,) = window.last_import.reports
+    assert report.format == "bibtex" and report.counts["rejected"] == 3
