@@ -40,6 +40,7 @@ def main(out: Path) -> None:
         app.processEvents()
         window.grab().save(str(out / "search.png"))
         _duplicates(app, window, out)
+        _export(app, window, out)
         dialog = ImportReportDialog(run, window)
         dialog.show()
         app.processEvents()
@@ -66,6 +67,18 @@ def _duplicates(app: QApplication, window: MainWindow, out: Path) -> None:
     app.processEvents()
     window.grab().save(str(out / "history.png"))
     window.views.setCurrentIndex(0)
+
+
+def _export(app: QApplication, window: MainWindow, out: Path) -> None:
+    """File > Export BibTeX on the catalog after a merge: the scope, the format, the gaps."""
+    window.search.clear()
+    window.refresh()
+    dialog = window.choose_and_export()
+    if dialog is None:
+        return
+    app.processEvents()
+    dialog.grab().save(str(out / "export.png"))
+    dialog.reject()
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ def test_menu_export_after_merges_writes_the_file_and_keys(
     assert dialog is not None and dialog.plan is not None
     n = len(works.works(seeded))
     assert len(dialog.plan.works) == n
-    assert dialog.gaps.count() == len(dialog.plan.gaps) > 0
+    assert dialog.gaps.topLevelItemCount() == len(dialog.plan.gaps) > 0
     assert "lack fields their type needs" in dialog.gaps_label.text()
     out = tmp_path / "catalog.bib"
     _save_as(monkeypatch, out)
@@ -52,11 +52,11 @@ def test_selected_scope_and_jump_to_a_work_to_fix(qtbot, window: MainWindow) -> 
     assert len(dialog.plan.works) == 1
     # Back to the whole catalog, then ask to fix the first incomplete work.
     dialog.scope.button(0).click()
-    item = dialog.gaps.item(0)
+    item = dialog.gaps.topLevelItem(0)
     target = dialog.plan.gaps[0].work_id
     window.search.setText("nothing matches this")
     window.refresh()
-    dialog.gaps.itemActivated.emit(item)
+    dialog.gaps.itemActivated.emit(item, 0)
     assert window.editor.work is not None and window.editor.work.id == target
     assert window.search.text() == ""
 

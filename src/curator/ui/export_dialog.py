@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
@@ -11,11 +12,12 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QGroupBox,
+    QHeaderView,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QRadioButton,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -49,14 +51,24 @@ class ExportDialog(QDialog):
         self.search = search
         self.plan: ExportPlan | None = None
         self.setWindowTitle("Export BibTeX")
-        self.resize(720, 560)
+        self.resize(860, 600)
         layout = QVBoxLayout(self)
         layout.addWidget(self._scope_box(n_works))
         layout.addWidget(self._format_box())
         self.gaps_label = QLabel()
         self.gaps_label.setWordWrap(True)
         layout.addWidget(self.gaps_label)
-        self.gaps = QListWidget()
+        self.gaps = QTreeWidget()
+        self.gaps.setHeaderLabels(["Missing", "Type", "Title", "Work"])
+        self.gaps.setRootIsDecorated(False)
+        self.gaps.setAlternatingRowColors(True)
+        self.gaps.setUniformRowHeights(True)
+        header = self.gaps.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.gaps.setColumnWidth(0, 150)
+        self.gaps.setColumnWidth(1, 110)
+        self.gaps.setColumnWidth(3, 60)
         self.gaps.itemActivated.connect(self._jump)
         layout.addWidget(self.gaps, 1)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -80,7 +92,13 @@ class ExportDialog(QDialog):
         choices = [
             (SCOPE_ALL, f"The whole catalog ({n_works:,} works)", True),
             (SCOPE_SELECTED, f"The selected works ({len(self.selected):,})", bool(self.selected)),
-            (SCOPE_SHOWN, f"The works the search “{self.search}” shows", bool(self.search)),
+            (
+                SCOPE_SHOWN,
+                f"The works the search “{self.search}” shows"
+                if self.search
+                else "The works a search shows (no search now)",
+                bool(self.search),
+            ),
         ]
         for scope_id, text, enabled in choices:
             button = QRadioButton(text)
@@ -131,21 +149,28 @@ class ExportDialog(QDialog):
             return
         self.gaps.setVisible(True)
         self.show_button.setVisible(True)
+        counts = Counter(field for gap in plan.gaps for field in gap.missing)
+        by_field = " · ".join(f"no {field}: {count:,}" for field, count in counts.most_common())
         self.gaps_label.setText(
-            f"<b>{len(plan.gaps):,} of {n:,} entries lack fields their type needs.</b> "
-            "BibTeX will warn about them and print them incomplete. Export anyway, or "
-            "double-click one to fix it first."
+            f"<b>{len(plan.gaps):,} of {n:,} entries lack fields their type needs</b> "
+            f"({by_field}). BibTeX will warn about them and print them incomplete. "
+            "Export anyway, or double-click one to fix it first."
         )
         for gap in plan.gaps[:MAX_LISTED]:
-            item = QListWidgetItem(gap.describe())
-            item.setData(Qt.ItemDataRole.UserRole, gap.work_id)
-            self.gaps.addItem(item)
+            item = QTreeWidgetItem(
+                [", ".join(gap.missing), f"@{gap.entry_type}", gap.title or "(untitled)",
+                 str(gap.work_id)]
+            )  # fmt: skip
+            item.setData(0, Qt.ItemDataRole.UserRole, gap.work_id)
+            item.setToolTip(2, gap.title or "")
+            self.gaps.addTopLevelItem(item)
         if len(plan.gaps) > MAX_LISTED:
-            self.gaps.addItem(f"… and {len(plan.gaps) - MAX_LISTED:,} more")
-        self.gaps.setCurrentRow(0)
+            more = QTreeWidgetItem([f"… and {len(plan.gaps) - MAX_LISTED:,} more", "", "", ""])
+            self.gaps.addTopLevelItem(more)
+        self.gaps.setCurrentItem(self.gaps.topLevelItem(0))
 
-    def _jump(self, item: QListWidgetItem | None) -> None:
-        work_id = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+    def _jump(self, item: QTreeWidgetItem | None) -> None:
+        work_id = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
         if work_id is not None:
             self.show_work.emit(int(work_id))
             self.reject()
