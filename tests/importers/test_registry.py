@@ -27,7 +27,7 @@ LABELS = [importer.label for importer in FORMATS.values()]
 
 
 def test_format_names_and_labels() -> None:
-    assert list(FORMATS) == ["author-page", "lab-page", "arxiv", "bibtex"]
+    assert list(FORMATS) == ["bibtex", "author-page", "lab-page", "arxiv"]
     for name, importer in FORMATS.items():
         assert importer.name == name
         assert importer.label and " " in importer.label

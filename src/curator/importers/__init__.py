@@ -44,10 +44,10 @@ class ListingImporter(Protocol):
 FORMATS: dict[str, ListingImporter] = {
     importer.name: importer
     for importer in (
+        BibtexImporter(),  # first: it alone looks for @entry{ lines, and says so quickly
         AuthorPageImporter(),
         LabPageImporter(),
         ArxivListingImporter(),
-        BibtexImporter(),
     )
 }
 
@@ -62,8 +62,14 @@ def get_importer(name: str) -> ListingImporter:
 
 
 def scores(text: str) -> dict[str, float]:
-    """Every style's confidence for `text`."""
-    return {name: importer.sniff(text) for name, importer in FORMATS.items()}
+    """Each style's confidence for `text`, in FORMATS order; a style that explains every line
+    ends the asking (no later style could rank above it)."""
+    found: dict[str, float] = {}
+    for name, importer in FORMATS.items():
+        found[name] = importer.sniff(text)
+        if found[name] >= 1.0:
+            break
+    return found
 
 
 def detect_format(text: str) -> str | None:
@@ -98,7 +104,7 @@ def parse_listing(text: str, source: str, format: str | None = None) -> ParseRes
 def _ranked(text: str) -> list[str]:
     """Styles that explain enough of `text`, best first (ties in the order of FORMATS)."""
     found = scores(text)
-    fitting = [name for name in FORMATS if found[name] >= MIN_SCORE]
+    fitting = [name for name in found if found[name] >= MIN_SCORE]
     return sorted(fitting, key=lambda name: -found[name])
 
 

@@ -68,6 +68,7 @@ _ENTRY_START = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE)
 _YEAR = re.compile(r"^\s*(\d{4})\s*$")
 _DATE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2}))?")
 _VERBATIM_ESCAPE = re.compile(r"\\([%_#&~$])")
+_DELIMITER = re.compile(r'[{}"]')
 _IDENT = re.compile(r"[^\s\"#%'(),={}]+")
 
 # bibtexparser logs every failed block at WARNING; they are reported to the librarian instead.
@@ -227,14 +228,16 @@ def _enclosed_end(value: str, start: int) -> int:
     """The index just past the {...} or "..." group that opens at `start`."""
     closing = "}" if value[start] == "{" else '"'
     depth = 0
-    for index in range(start + 1, len(value)):
-        char = value[index]
+    for match in _DELIMITER.finditer(value, start + 1):
+        char = match.group(0)
+        if char == closing and depth == 0:
+            return match.end()
         if char == "{":
             depth += 1
-        elif char == "}" and depth > 0:
+        elif char == "}":
+            if depth == 0:
+                break
             depth -= 1
-        elif char == closing and depth == 0:
-            return index + 1
     raise ValueError("a value has unbalanced braces or an unclosed quote")
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import update
 from sqlmodel import Session
 
 from curator import __version__
@@ -107,12 +108,8 @@ def _assign_keys(s: Session, works: list[WorkView]) -> dict[int, str]:
         key = unique_key(key_base(work.authors, work.year, work.title), taken)
         taken.add(key)
         new_keys[work.id] = key
-    for wid, key in new_keys.items():
-        row = s.get(Work, wid)
-        if row is not None:
-            row.citation_key = key
-            s.add(row)
-    s.flush()
+    if new_keys:
+        s.execute(update(Work), [{"id": wid, "citation_key": key} for wid, key in new_keys.items()])
     return new_keys
 
 
