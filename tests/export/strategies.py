@@ -18,3 +18,21 @@ def hostile_text(max_pieces: int = 8) -> st.SearchStrategy[str]:
     """Text built from BibTeX's special characters, injection attempts and arbitrary unicode."""
     piece = st.one_of(st.sampled_from(HOSTILE_PIECES), st.text(_characters, max_size=6))
     return st.lists(piece, min_size=1, max_size=max_pieces).map("".join)
+
+
+def _typesettable(char: str) -> bool:
+    return ord(char) < 0x180 and char.isprintable()
+
+
+# What pdflatex with T1 fonts can print from UTF-8 (Latin-1 and Latin Extended-A); other
+# scripts need other fonts or LuaLaTeX, whoever writes the .bib.
+TYPESETTABLE_PIECES = [
+    p for p in HOSTILE_PIECES if all(_typesettable(c) for c in p if c not in "\t\n\x00\x07\x1b")
+]
+
+
+def typesettable_text(max_pieces: int = 8) -> st.SearchStrategy[str]:
+    """Hostile text whose characters pdflatex can typeset."""
+    chars = st.characters(max_codepoint=0x17F, exclude_categories=("Cs", "Cc"))
+    piece = st.one_of(st.sampled_from(TYPESETTABLE_PIECES), st.text(chars, max_size=6))
+    return st.lists(piece, min_size=1, max_size=max_pieces).map("".join)

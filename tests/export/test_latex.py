@@ -44,8 +44,11 @@ def test_titles_with_protected_words_read_back(charset: Charset, title: str) -> 
 def test_specials_are_escaped_and_injection_is_text() -> None:
     assert encode("50% of R&D costs $5 #1 a_b") == r"50\% of R\&D costs \$5 \#1 a\_b"
     injected = encode("x}\n}\n@preamble{evil}")
-    assert "}" not in injected.replace("{}", "")  # only the empty groups after macros
-    assert injected.count("{") == injected.count("}")
+    assert injected == (
+        r"x\textbraceright{} \newline \textbraceright{} \newline "
+        r"@preamble\textbraceleft{}evil\textbraceright{}"
+    )
+    assert brace_depths_ok(injected)
 
 
 def test_latex_charset_writes_macros_and_utf8_keeps_letters() -> None:
@@ -67,8 +70,9 @@ def test_capitals_that_matter_are_protected() -> None:
 
 def test_ligatures_and_paragraphs() -> None:
     assert encode("a -- b ''c''") == "a -{}- b '{}'c'{}'"
-    assert encode("one\ntwo\n\n\nthree") == r"one \newline two \par three"
-    assert decode_bibtex_value(r"one \newline two \par three") == "one\ntwo\n\nthree"
+    assert encode("one\ntwo\n\n\nthree") == r"one \newline two \endgraf three"
+    assert decode_bibtex_value(r"one \newline two \endgraf three") == "one\ntwo\n\nthree"
+    assert decode_bibtex_value(r"real-world \par paragraphs") == "real-world\n\nparagraphs"
 
 
 def test_decoding_real_world_latex() -> None:

@@ -25,6 +25,7 @@ from tests.export.strategies import hostile_text
         ("Tom and Jerry", "{Tom and Jerry}"),
         ("Barnes, Noble", r"{Barnes, Noble}"),
         ("Ann {Evil}", r"{Ann \textbraceleft{}Evil\textbraceright{}}"),
+        ("`quoted", r"{\relax \textasciigrave{}quoted}"),
     ],
 )
 def test_names_are_written_last_name_first(name: str, written: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -143,22 +144,33 @@ def test_import_then_export_then_import_keeps_every_field(catalog: Catalog, tmp_
 # --- random works, hostile values -------------------------------------------------------------
 
 _kinds = st.sampled_from([k.value for k in VenueKind])
-_work = st.fixed_dictionaries(
-    {
-        "title": st.one_of(st.none(), hostile_text()),
-        "abstract": st.one_of(st.none(), hostile_text(12)),
-        "authors": st.lists(hostile_text(3), max_size=4),
-        "authors_incomplete": st.booleans(),
-        "year": st.one_of(st.none(), st.integers(1450, 2100)),
-        "month": st.one_of(st.none(), st.integers(1, 12)),
-        "arxiv_id": st.one_of(st.none(), st.sampled_from(["2403.01234", "hep-th/9901001"])),
-        "doi": st.one_of(st.none(), st.just("10.1000/a_b%c#d~e")),
-        "url": st.one_of(st.none(), st.just("https://example.org/a_b%20c#x~y{z}")),
-        "notes": st.one_of(st.none(), hostile_text()),
-        "entry_type": st.one_of(st.none(), st.sampled_from(["article", "misc", "techreport"])),
-    }
-)
-_venue = st.one_of(st.none(), st.tuples(hostile_text(3), _kinds))
+
+
+def work_strategy(text: Callable[..., st.SearchStrategy[str]]) -> st.SearchStrategy[dict]:
+    """Random work fields as a librarian could type them, free text drawn from `text`."""
+    return st.fixed_dictionaries(
+        {
+            "title": st.one_of(st.none(), text()),
+            "abstract": st.one_of(st.none(), text(12)),
+            "authors": st.lists(text(3), max_size=4),
+            "authors_incomplete": st.booleans(),
+            "year": st.one_of(st.none(), st.integers(1450, 2100)),
+            "month": st.one_of(st.none(), st.integers(1, 12)),
+            "arxiv_id": st.one_of(st.none(), st.sampled_from(["2403.01234", "hep-th/9901001"])),
+            "doi": st.one_of(st.none(), st.just("10.1000/a_b%c#d~e")),
+            "url": st.one_of(st.none(), st.just("https://example.org/a_b%20c#x~y{z}")),
+            "notes": st.one_of(st.none(), text()),
+            "entry_type": st.one_of(st.none(), st.sampled_from(["article", "misc", "techreport"])),
+        }
+    )
+
+
+def venue_strategy(text: Callable[..., st.SearchStrategy[str]]) -> st.SearchStrategy:
+    return st.one_of(st.none(), st.tuples(text(3), _kinds))
+
+
+_work = work_strategy(hostile_text)
+_venue = venue_strategy(hostile_text)
 
 
 def add_work(catalog: Catalog, fields: dict, venue: tuple[str, str] | None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from datetime import date
 
@@ -17,8 +18,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def clean_text(text: str) -> str:
     """Multi-line text as the catalog keeps it: no control characters, single spaces, lines
-    trimmed, paragraphs separated by exactly one blank line."""
+    trimmed, paragraphs separated by exactly one blank line, composed characters (NFC)."""
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = unicodedata.normalize("NFC", text)
     paragraphs = []
     for part in re.split(r"\n[^\S\n]*\n\s*", text):
         lines = [line for line in (" ".join(raw.split()) for raw in part.split("\n")) if line]
@@ -28,8 +30,8 @@ def clean_text(text: str) -> str:
 
 
 def clean_line(text: str) -> str:
-    """One line of text: no control characters, whitespace runs as single spaces."""
-    return " ".join(_CONTROL.sub("", text).split())
+    """One line of text: no control characters, whitespace runs as single spaces, NFC."""
+    return " ".join(unicodedata.normalize("NFC", _CONTROL.sub("", text)).split())
 
 
 def split_paragraphs(text: str) -> list[str]:

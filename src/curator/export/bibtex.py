@@ -135,9 +135,9 @@ def _braced(value: str) -> str:
 
 
 def _verbatim(value: str) -> str:
-    r"""DOIs and URLs as hyperref's \url and biblatex read them: verbatim, but for `%`, which
-    would start a LaTeX comment. (The catalog keeps no braces or backslashes in them.)"""
-    return value.replace("%", r"\%")
+    r"""DOIs and URLs as they are: biblatex and \url read them verbatim (Biber turned `\%` into
+    `%5C%`). The catalog keeps no braces or backslashes in them, so they cannot break out."""
+    return value
 
 
 def to_bibtex(works: Iterable[WorkView], keys: dict[int, str], options: ExportOptions) -> str:

@@ -44,9 +44,10 @@ _TOKEN = re.compile(r"-(?=-)|'(?=')|[\\{}%#&$_^~`]")
 def encode(text: str, charset: Charset = Charset.UTF8) -> str:
     r"""`text` as LaTeX that prints it unchanged.
 
-    Paragraphs become `\par` and line breaks `\newline`; control characters are dropped.
+    Paragraphs become `\endgraf` (LaTeX's \par under another name, which biblatex's field
+    macros accept) and line breaks `\newline`; control characters are dropped.
     """
-    return r" \par ".join(
+    return r" \endgraf ".join(
         r" \newline ".join(_encode_line(line, charset) for line in paragraph.split("\n"))
         for paragraph in clean_text(text).split("\n\n")
     )

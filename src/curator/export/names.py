@@ -32,7 +32,10 @@ def bibtex_name(name: str, charset: Charset = Charset.UTF8) -> str:
     """
     name = " ".join(name.split())
     if not _plain(name):
-        return "{" + encode(name, charset) + "}"
+        # Biber makes an initial of the first character; from a symbol it made broken LaTeX
+        # ("`{" for \textasciigrave{}). \relax first gives it nothing to break.
+        lead = "" if name[:1].isalnum() else "\\relax "
+        return "{" + lead + encode(name, charset) + "}"
     first, von, last, jr = (" ".join(encode(w, charset) for w in part) for part in split_name(name))
     family = f"{von} {last}" if von else last
     if jr:
@@ -49,7 +52,11 @@ def bibtex_names(authors: tuple[str, ...], incomplete: bool, charset: Charset) -
 
 
 def _plain(name: str) -> bool:
+    """Words that start with a letter, with the odd hyphen, apostrophe or period: BibTeX and
+    Biber split such a name well. Anything else ("and", "others", "--", symbols) is kept whole."""
     words = name.split()
-    if any(w.casefold() in ("and", "others") for w in words):
+    if any(w.casefold() in ("and", "others") for w in words) or "--" in name or "''" in name:
         return False
-    return all(c.isalnum() or c in _NAME_PUNCTUATION for w in words for c in w)
+    return all(
+        w[:1].isalpha() and all(c.isalnum() or c in _NAME_PUNCTUATION for c in w) for w in words
+    )

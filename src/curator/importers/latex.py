@@ -33,7 +33,7 @@ _TYPOGRAPHY = [
 
 
 _BIBTEX_TIE = re.compile(r"(?<!\\)~")  # a non-breaking space, always, in a BibTeX value
-_BREAK_MACRO = re.compile(r"\\(par|newline)(?![A-Za-z])(?:\{\})?")
+_BREAK_MACRO = re.compile(r"\\(par|endgraf|newline)(?![A-Za-z])(?:\{\})?")
 _RAW_TYPOGRAPHY = [
     (re.compile(r"(?<!\\)``"), "“"),
     (re.compile(r"(?<!\\)''"), "”"),
@@ -65,7 +65,7 @@ def decode_bibtex_value(value: str) -> str:
     r"""The text a BibTeX field value prints: LaTeX decoded, whitespace as BibTeX collapses it.
 
     Ligatures (``, '', --, ---) are read on the LaTeX before it is decoded, so `-{}-` stays two
-    hyphens; `\par` and `\newline` become a blank line and a line break.
+    hyphens; `\par` (or `\endgraf`) and `\newline` become a blank line and a line break.
     """
     text = " ".join(_BIBTEX_TIE.sub(" ", value).split())
     for pattern, replacement in _RAW_TYPOGRAPHY:
@@ -86,7 +86,7 @@ def _split_breaks(text: str) -> Iterator[tuple[str, str]]:
         depth += between.count("{") - between.count("}")
         scanned = match.end()
         if depth == 0:
-            yield text[start : match.start()], "\n\n" if match.group(1) == "par" else "\n"
+            yield text[start : match.start()], "\n" if match.group(1) == "newline" else "\n\n"
             start = match.end()
     yield text[start:], ""
 
