@@ -220,7 +220,7 @@ def _parse_latex(output: str, final: bool) -> _Messages:
             warnings.append(line)
         elif line.startswith("! ") and not line.startswith("!  ==> Fatal error"):
             messages.errors.append(_latex_error(lines, number))
-        elif line.startswith("*** ("):  # "*** (cannot \read from terminal in nonstop modes)"
+        elif line.startswith("*** ("):  # "*** (job aborted, no legal \end found)"
             messages.errors.append(line)
     if final:
         for warning in warnings:
@@ -331,7 +331,8 @@ class _Check:
             "-no-shell-escape",
             DOCUMENT,
         ]
-        ok = self.step(command, _parse_latex, final=final) == 0
+        transcript = self.workdir / f"{DOCUMENT}.log"
+        ok = self.step(command, _parse_latex, final=final, transcript=transcript) == 0
         self.completed = ok and final
         return ok
 
@@ -341,8 +342,15 @@ class _Check:
         parse: Callable[[str, bool], _Messages],
         *,
         final: bool = False,
+        transcript: Path | None = None,
     ) -> int | None:
-        """Run one tool; its exit status, or None when it had to be killed."""
+        """Run one tool; its exit status, or None when it had to be killed.
+
+        With a transcript (TeX's .log), that is read instead of what the tool printed: it holds
+        all of that and more ("Missing character: There is no ... in font ...!").
+        """
+        if transcript is not None:
+            transcript.unlink(missing_ok=True)
         started = time.monotonic()
         process = subprocess.Popen(
             command,
@@ -361,6 +369,8 @@ class _Check:
             os.killpg(process.pid, signal.SIGKILL)
             output, _ = process.communicate()
             status = None
+        if transcript is not None and transcript.exists():
+            output = transcript.read_bytes()
         text = output.decode("utf-8", "replace")
         elapsed = time.monotonic() - started
         self.log.append(f"$ {' '.join(command)}  [exit {status}, {elapsed:.2f} s]\n{text}")
