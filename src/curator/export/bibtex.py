@@ -35,6 +35,9 @@ REQUIRED = {
     else ("authors", "title", "venue", "year")
     for entry_type, venue in VENUE_FIELD.items()
 }
+# Fields curator does not keep, so always gaps: BibTeX's plain.bst wants them.
+REQUIRED["incollection"] += ("publisher",)
+REQUIRED["unpublished"] += ("note",)
 _OLD_ARXIV = re.compile(r"^([a-z-]+(?:\.[A-Z]{2})?)/\d{7}$")
 
 
@@ -80,7 +83,7 @@ def gaps(works: Iterable[WorkView]) -> list[Gap]:
 def _has(work: WorkView, field: str) -> bool:
     if field == "authors":
         return bool(work.authors)
-    return getattr(work, field) is not None
+    return getattr(work, field, None) is not None
 
 
 def _bibtex_field_name(entry_type: str, field: str) -> str:

@@ -53,9 +53,19 @@ def encode(text: str, charset: Charset = Charset.UTF8) -> str:
     )
 
 
+# Combining accents with no precomposed letter (P̄ in xampl.bib) as LaTeX accent macros.
+_COMBINING = {
+    "\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0304": "=", "\u0306": "u",
+    "\u0307": ".", "\u0308": '"', "\u030a": "r", "\u030b": "H", "\u030c": "v", "\u0323": "d",
+    "\u0327": "c", "\u0328": "k", "\u0331": "b",
+}  # fmt: skip
+_ACCENTED = re.compile("([A-Za-z])([" + "".join(_COMBINING) + "])")
+
+
 def _encode_line(line: str, charset: Charset) -> str:
     line = _TOKEN.sub(lambda m: _SPECIAL.get(m.group(0)) or _LIGATURES[m.group(0)], line)
     if charset is Charset.LATEX and not line.isascii():
+        line = _ACCENTED.sub(lambda m: f"{{\\{_COMBINING[m.group(2)]}{{{m.group(1)}}}}}", line)
         line = "".join(_latex_char(char) if not char.isascii() else char for char in line)
     return line
 

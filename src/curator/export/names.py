@@ -34,8 +34,9 @@ def bibtex_name(name: str, charset: Charset = Charset.UTF8) -> str:
     if not _plain(name):
         # Biber makes an initial of the first character; from a symbol it made broken LaTeX
         # ("`{" for \textasciigrave{}). \relax first gives it nothing to break.
-        lead = "" if name[:1].isalnum() else "\\relax "
-        return "{" + lead + encode(name, charset) + "}"
+        encoded = encode(name, charset)
+        plain_start = name[:1].isalnum() and encoded[:1] not in "\\{"
+        return "{" + ("" if plain_start else "\\relax ") + encoded + "}"
     first, von, last, jr = (" ".join(encode(w, charset) for w in part) for part in split_name(name))
     family = f"{von} {last}" if von else last
     if jr:

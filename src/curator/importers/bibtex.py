@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import bibtexparser
 from bibtexparser.middlewares.names import (
@@ -94,12 +94,47 @@ class BibtexImporter:
         library = bibtexparser.parse_string(text, parse_stack=[])
         macros = dict(STANDARD_MACROS)
         locate = _Locator(text)
+        entries: list[_Entry] = []
         for block in library.blocks:
             raw = (block.raw or "").strip()
             if raw:
-                _read_block(block, macros, result, (*locate(raw), raw))
-        result.records = _drop_repeated_keys(result.records)
+                _read_block(block, macros, result, entries, (*locate(raw), raw))
+        _inherit_crossrefs(entries)
+        result.records = _drop_repeated_keys(
+            [_record(entry, ordinal) for ordinal, entry in enumerate(entries, start=1)]
+        )
         return result
+
+
+@dataclass(slots=True)
+class _Entry:
+    """An entry whose values are resolved, waiting for its crossref parent (which BibTeX wants
+    after it in the file)."""
+
+    fields: dict[str, str]
+    entry_type: str
+    key: str | None
+    where: tuple[int, int, str]
+    comments: list[str]
+
+
+# Fields a crossref child takes from its parent when it has none, besides those of equal name.
+_FROM_PARENT_TITLE = ("booktitle", "maintitle")
+
+
+def _inherit_crossrefs(entries: list[_Entry]) -> None:
+    """BibTeX's crossref: a child takes each field it lacks from the entry it names."""
+    by_key = {e.key.casefold(): e for e in entries if e.key}
+    for entry in entries:
+        parent_key = entry.fields.get("crossref", "").strip().casefold()
+        parent = by_key.get(parent_key)
+        if parent is None or parent is entry:
+            continue
+        for name, value in parent.fields.items():
+            entry.fields.setdefault(name, value)
+        if "title" in parent.fields:
+            entry.fields.setdefault("booktitle", parent.fields["title"])
+        entry.comments.append(f"fields it lacks taken from its crossref {parent.key!r}")
 
 
 def _drop_repeated_keys(records: list[ParsedRecord]) -> list[ParsedRecord]:
@@ -131,17 +166,21 @@ class _Locator:
 
 
 def _read_block(
-    block: Block, macros: dict[str, str], result: ParseResult, where: tuple[int, int, str]
+    block: Block,
+    macros: dict[str, str],
+    result: ParseResult,
+    entries: list[_Entry],
+    where: tuple[int, int, str],
 ) -> None:
     first, last, raw = where
     if isinstance(block, (DuplicateBlockKeyBlock, DuplicateFieldKeyBlock)):
         entry = block.ignore_error_block
         if isinstance(entry, Entry):
             note = _repeated_fields(entry) if isinstance(block, DuplicateFieldKeyBlock) else None
-            _read_entry(entry, macros, result, (first, last, raw), note)
+            _read_entry(entry, macros, result, entries, (first, last, raw), note)
             return
     if isinstance(block, Entry):
-        _read_entry(block, macros, result, (first, last, raw), None)
+        _read_entry(block, macros, result, entries, (first, last, raw), None)
         return
     outcome = _not_an_entry(block, macros)
     if outcome is not None:
@@ -245,6 +284,7 @@ def _read_entry(
     entry: Entry,
     macros: dict[str, str],
     result: ParseResult,
+    entries: list[_Entry],
     where: tuple[int, int, str],
     note: str | None,
 ) -> None:
@@ -267,20 +307,12 @@ def _read_entry(
         mapped = "misc"
     if mapped != entry_type:
         comments.append(f"entry type @{entry_type} read as @{mapped}")
-    result.records.append(
-        _record(fields, mapped, entry.key, (first, last, raw), len(result.records) + 1, comments)
-    )
+    entries.append(_Entry(fields, mapped, entry.key, where, comments))
 
 
-def _record(
-    fields: dict[str, str],
-    entry_type: str,
-    key: str | None,
-    where: tuple[int, int, str],
-    ordinal: int,
-    comments: list[str],
-) -> ParsedRecord:
-    first, last, raw = where
+def _record(entry: _Entry, ordinal: int) -> ParsedRecord:
+    fields, entry_type, key, comments = entry.fields, entry.entry_type, entry.key, entry.comments
+    first, last, raw = entry.where
     text = {k: decode_bibtex_value(v) or None for k, v in fields.items() if k in _TEXT_FIELDS}
     authors, incomplete = _names(fields.get("author", ""))
     year, month = _date(fields, comments)
