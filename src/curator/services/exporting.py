@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import update
 from sqlmodel import Session
 
 from curator import __version__
@@ -20,8 +19,7 @@ from curator.export.bibtex import ExportOptions, Gap, gaps, to_bibtex
 from curator.export.keys import key_base, unique_key
 from curator.store import queries
 from curator.store.catalog import Catalog
-from curator.store.tables import Work
-from curator.store.writes import add_event
+from curator.store.writes import add_event, set_citation_keys
 
 CHUNK = 5000  # works written between two progress reports
 
@@ -108,8 +106,7 @@ def _assign_keys(s: Session, works: list[WorkView]) -> dict[int, str]:
         key = unique_key(key_base(work.authors, work.year, work.title), taken)
         taken.add(key)
         new_keys[work.id] = key
-    if new_keys:
-        s.execute(update(Work), [{"id": wid, "citation_key": key} for wid, key in new_keys.items()])
+    set_citation_keys(s, new_keys)
     return new_keys
 
 

@@ -73,3 +73,12 @@ def add_event(session: Session, kind: str, summary: str, payload: dict[str, Any]
     session.add(event)
     session.flush()
     return event
+
+
+def set_citation_keys(session: Session, keys: dict[int, str]) -> None:
+    """Give many works their citation keys in one executemany (the ORM's bulk update went row
+    by row: 300 s for 100k works)."""
+    if keys:
+        session.connection().exec_driver_sql(
+            "UPDATE work SET citation_key = ? WHERE id = ?", [(k, wid) for wid, k in keys.items()]
+        )
