@@ -32,6 +32,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=cmd_export)
 
 
+MAX_IDS = 10_000_000
+
+
 def parse_ids(text: str) -> list[int]:
     """'3,5,8-12' -> [3, 5, 8, 9, 10, 11, 12]; a CuratorError for anything else."""
     ids: list[int] = []
@@ -40,12 +43,14 @@ def parse_ids(text: str) -> list[int]:
         low, dash, high = part.partition("-")
         if not low.isdigit() or (dash and not high.isdigit()):
             raise CuratorError(f"--only: {part!r} is not a work id or a range such as 8-12")
+        if dash and int(high) - int(low) > MAX_IDS:
+            raise CuratorError(f"--only: {part!r} is a range of more than {MAX_IDS:,} ids")
         ids.extend(range(int(low), int(high) + 1) if dash else [int(low)])
     return ids
 
 
 def cmd_export(catalog: Catalog, args: argparse.Namespace) -> int:
-    ids = parse_ids(args.only) if args.only else None
+    ids = parse_ids(args.only) if args.only is not None else None
     export = exporting.plan(catalog, ids=ids, search=args.search)
     if not export.works:
         raise CuratorError("nothing to export: no work matches")

@@ -63,6 +63,8 @@ def test_capitals_that_matter_are_protected() -> None:
         encode_title("Pythia: A Suite for Analyzing LLMs") == "Pythia: A Suite for Analyzing {LLMs}"
     )
     assert encode_title("BERT and iPhone on GPT-4") == "{BERT} and {iPhone} on {GPT-4}"
+    # A group starting with a macro is a BibTeX special character: it needs a second pair.
+    assert encode_title("Using #LLM tags") == r"Using {{\#LLM}} tags"
     assert [w for w, protect in protect_case("Emergent Memorization in LLaMA") if protect] == [
         "LLaMA"
     ]

@@ -99,3 +99,32 @@ def test_import_into_the_catalog_keeps_keys_types_and_reports_clashes(
     assert outcome.status is BlockStatus.IMPORTED
     assert "'twice' is already used by work" in outcome.reason
     assert works.work(catalog, outcome.work_id).citation_key is None
+
+
+def _records(text: str):  # type: ignore[no-untyped-def]
+    return parse_listing(text, "x.bib", format="bibtex").records
+
+
+def test_crossref_gives_the_container_not_the_parents_identity() -> None:
+    text = (
+        "@inproceedings{c1, crossref={proc}, title={Paper one}, author={A Bee}}\n"
+        "@inproceedings{c2, crossref={PROC}, title={Paper two}, author={C Dee}}\n"
+        "@proceedings{proc, title={Proc of X}, year=2020, publisher={ACM}, "
+        "doi={10.1145/123456}, url={https://x.org}}\n"
+    )
+    one, two, proc = _records(text)
+    assert (one.venue, one.year, two.venue, two.year) == ("Proc of X", 2020, "Proc of X", 2020)
+    assert one.doi is None and two.url is None and proc.doi == "10.1145/123456"
+    assert one.title == "Paper one" and one.authors == ("A Bee",)
+
+
+def test_a_key_the_catalog_cannot_keep_is_said() -> None:
+    (rec,) = _records("@article{smith 2020, title={T}}\n")
+    assert rec.citation_key is None
+    assert any("citation_key" in c for c in rec.comments)
+
+
+def test_braced_urls_keep_their_braces_percent_encoded() -> None:
+    (rec,) = _records("@misc{u, url={https://x.org/{a}}, doi={{10.1000/x}}}\n")
+    assert rec.url == "https://x.org/%7Ba%7D"
+    assert rec.doi == "10.1000/x"

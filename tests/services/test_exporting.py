@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from curator.domain.catalog import VenueKind, WorkView
-from curator.domain.errors import CuratorError
+from curator.domain.errors import CuratorError, ValidationError
 from curator.domain.validation import validate_changes
 from curator.export.bibtex import ExportOptions
 from curator.export.keys import key_base
@@ -160,7 +161,9 @@ def work_strategy(text: Callable[..., st.SearchStrategy[str]]) -> st.SearchStrat
             "doi": st.one_of(st.none(), st.just("10.1000/a_b%c#d~e")),
             "url": st.one_of(st.none(), st.just("https://example.org/a_b%20c#x~y{z}")),
             "notes": st.one_of(st.none(), text()),
-            "entry_type": st.one_of(st.none(), st.sampled_from(["article", "misc", "techreport"])),
+            "entry_type": st.one_of(
+                st.none(), st.sampled_from(["article", "misc", "techreport", "unpublished"])
+            ),
         }
     )
 
@@ -201,3 +204,31 @@ def test_random_works_round_trip(charset: Charset, data: list, tmp_path_factory)
         catalog.close()
     after = [carried(w) for w in reimported(bib, tmp)]
     assert after == before, bib.read_text(encoding="utf-8")
+
+
+def test_keys_clash_whatever_their_case(catalog: Catalog, tmp_path: Path) -> None:
+    first, second = tmp_path / "a.bib", tmp_path / "b.bib"
+    first.write_text("@article{Smith2020title, title={One}, author={J Smith}, year=2020}\n")
+    second.write_text("@article{SMITH2020TITLE, title={Two}, author={J Smith}, year=2020}\n")
+    importing.run_to_end(importing.import_files(catalog, [first, second]))
+    one, two = works.works(catalog)
+    assert one.citation_key == "Smith2020title" and two.citation_key is None
+    result = export(catalog, tmp_path / "out.bib")
+    assert result.new_keys[two.id].casefold() != "smith2020title"
+    with pytest.raises(ValidationError, match="already used"):
+        works.edit_work(catalog, two.id, {"citation_key": "smith2020TITLE"})
+
+
+def test_the_written_file_keeps_its_permissions_and_links(seeded: Catalog, tmp_path: Path) -> None:
+    target = tmp_path / "shared.bib"
+    target.write_text("old")
+    target.chmod(0o664)
+    link = tmp_path / "link.bib"
+    link.symlink_to(target)
+    export(seeded, link)
+    assert link.is_symlink() and target.read_text().startswith("% Exported by curator")
+    assert target.stat().st_mode & 0o777 == 0o664
+    target.chmod(0o444)
+    if not os.access(target, os.W_OK):  # root may write anyway
+        with pytest.raises(CuratorError, match="read-only"):
+            export(seeded, target)

@@ -112,5 +112,9 @@ def encode_title(title: str, charset: Charset = Charset.UTF8) -> str:
     words = []
     for word, protect in protect_case(" ".join(title.split())):
         encoded = encode(word, charset)
-        words.append(f"{{{encoded}}}" if protect and encoded else encoded)
+        if protect and encoded:
+            # A group that starts with a macro is a BibTeX "special character", whose letters
+            # plain.bst still lowercases: {\#LLM} -> #llm. A second pair of braces protects it.
+            encoded = f"{{{{{encoded}}}}}" if encoded.startswith("\\") else f"{{{encoded}}}"
+        words.append(encoded)
     return " ".join(words)

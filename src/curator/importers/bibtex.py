@@ -118,20 +118,46 @@ class _Entry:
     comments: list[str]
 
 
-# Fields a crossref child takes from its parent when it has none, besides those of equal name.
-_FROM_PARENT_TITLE = ("booktitle", "maintitle")
+# What a crossref child takes from its parent: what describes the book or proceedings, never
+# the parent's own title, authors, identifiers or notes (DBLP files crossref many papers to one
+# proceedings with a DOI; inheriting it made them all look like one paper).
+_INHERITED = frozenset(
+    [
+        "booktitle",
+        "booktitleaddon",
+        "maintitle",
+        "journal",
+        "journaltitle",
+        "year",
+        "month",
+        "date",
+        "publisher",
+        "editor",
+        "series",
+        "volume",
+        "address",
+        "location",
+        "organization",
+        "institution",
+        "school",
+    ]
+)
 
 
 def _inherit_crossrefs(entries: list[_Entry]) -> None:
     """BibTeX's crossref: a child takes each field it lacks from the entry it names."""
-    by_key = {e.key.casefold(): e for e in entries if e.key}
+    by_key: dict[str, _Entry] = {}
+    for e in entries:
+        if e.key:
+            by_key.setdefault(e.key.casefold(), e)  # BibTeX uses the first of repeated keys
     for entry in entries:
         parent_key = entry.fields.get("crossref", "").strip().casefold()
         parent = by_key.get(parent_key)
         if parent is None or parent is entry:
             continue
         for name, value in parent.fields.items():
-            entry.fields.setdefault(name, value)
+            if name in _INHERITED:
+                entry.fields.setdefault(name, value)
         if "title" in parent.fields:
             entry.fields.setdefault("booktitle", parent.fields["title"])
         entry.comments.append(f"fields it lacks taken from its crossref {parent.key!r}")
@@ -318,9 +344,12 @@ def _record(entry: _Entry, ordinal: int) -> ParsedRecord:
     year, month = _date(fields, comments)
     venue, kind = _venue(text, entry_type)
     arxiv = _arxiv(fields)
-    if venue and arxiv and venue == f"arXiv:{arxiv}" and entry_type == "misc":
+    if venue and arxiv and venue == f"arXiv:{arxiv}" and entry_type in ("misc", "unpublished"):
         venue = kind = None  # written by curator's export for a preprint without a venue
     notes = "\n\n".join(n for n in (text.get("annote"), text.get("note")) if n) or None
+    doi = _checked("doi", _verbatim(fields.get("doi")), comments)
+    url = _checked("url", _verbatim(fields.get("url")), comments)
+    citation_key = _checked("citation_key", key, comments)
     return ParsedRecord(
         ordinal=ordinal,
         first_line=first,
@@ -335,11 +364,11 @@ def _record(entry: _Entry, ordinal: int) -> ParsedRecord:
         year=year,
         month=month,
         arxiv_id=arxiv,
-        doi=_checked("doi", _verbatim(fields.get("doi")), comments),
-        url=_checked("url", _verbatim(fields.get("url")), comments),
+        doi=doi,
+        url=url,
         comments=tuple(comments),
         entry_type=entry_type,
-        citation_key=_checked("citation_key", key, comments),
+        citation_key=citation_key,
         venue_kind=kind,
         notes=notes,
     )
@@ -449,4 +478,15 @@ def _verbatim(value: str | None) -> str | None:
     if value is None:
         return None
     text = _VERBATIM_ESCAPE.sub(r"\1", " ".join(value.split()))
-    return text.strip("{}") or None
+    if text.startswith("{") and text.endswith("}") and _balanced(text[1:-1]):
+        text = text[1:-1]  # url = {{https://...}}
+    return text or None
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += (char == "{") - (char == "}")
+        if depth < 0:
+            return False
+    return depth == 0

@@ -15,7 +15,7 @@ from curator.services import history as log
 from curator.store import queries, snapshots
 from curator.store.catalog import Catalog
 from curator.store.tables import Venue, Work
-from curator.store.writes import Created, add_event, venue_for_label
+from curator.store.writes import Created, add_event, set_citation_keys, venue_for_label
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,11 +240,8 @@ def _set_keys(forward: bool) -> Callable[[Session, dict[str, Any]], None]:
     """Citation keys an export gave (forward) or took back (undo)."""
 
     def apply(s: Session, payload: dict[str, Any]) -> None:
-        for wid, key in payload["keys"].items():
-            work = queries.get_work(s, int(wid))
-            work.citation_key = key if forward else None
-            s.add(work)
-        s.flush()
+        keys = {int(wid): key for wid, key in payload["keys"].items()}
+        set_citation_keys(s, dict(keys) if forward else dict.fromkeys(keys))
 
     return apply
 

@@ -49,7 +49,8 @@ def plan(
             known = set(queries.work_ids(s, None))
             missing = sorted(set(ids) - known)
             if missing:
-                raise CuratorError(f"no work with id {', '.join(map(str, missing))}")
+                listed = ", ".join(map(str, missing[:10])) + (" …" if len(missing) > 10 else "")
+                raise CuratorError(f"no work with id {listed} ({len(missing):,} in all)")
             chosen = sorted(set(ids))
         else:
             chosen = queries.work_ids(s, search or None)
@@ -70,8 +71,7 @@ def export_bibtex(
     total = len(export.works)
     yield Progress(0, total, "Choosing citation keys")
     with catalog.write() as s:
-        new_keys = _assign_keys(s, export.works)
-        keys = {w.id: w.citation_key or new_keys[w.id] for w in export.works}
+        keys, new_keys = _assign_keys(s, export.works)
         parts = [_header(catalog, total, options)]
         for start in range(0, total, CHUNK):
             chunk = export.works[start : start + CHUNK]
@@ -87,7 +87,7 @@ def export_bibtex(
                 f"Citation keys for {len(new_keys)} work(s), exported to {name}",
                 {"keys": {str(wid): key for wid, key in new_keys.items()}},
             )
-    yield Progress(total, total, "Done")
+    # No progress after the file is written: a Cancel then would report nothing written.
     return ExportResult(path, total, new_keys, "" if path else text)
 
 
@@ -96,18 +96,20 @@ def run_to_end(gen: Generator[Progress, None, ExportResult]) -> ExportResult:
     return drain(gen)
 
 
-def _assign_keys(s: Session, works: list[WorkView]) -> dict[int, str]:
-    """A readable, unique key for each work that has none; stored on the work."""
+def _assign_keys(s: Session, works: list[WorkView]) -> tuple[dict[int, str], dict[int, str]]:
+    """(every work's key, the keys given now): keys as stored now, not as when the plan was
+    made, and a readable unique key (ignoring case, as BibTeX does) for each work without."""
+    current = queries.keys_of(s, [w.id for w in works])
     taken = set(queries.citation_keys(s))
     new_keys: dict[int, str] = {}
     for work in works:
-        if work.citation_key:
+        if current.get(work.id):
             continue
         key = unique_key(key_base(work.authors, work.year, work.title), taken)
-        taken.add(key)
+        taken.add(key.casefold())
         new_keys[work.id] = key
     set_citation_keys(s, new_keys)
-    return new_keys
+    return {**current, **new_keys}, new_keys
 
 
 def _header(catalog: Catalog, total: int, options: ExportOptions) -> str:
@@ -123,7 +125,17 @@ def _header(catalog: Catalog, total: int, options: ExportOptions) -> str:
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary file beside `path`, then rename it over `path`."""
+    """Write to a temporary file beside `path`, then rename it over `path`.
+
+    A symlink is followed (the file it points at is replaced); the new file keeps the old one's
+    permissions; a read-only file is refused rather than replaced.
+    """
+    path = path.resolve()
+    mode = 0o644  # a new file: readable by others, as a text editor would write it
+    if path.exists() and not path.is_dir():
+        if not os.access(path, os.W_OK):
+            raise CuratorError(f"{path}: the file is read-only; choose another name")
+        mode = path.stat().st_mode & 0o777
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except FileNotFoundError as exc:
@@ -135,6 +147,7 @@ def _write_atomically(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)

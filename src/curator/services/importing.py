@@ -253,12 +253,12 @@ def _claim_keys(records: list[ParsedRecord], taken: dict[str, int]) -> list[Pars
     claimed = []
     for rec in records:
         key = rec.citation_key
-        if key and key in taken:
-            owner = f"work {taken[key]}" if taken[key] else "an earlier entry of this file"
+        if key and key.casefold() in taken:
+            owner = f"work {taken[key.casefold()]}" if taken[key.casefold()] else "another entry"
             note = f"citation key {key!r} is already used by {owner}; the export will choose one"
             rec = replace(rec, citation_key=None, comments=(*rec.comments, note))
         elif key:
-            taken[key] = 0
+            taken[key.casefold()] = 0
         claimed.append(rec)
     return claimed
 

@@ -182,7 +182,10 @@ def record_hashes(session: Session, source_file: str) -> dict[str, tuple[int, in
 
 
 def work_with_citation_key(session: Session, key: str, other_than: int) -> int | None:
-    stmt = select(Work.id).where(Work.citation_key == key, Work.id != other_than)
+    """The other work with this key, ignoring case (BibTeX does: `Smith` and `smith` clash)."""
+    stmt = select(Work.id).where(
+        func.lower(Work.citation_key) == key.lower(), Work.id != other_than
+    )
     return session.exec(stmt).first()
 
 
@@ -199,11 +202,24 @@ def work_features(session: Session) -> list[WorkFeatures]:
 
 
 def citation_keys(session: Session) -> dict[str, int]:
-    """Every citation key in the catalog and the work that has it."""
+    """Every citation key in the catalog, case-folded as BibTeX compares them, and its work."""
     rows = session.exec(select(Work.citation_key, Work.id).where(Work.citation_key.is_not(None)))
-    return {key: wid for key, wid in rows if key}
+    return {key.casefold(): wid for key, wid in rows if key}
 
 
 def venue_kinds(session: Session) -> dict[int, str]:
     """Each venue's kind, by venue id."""
     return {vid: kind for vid, kind in session.exec(select(Venue.id, Venue.kind)) if vid}
+
+
+def keys_of(session: Session, ids: list[int]) -> dict[int, str]:
+    """The citation keys these works have now (works without one are left out)."""
+    found: dict[int, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        stmt = select(Work.id, Work.citation_key).where(
+            Work.id.in_(chunk),
+            Work.citation_key.is_not(None),  # type: ignore[attr-defined]
+        )
+        found.update({wid: key for wid, key in session.exec(stmt) if key and wid})
+    return found
