@@ -258,24 +258,18 @@ class MainWindow(QMainWindow):
 
     # --- importing ----------------------------------------------------------------------
     def choose_and_import(self) -> None:
-        settings = QSettings()
-        start = str(settings.value("import/last_dir", str(Path.home())))
-        files, _ = QFileDialog.getOpenFileNames(
-            self, "Import listing", start, "Listings (*.txt *.html *.md);;All files (*)"
-        )
-        if files:
-            settings.setValue("import/last_dir", str(Path(files[0]).parent))
-            self.import_files([Path(f) for f in files])
+        self._choose_and_import("Import listing", "Listings (*.txt *.html *.md)", None)
 
     def choose_and_import_bibtex(self) -> None:
+        self._choose_and_import("Import BibTeX", "BibTeX files (*.bib *.bibtex)", "bibtex")
+
+    def _choose_and_import(self, title: str, kinds: str, format: str | None) -> None:
         settings = QSettings()
         start = str(settings.value("import/last_dir", str(Path.home())))
-        files, _ = QFileDialog.getOpenFileNames(
-            self, "Import BibTeX", start, "BibTeX files (*.bib *.bibtex);;All files (*)"
-        )
+        files, _ = QFileDialog.getOpenFileNames(self, title, start, f"{kinds};;All files (*)")
         if files:
             settings.setValue("import/last_dir", str(Path(files[0]).parent))
-            self.import_files([Path(f) for f in files], format="bibtex")
+            self.import_files([Path(f) for f in files], format=format)
 
     def import_samples(self) -> None:
         self.import_files(sample_listing_paths())
