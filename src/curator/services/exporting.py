@@ -99,8 +99,8 @@ def run_to_end(gen: Generator[Progress, None, ExportResult]) -> ExportResult:
 def _assign_keys(s: Session, works: list[WorkView]) -> tuple[dict[int, str], dict[int, str]]:
     """(every work's key, the keys given now): keys as stored now, not as when the plan was
     made, and a readable unique key (ignoring case, as BibTeX does) for each work without."""
-    current = queries.keys_of(s, [w.id for w in works])
-    taken = set(queries.citation_keys(s))
+    current = queries.keys_by_work(s)
+    taken = {key.casefold() for key in current.values()}
     new_keys: dict[int, str] = {}
     for work in works:
         if current.get(work.id):

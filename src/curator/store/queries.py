@@ -212,14 +212,7 @@ def venue_kinds(session: Session) -> dict[int, str]:
     return {vid: kind for vid, kind in session.exec(select(Venue.id, Venue.kind)) if vid}
 
 
-def keys_of(session: Session, ids: list[int]) -> dict[int, str]:
-    """The citation keys these works have now (works without one are left out)."""
-    found: dict[int, str] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        stmt = select(Work.id, Work.citation_key).where(
-            Work.id.in_(chunk),
-            Work.citation_key.is_not(None),  # type: ignore[attr-defined]
-        )
-        found.update({wid: key for wid, key in session.exec(stmt) if key and wid})
-    return found
+def keys_by_work(session: Session) -> dict[int, str]:
+    """Every work's citation key as stored, by work id (works without one are left out)."""
+    stmt = select(Work.id, Work.citation_key).where(Work.citation_key.is_not(None))  # type: ignore[union-attr]
+    return {wid: key for wid, key in session.exec(stmt) if key and wid}
