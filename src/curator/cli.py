@@ -12,7 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, NoReturn
 
-from curator import __version__, cli_decisions, cli_export
+from curator import __version__, cli_decisions, cli_export, cli_venues
 from curator.domain.catalog import RecordView, WorkView
 from curator.domain.errors import CuratorError
 from curator.domain.report import ImportReport
@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_catalog_commands(sub)
     cli_decisions.add_commands(sub, parse_assignments)
     cli_export.add_commands(sub)
+    cli_venues.add_commands(sub)
     return parser
 
 

@@ -113,3 +113,31 @@ def format_authors_short(authors: tuple[str, ...] | list[str], incomplete: bool)
     if len(names) == 1:
         return names[0]
     return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+@dataclass(frozen=True, slots=True)
+class AliasView:
+    """A label as written on listings, the venue it is filed under, and how often it occurs."""
+
+    label: str
+    records: int
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VenueView:
+    """A venue with its kind, names, the labels seen for it and how many works use it."""
+
+    id: int
+    name: str
+    short_name: str | None
+    kind: str
+    parent_id: int | None
+    parent_name: str | None
+    works: int
+    aliases: tuple[AliasView, ...]
+
+    def matches(self, text: str) -> bool:
+        needle = text.casefold().strip()
+        haystack = [self.name, self.short_name or "", self.kind, *(a.label for a in self.aliases)]
+        return not needle or any(needle in h.casefold() for h in haystack)

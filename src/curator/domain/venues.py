@@ -61,3 +61,16 @@ def guess_venue_kind(label: str) -> VenueKind:
     if words & _CONFERENCES or any(w in key for w in _CONFERENCE_WORDS):
         return VenueKind.CONFERENCE
     return VenueKind.OTHER
+
+
+def presentation_line(note: str) -> str:
+    """How a presentation kind taken off a venue label is kept in a work's notes."""
+    return f"Presentation: {note}"
+
+
+def with_note(notes: str | None, note: str) -> str:
+    """`notes` with the presentation line added once."""
+    line = presentation_line(note)
+    if notes and line in notes.splitlines():
+        return notes
+    return f"{notes}\n{line}" if notes else line

@@ -12,9 +12,11 @@ from curator.domain.errors import CuratorError, ValidationError
 from curator.domain.merge import Choice, MergeSide, default_choices
 from curator.domain.validation import validate_changes
 from curator.services import history as log
+from curator.services import venues
 from curator.store import queries, snapshots
 from curator.store.catalog import Catalog
 from curator.store.tables import Venue, Work
+from curator.store.venues import live_venue_id
 from curator.store.writes import Created, add_event, set_citation_keys, venue_for_label
 
 
@@ -227,7 +229,7 @@ def _set_fields(values_key: str) -> Callable[[Session, dict[str, Any]], None]:
         work = queries.get_work(s, payload["work_id"])
         for field, value in payload[values_key].items():
             if field == "venue":
-                work.venue_id = value["id"] if value else None
+                work.venue_id = live_venue_id(s, value["id"]) if value else None
             else:
                 setattr(work, field, value)
         s.add(work)
@@ -283,6 +285,7 @@ _FORWARD: dict[str, Callable[[Session, dict[str, Any]], None]] = {
     "distinct": _re_decide,
     "related": _re_decide,
     "keys": _set_keys(forward=True),
+    "venue": venues.redo_change,
 }
 _INVERSE: dict[str, Callable[[Session, dict[str, Any]], None]] = {
     "edit": _set_fields("before"),
@@ -292,6 +295,7 @@ _INVERSE: dict[str, Callable[[Session, dict[str, Any]], None]] = {
     "distinct": _undecide,
     "related": _undecide,
     "keys": _set_keys(forward=False),
+    "venue": venues.undo_change,
 }
 
 

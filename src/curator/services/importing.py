@@ -15,8 +15,10 @@ from curator.domain.errors import CuratorError
 from curator.domain.progress import Progress, drain
 from curator.domain.records import BlockStatus, ParsedRecord, ParseResult
 from curator.domain.report import BlockOutcome, ImportReport
+from curator.domain.venues import venue_key, with_note
 from curator.importers import FORMATS, parse_listing
 from curator.store import queries
+from curator.store import venues as venue_store
 from curator.store.catalog import Catalog
 from curator.store.tables import ImportBatch
 from curator.store.writes import (
@@ -183,6 +185,7 @@ def _write_new(
     work_ids: list[int] = []
     record_ids: list[int] = []
     taken = queries.citation_keys(session) if any(r.citation_key for r in new) else {}
+    notes = venue_store.alias_notes(session)
     for start in range(0, len(new), CHUNK):
         chunk = new[start : start + CHUNK]
         venue_ids = [
@@ -191,7 +194,7 @@ def _write_new(
         ]
         chunk = _claim_keys(chunk, taken)
         kinds = queries.venue_kinds(session)
-        rows = [_work_row(r, v, kinds) for r, v in zip(chunk, venue_ids, strict=True)]
+        rows = [_work_row(r, v, kinds, notes) for r, v in zip(chunk, venue_ids, strict=True)]
         wids = insert_works(session, rows)
         rids = insert_records(
             session,
@@ -263,9 +266,14 @@ def _claim_keys(records: list[ParsedRecord], taken: dict[str, int]) -> list[Pars
     return claimed
 
 
-def _work_row(rec: ParsedRecord, venue_id: int | None, kinds: dict[int, str]) -> dict[str, Any]:
+def _work_row(
+    rec: ParsedRecord, venue_id: int | None, kinds: dict[int, str], alias_notes: dict[str, str]
+) -> dict[str, Any]:
+    """The work a new record becomes; a label the librarian annotated ("NeurIPS (Spotlight)"
+    filed under NeurIPS) leaves its presentation note on the work."""
     kind = kinds.get(venue_id) if venue_id is not None else None
     explicit = rec.entry_type and rec.entry_type != default_entry_type(kind)
+    note = alias_notes.get(venue_key(rec.venue)) if rec.venue else None
     return {
         "title": rec.title,
         "abstract": rec.abstract,
@@ -279,7 +287,7 @@ def _work_row(rec: ParsedRecord, venue_id: int | None, kinds: dict[int, str]) ->
         "url": rec.url,
         "entry_type": rec.entry_type if explicit else None,
         "citation_key": rec.citation_key,
-        "notes": rec.notes,
+        "notes": with_note(rec.notes, note) if note else rec.notes,
     }
 
 

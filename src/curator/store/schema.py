@@ -10,7 +10,7 @@ from sqlmodel import SQLModel
 from curator.domain.errors import CuratorError
 from curator.store import tables
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _FTS_VALUES = """
     new.id,
@@ -67,8 +67,16 @@ def _v1_to_v2(conn: Connection) -> None:
     tables.Decision.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]
 
 
+def _v2_to_v3(conn: Connection) -> None:
+    """Version 3 curates venues: workshop parents, alias notes, merged ids, rejections."""
+    conn.execute(text("ALTER TABLE venue ADD COLUMN parent_id INTEGER REFERENCES venue (id)"))
+    conn.execute(text("ALTER TABLE venuealias ADD COLUMN note VARCHAR"))
+    for table in (tables.MergedVenue, tables.VenueRejection):
+        table.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]
+
+
 # Each step takes the catalog from version N to N+1. Append, never edit.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def current_version(conn: Connection) -> int | None:

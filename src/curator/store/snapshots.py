@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from curator.domain.errors import NotFoundError
 from curator.store.tables import Decision, SourceRecord, Work
+from curator.store.venues import live_venue_id
 
 _WORK_COLUMNS = [c.name for c in Work.__table__.columns]  # type: ignore[attr-defined]
 
@@ -31,6 +32,7 @@ def restore(session: Session, data: dict[str, Any]) -> None:
     values = dict(data)
     for key in ("created_at", "updated_at"):
         values[key] = datetime.fromisoformat(values[key])
+    values["venue_id"] = live_venue_id(session, values["venue_id"])
     work = session.get(Work, values["id"])
     if work is None:
         session.add(Work(**values))

@@ -25,6 +25,7 @@ class Venue(SQLModel, table=True):
     name: str = Field(unique=True)
     short_name: str | None = None
     kind: str = "other"
+    parent_id: int | None = Field(default=None, foreign_key="venue.id")  # a workshop's conference
 
 
 class VenueAlias(SQLModel, table=True):
@@ -34,6 +35,23 @@ class VenueAlias(SQLModel, table=True):
     label_key: str = Field(unique=True)
     label: str
     venue_id: int = Field(foreign_key="venue.id", index=True)
+    note: str | None = None  # kept on works imported under this label ("Spotlight")
+
+
+class MergedVenue(SQLModel, table=True):
+    """A venue merged into another: its id stays reserved and points where its works went, so
+    an older snapshot naming it still finds its venue."""
+
+    id: int = Field(primary_key=True)
+    into_id: int
+
+
+class VenueRejection(SQLModel, table=True):
+    """Labels the librarian said are not one venue: never suggested together again."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    keys: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class ImportBatch(SQLModel, table=True):

@@ -11,6 +11,7 @@ from sqlmodel import Session, SQLModel, select
 from curator.domain.normalize import clean_line
 from curator.domain.venues import guess_venue_kind, venue_key
 from curator.store.tables import Event, SourceRecord, Venue, VenueAlias, Work, utcnow
+from curator.store.venues import next_venue_id
 
 
 @dataclass(slots=True)
@@ -33,7 +34,9 @@ def venue_for_label(session: Session, label: str, created: Created, kind: str | 
     clean = clean_line(label)
     venue = session.exec(select(Venue).where(Venue.name == clean)).first()
     if venue is None:
-        venue = Venue(name=clean, kind=kind or guess_venue_kind(clean).value)
+        venue = Venue(
+            id=next_venue_id(session), name=clean, kind=kind or guess_venue_kind(clean).value
+        )
         session.add(venue)
         session.flush()
         created.venues.append(venue.id or 0)

@@ -1,0 +1,468 @@
+"""Use cases for venues: the Venues view, explained suggestions, and every venue change
+(rename, merge, split, kind, short name, parent, reject) as one undoable event.
+
+A change is a list of steps; each step is applied by `_DO[op]` and reverted by `_UNDO[op]`
+from its payload alone, so undo and redo replay exactly what was done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session
+
+from curator.dedup.venues import (
+    MergedEvidence,
+    ParentLink,
+    Suggestion,
+    VenueFacts,
+    suggest,
+    suggest_parents,
+)
+from curator.domain.catalog import AliasView, VenueKind, VenueView
+from curator.domain.errors import CuratorError, ValidationError
+from curator.domain.normalize import clean_line
+from curator.domain.venues import venue_key, with_note
+from curator.store import venues as store
+from curator.store.catalog import Catalog
+from curator.store.tables import Venue
+from curator.store.writes import add_event
+
+Step = dict[str, Any]
+MAX_NAME = 300
+MAX_SHORT = 40
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def list_venues(catalog: Catalog, search: str | None = None) -> list[VenueView]:
+    with catalog.read() as s:
+        views = _views(s)
+    return [v for v in views if v.matches(search)] if search else views
+
+
+def _views(s: Session) -> list[VenueView]:
+    rows = store.venues(s)
+    names = {v.id: v.name for v in rows}
+    works = store.work_counts(s)
+    records = store.label_record_counts(s)
+    labels: dict[int, list[AliasView]] = {}
+    for a in store.aliases(s):
+        labels.setdefault(a.venue_id, []).append(AliasView(a.label, records[a.label_key], a.note))
+    return [
+        VenueView(
+            v.id or 0,
+            v.name,
+            v.short_name,
+            v.kind,
+            v.parent_id,
+            names.get(v.parent_id) if v.parent_id else None,
+            works.get(v.id or 0, 0),
+            tuple(labels.get(v.id or 0, ())),
+        )
+        for v in rows
+    ]
+
+
+def find_venue(catalog: Catalog, ref: str) -> int:
+    """A venue by id, name or any of its labels, as a librarian would type it."""
+    with catalog.read() as s:
+        if ref.strip().isdigit():
+            return store.get_venue(s, int(ref)).id or 0
+        alias = store.alias_for(s, ref)
+        if alias is not None:
+            return alias.venue_id
+        for venue in store.venues(s):
+            if venue_key(venue.name) == venue_key(ref):
+                return venue.id or 0
+    raise CuratorError(f"no venue is called {ref!r}; see `curator venues`")
+
+
+def suggestions(catalog: Catalog) -> list[Suggestion]:
+    """Clusters of venues that are probably one, best first, minus what was rejected."""
+    with catalog.read() as s:
+        return _suggestions(s)
+
+
+def _suggestions(s: Session) -> list[Suggestion]:
+    facts = _facts(s)
+    evidence = [MergedEvidence(a, b, n) for (a, b), n in store.labels_on_merged_works(s).items()]
+    rejected = [frozenset(r.keys) for r in store.rejections(s)]
+    return suggest(facts, evidence, rejected)
+
+
+def parent_links(catalog: Catalog) -> list[ParentLink]:
+    """Workshops without a parent whose label names a conference in the catalog."""
+    with catalog.read() as s:
+        return suggest_parents(_facts(s))
+
+
+def _facts(s: Session) -> list[VenueFacts]:
+    return [
+        VenueFacts(
+            v.id,
+            v.name,
+            v.kind,
+            tuple(dict.fromkeys([v.name, *(a.label for a in v.aliases)])),
+            v.works,
+            v.short_name,
+            v.parent_id,
+        )
+        for v in _views(s)
+    ]
+
+
+# --- changes ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class VenueChange:
+    event_id: int
+    summary: str
+    venue_id: int | None = None  # the venue the change leaves (merged into, split off)
+
+
+def rename(catalog: Catalog, venue_id: int, name: str) -> VenueChange:
+    with catalog.write() as s:
+        old = store.get_venue(s, venue_id).name
+        step = _edit_step(s, venue_id, {"name": _clean_name(name)})
+        return _record(s, f"Rename venue {old!r} to {step['after']['name']!r}", [step], venue_id)
+
+
+def set_short_name(catalog: Catalog, venue_id: int, short_name: str | None) -> VenueChange:
+    short = clean_line(short_name or "") or None
+    if short and len(short) > MAX_SHORT:
+        raise ValidationError("short_name", f"a short name has at most {MAX_SHORT} characters")
+    with catalog.write() as s:
+        name = store.get_venue(s, venue_id).name
+        step = _edit_step(s, venue_id, {"short_name": short})
+        return _record(s, f"Short name of {name!r}: {short or 'none'}", [step], venue_id)
+
+
+def set_kind(catalog: Catalog, venue_id: int, kind: str) -> VenueChange:
+    if kind not in {k.value for k in VenueKind}:
+        choices = ", ".join(k.value for k in VenueKind)
+        raise ValidationError("kind", f"{kind!r} is not a venue kind; choose one of {choices}")
+    with catalog.write() as s:
+        name = store.get_venue(s, venue_id).name
+        step = _edit_step(s, venue_id, {"kind": kind})
+        return _record(s, f"Kind of {name!r}: {kind}", [step], venue_id)
+
+
+def set_parent(catalog: Catalog, venue_id: int, parent_id: int | None) -> VenueChange:
+    with catalog.write() as s:
+        venue = store.get_venue(s, venue_id)
+        parent = store.get_venue(s, parent_id).name if parent_id is not None else None
+        _check_parent(s, venue_id, parent_id)
+        step = _edit_step(s, venue_id, {"parent_id": parent_id})
+        text = f"{venue.name!r} is part of {parent!r}" if parent else f"{venue.name!r}: no parent"
+        return _record(s, text, [step], venue_id)
+
+
+def merge(
+    catalog: Catalog, venue_ids: Sequence[int], into: int | None = None, name: str | None = None
+) -> VenueChange:
+    """Make several venues one: works and labels go to the survivor, which may be renamed."""
+    with catalog.write() as s:
+        target = into if into is not None else _biggest(s, venue_ids)
+        steps = _merge_steps(s, venue_ids, target, name, notes=())
+        names = ", ".join(repr(r["name"]) for r in steps[0]["absorbed"])
+        final = store.get_venue(s, target).name
+        return _record(s, f"Merge venues {names} into {final!r}", steps, target)
+
+
+def split(catalog: Catalog, label: str, name: str | None = None) -> VenueChange:
+    """File a label (and the works whose records carry only it) under a venue of its own."""
+    with catalog.write() as s:
+        alias = store.alias_for(s, label)
+        if alias is None:
+            raise CuratorError(f"no venue has the label {label!r}; see `curator venues`")
+        source = store.get_venue(s, alias.venue_id)
+        if len(store.aliases(s, source.id)) < 2:
+            raise CuratorError(f"{alias.label!r} is the only label of {source.name!r}")
+        new_name = _clean_name(name or alias.label)
+        _check_name_free(s, new_name, allowed={source.id or 0}, key_owner=source.id)
+        if new_name == source.name:
+            raise CuratorError(
+                f"{new_name!r} is the name of the venue it would leave; give the new venue "
+                "another name, or rename the old one first"
+            )
+        row = {"id": store.next_venue_id(s), "name": new_name, "short_name": None,
+               "kind": source.kind, "parent_id": source.parent_id}  # fmt: skip
+        works = store.works_with_label(s, source.id or 0, alias.label_key)
+        step = {"op": "split", "from": source.id, "venue": row, "alias": alias.id, "works": works}
+        _do_split(s, step)
+        text = f"Split {alias.label!r} off {source.name!r} ({len(works)} works)"
+        return _record(s, text, [step], row["id"])
+
+
+def accept(catalog: Catalog, suggestion: Suggestion, canonical: str | None = None) -> VenueChange:
+    """Do what a suggestion proposes, under the librarian's choice of name."""
+    with catalog.write() as s:
+        steps = _accept_steps(s, suggestion, canonical)
+        return _record(s, _accept_summary(suggestion, s, steps), steps, _target_of(steps))
+
+
+def accept_all_sure(catalog: Catalog) -> VenueChange | None:
+    """Accept every sure suggestion in one undoable step; None when there is none."""
+    with catalog.write() as s:
+        sure = [x for x in _suggestions(s) if x.band == "sure"]
+        steps: list[Step] = []
+        for suggestion in sure:
+            steps += _accept_steps(s, suggestion, None)
+        if not steps:
+            return None
+        return _record(s, f"Accept {len(sure)} sure venue suggestions", steps, None)
+
+
+def reject(catalog: Catalog, suggestion: Suggestion) -> VenueChange:
+    """Remember that these labels are not one venue; they are never suggested together again."""
+    with catalog.write() as s:
+        _check_current(s, suggestion)
+        keys = sorted({venue_key(label) for label in suggestion.labels})
+        step = {"op": "reject", "keys": keys, "id": store.add_rejection(s, keys)}
+        text = "Not one venue: " + ", ".join(repr(label) for label in suggestion.labels)
+        return _record(s, text, [step], None)
+
+
+def link_parent(catalog: Catalog, link: ParentLink) -> VenueChange:
+    return set_parent(catalog, link.workshop_id, link.parent_id)
+
+
+# --- planning the steps ------------------------------------------------------------------------
+
+
+def _record(s: Session, summary: str, steps: list[Step], venue_id: int | None) -> VenueChange:
+    event = add_event(s, "venue", summary, {"steps": steps})
+    return VenueChange(event.id or 0, summary, venue_id)
+
+
+def _clean_name(name: str) -> str:
+    clean = clean_line(name or "")
+    if not clean:
+        raise ValidationError("name", "a venue needs a name")
+    if len(clean) > MAX_NAME:
+        raise ValidationError("name", f"a venue name has at most {MAX_NAME} characters")
+    return clean
+
+
+def _check_name_free(s: Session, name: str, allowed: set[int], key_owner: int | None) -> None:
+    """No other venue may have this name or this label: that would be a merge, not a rename."""
+    for venue in store.venues(s):
+        if venue.name == name and venue.id not in allowed:
+            raise CuratorError(f"venue {venue.id} is already called {name!r}; merge them instead")
+    alias = store.alias_for(s, name)
+    if alias is not None and alias.venue_id not in allowed | {key_owner}:
+        owner = store.get_venue(s, alias.venue_id).name
+        raise CuratorError(
+            f"{name!r} is a label of venue {alias.venue_id} ({owner!r}); merge them instead"
+        )
+
+
+def _edit_step(s: Session, venue_id: int, after: dict[str, Any]) -> Step:
+    venue = store.get_venue(s, venue_id)
+    if "name" in after:
+        _check_name_free(s, after["name"], allowed={venue_id}, key_owner=venue_id)
+    before = {f: getattr(venue, f) for f in after}
+    if before == after:
+        raise CuratorError(f"venue {venue_id} already has that {', '.join(after)}")
+    created = []
+    if "name" in after and store.alias_for(s, after["name"]) is None:
+        label = after["name"]
+        created.append({"id": None, "label_key": venue_key(label), "label": label,
+                        "venue_id": venue_id, "note": None})  # fmt: skip
+    step = {"op": "edit", "venue": venue_id, "before": before, "after": after, "aliases": created}
+    _do_edit(s, step)
+    return step
+
+
+def _check_parent(s: Session, venue_id: int, parent_id: int | None) -> None:
+    seen = {venue_id}
+    while parent_id is not None:
+        if parent_id in seen:
+            raise CuratorError("a venue cannot be part of itself (directly or through others)")
+        seen.add(parent_id)
+        parent_id = store.get_venue(s, parent_id).parent_id
+
+
+def _biggest(s: Session, venue_ids: Sequence[int]) -> int:
+    counts = store.work_counts(s)
+    return min(venue_ids, key=lambda v: (-counts.get(v, 0), v))
+
+
+def _merge_steps(
+    s: Session,
+    venue_ids: Iterable[int],
+    target: int,
+    name: str | None,
+    notes: Sequence[tuple[str, str]],
+) -> list[Step]:
+    ids = list(dict.fromkeys(venue_ids))
+    if target not in ids:
+        raise CuratorError(f"venue {target} is not one of the venues being merged")
+    if len(ids) < 2 and not notes and name is None:
+        raise CuratorError("merging needs at least two venues")
+    rows = [store.get_venue(s, v) for v in ids]
+    for venue in rows:
+        if venue.parent_id in ids:
+            raise CuratorError(
+                f"{venue.name!r} is part of another venue being merged; unlink it first"
+            )
+    step = _merge_step(s, target, [v for v in rows if v.id != target], notes)
+    _do_merge(s, step)
+    steps = [step]
+    if name is not None and _clean_name(name) != store.get_venue(s, target).name:
+        steps.append(_edit_step(s, target, {"name": _clean_name(name)}))
+    return steps
+
+
+def _merge_step(
+    s: Session, target: int, absorbed: list[Venue], notes: Sequence[tuple[str, str]]
+) -> Step:
+    alias_notes: dict[str, list[str | None]] = {}
+    work_notes: dict[str, list[str | None]] = {}
+    for label, note in notes:
+        alias = store.alias_for(s, label)
+        if alias is None:
+            continue
+        alias_notes[str(alias.id)] = [alias.note, note]
+        wids = store.works_with_label(s, alias.venue_id, alias.label_key)
+        for wid, old in store.work_notes(s, wids).items():
+            work_notes[str(wid)] = [old, with_note(old, note)]
+    return {
+        "op": "merge",
+        "into": target,
+        "absorbed": [store.venue_row(v) for v in absorbed],
+        "works": {str(v.id): store.works_of(s, v.id or 0) for v in absorbed},
+        "aliases": {str(v.id): [a.id for a in store.aliases(s, v.id)] for v in absorbed},
+        "children": {str(v.id): store.children_of(s, v.id or 0) for v in absorbed},
+        "alias_notes": alias_notes,
+        "work_notes": work_notes,
+    }
+
+
+def _accept_steps(s: Session, suggestion: Suggestion, canonical: str | None) -> list[Step]:
+    _check_current(s, suggestion)
+    ids = list(suggestion.venue_ids)
+    target = _biggest(s, ids)
+    name = canonical if canonical is not None else suggestion.canonical
+    steps = _merge_steps(s, ids, target, name, suggestion.notes)
+    venue = store.get_venue(s, target)
+    extra: dict[str, Any] = {}
+    if suggestion.short_name and not venue.short_name:
+        extra["short_name"] = suggestion.short_name
+    if suggestion.kind != venue.kind and suggestion.kind != VenueKind.OTHER:
+        extra["kind"] = suggestion.kind
+    if extra:
+        steps.append(_edit_step(s, target, extra))
+    return steps
+
+
+def _check_current(s: Session, suggestion: Suggestion) -> None:
+    for vid, label in zip(suggestion.venue_ids, suggestion.labels, strict=True):
+        venue = s.get(Venue, vid)
+        if venue is None or venue.name != label:
+            raise CuratorError(
+                f"this suggestion is out of date ({label!r} has changed since); "
+                "list the suggestions again"
+            )
+
+
+def _target_of(steps: list[Step]) -> int | None:
+    first = steps[0]
+    return first.get("into", first.get("venue"))
+
+
+def _accept_summary(suggestion: Suggestion, s: Session, steps: list[Step]) -> str:
+    target = _target_of(steps)
+    final = store.get_venue(s, target).name if target else suggestion.canonical
+    others = [label for label in suggestion.labels if label != final]
+    if not others:
+        return f"Venue {final!r}: {', '.join(suggestion.rules)}"
+    return f"Venues {', '.join(map(repr, others))} are {final!r}"
+
+
+# --- applying and reverting steps ----------------------------------------------------------------
+
+
+def _do_edit(s: Session, step: Step) -> None:
+    store.set_venue_fields(s, step["venue"], step["after"])
+    for row in step["aliases"]:
+        row["id"] = store.insert_alias(s, row)
+
+
+def _undo_edit(s: Session, step: Step) -> None:
+    store.delete_aliases(s, [row["id"] for row in step["aliases"]])
+    store.set_venue_fields(s, step["venue"], step["before"])
+
+
+def _do_merge(s: Session, step: Step) -> None:
+    into = step["into"]
+    for row in step["absorbed"]:
+        vid = str(row["id"])
+        store.move_works(s, step["works"][vid], into)
+        store.move_aliases(s, step["aliases"][vid], into)
+        store.set_parents(s, step["children"][vid], into)
+        store.add_merged(s, row["id"], into)
+        store.delete_venue(s, row["id"])
+    store.set_alias_notes(s, {int(a): n[1] for a, n in step["alias_notes"].items()})
+    store.set_work_notes(s, {int(w): n[1] for w, n in step["work_notes"].items()})
+
+
+def _undo_merge(s: Session, step: Step) -> None:
+    store.set_work_notes(s, {int(w): n[0] for w, n in step["work_notes"].items()})
+    store.set_alias_notes(s, {int(a): n[0] for a, n in step["alias_notes"].items()})
+    for row in step["absorbed"]:
+        vid = str(row["id"])
+        store.insert_venue(s, row)
+        store.remove_merged(s, [row["id"]])
+        store.move_aliases(s, step["aliases"][vid], row["id"])
+        store.move_works(s, step["works"][vid], row["id"])
+        store.set_parents(s, step["children"][vid], row["id"])
+
+
+def _do_split(s: Session, step: Step) -> None:
+    store.insert_venue(s, step["venue"])
+    store.move_aliases(s, [step["alias"]], step["venue"]["id"])
+    store.move_works(s, step["works"], step["venue"]["id"])
+
+
+def _undo_split(s: Session, step: Step) -> None:
+    store.move_works(s, step["works"], step["from"])
+    store.move_aliases(s, [step["alias"]], step["from"])
+    store.delete_venue(s, step["venue"]["id"])
+
+
+def _do_reject(s: Session, step: Step) -> None:
+    store.add_rejection(s, step["keys"], step["id"])
+
+
+def _undo_reject(s: Session, step: Step) -> None:
+    store.remove_rejection(s, step["id"])
+
+
+_DO: dict[str, Callable[[Session, Step], None]] = {
+    "edit": _do_edit,
+    "merge": _do_merge,
+    "split": _do_split,
+    "reject": _do_reject,
+}
+_UNDO: dict[str, Callable[[Session, Step], None]] = {
+    "edit": _undo_edit,
+    "merge": _undo_merge,
+    "split": _undo_split,
+    "reject": _undo_reject,
+}
+
+
+def redo_change(s: Session, payload: dict[str, Any]) -> None:
+    for step in payload["steps"]:
+        _DO[step["op"]](s, step)
+
+
+def undo_change(s: Session, payload: dict[str, Any]) -> None:
+    for step in reversed(payload["steps"]):
+        _UNDO[step["op"]](s, step)

@@ -1,0 +1,243 @@
+"""Venues in the store: reading them with their labels and counts, and the writes that
+venue curation (rename, merge, split) is made of, each reversible from its payload."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+from sqlalchemy import delete, func, update
+from sqlmodel import Session, select
+
+from curator.domain.errors import NotFoundError
+from curator.domain.venues import venue_key
+from curator.store.tables import MergedVenue, SourceRecord, Venue, VenueAlias, VenueRejection, Work
+
+VENUE_FIELDS = ("name", "short_name", "kind", "parent_id")
+
+
+def get_venue(session: Session, venue_id: int) -> Venue:
+    venue = session.get(Venue, venue_id)
+    if venue is None:
+        raise NotFoundError(f"no venue with id {venue_id}")
+    return venue
+
+
+def venues(session: Session) -> list[Venue]:
+    return list(session.exec(select(Venue).order_by(Venue.name)))
+
+
+def aliases(session: Session, venue_id: int | None = None) -> list[VenueAlias]:
+    stmt = select(VenueAlias).order_by(VenueAlias.id)  # type: ignore[arg-type]
+    if venue_id is not None:
+        stmt = stmt.where(VenueAlias.venue_id == venue_id)
+    return list(session.exec(stmt))
+
+
+def alias_for(session: Session, label: str) -> VenueAlias | None:
+    return session.exec(select(VenueAlias).where(VenueAlias.label_key == venue_key(label))).first()
+
+
+def alias_notes(session: Session) -> dict[str, str]:
+    """label key -> the note works imported under that label get ("Spotlight")."""
+    rows = session.exec(
+        select(VenueAlias.label_key, VenueAlias.note).where(VenueAlias.note.is_not(None))  # type: ignore[union-attr]
+    )
+    return {key: note for key, note in rows if note}
+
+
+def work_counts(session: Session) -> dict[int, int]:
+    rows = session.execute(
+        select(Work.venue_id, func.count())
+        .where(Work.venue_id.is_not(None))
+        .group_by(Work.venue_id)  # type: ignore[union-attr]
+    )
+    return {vid: n for vid, n in rows}
+
+
+def label_record_counts(session: Session) -> Counter[str]:
+    """label key -> how many source records carry that label."""
+    rows = session.execute(
+        select(SourceRecord.venue_label, func.count())
+        .where(SourceRecord.venue_label.is_not(None))  # type: ignore[union-attr]
+        .group_by(SourceRecord.venue_label)
+    )
+    counts: Counter[str] = Counter()
+    for label, n in rows:
+        counts[venue_key(label)] += n
+    return counts
+
+
+def labels_on_merged_works(session: Session) -> dict[tuple[int, int], int]:
+    """(venue a, venue b) -> works whose records carry labels of both: the librarian merged
+    those records into one work, so the two labels named one paper's venue."""
+    by_key = {a.label_key: a.venue_id for a in aliases(session)}
+    rows = session.execute(
+        select(SourceRecord.work_id, SourceRecord.venue_label)
+        .where(SourceRecord.venue_label.is_not(None))  # type: ignore[union-attr]
+        .where(
+            SourceRecord.work_id.in_(  # type: ignore[attr-defined]
+                select(SourceRecord.work_id).group_by(SourceRecord.work_id).having(func.count() > 1)
+            )
+        )
+    )
+    per_work: dict[int, set[int]] = defaultdict(set)
+    for wid, label in rows:
+        vid = by_key.get(venue_key(label))
+        if vid is not None:
+            per_work[wid].add(vid)
+    pairs: Counter[tuple[int, int]] = Counter()
+    for vids in per_work.values():
+        ordered = sorted(vids)
+        pairs.update((a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :])
+    return dict(pairs)
+
+
+def rejections(session: Session) -> list[VenueRejection]:
+    return list(session.exec(select(VenueRejection)))
+
+
+# --- writes --------------------------------------------------------------------------------
+
+
+def next_venue_id(session: Session) -> int:
+    """A fresh id: never one of a merged venue, whose id must keep pointing where it went."""
+    live = session.execute(select(func.coalesce(func.max(Venue.id), 0))).scalar_one()
+    merged = session.execute(select(func.coalesce(func.max(MergedVenue.id), 0))).scalar_one()
+    return max(live, merged) + 1
+
+
+def live_venue_id(session: Session, venue_id: int | None) -> int | None:
+    """The venue an id means now: itself, or the venue it was merged into (transitively)."""
+    seen = set()
+    while venue_id is not None and session.get(Venue, venue_id) is None:
+        merged = session.get(MergedVenue, venue_id)
+        if merged is None or venue_id in seen:
+            return None
+        seen.add(venue_id)
+        venue_id = merged.into_id
+    return venue_id
+
+
+def venue_row(venue: Venue) -> dict[str, Any]:
+    return {"id": venue.id, **{f: getattr(venue, f) for f in VENUE_FIELDS}}
+
+
+def alias_row(alias: VenueAlias) -> dict[str, Any]:
+    return {"id": alias.id, "label_key": alias.label_key, "label": alias.label,
+            "venue_id": alias.venue_id, "note": alias.note}  # fmt: skip
+
+
+def set_venue_fields(session: Session, venue_id: int, values: dict[str, Any]) -> None:
+    venue = get_venue(session, venue_id)
+    for field, value in values.items():
+        setattr(venue, field, value)
+    session.add(venue)
+    session.flush()
+
+
+def insert_venue(session: Session, row: dict[str, Any]) -> None:
+    session.add(Venue(**row))
+    session.flush()
+
+
+def delete_venue(session: Session, venue_id: int) -> None:
+    session.execute(delete(Venue).where(Venue.id == venue_id))  # type: ignore[arg-type]
+
+
+def insert_alias(session: Session, row: dict[str, Any]) -> int:
+    alias = VenueAlias(**row)
+    session.add(alias)
+    session.flush()
+    return alias.id or 0
+
+
+def delete_aliases(session: Session, alias_ids: list[int]) -> None:
+    if alias_ids:
+        session.execute(delete(VenueAlias).where(VenueAlias.id.in_(alias_ids)))  # type: ignore[attr-defined]
+
+
+def move_aliases(session: Session, alias_ids: list[int], venue_id: int) -> None:
+    if alias_ids:
+        session.execute(
+            update(VenueAlias)
+            .where(VenueAlias.id.in_(alias_ids))  # type: ignore[attr-defined]
+            .values(venue_id=venue_id)
+        )
+
+
+def set_alias_notes(session: Session, notes: dict[int, str | None]) -> None:
+    for alias_id, note in notes.items():
+        session.execute(update(VenueAlias).where(VenueAlias.id == alias_id).values(note=note))  # type: ignore[arg-type]
+
+
+def move_works(session: Session, work_ids: list[int], venue_id: int | None) -> None:
+    if work_ids:
+        session.execute(
+            update(Work).where(Work.id.in_(work_ids)).values(venue_id=venue_id)  # type: ignore[union-attr]
+        )
+
+
+def works_of(session: Session, venue_id: int) -> list[int]:
+    return list(session.exec(select(Work.id).where(Work.venue_id == venue_id).order_by(Work.id)))  # type: ignore[arg-type]
+
+
+def children_of(session: Session, venue_id: int) -> list[int]:
+    return list(session.exec(select(Venue.id).where(Venue.parent_id == venue_id)))  # type: ignore[arg-type]
+
+
+def set_parents(session: Session, venue_ids: list[int], parent_id: int | None) -> None:
+    if venue_ids:
+        session.execute(
+            update(Venue).where(Venue.id.in_(venue_ids)).values(parent_id=parent_id)  # type: ignore[union-attr]
+        )
+
+
+def set_work_notes(session: Session, notes: dict[int, str | None]) -> None:
+    if notes:
+        session.connection().exec_driver_sql(
+            "UPDATE work SET notes = ? WHERE id = ?", [(n, wid) for wid, n in notes.items()]
+        )
+
+
+def work_notes(session: Session, work_ids: list[int]) -> dict[int, str | None]:
+    rows = session.execute(select(Work.id, Work.notes).where(Work.id.in_(work_ids)))  # type: ignore[union-attr]
+    return {wid: notes for wid, notes in rows}
+
+
+def works_with_label(session: Session, venue_id: int, label_key: str) -> list[int]:
+    """Works of a venue whose records carry `label_key` among that venue's labels only."""
+    keys = {a.label_key for a in aliases(session, venue_id)}
+    rows = session.execute(
+        select(SourceRecord.work_id, SourceRecord.venue_label)
+        .join(Work, Work.id == SourceRecord.work_id)  # type: ignore[arg-type]
+        .where(Work.venue_id == venue_id)
+        .where(SourceRecord.venue_label.is_not(None))  # type: ignore[union-attr]
+    )
+    seen: dict[int, set[str]] = defaultdict(set)
+    for wid, label in rows:
+        key = venue_key(label)
+        if key in keys:
+            seen[wid].add(key)
+    return sorted(wid for wid, found in seen.items() if found == {label_key})
+
+
+def add_merged(session: Session, venue_id: int, into_id: int) -> None:
+    session.add(MergedVenue(id=venue_id, into_id=into_id))
+    session.flush()
+
+
+def remove_merged(session: Session, venue_ids: list[int]) -> None:
+    if venue_ids:
+        session.execute(delete(MergedVenue).where(MergedVenue.id.in_(venue_ids)))  # type: ignore[attr-defined]
+
+
+def add_rejection(session: Session, keys: list[str], rejection_id: int | None = None) -> int:
+    row = VenueRejection(id=rejection_id, keys=sorted(keys))
+    session.add(row)
+    session.flush()
+    return row.id or 0
+
+
+def remove_rejection(session: Session, rejection_id: int) -> None:
+    session.execute(delete(VenueRejection).where(VenueRejection.id == rejection_id))  # type: ignore[arg-type]
