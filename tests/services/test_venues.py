@@ -1,0 +1,296 @@
+"""Venue curation: each change is one undoable event applied to every work, labels are kept
+so the next import lands on the fixed venue, and suggestions are explained and remembered."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+
+from curator.domain.errors import CuratorError, ValidationError
+from curator.export.bibtex import ExportOptions
+from curator.services import decisions, exporting, importing, venues, works
+from curator.store.catalog import Catalog, open_catalog
+from curator.store.schema import SCHEMA_VERSION
+from tests.conftest import FIXTURES
+
+
+def state(catalog: Catalog) -> tuple[list[dict], list[dict]]:
+    """Every venue with its labels, and every work field by field."""
+    return (
+        [asdict(v) for v in venues.list_venues(catalog)],
+        [asdict(w) for w in works.works(catalog)],
+    )
+
+
+def vid(catalog: Catalog, name: str) -> int:
+    return venues.find_venue(catalog, name)
+
+
+def venue_of(catalog: Catalog, work_id: int) -> str | None:
+    return works.work(catalog, work_id).venue
+
+
+def works_at(catalog: Catalog, name: str) -> list[int]:
+    return [w.id for w in works.works(catalog) if w.venue == name]
+
+
+def import_bib(catalog: Catalog, tmp: Path, booktitle: str, title: str = "A New Paper") -> int:
+    path = tmp / f"{abs(hash((booktitle, title)))}.bib"
+    path.write_text(
+        f"@inproceedings{{new{abs(hash(title))},\n  title = {{{title}}},\n"
+        f"  author = {{Ada Lovelace}},\n  booktitle = {{{booktitle}}},\n  year = 2024\n}}\n"
+    )
+    run = importing.run_to_end(importing.import_files(catalog, [path]))
+    assert run.ok, run.failures
+    return run.reports[0].outcomes[0].work_id or 0
+
+
+def spotlight(catalog: Catalog):
+    found = [x for x in venues.suggestions(catalog) if "NeurIPS (Spotlight)" in x.labels]
+    assert len(found) == 1
+    return found[0]
+
+
+def test_venues_list_kinds_labels_and_counts(seeded: Catalog) -> None:
+    listed = {v.name: v for v in venues.list_venues(seeded)}
+    assert listed["ICLR"].kind == "conference" and listed["ICLR"].works == 4
+    assert listed["arXiv"].kind == "preprint"
+    backdoors = listed["NeurIPS Workshop (Backdoors in DL)"]
+    assert backdoors.kind == "workshop"
+    # both spellings of the label were filed under one venue at import, and counted
+    assert sum(a.records for a in backdoors.aliases) == 3
+    assert [v.name for v in venues.list_venues(seeded, "backdoors in")] == [backdoors.name]
+    assert venues.list_venues(seeded, "no such venue") == []
+
+
+def test_rename_is_one_event_for_every_work_and_undoes(seeded: Catalog, tmp_path: Path) -> None:
+    before = state(seeded)
+    iclr = works_at(seeded, "ICLR")
+    full = "International Conference on Learning Representations"
+    change = venues.rename(seeded, vid(seeded, "ICLR"), full)
+    assert works_at(seeded, full) == iclr
+    assert len(iclr) == 4
+    # the old label is kept: a new listing that says "ICLR" lands on the renamed venue
+    new = import_bib(seeded, tmp_path, "ICLR")
+    assert venue_of(seeded, new) == full
+    # search finds works by the new name (the full-text index follows the rename)
+    assert {r.id for r in works.rows(seeded, "representations")} >= set(iclr)
+    assert change.event_id > 0
+    with pytest.raises(CuratorError, match="cannot be undone"):
+        decisions.undo(seeded)  # the import came after; nothing is undone out of order
+    assert state(seeded)[0] != before[0]
+
+
+def test_rename_undo_redo_restore_exactly(seeded: Catalog) -> None:
+    before = state(seeded)
+    venues.rename(seeded, vid(seeded, "ICLR"), "Int. Conf. on Learning Representations")
+    after = state(seeded)
+    decisions.undo(seeded)
+    assert state(seeded) == before
+    decisions.redo(seeded)
+    assert state(seeded) == after
+
+
+def test_rename_to_another_venue_or_label_is_refused(seeded: Catalog) -> None:
+    before = state(seeded)
+    with pytest.raises(CuratorError, match="merge them instead"):
+        venues.rename(seeded, vid(seeded, "ICLR"), "NeurIPS")
+    with pytest.raises(CuratorError, match="merge them instead"):
+        venues.rename(seeded, vid(seeded, "ICLR"), "neurips workshop (backdoors in dl)")
+    with pytest.raises(ValidationError, match="needs a name"):
+        venues.rename(seeded, vid(seeded, "ICLR"), "   ")
+    with pytest.raises(CuratorError, match="no venue"):
+        venues.find_venue(seeded, "Nowhere Symposium")
+    assert state(seeded) == before
+
+
+def test_merge_moves_works_and_labels_and_undoes(seeded: Catalog, tmp_path: Path) -> None:
+    before = state(seeded)
+    emnlp, findings = vid(seeded, "EMNLP"), vid(seeded, "EMNLP (Findings)")
+    moved = works_at(seeded, "EMNLP (Findings)")
+    venues.merge(seeded, [emnlp, findings], into=emnlp, name="Empirical Methods in NLP")
+    assert set(works_at(seeded, "Empirical Methods in NLP")) >= set(moved)
+    merged = venues.list_venues(seeded, "Empirical Methods")[0]
+    assert {a.label for a in merged.aliases} >= {"EMNLP", "EMNLP (Findings)"}
+    decisions.undo(seeded)
+    assert state(seeded) == before
+    decisions.redo(seeded)
+    new = import_bib(seeded, tmp_path, "EMNLP (Findings)")
+    assert venue_of(seeded, new) == "Empirical Methods in NLP"
+
+
+def test_accepting_a_decorated_label_keeps_the_presentation_as_a_note(
+    seeded: Catalog, tmp_path: Path
+) -> None:
+    before = state(seeded)
+    suggestion = spotlight(seeded)
+    assert suggestion.canonical == "NeurIPS" and suggestion.band == "sure"
+    assert suggestion.reasons
+    spot = works_at(seeded, "NeurIPS (Spotlight)")
+    venues.accept(seeded, suggestion)
+    assert "NeurIPS (Spotlight)" not in {v.name for v in venues.list_venues(seeded)}
+    for wid in spot:
+        assert venue_of(seeded, wid) == "NeurIPS"
+        assert "Presentation: Spotlight" in (works.work(seeded, wid).notes or "")
+    assert not [x for x in venues.suggestions(seeded) if "NeurIPS (Spotlight)" in x.labels]
+    # the fix is remembered for the next import of a file that uses the label
+    new = import_bib(seeded, tmp_path, "NeurIPS (Spotlight)")
+    assert venue_of(seeded, new) == "NeurIPS"
+    assert works.work(seeded, new).notes == "Presentation: Spotlight"
+    other = import_bib(seeded, tmp_path, "NeurIPS", "Another One")
+    assert works.work(seeded, other).notes is None
+    # and the export writes the canonical name
+    plan = exporting.plan(seeded, ids=[new])
+    text = exporting.run_to_end(exporting.export_bibtex(seeded, plan, None, ExportOptions())).text
+    assert "booktitle = {NeurIPS}" in text
+    assert state(seeded)[0] != before[0]
+
+
+def test_accept_with_an_edited_name_then_undo(seeded: Catalog) -> None:
+    before = state(seeded)
+    venues.accept(seeded, spotlight(seeded), "Neural Information Processing Systems")
+    names = {v.name for v in venues.list_venues(seeded)}
+    assert "Neural Information Processing Systems" in names and "NeurIPS" not in names
+    decisions.undo(seeded)
+    assert state(seeded) == before
+
+
+def test_reject_is_remembered_and_undoable(seeded: Catalog) -> None:
+    suggestion = spotlight(seeded)
+    venues.reject(seeded, suggestion)
+    assert not [x for x in venues.suggestions(seeded) if "NeurIPS (Spotlight)" in x.labels]
+    decisions.undo(seeded)
+    assert spotlight(seeded) == suggestion
+
+
+def test_a_stale_suggestion_is_refused(seeded: Catalog) -> None:
+    suggestion = spotlight(seeded)
+    venues.rename(seeded, vid(seeded, "NeurIPS (Spotlight)"), "NeurIPS Spotlight Track")
+    before = state(seeded)
+    with pytest.raises(CuratorError, match="out of date"):
+        venues.accept(seeded, suggestion)
+    with pytest.raises(CuratorError, match="out of date"):
+        venues.reject(seeded, suggestion)
+    assert state(seeded) == before
+
+
+def test_accept_all_sure_is_one_event(seeded: Catalog) -> None:
+    before = state(seeded)
+    sure = [x for x in venues.suggestions(seeded) if x.band == "sure"]
+    assert sure
+    change = venues.accept_all_sure(seeded)
+    assert change is not None
+    assert not [x for x in venues.suggestions(seeded) if x.band == "sure"]
+    decisions.undo(seeded)
+    assert state(seeded) == before
+    assert venues.accept_all_sure(seeded) is not None
+    assert venues.accept_all_sure(seeded) is None
+
+
+def test_split_a_label_off_takes_its_works_and_undoes(seeded: Catalog, tmp_path: Path) -> None:
+    emnlp = vid(seeded, "EMNLP")
+    findings = works_at(seeded, "EMNLP (Findings)")
+    venues.merge(seeded, [emnlp, vid(seeded, "EMNLP (Findings)")], into=emnlp)
+    change = venues.split(seeded, "emnlp (findings)", "Findings of EMNLP")
+    assert works_at(seeded, "Findings of EMNLP") == findings
+    assert change.venue_id == vid(seeded, "Findings of EMNLP")
+    new = import_bib(seeded, tmp_path, "EMNLP (Findings)")
+    assert venue_of(seeded, new) == "Findings of EMNLP"
+
+
+def test_split_undo_and_refusals(seeded: Catalog) -> None:
+    emnlp = vid(seeded, "EMNLP")
+    venues.merge(seeded, [emnlp, vid(seeded, "EMNLP (Findings)")], into=emnlp)
+    merged = state(seeded)
+    venues.split(seeded, "EMNLP (Findings)")
+    decisions.undo(seeded)
+    assert state(seeded) == merged
+    with pytest.raises(CuratorError, match="only label"):
+        venues.split(seeded, "ICLR")
+    with pytest.raises(CuratorError, match="no venue has the label"):
+        venues.split(seeded, "Nowhere")
+    with pytest.raises(CuratorError, match="name of the venue"):
+        venues.split(seeded, "EMNLP (Findings)", "EMNLP")
+    assert state(seeded) == merged
+
+
+def test_kind_short_name_and_parent(seeded: Catalog) -> None:
+    before = state(seeded)
+    iclr = vid(seeded, "ICLR")
+    venues.set_kind(seeded, iclr, "journal")
+    assert all(w.entry_type == "article" for w in works.works(seeded) if w.venue == "ICLR")
+    venues.set_short_name(seeded, iclr, "ICLR")
+    solar, neurips = vid(seeded, "NeurIPS Workshop (SoLaR)"), vid(seeded, "NeurIPS")
+    venues.set_parent(seeded, solar, neurips)
+    assert venues.list_venues(seeded, "solar")[0].parent_name == "NeurIPS"
+    with pytest.raises(CuratorError, match="part of itself"):
+        venues.set_parent(seeded, neurips, solar)
+    with pytest.raises(ValidationError, match="not a venue kind"):
+        venues.set_kind(seeded, iclr, "podcast")
+    with pytest.raises(CuratorError, match="already has"):
+        venues.set_kind(seeded, iclr, "journal")
+    for _ in range(3):
+        decisions.undo(seeded)
+    assert state(seeded) == before
+
+
+def test_merging_a_parent_moves_its_workshops(seeded: Catalog) -> None:
+    solar, neurips = vid(seeded, "NeurIPS Workshop (SoLaR)"), vid(seeded, "NeurIPS")
+    venues.set_parent(seeded, solar, neurips)
+    before = state(seeded)
+    venues.merge(
+        seeded,
+        [vid(seeded, "NeurIPS (Spotlight)"), neurips],
+        into=vid(seeded, "NeurIPS (Spotlight)"),
+    )
+    assert venues.list_venues(seeded, "solar")[0].parent_name == "NeurIPS (Spotlight)"
+    decisions.undo(seeded)
+    assert state(seeded) == before
+    with pytest.raises(CuratorError, match="part of another venue"):
+        venues.merge(seeded, [solar, neurips])
+
+
+def test_unmerging_works_after_their_venue_was_merged(seeded: Catalog) -> None:
+    """A work snapshot names a venue merged away since: the unmerge finds where it went."""
+    spot = works_at(seeded, "NeurIPS (Spotlight)")[0]
+    iclr = works_at(seeded, "ICLR")[0]
+    decisions.merge(seeded, [iclr, spot], keep=iclr)
+    venues.merge(seeded, [vid(seeded, "NeurIPS"), vid(seeded, "NeurIPS (Spotlight)")])
+    restored = decisions.unmerge(seeded, iclr)
+    assert set(restored) == {iclr, spot}
+    assert venue_of(seeded, spot) == "NeurIPS"
+    assert venue_of(seeded, iclr) == "ICLR"
+    # a venue created afterwards never takes the merged venue's id
+    new = venues.find_venue(seeded, "NeurIPS")
+    work = works.edit_work(seeded, iclr, {"venue": "Brand New Venue"})
+    assert vid(seeded, "Brand New Venue") not in (new, vid(seeded, "ICLR"))
+    assert work.venue == "Brand New Venue"
+
+
+def test_a_merged_label_typed_in_the_editor_lands_on_the_venue(seeded: Catalog) -> None:
+    venues.accept(seeded, spotlight(seeded))
+    work = works.edit_work(seeded, works_at(seeded, "ICLR")[0], {"venue": "neurips (spotlight)"})
+    assert work.venue == "NeurIPS"
+
+
+def test_a_version_2_catalog_is_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    shutil.copy(FIXTURES / "catalogs" / "v2-sample.sqlite", path)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT value FROM meta").fetchone() == ("2",)
+    catalog = open_catalog(path)
+    try:
+        with sqlite3.connect(path) as conn:
+            assert conn.execute("SELECT value FROM meta").fetchone() == (str(SCHEMA_VERSION),)
+        assert len(venues.list_venues(catalog)) == 11
+        venues.accept(catalog, spotlight(catalog))
+        assert decisions.undo(catalog).startswith("Venues")
+        n_works = len(works.works(catalog))
+        decisions.undo(catalog)  # the merge of works 1 and 2 made before the upgrade
+        assert len(works.works(catalog)) == n_works + 1
+    finally:
+        catalog.close()
