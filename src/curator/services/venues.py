@@ -75,9 +75,9 @@ def find_venue(catalog: Catalog, ref: str) -> int:
         alias = store.alias_for(s, ref)
         if alias is not None:
             return alias.venue_id
-        for venue in store.venues(s):
-            if venue_key(venue.name) == venue_key(ref):
-                return venue.id or 0
+        venue = store.venue_named(s, clean_line(ref))
+        if venue is not None:
+            return venue.id or 0
     raise CuratorError(f"no venue is called {ref!r}; see `curator venues`")
 
 
@@ -209,13 +209,19 @@ def accept(catalog: Catalog, suggestion: Suggestion, canonical: str | None = Non
 def accept_all_sure(catalog: Catalog) -> VenueChange | None:
     """Accept every sure suggestion in one undoable step; None when there is none."""
     with catalog.write() as s:
-        sure = [x for x in _suggestions(s) if x.band == "sure"]
         steps: list[Step] = []
-        for suggestion in sure:
-            steps += _accept_steps(s, suggestion, None)
+        accepted = 0
+        for suggestion in _suggestions(s):
+            if suggestion.band != "sure":
+                continue
+            try:
+                steps += _accept_steps(s, suggestion, None)
+            except CuratorError:  # refused before writing (its name belongs to another venue)
+                continue
+            accepted += 1
         if not steps:
             return None
-        return _record(s, f"Accept {len(sure)} sure venue suggestions", steps, None)
+        return _record(s, f"Accept {accepted} sure venue suggestions", steps, None)
 
 
 def reject(catalog: Catalog, suggestion: Suggestion) -> VenueChange:
@@ -251,9 +257,9 @@ def _clean_name(name: str) -> str:
 
 def _check_name_free(s: Session, name: str, allowed: set[int], key_owner: int | None) -> None:
     """No other venue may have this name or this label: that would be a merge, not a rename."""
-    for venue in store.venues(s):
-        if venue.name == name and venue.id not in allowed:
-            raise CuratorError(f"venue {venue.id} is already called {name!r}; merge them instead")
+    venue = store.venue_named(s, name)
+    if venue is not None and venue.id not in allowed:
+        raise CuratorError(f"venue {venue.id} is already called {name!r}; merge them instead")
     alias = store.alias_for(s, name)
     if alias is not None and alias.venue_id not in allowed | {key_owner}:
         owner = store.get_venue(s, alias.venue_id).name
@@ -289,7 +295,7 @@ def _check_parent(s: Session, venue_id: int, parent_id: int | None) -> None:
 
 
 def _biggest(s: Session, venue_ids: Sequence[int]) -> int:
-    counts = store.work_counts(s)
+    counts = store.work_counts(s, venue_ids)
     return min(venue_ids, key=lambda v: (-counts.get(v, 0), v))
 
 
@@ -306,6 +312,8 @@ def _merge_steps(
     if len(ids) < 2 and not notes and name is None:
         raise CuratorError("merging needs at least two venues")
     rows = [store.get_venue(s, v) for v in ids]
+    if name is not None:  # checked before anything is written: a refusal leaves no trace
+        _check_name_free(s, _clean_name(name), allowed=set(ids), key_owner=None)
     for venue in rows:
         if venue.parent_id in ids:
             raise CuratorError(

@@ -4,6 +4,7 @@ venue curation (rename, merge, split) is made of, each reversible from its paylo
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import delete, func, update
@@ -46,12 +47,15 @@ def alias_notes(session: Session) -> dict[str, str]:
     return {key: note for key, note in rows if note}
 
 
-def work_counts(session: Session) -> dict[int, int]:
-    rows = session.execute(
-        select(Work.venue_id, func.count())
-        .where(Work.venue_id.is_not(None))
-        .group_by(Work.venue_id)  # type: ignore[union-attr]
-    )
+def venue_named(session: Session, name: str) -> Venue | None:
+    return session.exec(select(Venue).where(Venue.name == name)).first()
+
+
+def work_counts(session: Session, venue_ids: Sequence[int] | None = None) -> dict[int, int]:
+    stmt = select(Work.venue_id, func.count()).where(Work.venue_id.is_not(None))  # type: ignore[union-attr]
+    if venue_ids is not None:
+        stmt = stmt.where(Work.venue_id.in_(venue_ids))  # type: ignore[union-attr]
+    rows = session.execute(stmt.group_by(Work.venue_id))
     return {vid: n for vid, n in rows}
 
 
