@@ -11,6 +11,7 @@ from functools import lru_cache
 from itertools import chain, combinations
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from curator.domain.catalog import VenueKind
 from curator.domain.venues import guess_venue_kind, venue_key
@@ -34,7 +35,7 @@ class Scores:
     spelling_base: float = 0.7  # score at the floor, + (ratio - floor) / 100
     spelling_max: float = 0.85
     spelling_min_chars: int = 8
-    typo_floor: float = 85.0  # the words that differ must be misspellings of each other
+    typo_edits: tuple[int, int] = (5, 10)  # differing words this long may be 1, 2 edits apart
     merged: tuple[float, ...] = (0.6, 0.8, 0.9)  # 1, 2, 3+ merged works
     agreement: float = 0.02  # per extra rule agreeing on a pair
     cap: float = 0.99
@@ -107,7 +108,7 @@ def _words(text: str) -> frozenset[str]:
 _MARK = r"(?:spotlight|oral|poster)(?:\s+(?:presentation|paper|talk|session|track))?"
 _MARK_GROUP = re.compile(rf"[\(\[]\s*({_MARK})\s*[\)\]]", re.IGNORECASE)
 _MARK_TRAILING = re.compile(rf"(?<=\S)[\s,;:–—-]+({_MARK})\s*$", re.IGNORECASE)
-_YEAR = re.compile(r"(?<!\d)(?:19[5-9]\d|20[0-3]\d)(?!\d)")
+_YEAR = re.compile(r"(?<![\d.])(?:19[5-9]\d|20[0-3]\d)(?!\.?\d)")  # not "arXiv:2012.01234"
 _SHORT_YEAR = re.compile(r"\s?['’‘](\d{2})(?![\w'’])")
 _PLACE_PART = r"[A-Z][^,\d()\[\]:;]{1,40}"
 _PLACE = re.compile(rf"\s*,\s*({_PLACE_PART}(?:,\s*{_PLACE_PART}){{0,2}})\s*")
@@ -247,11 +248,12 @@ def _loose(letters: str, words: tuple[str, ...]) -> bool:
 def _acronym_level(letters: str, words: Sequence[str]) -> int:
     """2 strict, 1 loose, 0 none: how well `letters` abbreviate the folded `words`."""
     significant = tuple(w for w in words if w != letters and w not in _MINOR)
-    if len(significant) < 2:
+    proper = [w for w in significant if w not in _GENERIC]
+    rest = iter(letters)
+    if len(significant) < 2 or not all(w[0] in rest for w in proper):  # quick refusal
         return 0
     if "".join(w[0] for w in significant) == letters:
-        proper = sum(w not in _GENERIC for w in significant)
-        return 2 if proper >= 2 else 1  # "ACL" for "Annual Conference on Learning" is loose
+        return 2 if len(proper) >= 2 else 1  # "ACL" for "Annual Conference on Learning" is loose
     return 1 if _loose(letters, significant) else 0
 
 
@@ -332,7 +334,9 @@ def _misspelt(a: str, b: str) -> bool:
     only_b = "".join(w for w in b.split() if w in cb - ca and w not in _MINOR)
     if not only_a or not only_b:
         return only_a == only_b
-    return fuzz.ratio(only_a, only_b) >= SCORES.typo_floor
+    one, two = SCORES.typo_edits
+    allowed = 2 if len(only_a) >= two else 1 if len(only_a) >= one else 0  # "DL" is not "ML"
+    return OSA.distance(only_a, only_b, score_cutoff=allowed) <= allowed
 
 
 def _labels(venues: Iterable[VenueFacts]) -> list[_Label]:
@@ -532,11 +536,10 @@ def _rejections(
     return blocked, quiet
 
 
-def _strength(edges: Iterable[_Edge]) -> float:
-    edges = list(edges)
-    best = max(e.score for e in edges)
+def _strength(edges: list[_Edge]) -> float:
+    """The strongest rule on a pair, plus a little for each other rule agreeing."""
     extra = SCORES.agreement * (len({e.rule for e in edges}) - 1)
-    return round(min(SCORES.cap, best + extra), 2)
+    return round(min(SCORES.cap, max(e.score for e in edges) + extra), 2)
 
 
 def _cluster(
@@ -579,11 +582,16 @@ def _canonical(venues: list[VenueFacts], edges: list[_Edge]) -> tuple[str, str |
     works = {v.id: v.works for v in venues}
     acronyms = [(-e.score, -works[e.expansion[2]], e.expansion) for e in edges if e.expansion]
     if acronyms:
-        long, short, _ = min(acronyms, key=lambda a: (a[:2], -_capitals(a[2][0]), a[2]))[2]
+        long, short, _ = min(acronyms, key=lambda a: (a[:2], _style(a[2][0])))[2]
         return long, short
     cores = {v.id: strip_decorations(v.name)[0] for v in venues}
-    ranked = sorted(venues, key=lambda v: (-v.works, -_capitals(cores[v.id]), cores[v.id]))
+    ranked = sorted(venues, key=lambda v: (-v.works, *_style(cores[v.id])))
     return cores[ranked[0].id], next((v.short_name for v in ranked if v.short_name), None)
+
+
+def _style(name: str) -> tuple[bool, int, str]:
+    """Ties between names: most capitals first, but "JOURNAL OF X" shouts and comes last."""
+    return (" " in name and name.isupper(), -_capitals(name), name)
 
 
 def _kind(venues: Iterable[VenueFacts]) -> str:
@@ -604,17 +612,12 @@ def _notes(venues: Iterable[VenueFacts]) -> tuple[tuple[str, str], ...]:
 
 def _merge(venues: list[VenueFacts], score: float, edges: list[_Edge]) -> Suggestion:
     edges = sorted(edges, key=lambda e: (-e.score, e.rule, e.a, e.b, e.reason))
-    canonical, short_name = _canonical(venues, edges)
+    canonical, short = _canonical(venues, edges)
+    ids, names = tuple(v.id for v in venues), tuple(v.name for v in venues)
+    reasons = tuple(dict.fromkeys(e.reason for e in edges))
+    rules = tuple(dict.fromkeys(e.rule for e in edges))
     return Suggestion(
-        venue_ids=tuple(v.id for v in venues),
-        labels=tuple(v.name for v in venues),
-        canonical=canonical,
-        short_name=short_name,
-        kind=_kind(venues),
-        score=score,
-        reasons=tuple(dict.fromkeys(e.reason for e in edges)),
-        rules=tuple(dict.fromkeys(e.rule for e in edges)),
-        notes=_notes(venues),
+        ids, names, canonical, short, _kind(venues), score, reasons, rules, _notes(venues)
     )
 
 
@@ -623,16 +626,19 @@ def _cleanup(venue: VenueFacts) -> Suggestion | None:
     if not (notes or removed):
         return None
     pieces = removed + tuple(f"the presentation note '{n}'" for n in notes)
+    reason = f"'{venue.name}' is '{core}' with {_join(pieces)}"
+    notes_kept = tuple((venue.name, n) for n in notes)
+    ids, names, score = (venue.id,), (venue.name,), SCORES.cleanup
     return Suggestion(
-        venue_ids=(venue.id,),
-        labels=(venue.name,),
-        canonical=core,
-        short_name=venue.short_name,
-        kind=venue.kind,
-        score=SCORES.cleanup,
-        reasons=(f"'{venue.name}' is '{core}' with {_join(pieces)}",),
-        rules=("decoration",),
-        notes=tuple((venue.name, n) for n in notes),
+        ids,
+        names,
+        core,
+        venue.short_name,
+        venue.kind,
+        score,
+        (reason,),
+        ("decoration",),
+        notes_kept,
     )
 
 
@@ -649,18 +655,14 @@ def _cleanups(
             yield found
 
 
-def suggest(
-    venues: Sequence[VenueFacts],
-    evidence: Sequence[MergedEvidence] = (),
-    rejected: Iterable[frozenset[str]] = (),
-) -> list[Suggestion]:
-    """Clusters of venues that are probably one venue, and lone names to clean, surest first."""
-    facts: dict[int, VenueFacts] = {}
-    for venue in sorted(venues, key=lambda v: v.id):
-        facts.setdefault(venue.id, venue)
-    labels = _labels(facts.values())
-    groups = {i: _group_of(v) for i, v in facts.items()}
-    blocked, quiet = _rejections(facts, rejected)
+def _pairs(
+    labels: list[_Label],
+    evidence: Sequence[MergedEvidence],
+    facts: dict[int, VenueFacts],
+    groups: dict[int, _Group],
+    blocked: dict[int, set[int]],
+) -> dict[tuple[int, int], list[_Edge]]:
+    """Every rule's edges, the strongest of each rule on a pair, where the guards allow."""
     rules = (_fingerprint_edges, _decoration_edges, _acronym_edges, _spelling_edges)
     edges = chain(*(rule(labels) for rule in rules), _merged_edges(evidence, facts))
     best: dict[tuple[int, int, str], _Edge] = {}
@@ -672,6 +674,21 @@ def suggest(
     pairs: dict[tuple[int, int], list[_Edge]] = defaultdict(list)
     for (a, b, _), e in sorted(best.items()):
         pairs[(a, b)].append(e)
+    return pairs
+
+
+def suggest(
+    venues: Sequence[VenueFacts],
+    evidence: Sequence[MergedEvidence] = (),
+    rejected: Iterable[frozenset[str]] = (),
+) -> list[Suggestion]:
+    """Clusters of venues that are probably one venue, and lone names to clean, surest first."""
+    facts: dict[int, VenueFacts] = {}
+    for venue in sorted(venues, key=lambda v: v.id):
+        facts.setdefault(venue.id, venue)
+    groups = {i: _group_of(v) for i, v in facts.items()}
+    blocked, quiet = _rejections(facts, rejected)
+    pairs = _pairs(_labels(facts.values()), evidence, facts, groups, blocked)
     clusters = _cluster(pairs, groups, blocked)
     home = {v: n for n, (members, _) in enumerate(clusters) for v in members}
     inside: dict[int, list[_Edge]] = defaultdict(list)

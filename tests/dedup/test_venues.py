@@ -1,0 +1,799 @@
+"""Venue suggestions: each rule finds its case; merges a librarian would call absurd never come."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from curator.dedup.venues import (
+    SURE,
+    MergedEvidence,
+    ParentLink,
+    Suggestion,
+    VenueFacts,
+    fingerprint,
+    is_acronym_of,
+    strip_decorations,
+    suggest,
+    suggest_parents,
+)
+from curator.domain.catalog import VenueKind
+from curator.domain.venues import guess_venue_kind, venue_key
+
+CONFERENCE, WORKSHOP, JOURNAL = VenueKind.CONFERENCE, VenueKind.WORKSHOP, VenueKind.JOURNAL
+PREPRINT, OTHER = VenueKind.PREPRINT, VenueKind.OTHER
+
+
+def venue(
+    id: int,
+    name: str,
+    kind: str | None = None,
+    works: int = 1,
+    aliases: tuple[str, ...] = (),
+    short_name: str | None = None,
+    parent_id: int | None = None,
+) -> VenueFacts:
+    kind = kind or guess_venue_kind(name).value
+    return VenueFacts(id, name, kind, (name, *aliases), works, short_name, parent_id)
+
+
+def merges(found: Sequence[Suggestion]) -> list[Suggestion]:
+    return [s for s in found if len(s.venue_ids) > 1]
+
+
+def one(found: Sequence[Suggestion]) -> Suggestion:
+    assert len(found) == 1, found
+    return found[0]
+
+
+def kinds_compatible(kinds: list[str]) -> bool:
+    return len(set(kinds) - {OTHER}) <= 1
+
+
+# --- fingerprint ------------------------------------------------------------------------------
+
+
+def test_fingerprint_ignores_case_punctuation_accents_and_word_order() -> None:
+    assert fingerprint("Journal of Machine Learning Research") == fingerprint(
+        "research, machine learning; JOURNAL of"
+    )
+    assert fingerprint("Revue d'Économie") == fingerprint("revue d economie")
+    assert fingerprint("ICML") != fingerprint("ICLR")
+
+
+_ACCENTED = {"a": "á", "e": "é", "i": "ï", "o": "ô", "u": "ü", "c": "ç", "n": "ñ"}
+_words = st.lists(st.text("abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8), min_size=1)
+
+
+def _mess(word: str, rnd: random.Random) -> str:
+    """The word with some letters accented and some in capitals."""
+    accented = (_ACCENTED.get(c, c) if rnd.random() < 0.3 else c for c in word)
+    return "".join(c.upper() if rnd.random() < 0.5 else c for c in accented)
+
+
+@given(
+    _words,
+    st.randoms(use_true_random=False),
+    st.lists(st.sampled_from([" ", ", ", " - ", ": ", "/", " (", ") ", "; "]), min_size=1),
+)
+def test_fingerprint_invariant_under_case_punctuation_order_and_accents(
+    words: list[str], rnd: random.Random, seps: list[str]
+) -> None:
+    shuffled = [_mess(w, rnd) for w in rnd.sample(words, len(words))]
+    text = "".join(w + seps[i % len(seps)] for i, w in enumerate(shuffled))
+    assert fingerprint(text) == fingerprint(" ".join(words))
+    assert fingerprint(text) == " ".join(sorted(set(words)))
+
+
+# --- decorations ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("label", "core", "removed"),
+    [
+        (
+            "Proceedings of the 40th International Conference on Machine Learning",
+            "International Conference on Machine Learning",
+            ("'Proceedings of the'", "the ordinal '40th'"),
+        ),
+        (
+            "ICML 2023, Honolulu, Hawaii",
+            "ICML",
+            ("the year 2023", "the city 'Honolulu, Hawaii'"),
+        ),
+        (
+            "In Proceedings of the 2023 Conference on Empirical Methods in Natural Language "
+            "Processing",
+            "Conference on Empirical Methods in Natural Language Processing",
+            ("'In'", "'Proceedings of the'", "the year 2023"),
+        ),
+        (
+            "The Twelfth International Conference on Learning Representations",
+            "International Conference on Learning Representations",
+            ("'The'", "the ordinal 'Twelfth'"),
+        ),
+        ("Proc. of the 7th ICLR", "ICLR", ("'Proc. of the'", "the ordinal '7th'")),
+        ("ICML'23", "ICML", ("the year '23",)),
+        (
+            "NeurIPS 2019, Vancouver, BC, Canada",
+            "NeurIPS",
+            ("the year 2019", "the city 'Vancouver, BC, Canada'"),
+        ),
+        ("ICML (2023)", "ICML", ("the year 2023",)),
+        ("The Web Conference 2024", "The Web Conference", ("the year 2024",)),
+    ],
+)
+def test_strip_decorations_removes_prefixes_ordinals_years_and_places(
+    label: str, core: str, removed: tuple[str, ...]
+) -> None:
+    assert strip_decorations(label) == (core, (), removed)
+
+
+@pytest.mark.parametrize(
+    ("label", "core", "notes"),
+    [
+        ("NeurIPS (Spotlight)", "NeurIPS", ("Spotlight",)),
+        ("NeurIPS (Spotlight Presentation)", "NeurIPS", ("Spotlight Presentation",)),
+        ("ICLR [Oral]", "ICLR", ("Oral",)),
+        ("ICML Poster", "ICML", ("Poster",)),
+    ],
+)
+def test_strip_decorations_keeps_presentation_marks_as_notes(
+    label: str, core: str, notes: tuple[str, ...]
+) -> None:
+    assert strip_decorations(label)[:2] == (core, notes)
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "EMNLP (Findings)",  # a publication of its own
+        "Proceedings of the National Academy of Sciences",  # a journal called "Proceedings"
+        "Proceedings of the IEEE",
+        "Proceedings of Machine Learning Research",
+        "Second Language Research",  # a journal, not the second edition of something
+        "21st Century Music",
+        "In Silico Biology",
+        "The Lancet",
+        "Oral Oncology",
+        "SemEval-2",
+    ],
+)
+def test_strip_decorations_leaves_names_that_are_not_decorated(label: str) -> None:
+    assert strip_decorations(label) == (label, (), ())
+
+
+_BASES = [
+    "International Conference on Machine Learning",
+    "Conference on Empirical Methods in Natural Language Processing",
+    "Workshop on Mathematical Reasoning",
+    "ICML",
+    "NeurIPS",
+]
+
+
+@given(
+    st.sampled_from(_BASES),
+    st.sampled_from(["", "Proceedings of the ", "In Proceedings of the ", "Proc. of "]),
+    st.sampled_from(["", "1st ", "2nd ", "23rd ", "40th ", "Fifth "]),
+    st.sampled_from(["", " 1999", " 2023", " 2039"]),
+    st.sampled_from(["", " (Spotlight)", " (Oral)", " Poster"]),
+)
+def test_decorated_forms_strip_back_to_the_name(
+    base: str, prefix: str, ordinal: str, year: str, mark: str
+) -> None:
+    place = ", Vancouver, Canada" if year and not mark else ""
+    core, notes, _ = strip_decorations(f"{prefix}{ordinal}{base}{year}{place}{mark}")
+    assert core == base
+    assert notes == ((mark.strip(" ()"),) if mark else ())
+
+
+# --- acronyms ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("short", "long"),
+    [
+        ("ICML", "International Conference on Machine Learning"),
+        ("TACL", "Transactions of the Association for Computational Linguistics"),
+        ("ICLR", "International Conference on Learning Representations"),
+        ("EMNLP", "Conference on Empirical Methods in Natural Language Processing"),
+        ("ACL", "Annual Meeting of the Association for Computational Linguistics"),
+        ("NeurIPS", "Neural Information Processing Systems"),
+        ("FAccT", "Conference on Fairness, Accountability, and Transparency"),
+        ("ICML 2023", "Proceedings of the 40th International Conference on Machine Learning"),
+        ("ICML", "International Conference on Machine Learning (ICML)"),
+    ],
+)
+def test_is_acronym_of_finds_strict_and_loose_acronyms(short: str, long: str) -> None:
+    assert is_acronym_of(short, long)
+
+
+@pytest.mark.parametrize(
+    ("short", "long"),
+    [
+        ("ICML", "International Conference on Learning Representations"),
+        ("ACL", "Association for Computing Machinery"),
+        ("NAACL", "Annual Meeting of the Association for Computational Linguistics"),
+        ("arXiv", "a r X iv"),  # one capital: not shaped like an acronym
+        ("ICML", "Machine Learning"),
+        ("ML", "Machine"),  # an expansion has at least two words
+    ],
+)
+def test_is_acronym_of_rejects_non_acronyms(short: str, long: str) -> None:
+    assert not is_acronym_of(short, long)
+
+
+_word = st.text("abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=9).filter(
+    lambda w: w not in {"of", "the", "on", "in", "for", "and", "an", "at", "to"}
+)
+
+
+@given(st.lists(_word, min_size=2, max_size=8))
+def test_initials_of_any_expansion_are_its_acronym(words: list[str]) -> None:
+    acronym = "".join(w[0] for w in words).upper()
+    long = " ".join(w.capitalize() for w in words)
+    assume(acronym.casefold() not in words)  # "ICML (ICML)" is not an expansion
+    assume(strip_decorations(long)[0] == long)  # nor is "Aa Oral"
+    assert is_acronym_of(acronym, long)
+
+
+# --- each rule finds its case -----------------------------------------------------------------
+
+
+def test_fingerprint_rule_is_sure() -> None:
+    found = one(
+        suggest(
+            [venue(1, "Neural Computation", JOURNAL, 5), venue(2, "computation, neural", JOURNAL)]
+        )
+    )
+    assert (found.venue_ids, found.canonical, found.rules, found.score) == (
+        (1, 2),
+        "Neural Computation",
+        ("fingerprint",),
+        0.97,
+    )
+    assert found.band == "sure"
+    assert found.reasons == (
+        "'Neural Computation' and 'computation, neural' are the same up to case, punctuation, "
+        "accents or word order",
+    )
+
+
+def test_decoration_rule_joins_a_decorated_name_to_the_plain_one() -> None:
+    plain = "International Conference on Machine Learning"
+    found = one(suggest([venue(1, plain), venue(2, f"Proceedings of the 40th {plain}", works=9)]))
+    assert (found.venue_ids, found.canonical, found.rules, found.score) == (
+        (1, 2),
+        plain,
+        ("decoration",),
+        0.95,
+    )
+    assert "'Proceedings of the'" in found.reasons[0] and "the ordinal '40th'" in found.reasons[0]
+
+
+def test_presentation_note_is_kept_when_labels_join() -> None:
+    found = one(suggest([venue(1, "NeurIPS (Spotlight)", works=4), venue(2, "NeurIPS")]))
+    assert (found.venue_ids, found.canonical, found.band) == ((1, 2), "NeurIPS", "sure")
+    assert found.notes == (("NeurIPS (Spotlight)", "Spotlight"),)
+
+
+def test_lone_decorated_name_gets_a_clean_up() -> None:
+    found = one(suggest([venue(7, "ICML 2023, Honolulu, Hawaii"), venue(8, "TACL", JOURNAL)]))
+    assert (found.venue_ids, found.canonical, found.score, found.band) == (
+        (7,),
+        "ICML",
+        0.85,
+        "likely",
+    )
+    assert found.rules == ("decoration",)
+    assert found.reasons == (
+        "'ICML 2023, Honolulu, Hawaii' is 'ICML' with the year 2023 "
+        "and the city 'Honolulu, Hawaii'",
+    )
+
+
+def test_no_clean_up_onto_a_name_another_venue_holds() -> None:
+    # "NeurIPS 2023" cannot become "NeurIPS": that label belongs to a workshop it cannot join
+    assert suggest([venue(1, "NeurIPS 2023", CONFERENCE), venue(2, "NeurIPS", WORKSHOP)]) == []
+
+
+def test_strict_acronym_is_sure_and_its_expansion_becomes_canonical() -> None:
+    long = "International Conference on Machine Learning"
+    found = one(suggest([venue(1, "ICML", works=50), venue(2, long)]))
+    assert (found.canonical, found.short_name, found.score, found.band) == (
+        long,
+        "ICML",
+        0.9,
+        "sure",
+    )
+    assert found.reasons == (f"'ICML' is the acronym of '{long}'",)
+    assert found.rules == ("acronym",)
+
+
+@pytest.mark.parametrize(
+    ("short", "long"),
+    [
+        ("EMNLP", "Conference on Empirical Methods in Natural Language Processing"),
+        ("ACL", "Annual Meeting of the Association for Computational Linguistics"),
+        ("NeurIPS", "Neural Information Processing Systems"),
+        ("ACL", "Annual Conference on Learning"),  # initials agree, but only one telling word
+    ],
+)
+def test_loose_acronym_is_likely_not_sure(short: str, long: str) -> None:
+    found = one(suggest([venue(1, short, CONFERENCE), venue(2, long, CONFERENCE)]))
+    assert (found.score, found.band, found.canonical, found.short_name) == (
+        0.8,
+        "likely",
+        long,
+        short,
+    )
+
+
+def test_acronym_of_two_different_names_joins_neither() -> None:
+    venues = [
+        venue(1, "ICML"),
+        venue(2, "International Conference on Machine Learning"),
+        venue(3, "International Conference on Multimedia Learning"),
+    ]
+    assert merges(suggest(venues)) == []
+
+
+def test_spelling_rule_is_likely_never_sure() -> None:
+    venues = [
+        venue(1, "Conference on Neural Information Processing Systems", works=9),
+        venue(2, "Conference on Nueral Information Processing Systems"),
+    ]
+    found = one(suggest(venues))
+    assert found.rules == ("spelling",)
+    assert 0.7 <= found.score <= 0.85 and found.band != "sure"
+    assert found.canonical == "Conference on Neural Information Processing Systems"
+    assert found.reasons[0].endswith("are spelled almost alike (98% similar)")
+    assert found.score == 0.78
+
+
+def test_years_make_a_decoration_not_a_spelling() -> None:
+    found = one(suggest([venue(1, "ICML 2022"), venue(2, "ICML 2023")]))
+    assert (found.rules, found.canonical) == (("decoration",), "ICML")
+
+
+@pytest.mark.parametrize(
+    ("works", "score", "band"), [(1, 0.6, "maybe"), (2, 0.8, "likely"), (12, 0.9, "sure")]
+)
+def test_merged_works_score_by_how_many(works: int, score: float, band: str) -> None:
+    venues = [
+        venue(1, "NeurIPS", works=30),
+        venue(2, "Advances in Neural Information Processing Systems"),
+    ]
+    found = one(suggest(venues, [MergedEvidence(2, 1, works)]))
+    assert (found.score, found.band, found.rules) == (score, band, ("merged-works",))
+    had = "1 merged work had" if works == 1 else f"{works} merged works had"
+    assert found.reasons == (
+        f"{had} 'NeurIPS' on one side and 'Advances in Neural Information Processing Systems' "
+        "on the other",
+    )
+
+
+def test_merged_works_evidence_adds_up() -> None:
+    venues = [venue(1, "Foo Venue Alpha", OTHER), venue(2, "Bar Venue Beta", OTHER)]
+    evidence = [MergedEvidence(1, 2, 1), MergedEvidence(2, 1, 2)]
+    assert one(suggest(venues, evidence)).score == 0.9
+
+
+def test_rules_agreeing_raise_the_score_a_little() -> None:
+    venues = [
+        venue(1, "EMNLP"),
+        venue(2, "Conference on Empirical Methods in Natural Language Processing"),
+    ]
+    found = one(suggest(venues, [MergedEvidence(1, 2, 2)]))
+    assert found.score == 0.82
+    assert set(found.rules) == {"acronym", "merged-works"}
+
+
+def test_a_cluster_is_as_sure_as_its_weakest_link() -> None:
+    venues = [
+        venue(1, "Journal of Machine Learning Research", JOURNAL, 10),
+        venue(2, "journal of machine learning research", JOURNAL),
+        venue(3, "Journal of Machine Lerning Research", JOURNAL),
+    ]
+    found = one(suggest(venues))
+    assert found.venue_ids == (1, 2, 3)
+    assert found.score < SURE
+    assert found.rules == ("fingerprint", "spelling")
+
+
+def test_canonical_is_the_name_with_most_works_then_capitals_then_alphabetical() -> None:
+    a, b = "Neural Computation", "neural computation"
+    assert one(suggest([venue(1, a, JOURNAL, 1), venue(2, b, JOURNAL, 5)])).canonical == b
+    assert one(suggest([venue(1, b, JOURNAL, 2), venue(2, a, JOURNAL, 2)])).canonical == a
+    c = "Computation Neural"  # as many capitals: alphabetical
+    assert one(suggest([venue(1, a, JOURNAL), venue(2, c, JOURNAL)])).canonical == c
+    shouting = "NEURAL COMPUTATION"  # more capitals, but a name in capitals is a last resort
+    assert one(suggest([venue(1, shouting, JOURNAL), venue(2, b, JOURNAL)])).canonical == b
+
+
+def test_kind_is_the_common_kind_other_than_other() -> None:
+    found = one(
+        suggest(
+            [
+                venue(1, "Machine Learning Day", OTHER, 9),
+                venue(2, "machine learning day", CONFERENCE),
+            ]
+        )
+    )
+    assert found.kind == CONFERENCE
+
+
+# --- what is never suggested ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind_a", "kind_b"),
+    [
+        (WORKSHOP, CONFERENCE),
+        (WORKSHOP, JOURNAL),
+        (WORKSHOP, PREPRINT),
+        (PREPRINT, CONFERENCE),
+        (PREPRINT, JOURNAL),
+        (CONFERENCE, JOURNAL),
+    ],
+)
+def test_incompatible_kinds_never_join_whatever_the_evidence(kind_a: str, kind_b: str) -> None:
+    venues = [
+        venue(1, "Machine Learning Meeting", kind_a),
+        venue(2, "machine learning meeting", kind_b),
+    ]
+    assert merges(suggest(venues, [MergedEvidence(1, 2, 40)])) == []
+
+
+def test_other_is_a_wildcard_but_the_guard_holds_across_the_cluster() -> None:
+    venues = [
+        venue(1, "Machine Learning Meeting", OTHER, 5),
+        venue(2, "machine learning meeting", CONFERENCE),
+        venue(3, "MACHINE LEARNING MEETING", JOURNAL),
+    ]
+    found = merges(suggest(venues))
+    assert [s.venue_ids for s in found] == [(1, 2)]
+
+
+def test_a_workshop_is_never_merged_into_its_conference() -> None:
+    venues = [venue(1, "NeurIPS"), venue(2, "NeurIPS Workshop"), venue(3, "NeurIPS 2023 Workshop")]
+    found = merges(suggest(venues, [MergedEvidence(1, 2, 10)]))
+    assert [s.venue_ids for s in found] == [(2, 3)]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("SemEval-2", "SemEval-3"),
+        ("Workshop on Semantic Evaluation 2", "Workshop on Semantic Evaluation 3"),
+        (
+            "Advances in Neural Information Processing Systems 35",
+            "Advances in Neural Information Processing Systems 36",
+        ),
+    ],
+)
+def test_different_numbers_that_are_not_years_never_join(a: str, b: str) -> None:
+    assert merges(suggest([venue(1, a), venue(2, b)], [MergedEvidence(1, 2, 5)])) == []
+
+
+def test_different_workshops_never_join() -> None:
+    venues = [
+        venue(1, "NeurIPS Workshop (SoLaR)"),
+        venue(2, "NeurIPS Workshop (Math-AI)"),
+        venue(3, "NeurIPS Workshop (Backdoors in DL)"),
+        venue(4, "NeurIPS Workshop (Backdoors in ML)"),
+        venue(5, "NeurIPS Workshop"),
+    ]
+    evidence = [MergedEvidence(1, 2, 5), MergedEvidence(3, 4, 5), MergedEvidence(1, 5, 5)]
+    assert merges(suggest(venues, evidence)) == []
+
+
+def test_findings_is_a_publication_of_its_own() -> None:
+    venues = [venue(1, "EMNLP"), venue(2, "EMNLP (Findings)"), venue(3, "Findings of EMNLP 2023")]
+    found = merges(suggest(venues, [MergedEvidence(1, 2, 5), MergedEvidence(1, 3, 5)]))
+    assert all(1 not in s.venue_ids for s in found)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("ICML", "ICLR"),
+        ("ACL", "NAACL"),
+        ("AAAI", "AAAI Spring Symposium"),
+        ("Journal of Machine Learning Research", "Journal of Machine Learning"),
+        ("Computer Vision and Image Understanding", "Computer Visual and Image Understanding"),
+        ("North American Chapter of the ACL", "North African Chapter of the ACL"),
+        ("ICML", "Machine Learning"),
+        ("The Lancet", "Lancet Oncology"),
+        ("Proceedings of the IEEE", "IEEE"),
+        ("Proceedings of the National Academy of Sciences", "National Academy of Sciences"),
+    ],
+)
+def test_absurd_pairs_are_not_suggested(a: str, b: str) -> None:
+    assert suggest([venue(1, a), venue(2, b)]) == []
+
+
+def test_two_labels_of_one_venue_produce_nothing() -> None:
+    assert (
+        suggest(
+            [venue(1, "ICML", aliases=("icml", "International Conference on Machine Learning"))]
+        )
+        == []
+    )
+
+
+# --- rejections -------------------------------------------------------------------------------
+
+
+def test_a_rejected_suggestion_does_not_come_back() -> None:
+    venues = [
+        venue(1, "NeurIPS (Spotlight)"),
+        venue(2, "NeurIPS"),
+        venue(3, "Neural Computation", JOURNAL),
+    ]
+    first = one(merges(suggest(venues)))
+    assert first.key == frozenset({"neurips (spotlight)", "neurips"})
+    again = suggest(venues, rejected=[first.key])
+    assert merges(again) == []
+
+
+def test_a_rejection_by_alias_blocks_the_venues_holding_those_labels() -> None:
+    venues = [
+        venue(1, "ICML", aliases=("ICML 2023",)),
+        venue(2, "International Conference on Machine Learning"),
+    ]
+    rejected = [
+        frozenset(
+            {venue_key("ICML 2023"), venue_key("International Conference on Machine Learning")}
+        )
+    ]
+    assert merges(suggest(venues, rejected=rejected)) == []
+
+
+def test_a_rejected_pair_is_not_joined_through_a_third_venue() -> None:
+    venues = [
+        venue(1, "Neural Computation", JOURNAL, 5),
+        venue(2, "neural computation", JOURNAL),
+        venue(3, "Neural Computaton", JOURNAL),
+    ]
+    found = merges(
+        suggest(venues, rejected=[frozenset({"neural computation", "neural computaton"})])
+    )
+    assert all(not {1, 3} <= set(s.venue_ids) for s in found)
+    assert all(not {2, 3} <= set(s.venue_ids) for s in found)
+
+
+def test_a_rejected_clean_up_stays_quiet() -> None:
+    lone = venue(1, "ICML 2023, Honolulu, Hawaii")
+    key = one(suggest([lone])).key
+    assert key == frozenset({"icml 2023, honolulu, hawaii"})
+    assert suggest([lone], rejected=[key]) == []
+
+
+# --- the output -------------------------------------------------------------------------------
+
+
+def test_output_is_ranked_by_score_then_canonical() -> None:
+    venues = [
+        venue(1, "Neural Computation", JOURNAL),
+        venue(2, "neural computation", JOURNAL),
+        venue(3, "ICML 2023, Honolulu, Hawaii"),
+        venue(4, "EMNLP"),
+        venue(5, "Conference on Empirical Methods in Natural Language Processing"),
+        venue(6, "Computer Speech and Language", JOURNAL),
+        venue(7, "COMPUTER SPEECH AND LANGUAGE", JOURNAL),
+    ]
+    found = suggest(venues)
+    assert [(s.score, s.canonical) for s in found] == [
+        (0.97, "Computer Speech and Language"),
+        (0.97, "Neural Computation"),
+        (0.85, "ICML"),
+        (0.8, "Conference on Empirical Methods in Natural Language Processing"),
+    ]
+
+
+def test_band_and_key() -> None:
+    found = Suggestion((1, 2), ("ICML", "Icml "), "ICML", None, CONFERENCE, 0.75, (), (), ())
+    assert found.band == "likely"
+    assert found.key == frozenset({"icml"})
+    assert Suggestion((1,), ("A",), "A", None, OTHER, 0.74, (), (), ()).band == "maybe"
+    assert Suggestion((1,), ("A",), "A", None, OTHER, SURE, (), (), ()).band == "sure"
+
+
+_POOL = [
+    ("ICML", None),
+    ("icml", None),
+    ("ICML 2023", None),
+    ("ICML Workshop", WORKSHOP),
+    ("International Conference on Machine Learning", None),
+    ("NeurIPS", None),
+    ("NeurIPS (Spotlight)", None),
+    ("NeurIPS Workshop (SoLaR)", WORKSHOP),
+    ("NeurIPS Workshop (Math-AI)", WORKSHOP),
+    ("arXiv", PREPRINT),
+    ("ArXiv", None),
+    ("Journal of Machine Learning Research", None),
+    ("Journal of Machine Lerning Research", None),
+    ("SemEval-2", None),
+    ("SemEval-3", None),
+    ("EMNLP", None),
+    ("EMNLP (Findings)", None),
+    ("Transactions of the ACL", None),
+]
+_KINDS = [CONFERENCE, WORKSHOP, JOURNAL, PREPRINT, OTHER]
+
+
+@st.composite
+def catalogs(draw: st.DrawFn) -> tuple[list[VenueFacts], list[MergedEvidence]]:
+    picks = draw(st.lists(st.sampled_from(_POOL), min_size=2, max_size=12, unique=True))
+    venues = [
+        venue(i, name, kind or draw(st.sampled_from(_KINDS)), draw(st.integers(0, 5)))
+        for i, (name, kind) in enumerate(picks, start=1)
+    ]
+    ids = st.integers(1, len(venues))
+    evidence = draw(st.lists(st.builds(MergedEvidence, ids, ids, st.integers(1, 4)), max_size=6))
+    return venues, evidence
+
+
+@settings(max_examples=150, deadline=None)
+@given(catalogs(), st.randoms(use_true_random=False))
+def test_guards_hold_and_output_is_deterministic(
+    catalog: tuple[list[VenueFacts], list[MergedEvidence]], rnd: random.Random
+) -> None:
+    venues, evidence = catalog
+    found = suggest(venues, evidence)
+    by_id = {v.id: v for v in venues}
+    seen: set[int] = set()
+    for s in merges(found):
+        kinds = [by_id[i].kind for i in s.venue_ids]
+        assert kinds_compatible(kinds)
+        assert list(s.venue_ids) == sorted(s.venue_ids) and not seen & set(s.venue_ids)
+        seen |= set(s.venue_ids)
+        assert s.labels == tuple(by_id[i].name for i in s.venue_ids)
+        names = set(s.labels)
+        assert not {"SemEval-2", "SemEval-3"} <= names
+        assert not {"EMNLP", "EMNLP (Findings)"} <= names
+        assert not {"NeurIPS Workshop (SoLaR)", "NeurIPS Workshop (Math-AI)"} <= names
+    assert [s.score for s in found] == sorted((s.score for s in found), reverse=True)
+    assert all(0 <= s.score <= 1 and s.score == round(s.score, 2) for s in found)
+    shuffled = suggest(rnd.sample(venues, len(venues)), rnd.sample(evidence, len(evidence)))
+    assert shuffled == found
+
+
+# --- workshops and their conferences ----------------------------------------------------------
+
+SAMPLE = [
+    ("arXiv", PREPRINT),
+    ("ICLR", CONFERENCE),
+    ("NeurIPS", CONFERENCE),
+    ("NeurIPS (Spotlight)", CONFERENCE),
+    ("EMNLP", CONFERENCE),
+    ("EMNLP (Findings)", CONFERENCE),
+    ("ICML Workshop", WORKSHOP),
+    ("NeurIPS Workshop (Backdoors in DL)", WORKSHOP),
+    ("NeurIPS Workshop (Math-AI)", WORKSHOP),
+    ("NeurIPS Workshop (SoLaR)", WORKSHOP),
+    ("NeurIPS Workshop (Attributing Model Behavior At Scale)", WORKSHOP),
+]
+
+
+def sample_catalog() -> list[VenueFacts]:
+    return [venue(i, name, kind, works=3) for i, (name, kind) in enumerate(SAMPLE, start=1)]
+
+
+def test_sample_catalog_suggests_only_the_spotlight_merge() -> None:
+    found = one(suggest(sample_catalog()))
+    assert (found.labels, found.canonical, found.band) == (
+        ("NeurIPS", "NeurIPS (Spotlight)"),
+        "NeurIPS",
+        "sure",
+    )
+    assert found.notes == (("NeurIPS (Spotlight)", "Spotlight"),)
+    assert found.kind == CONFERENCE
+
+
+def test_sample_catalog_links_each_neurips_workshop_to_neurips() -> None:
+    links = suggest_parents(sample_catalog())
+    assert [(link.workshop_id, link.parent_id) for link in links] == [
+        (8, 3),
+        (9, 3),
+        (10, 3),
+        (11, 3),
+    ]
+    assert links[2] == ParentLink(
+        10, 3, "'NeurIPS Workshop (SoLaR)' names the conference 'NeurIPS'"
+    )
+
+
+def test_icml_workshop_finds_icml_by_name_or_short_name() -> None:
+    by_name = [*sample_catalog(), venue(20, "ICML", CONFERENCE)]
+    assert ParentLink(7, 20, "'ICML Workshop' names the conference 'ICML'") in suggest_parents(
+        by_name
+    )
+    long = venue(20, "International Conference on Machine Learning", CONFERENCE, short_name="ICML")
+    assert (7, 20) in {
+        (link.workshop_id, link.parent_id) for link in suggest_parents([*sample_catalog(), long])
+    }
+
+
+def test_no_parent_when_ambiguous_already_set_or_not_a_conference() -> None:
+    venues = [
+        venue(1, "ICML", CONFERENCE),
+        venue(2, "ICML", CONFERENCE),
+        venue(3, "ICML Workshop", WORKSHOP),
+        venue(4, "ACL", JOURNAL),
+        venue(5, "ACL Workshop", WORKSHOP),
+        venue(6, "NeurIPS", CONFERENCE),
+        venue(7, "NeurIPS Workshop", WORKSHOP, parent_id=99),
+    ]
+    assert suggest_parents(venues) == []
+
+
+# --- scale ------------------------------------------------------------------------------------
+
+_SYLLABLES = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"]
+
+
+def synthetic_catalog(size: int, seed: int = 7) -> tuple[list[VenueFacts], list[tuple[int, int]]]:
+    """`size` made-up venues, a tenth of them planted twins of another (typo, acronym, ...)."""
+    rng = random.Random(seed)
+
+    def word() -> str:
+        return "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 4))).capitalize()
+
+    venues: list[VenueFacts] = []
+    planted: list[tuple[int, int]] = []
+    acronyms: set[str] = set()  # one conference per acronym, else the acronym is ambiguous
+    while len(venues) < size:
+        topic = [word() + "ta" for _ in range(4)]
+        if "".join(w[0] for w in topic) in acronyms:
+            continue
+        kind, head = rng.choice(
+            [
+                (CONFERENCE, "International Conference on"),
+                (JOURNAL, "Journal of"),
+                (WORKSHOP, "Workshop on"),
+            ]
+        )
+        name = f"{head} {' '.join(topic)}"
+        if kind == CONFERENCE:
+            acronyms.add("".join(w[0] for w in topic))
+        venues.append(venue(len(venues) + 1, name, kind, rng.randint(1, 50)))
+        if len(venues) % 10:
+            continue
+        twin = _twin(rng, name, kind, topic, len(venues) // 10)
+        venues.append(venue(len(venues) + 1, twin, kind))
+        planted.append((len(venues) - 1, len(venues)))
+    return venues, planted
+
+
+def _twin(rng: random.Random, name: str, kind: str, topic: list[str], n: int) -> str:
+    style = n % 4
+    if style == 0:  # a typo: one letter dropped from a word
+        long = max(topic, key=len)
+        cut = rng.randrange(1, len(long) - 1)
+        return name.replace(long, long[:cut] + long[cut + 1 :])
+    if style == 1:  # case, punctuation, word order
+        return ", ".join(reversed(name.upper().split()))
+    if style == 2 and kind == CONFERENCE:  # the acronym
+        return "IC" + "".join(w[0] for w in topic)
+    return f"{name} {rng.randint(1990, 2030)}"
+
+
+def test_two_thousand_generated_venues_find_the_planted_twins() -> None:
+    venues, planted = synthetic_catalog(2000)
+    found = suggest(venues)
+    together = {pair for s in found for pair in _pairs(s.venue_ids)}
+    missing = [p for p in planted if p not in together]
+    assert not missing, [(venues[a - 1].name, venues[b - 1].name) for a, b in missing[:5]]
+    kinds = {v.id: v.kind for v in venues}
+    assert all(kinds_compatible([kinds[i] for i in s.venue_ids]) for s in found)
+
+
+def _pairs(ids: tuple[int, ...]) -> set[tuple[int, int]]:
+    return {(a, b) for a in ids for b in ids if a < b}
