@@ -294,3 +294,24 @@ def test_a_version_2_catalog_is_migrated(tmp_path: Path) -> None:
         assert len(works.works(catalog)) == n_works + 1
     finally:
         catalog.close()
+
+
+def test_the_librarians_merges_are_evidence(seeded: Catalog, tmp_path: Path) -> None:
+    """Works merged as duplicates that carried two labels make those labels a suggestion."""
+    long_name = "Advances in Neural Information Processing Systems"
+    pairs = []
+    for wid in works_at(seeded, "NeurIPS")[:2]:
+        title = works.work(seeded, wid).title or "untitled"
+        pairs.append((wid, import_bib(seeded, tmp_path, long_name, title)))
+    assert not [x for x in venues.suggestions(seeded) if long_name in x.labels]
+    decisions.merge(seeded, list(pairs[0]))
+    one = next(x for x in venues.suggestions(seeded) if long_name in x.labels)
+    assert {"NeurIPS", long_name} <= set(one.labels) and "merged-works" in one.rules
+    assert f"1 merged work had 'NeurIPS' on one side and '{long_name}' on the other" in one.reasons
+    decisions.merge(seeded, list(pairs[1]))
+    two = next(x for x in venues.suggestions(seeded) if long_name in x.labels)
+    assert two.score > one.score and "2 merged works" in " ".join(two.reasons)
+    venues.accept(seeded, two)
+    assert {w.venue for w in works.works(seeded) if w.id in (pairs[0][0], pairs[1][0])} == {
+        two.canonical
+    }
