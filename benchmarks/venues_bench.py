@@ -19,12 +19,44 @@ from curator.services import decisions, importing, venues
 from curator.store.catalog import open_catalog
 from run import timed
 
-WORDS = (
-    "learning vision language speech robotics systems data mining knowledge retrieval "
-    "graphics security networks databases theory algorithms optimization logic semantics "
-    "computation neural statistical distributed parallel software verification music "
-    "biology chemistry economics ethics interaction reasoning planning control signal"
-).split()
+WORDS = [
+    "learning",
+    "vision",
+    "language",
+    "speech",
+    "robotics",
+    "systems",
+    "data",
+    "mining",
+    "knowledge",
+    "retrieval",
+    "graphics",
+    "security",
+    "networks",
+    "databases",
+    "theory",
+    "algorithms",
+    "optimization",
+    "logic",
+    "semantics",
+    "computation",
+    "neural",
+    "statistical",
+    "distributed",
+    "parallel",
+    "software",
+    "verification",
+    "music",
+    "biology",
+    "chemistry",
+    "economics",
+    "ethics",
+    "interaction",
+    "reasoning",
+    "planning",
+    "control",
+    "signal",
+]
 HEADS = ("International Conference on", "Workshop on", "Transactions on", "Symposium on")
 
 

@@ -11,7 +11,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication
 
-from curator.services import importing, works
+from curator.services import importing, venues, works
 from curator.services.samples import sample_listing_paths
 from curator.store.catalog import open_catalog
 from curator.ui.import_report import ImportReportDialog
@@ -41,6 +41,7 @@ def main(out: Path) -> None:
         window.grab().save(str(out / "search.png"))
         _duplicates(app, window, out)
         _export(app, window, out)
+        _venues(app, window, out)
         dialog = ImportReportDialog(run, window)
         dialog.show()
         app.processEvents()
@@ -79,6 +80,20 @@ def _export(app: QApplication, window: MainWindow, out: Path) -> None:
     app.processEvents()
     dialog.grab().save(str(out / "export.png"))
     dialog.reject()
+
+
+def _venues(app: QApplication, window: MainWindow, out: Path) -> None:
+    """The Venues view: NeurIPS and its labels, the NeurIPS (Spotlight) suggestion explained."""
+    panel = window.venues
+    window.views.setCurrentWidget(panel)
+    panel.select_venues([venues.find_venue(window.catalog, "NeurIPS")])
+    spotlight = next(
+        i for i, x in enumerate(panel.suggestions.rows()) if "NeurIPS (Spotlight)" in x.labels
+    )
+    panel.select_suggestion(spotlight)
+    app.processEvents()
+    window.grab().save(str(out / "venues.png"))
+    window.views.setCurrentIndex(0)
 
 
 if __name__ == "__main__":

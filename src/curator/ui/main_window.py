@@ -41,6 +41,8 @@ from curator.ui.import_report import ImportReportDialog
 from curator.ui.review import SHORTCUTS, ReviewPanel
 from curator.ui.sources import SourcesPanel
 from curator.ui.tasks import Task, TaskRunner
+from curator.ui.venues_view import SHORTCUTS as VENUE_SHORTCUTS
+from curator.ui.venues_view import VenuesPanel
 from curator.ui.work_table import (
     COL_ARXIV,
     COL_AUTHORS,
@@ -106,11 +108,14 @@ class MainWindow(QMainWindow):
         self.history = HistoryPanel(self.catalog)
         self.history.changed.connect(self._after_change)
         self.history.changed.connect(lambda: self.review.scan())
+        self.venues = VenuesPanel(self.catalog)
+        self.venues.changed.connect(self._after_change)
         self.views = QTabWidget()
         self.views.setDocumentMode(True)
         self.views.addTab(split, "Catalog")
         self.views.addTab(self.review, "Duplicates")
         self.views.addTab(self.history, "History")
+        self.views.addTab(self.venues, "Venues")
         self.views.currentChanged.connect(self._on_view_changed)
         self.setCentralWidget(self.views)
         self.counts_label = QLabel()
@@ -179,11 +184,9 @@ class MainWindow(QMainWindow):
         edit_menu.aboutToShow.connect(self._update_undo_actions)
 
         view_menu = self.menuBar().addMenu("&View")
-        for index, (name, key) in enumerate(
-            (("&Catalog", "Ctrl+1"), ("&Duplicates", "Ctrl+2"), ("&History", "Ctrl+3"))
-        ):
+        for index, name in enumerate(("&Catalog", "&Duplicates", "&History", "&Venues")):
             action = QAction(name, self)
-            action.setShortcut(QKeySequence(key))
+            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
             action.triggered.connect(lambda _=False, i=index: self.views.setCurrentIndex(i))
             view_menu.addAction(action)
 
@@ -305,6 +308,7 @@ class MainWindow(QMainWindow):
         self.sample_action.setEnabled(True)
         self.refresh()
         self.history.refresh()
+        self.venues.refresh()
         self._update_undo_actions()
 
     def _on_import_done(self, dialog: QProgressDialog, run: ImportRun) -> None:
@@ -445,6 +449,7 @@ class MainWindow(QMainWindow):
             if current is not None:
                 self.select_work(current)
         self.history.refresh()
+        self.venues.refresh()
         self._update_undo_actions()
 
     def _on_view_changed(self, index: int) -> None:
@@ -464,13 +469,16 @@ class MainWindow(QMainWindow):
             for key, _, description in SHORTCUTS
         )
         general = (
-            ("Ctrl+1 / 2 / 3", "Catalog, Duplicates, History"),
+            ("Ctrl+1 / 2 / 3 / 4", "Catalog, Duplicates, History, Venues"),
             ("Ctrl+Z", "Undo the last change (survives a restart)"),
             ("Ctrl+Shift+Z", "Redo"),
             ("Ctrl+F", "Search the catalog"),
             ("Ctrl+S", "Save the work being edited"),
             ("Ctrl+I", "Import a listing"),
         )
+        rows += "<tr><td colspan='2'><br>In the <b>Venues</b> view:</td></tr>"
+        rows += "".join(f"<tr><td><b>{k}</b></td><td>{d}</td></tr>" for k, d in VENUE_SHORTCUTS)
+        rows += "<tr><td colspan='2'><br>Everywhere:</td></tr>"
         rows += "".join(f"<tr><td><b>{k}</b></td><td>{d}</td></tr>" for k, d in general)
         box = QMessageBox(self)
         box.setWindowTitle("Keyboard shortcuts")
