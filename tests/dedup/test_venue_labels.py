@@ -117,6 +117,10 @@ def test_strip_decorations_keeps_presentation_marks_as_notes(
         "The Lancet",
         "Oral Oncology",
         "SemEval-2",
+        # found in real .bib files: years that belong to a title, not to a meeting
+        "Die Geburt der Tragödie. Nachgelassene Schriften 1870–1973",
+        "Formatierung 2009",
+        "Collected Papers 1950-1960",
     ],
 )
 def test_strip_decorations_leaves_names_that_are_not_decorated(label: str) -> None:

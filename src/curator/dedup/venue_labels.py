@@ -24,7 +24,8 @@ def word_set(text: str) -> frozenset[str]:
 _MARK = r"(?:spotlight|oral|poster)(?:\s+(?:presentation|paper|talk|session|track))?"
 _MARK_GROUP = re.compile(rf"[\(\[]\s*({_MARK})\s*[\)\]]", re.IGNORECASE)
 _MARK_TRAILING = re.compile(rf"(?<=\S)[\s,;:–—-]+({_MARK})\s*$", re.IGNORECASE)
-YEAR = re.compile(r"(?<![\d.])(?:19[5-9]\d|20[0-3]\d)(?!\.?\d)")  # not "arXiv:2012.01234"
+# Not "arXiv:2012.01234", not a span such as "Schriften 1870–1973" (part of a title).
+YEAR = re.compile(r"(?<![\d.])(?<!\d[–—-])(?:19[5-9]\d|20[0-3]\d)(?!\.?\d)(?![–—-]\d)")
 _SHORT_YEAR = re.compile(r"\s?['’‘](\d{2})(?![\w'’])")
 _PLACE_PART = r"[A-Z][^,\d()\[\]:;]{1,40}"
 _PLACE = re.compile(rf"\s*,\s*({_PLACE_PART}(?:,\s*{_PLACE_PART}){{0,2}})\s*")
@@ -121,13 +122,17 @@ def strip_decorations(label: str) -> tuple[str, tuple[str, ...], tuple[str, ...]
     """(core, presentation notes, removed pieces described): what a label is without decorations.
 
     Prefixes and ordinals are only removed from labels that look like a conference or workshop,
-    so "Proceedings of the National Academy of Sciences" and "Second Language Research" stay.
+    so "Proceedings of the National Academy of Sciences" and "Second Language Research" stay;
+    years only from labels that look like a venue of some kind ("ICML 2023", not a book title).
     "(Findings)" is a publication of its own, not a decoration, and stays too.
     """
     text = " ".join(label.split())
     notes: list[str] = []
     removed: list[str] = []
-    core = _tidy(_take_years(_take_prefixes(_take_marks(text, notes), removed), removed))
+    core = _take_prefixes(_take_marks(text, notes), removed)
+    if guess_venue_kind(core) != VenueKind.OTHER:  # a year in a book's title is no decoration
+        core = _take_years(core, removed)
+    core = _tidy(core)
     if not core:
         return text, (), ()
     return core, tuple(notes), tuple(removed)
