@@ -107,7 +107,7 @@ def test_years_make_a_decoration_not_a_spelling() -> None:
 
 
 @pytest.mark.parametrize(
-    ("works", "score", "band"), [(1, 0.6, "maybe"), (2, 0.8, "likely"), (12, 0.9, "sure")]
+    ("works", "score", "band"), [(1, 0.6, "possible"), (2, 0.8, "likely"), (12, 0.9, "sure")]
 )
 def test_merged_works_score_by_how_many(works: int, score: float, band: str) -> None:
     venues = [

@@ -197,7 +197,7 @@ def test_band_and_key() -> None:
     found = Suggestion((1, 2), ("ICML", "Icml "), "ICML", None, CONFERENCE, 0.75, (), (), ())
     assert found.band == "likely"
     assert found.key == frozenset({"icml"})
-    assert Suggestion((1,), ("A",), "A", None, OTHER, 0.74, (), (), ()).band == "maybe"
+    assert Suggestion((1,), ("A",), "A", None, OTHER, 0.74, (), (), ()).band == "possible"
     assert Suggestion((1,), ("A",), "A", None, OTHER, SURE, (), (), ()).band == "sure"
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from curator.domain.catalog import VenueKind
+from curator.domain.matching import Band
 from curator.domain.venues import venue_key
 
 from .normalize import fold
@@ -58,10 +59,11 @@ class Suggestion:
     notes: tuple[tuple[str, str], ...]  # (label, presentation note) kept rather than lost
 
     @property
-    def band(self) -> str:
+    def band(self) -> Band:
+        """The same words as duplicate candidates: sure (safe in bulk), likely, possible."""
         if self.score >= SURE:
-            return "sure"
-        return "likely" if self.score >= LIKELY else "maybe"
+            return Band.SURE
+        return Band.LIKELY if self.score >= LIKELY else Band.POSSIBLE
 
     @property
     def key(self) -> frozenset[str]:

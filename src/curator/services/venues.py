@@ -179,7 +179,7 @@ def split(catalog: Catalog, label: str, name: str | None = None) -> VenueChange:
     with catalog.write() as s:
         alias = store.alias_for(s, label)
         if alias is None:
-            raise CuratorError(f"no venue has the label {label!r}; see `curator venues`")
+            raise CuratorError(f"no venue has the label {label!r}")
         source = store.get_venue(s, alias.venue_id)
         if len(store.aliases(s, source.id)) < 2:
             raise CuratorError(f"{alias.label!r} is the only label of {source.name!r}")
@@ -375,7 +375,7 @@ def _check_current(s: Session, suggestion: Suggestion) -> None:
         if venue is None or venue.name != label:
             raise CuratorError(
                 f"this suggestion is out of date ({label!r} has changed since); "
-                "list the suggestions again"
+                "refresh the suggestions"
             )
 
 

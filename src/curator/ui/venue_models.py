@@ -33,7 +33,7 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the row object: VenueView, Suggestion
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # a key that sorts as a librarian expects
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
-BAND_COLOURS = {"sure": "#1b7f3b", "likely": "#b06a00", "maybe": "#6b6b6b"}
+BAND_COLOURS = {"sure": "#1b7f3b", "likely": "#b06a00", "possible": "#6b6b6b"}
 GREY = "#6b6b6b"
 
 
@@ -189,7 +189,7 @@ class SuggestionModel(_RowsModel):
     def _data(self, x: Suggestion, col: int, role: int) -> Any:
         if role == DISPLAY:
             if col == COL_BAND:
-                return x.band
+                return x.band.value
             if col == COL_SCORE:
                 return f"{x.score:.2f}"
             if col == COL_SUGGESTED_LABELS:
@@ -225,7 +225,7 @@ def suggestion_html(x: Suggestion | None) -> str:
     extra = [f"kind {x.kind}"] + ([f"short name {x.short_name}"] if x.short_name else [])
     notes = [f"{label}: its works keep the note “{note}”" for label, note in x.notes]
     return (
-        f"<p style='margin:0'><b style='color:{colour}'>{escape(x.band)}</b> · score "
+        f"<p style='margin:0'><b style='color:{colour}'>{escape(x.band.value)}</b> · score "
         f"{x.score:.2f} · proposed: <b>{escape(x.canonical)}</b> ({escape(', '.join(extra))})</p>"
         + _section("Why", list(x.reasons))
         + _section("Labels", list(x.labels))
