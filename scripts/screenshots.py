@@ -88,9 +88,9 @@ def _venues(app: QApplication, window: MainWindow, out: Path) -> None:
     window.views.setCurrentWidget(panel)
     panel.select_venues([venues.find_venue(window.catalog, "NeurIPS")])
     spotlight = next(
-        i for i, x in enumerate(panel.suggestions.rows()) if "NeurIPS (Spotlight)" in x.labels
+        i for i, x in enumerate(panel.suggestions.model.rows()) if "NeurIPS (Spotlight)" in x.labels
     )
-    panel.select_suggestion(spotlight)
+    panel.suggestions.select(spotlight)
     app.processEvents()
     window.grab().save(str(out / "venues.png"))
     window.views.setCurrentIndex(0)

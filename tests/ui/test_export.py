@@ -34,7 +34,7 @@ def test_menu_export_after_merges_writes_the_file_and_keys(
     _save_as(monkeypatch, out)
     dialog.latex.setChecked(True)
     dialog.export_button.click()
-    qtbot.waitUntil(lambda: out.exists() and window.export_action.isEnabled(), timeout=10000)
+    qtbot.waitUntil(lambda: out.exists() and window.files.export_action.isEnabled(), timeout=10000)
     text = out.read_text(encoding="utf-8")
     assert text.count("\n@") == n and text.isascii()
     assert f"Exported {n} entries" in window.statusBar().currentMessage()
@@ -62,11 +62,11 @@ def test_selected_scope_and_jump_to_a_work_to_fix(qtbot, window: MainWindow) -> 
 
 
 def test_import_bibtex_from_the_menu(qtbot, window: MainWindow, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    window.show_reports = False
+    window.files.show_reports = False
     before = window.model.rowCount()
     bib = FIXTURES / "listings" / "messy.bib"
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(bib)], ""))
-    window.import_bibtex_action.trigger()
+    window.files.import_bibtex_action.trigger()
     qtbot.waitUntil(lambda: window.model.rowCount() == before + 4, timeout=10000)
-    (report,) = window.last_import.reports
+    (report,) = window.files.last_import.reports
     assert report.format == "bibtex" and report.counts["rejected"] == 3

@@ -111,7 +111,7 @@ def test_import_runs_in_background_and_shows_report(
     qtbot.waitUntil(lambda: w.model.rowCount() == 40)
     dialogs = w.findChildren(ImportReportDialog)
     assert dialogs and dialogs[-1].table.rowCount() == 40
-    assert w.import_action.isEnabled()
+    assert w.files.import_action.isEnabled()
 
 
 def test_cancel_rolls_back_the_file_being_imported(
@@ -140,7 +140,7 @@ def test_cancel_rolls_back_the_file_being_imported(
         pass
     assert works.stats(catalog)["records"] == 0
     assert "cancelled" in w.statusBar().currentMessage()
-    assert w.import_action.isEnabled()
+    assert w.files.import_action.isEnabled()
 
 
 def test_venue_names_are_offered_while_typing(window: MainWindow) -> None:

@@ -15,7 +15,8 @@ from curator.services import decisions, venues, works
 from curator.store.catalog import Catalog
 from curator.ui.main_window import MainWindow
 from curator.ui.venue_models import COL_LABELS, COL_NAME, COL_WORKS, ROW_ROLE
-from curator.ui.venues_view import NO_SUGGESTIONS, VenuesPanel
+from curator.ui.venue_suggestions import NO_SUGGESTIONS
+from curator.ui.venues_view import VenuesPanel
 
 from .conftest import close_window, open_window
 
@@ -46,13 +47,13 @@ def _row(panel: VenuesPanel, name: str) -> int:
 
 
 def suggestion_labels(panel: VenuesPanel) -> list[tuple[str, ...]]:
-    return [x.labels for x in panel.suggestions.rows()]
+    return [x.labels for x in panel.suggestions.model.rows()]
 
 
 def select_suggestion(panel: VenuesPanel, label: str) -> None:
     row = next(i for i, labels in enumerate(suggestion_labels(panel)) if label in labels)
-    panel.select_suggestion(row)
-    assert label in panel.suggestion.labels
+    panel.suggestions.select(row)
+    assert label in panel.suggestions.suggestion.labels
 
 
 class Answers:
@@ -173,10 +174,10 @@ def test_accept_a_suggestion_then_undo_brings_it_back(
 ) -> None:  # type: ignore[no-untyped-def]
     answers = Answers(monkeypatch)
     select_suggestion(panel, SPOTLIGHT)
-    assert panel.canonical.text() == "NeurIPS"
-    assert panel.suggestion.reasons[0] in panel.reasons.toPlainText()
+    assert panel.suggestions.canonical.text() == "NeurIPS"
+    assert panel.suggestions.suggestion.reasons[0] in panel.suggestions.reasons.toPlainText()
     spot_works = [w.id for w in works.works(panel.catalog) if w.venue == SPOTLIGHT]
-    qtbot.mouseClick(panel.accept_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.suggestions.accept_button, Qt.MouseButton.LeftButton)
     assert not answers.warnings
     assert SPOTLIGHT not in shown(panel)
     assert {a.label for a in shown(panel)["NeurIPS"].aliases} >= {"NeurIPS", SPOTLIGHT}
@@ -194,8 +195,8 @@ def test_accept_a_suggestion_then_undo_brings_it_back(
 def test_accept_under_an_edited_name(panel: VenuesPanel, monkeypatch: pytest.MonkeyPatch) -> None:
     Answers(monkeypatch)
     select_suggestion(panel, SPOTLIGHT)
-    panel.canonical.setText("Neural Information Processing Systems")
-    panel.accept_suggestion()
+    panel.suggestions.canonical.setText("Neural Information Processing Systems")
+    panel.suggestions.accept()
     names = shown(panel)
     assert "Neural Information Processing Systems" in names and "NeurIPS" not in names
 
@@ -205,9 +206,9 @@ def test_reject_removes_the_suggestion_for_good(
 ) -> None:  # type: ignore[no-untyped-def]
     Answers(monkeypatch)
     select_suggestion(panel, SPOTLIGHT)
-    n = panel.suggestions.rowCount()
-    qtbot.mouseClick(panel.reject_button, Qt.MouseButton.LeftButton)
-    assert panel.suggestions.rowCount() == n - 1
+    n = panel.suggestions.model.rowCount()
+    qtbot.mouseClick(panel.suggestions.reject_button, Qt.MouseButton.LeftButton)
+    assert panel.suggestions.model.rowCount() == n - 1
     assert not any(SPOTLIGHT in labels for labels in suggestion_labels(panel))
     assert SPOTLIGHT in shown(panel)  # nothing merged
     panel.refresh()
@@ -220,16 +221,17 @@ def test_accept_all_sure_then_the_empty_state(
     panel: VenuesPanel, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     Answers(monkeypatch)
-    assert panel.accept_sure_button.isEnabled()
-    panel.accept_all_sure()
-    assert not any(x.band == "sure" for x in panel.suggestions.rows())
-    assert not panel.accept_sure_button.isEnabled()
-    while panel.suggestions.rowCount():
-        panel.select_suggestion(0)
-        panel.reject_suggestion()
-    assert panel.suggestion_stack.currentIndex() == 1
-    assert panel.suggestion_stack.currentWidget().text() == NO_SUGGESTIONS
-    assert not panel.accept_button.isEnabled() and not panel.reject_button.isEnabled()
+    suggested = panel.suggestions
+    assert suggested.accept_sure_button.isEnabled()
+    suggested.accept_all_sure()
+    assert not any(x.band == "sure" for x in suggested.model.rows())
+    assert not suggested.accept_sure_button.isEnabled()
+    while suggested.model.rowCount():
+        suggested.select(0)
+        suggested.reject()
+    assert suggested.stack.currentIndex() == 1
+    assert suggested.stack.currentWidget().text() == NO_SUGGESTIONS
+    assert not suggested.accept_button.isEnabled() and not suggested.reject_button.isEnabled()
 
 
 def test_merge_two_selected_venues_under_a_chosen_name(
@@ -299,11 +301,11 @@ def test_kind_short_name_and_parent(
 
 
 def test_link_a_workshop_to_its_conference(panel: VenuesPanel) -> None:
-    links = panel.links
+    links = panel.suggestions.links
     assert links.rowCount() >= 1  # the sample's NeurIPS workshops name NeurIPS
-    panel.link_table.selectRow(0)
+    panel.suggestions.link_table.selectRow(0)
     link = links.row(0)
-    panel.link_button.click()
+    panel.suggestions.link_button.click()
     workshop = next(v for v in venues.list_venues(panel.catalog) if v.id == link.workshop_id)
     assert workshop.parent_id == link.parent_id
     assert link not in links.rows()
@@ -313,14 +315,14 @@ def test_models_pass_the_model_tester(panel: VenuesPanel, monkeypatch: pytest.Mo
     mode = QAbstractItemModelTester.FailureReportingMode.Fatal
     testers = [
         QAbstractItemModelTester(model, mode, panel)
-        for model in (panel.model, panel.proxy, panel.suggestions, panel.links)
+        for model in (panel.model, panel.proxy, panel.suggestions.model, panel.suggestions.links)
     ]
     panel.search.setText("neurips")
     panel.table.sortByColumn(COL_WORKS, Qt.SortOrder.AscendingOrder)
     panel.search.clear()
     Answers(monkeypatch)
     select_suggestion(panel, SPOTLIGHT)
-    panel.accept_suggestion()
+    panel.suggestions.accept()
     panel.refresh()
     assert len(testers) == 4 and panel.model.rowCount() == 10
 
@@ -332,7 +334,7 @@ def test_an_empty_catalog_says_so(qtbot, catalog: Catalog) -> None:  # type: ign
         panel = w.venues
         assert panel.venue_stack.currentIndex() == 1
         assert "No venues yet" in panel.venue_empty.text()
-        assert panel.suggestion_stack.currentIndex() == 1
+        assert panel.suggestions.stack.currentIndex() == 1
         assert not panel.rename_action.isEnabled() and not panel.merge_action.isEnabled()
     finally:
         close_window(w)

@@ -5,17 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelection, QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
-    QProgressDialog,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -26,18 +24,14 @@ from PySide6.QtWidgets import (
 from curator import __version__
 from curator.domain.catalog import WorkView
 from curator.domain.errors import CuratorError
-from curator.domain.progress import Progress
-from curator.domain.records import BlockStatus
 from curator.export.bibtex import ExportOptions
-from curator.services import decisions, exporting, importing, works
-from curator.services.exporting import ExportPlan, ExportResult
-from curator.services.importing import ImportRun
-from curator.services.samples import sample_listing_paths
+from curator.services import decisions, works
+from curator.services.exporting import ExportPlan
 from curator.store.catalog import Catalog
 from curator.ui.editor import WorkEditor
 from curator.ui.export_dialog import ExportDialog
+from curator.ui.file_actions import FileActions
 from curator.ui.history_view import HistoryPanel
-from curator.ui.import_report import ImportReportDialog
 from curator.ui.review import SHORTCUTS, ReviewPanel
 from curator.ui.sources import SourcesPanel
 from curator.ui.tasks import Task, TaskRunner
@@ -65,12 +59,14 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.catalog = catalog
         self.tasks = TaskRunner(self)
-        self.current_task: Task | None = None
-        self.last_import: ImportRun | None = None
-        self.show_reports = True
         self.setWindowTitle(f"Curator — {catalog.path}")
         self.resize(1440, 900)
         self._build_widgets()
+        self.files = FileActions(self, catalog, self.tasks, self._export_scope)
+        self.files.import_ended.connect(self._after_import)
+        self.files.works_added.connect(self.review.scan)
+        self.files.export_ended.connect(self._after_change)
+        self.files.show_work.connect(self.show_work_to_fix)
         self._build_menus()
         self.refresh()
         self._update_undo_actions()
@@ -143,21 +139,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        self.import_action = QAction("&Import Listing…", self)
-        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
-        self.import_action.triggered.connect(self.choose_and_import)
-        file_menu.addAction(self.import_action)
-        self.import_bibtex_action = QAction("Import &BibTeX…", self)
-        self.import_bibtex_action.triggered.connect(self.choose_and_import_bibtex)
-        file_menu.addAction(self.import_bibtex_action)
-        self.sample_action = QAction("Import &Sample Listings", self)
-        self.sample_action.triggered.connect(self.import_samples)
-        file_menu.addAction(self.sample_action)
-        file_menu.addSeparator()
-        self.export_action = QAction("&Export BibTeX…", self)
-        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
-        self.export_action.triggered.connect(self.choose_and_export)
-        file_menu.addAction(self.export_action)
+        self.files.add_to(file_menu)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -259,146 +241,32 @@ class MainWindow(QMainWindow):
         self._update_undo_actions()
         self.statusBar().showMessage("Saved.", 3000)
 
-    # --- importing ----------------------------------------------------------------------
-    def choose_and_import(self) -> None:
-        self._choose_and_import("Import listing", "Listings (*.txt *.html *.md)", None)
-
-    def choose_and_import_bibtex(self) -> None:
-        self._choose_and_import("Import BibTeX", "BibTeX files (*.bib *.bibtex)", "bibtex")
-
-    def _choose_and_import(self, title: str, kinds: str, format: str | None) -> None:
-        settings = QSettings()
-        start = str(settings.value("import/last_dir", str(Path.home())))
-        files, _ = QFileDialog.getOpenFileNames(self, title, start, f"{kinds};;All files (*)")
-        if files:
-            settings.setValue("import/last_dir", str(Path(files[0]).parent))
-            self.import_files([Path(f) for f in files], format=format)
-
+    # --- files: File › Import and Export run in FileActions ------------------------------
     def import_samples(self) -> None:
-        self.import_files(sample_listing_paths())
+        self.files.import_samples()
 
     def import_files(self, paths: list[Path], format: str | None = None) -> Task:
-        """Import in the background with a progress dialog; the report opens at the end."""
-        dialog = QProgressDialog("Importing…", "Cancel", 0, 100, self)
-        dialog.setWindowTitle("Import")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        task = self.tasks.start(lambda: importing.import_files(self.catalog, paths, format))
-        self.current_task = task
-        self.import_action.setEnabled(False)
-        self.sample_action.setEnabled(False)
-        dialog.canceled.connect(task.cancel)
-        task.progress.connect(lambda p: self._on_progress(dialog, p))
-        task.finished.connect(lambda run: self._on_import_done(dialog, run))
-        task.failed.connect(lambda msg: self._on_import_failed(dialog, msg))
-        task.cancelled.connect(lambda: self._on_import_cancelled(dialog))
-        return task
+        return self.files.import_files(paths, format)
 
-    def _on_progress(self, dialog: QProgressDialog, p: Progress) -> None:
-        dialog.setMaximum(max(p.total, 1))
-        dialog.setValue(p.done)
-        dialog.setLabelText(p.message)
+    def export_to(self, path: Path, plan: ExportPlan, options: ExportOptions) -> Task:
+        return self.files.export_to(path, plan, options)
 
-    def _end_import(self, dialog: QProgressDialog) -> None:
-        dialog.close()
-        dialog.deleteLater()
-        self.import_action.setEnabled(True)
-        self.sample_action.setEnabled(True)
+    def choose_and_export(self) -> ExportDialog | None:
+        return self.files.choose_and_export()
+
+    def _export_scope(self) -> tuple[list[int], str] | None:
+        """The selected works and the search to export; None while edits cannot be saved."""
+        if self.editor.changes() and not self.editor.save():
+            return None
+        rows = self.table.selectionModel().selectedRows()
+        return [self.model.work_row(index.row()).id for index in rows], self.search.text().strip()
+
+    def _after_import(self) -> None:
+        """An import ended (done, failed or cancelled): show what it wrote."""
         self.refresh()
         self.history.refresh()
         self.venues.refresh()
         self._update_undo_actions()
-
-    def _on_import_done(self, dialog: QProgressDialog, run: ImportRun) -> None:
-        self.last_import = run
-        self._end_import(dialog)
-        imported = sum(r.counts["imported"] for r in run.reports)
-        self.statusBar().showMessage(f"Imported {imported} records.", 5000)
-        new_ids = {
-            o.work_id
-            for report in run.reports
-            for o in report.outcomes
-            if o.status is BlockStatus.IMPORTED and o.work_id is not None
-        }
-        if new_ids:
-            self.review.scan(new_ids)
-        if self.show_reports:
-            ImportReportDialog(run, self).open()
-
-    def _on_import_failed(self, dialog: QProgressDialog, message: str) -> None:
-        self._end_import(dialog)
-        QMessageBox.warning(self, "Import failed", message)
-
-    def _on_import_cancelled(self, dialog: QProgressDialog) -> None:
-        self._end_import(dialog)
-        self.statusBar().showMessage(
-            "Import cancelled; the file being written was rolled back.", 5000
-        )
-
-    # --- exporting ------------------------------------------------------------------------
-    def choose_and_export(self) -> ExportDialog | None:
-        """Open the export dialog; on Export, ask for the file and write it in the background."""
-        if self.editor.changes() and not self.editor.save():
-            return None
-        rows = self.table.selectionModel().selectedRows()
-        selected = [self.model.work_row(index.row()).id for index in rows]
-        dialog = ExportDialog(
-            self.catalog,
-            selected,
-            self.search.text().strip(),
-            works.stats(self.catalog)["works"],
-            self,
-        )
-        dialog.show_work.connect(self.show_work_to_fix)
-        dialog.accepted.connect(lambda: self._ask_file_and_export(dialog))
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
-        return dialog
-
-    def _ask_file_and_export(self, dialog: ExportDialog) -> None:
-        settings = QSettings()
-        start = Path(str(settings.value("export/last_dir", str(Path.home())))) / "catalog.bib"
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export BibTeX", str(start), "BibTeX files (*.bib);;All files (*)"
-        )
-        if path and dialog.plan is not None:
-            settings.setValue("export/last_dir", str(Path(path).parent))
-            self.export_to(Path(path), dialog.plan, dialog.options())
-
-    def export_to(self, path: Path, plan: ExportPlan, options: ExportOptions) -> Task:
-        """Write the file in the background; keys given on the way show in the editor after."""
-        progress = QProgressDialog("Exporting…", "Cancel", 0, 100, self)
-        progress.setWindowTitle("Export")
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(300)
-        task = self.tasks.start(lambda: exporting.export_bibtex(self.catalog, plan, path, options))
-        self.current_task = task
-        self.export_action.setEnabled(False)
-        progress.canceled.connect(task.cancel)
-        task.progress.connect(lambda p: self._on_progress(progress, p))
-        task.finished.connect(lambda result: self._on_export_done(progress, result))
-        task.failed.connect(lambda msg: self._on_export_failed(progress, msg))
-        task.cancelled.connect(
-            lambda: self._end_export(progress, "Export cancelled; nothing was written.")
-        )
-        return task
-
-    def _end_export(self, progress: QProgressDialog, message: str) -> None:
-        progress.close()
-        progress.deleteLater()
-        self.export_action.setEnabled(True)
-        self._after_change()
-        self.statusBar().showMessage(message, 8000)
-
-    def _on_export_done(self, progress: QProgressDialog, result: ExportResult) -> None:
-        keys = f"; {len(result.new_keys):,} works got citation keys" if result.new_keys else ""
-        self._end_export(progress, f"Exported {result.n_entries:,} entries to {result.path}{keys}.")
-
-    def _on_export_failed(self, progress: QProgressDialog, message: str) -> None:
-        self._end_export(progress, "Export failed; nothing was written.")
-        QMessageBox.warning(self, "Export failed", message)
 
     def show_work_to_fix(self, work_id: int) -> None:
         """Show a work in the catalog view, clearing the search if it hides the work."""
@@ -506,7 +374,7 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Discard:
                 event.ignore()
                 return
-        for task in (self.current_task, self.review.scan_task):
+        for task in (self.files.current_task, self.review.scan_task):
             if task and not task.done:
                 task.cancel()
         self.tasks.wait(10_000)

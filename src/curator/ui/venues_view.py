@@ -6,18 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QInputDialog,
-    QLabel,
     QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
-    QPushButton,
     QSplitter,
     QTextBrowser,
     QToolButton,
@@ -25,61 +23,33 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from curator.dedup.venues import ParentLink, Suggestion
 from curator.domain.catalog import VenueKind, VenueView
 from curator.domain.errors import CuratorError
 from curator.services import venues
 from curator.services.venues import VenueChange
 from curator.store.catalog import Catalog
 from curator.ui.venue_models import (
-    COL_BAND,
-    COL_CANONICAL,
     COL_KIND,
     COL_LABELS,
     COL_NAME,
     COL_PARENT,
-    COL_SCORE,
     COL_SHORT,
-    COL_SUGGESTED_LABELS,
     COL_WORKS,
     ROW_ROLE,
-    ParentLinkModel,
-    SuggestionModel,
     VenueFilterProxy,
     VenueTableModel,
-    suggestion_html,
     table_view,
     venue_details_html,
     with_empty_state,
 )
+from curator.ui.venue_suggestions import SuggestionsPanel
 
-NO_SUGGESTIONS = "No suggestions: the venue labels look consistent."
-NO_LINKS = "No workshop to link: every workshop that names a conference is linked to it."
 NO_PARENT = "(none)"
 # (key, description): shown in Help > Keyboard shortcuts
 SHORTCUTS = (
     ("Enter / F2", "Rename the selected venue"),
     ("Delete", "Nothing: venues are merged or split, never deleted"),
 )
-
-
-def _box(*parts: QWidget | QHBoxLayout) -> QWidget:
-    """Parts stacked top to bottom; widgets take the room, bars keep their height."""
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    for part in parts:
-        if isinstance(part, QWidget):
-            layout.addWidget(part, 1)
-        else:
-            layout.addLayout(part)
-    return box
-
-
-def _heading(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setStyleSheet("font-weight:bold")
-    return label
 
 
 class VenuesPanel(QWidget):
@@ -90,11 +60,11 @@ class VenuesPanel(QWidget):
     def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.catalog = catalog
-        self.suggestion: Suggestion | None = None
         self._build_actions()
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self._build_venues())
-        split.addWidget(self._build_suggestions())
+        self.suggestions = SuggestionsPanel(catalog, self._apply)
+        split.addWidget(self.suggestions)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         split.setSizes([840, 600])
@@ -206,65 +176,6 @@ class VenuesPanel(QWidget):
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         return button
 
-    def _build_suggestions(self) -> QWidget:
-        self.suggestions = SuggestionModel(self)
-        self.suggestion_table = table_view(
-            self.suggestions,
-            stretch=(COL_SUGGESTED_LABELS,),
-            widths={COL_BAND: 76, COL_SCORE: 50, COL_CANONICAL: 150},
-        )
-        self.suggestion_table.selectionModel().currentRowChanged.connect(
-            lambda current, _: self._show_suggestion(current)
-        )
-        self.suggestion_stack, _ = with_empty_state(self.suggestion_table, NO_SUGGESTIONS)
-        self.reasons = QTextBrowser()
-        self.reasons.setOpenLinks(False)
-        self.canonical = QLineEdit()
-        self.canonical.setPlaceholderText("Name of the venue once merged")
-        self.canonical.returnPressed.connect(self.accept_suggestion)
-        self.accept_button = QPushButton("Accept")
-        self.accept_button.setToolTip("Merge these venues under the name on the left")
-        self.accept_button.clicked.connect(self.accept_suggestion)
-        self.reject_button = QPushButton("Reject")
-        self.reject_button.setToolTip("Not one venue: never suggest these labels together again")
-        self.reject_button.clicked.connect(self.reject_suggestion)
-        self.accept_sure_button = QPushButton("Accept All Sure…")
-        self.accept_sure_button.setToolTip("Accept every sure suggestion as one undoable step")
-        self.accept_sure_button.clicked.connect(self.accept_all_sure)
-        decide = QHBoxLayout()
-        decide.addWidget(QLabel("Merged name:"))
-        decide.addWidget(self.canonical, 1)
-        decide.addWidget(self.accept_button)
-        decide.addWidget(self.reject_button)
-        self.suggestion_heading = _heading("Suggestions")
-        top = QHBoxLayout()
-        top.addWidget(self.suggestion_heading, 1)
-        top.addWidget(self.accept_sure_button)
-        upper, self.suggestion_detail = _box(top, self.suggestion_stack), _box(self.reasons, decide)
-        split = QSplitter(Qt.Orientation.Vertical)
-        for box in (upper, self.suggestion_detail, self._build_links()):
-            split.addWidget(box)
-        split.setSizes([280, 250, 270])
-        wrap = QWidget()
-        layout = QVBoxLayout(wrap)
-        layout.setContentsMargins(0, 6, 6, 6)
-        layout.addWidget(split)
-        return wrap
-
-    def _build_links(self) -> QWidget:
-        self.links = ParentLinkModel(self)
-        self.link_table = table_view(self.links, stretch=(2,), widths={0: 230, 1: 90})
-        self.link_table.setWordWrap(True)  # the reason is the point: show all of it
-        self.link_table.selectionModel().currentRowChanged.connect(lambda *_: self._update())
-        self.link_stack, _ = with_empty_state(self.link_table, NO_LINKS)
-        self.link_button = QPushButton("Link")
-        self.link_button.setToolTip("Make the workshop part of the conference")
-        self.link_button.clicked.connect(self.link_parent)
-        bar = QHBoxLayout()
-        bar.addWidget(_heading("Workshops → conferences"), 1)
-        bar.addWidget(self.link_button)
-        return _box(bar, self.link_stack)
-
     # --- loading ------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -277,27 +188,7 @@ class VenuesPanel(QWidget):
         self.model.set_rows(venues.list_venues(self.catalog))
         self.select_venues(keep)
         self._update_venue_stack()
-        self._load_suggestions()
-
-    def _load_suggestions(self) -> None:
-        kept = self.suggestion.labels if self.suggestion else None
-        found = venues.suggestions(self.catalog)
-        self.suggestions.set_rows(found)
-        sure = sum(1 for x in found if x.band == "sure")
-        self.suggestion_heading.setText(
-            f"Suggestions ({len(found)}, {sure} sure)" if found else "Suggestions"
-        )
-        self.suggestion_stack.setCurrentIndex(0 if found else 1)
-        self.suggestion_detail.setVisible(bool(found))
-        row = self.suggestions.row_with_labels(kept) if kept else None
-        self.select_suggestion(row if row is not None else 0)
-        names = {v.id: v.name for v in self.model.rows()}
-        self.links.set_links(venues.parent_links(self.catalog), names)
-        self.link_stack.setCurrentIndex(0 if self.links.rowCount() else 1)
-        self.link_table.resizeRowsToContents()
-        if self.links.rowCount():
-            self.link_table.selectRow(0)
-        self._update()
+        self.suggestions.load({v.id: v.name for v in self.model.rows()})
 
     def _update_venue_stack(self) -> None:
         text = self.search.text().strip()
@@ -347,24 +238,6 @@ class VenuesPanel(QWidget):
         self.details.setHtml(venue_details_html(self.current(), len(chosen)))
         self._update()
 
-    def select_suggestion(self, row: int) -> None:
-        if not self.suggestions.rowCount():
-            self._show_suggestion(QModelIndex())
-            return
-        row = max(0, min(row, self.suggestions.rowCount() - 1))
-        index = self.suggestions.index(row, COL_SUGGESTED_LABELS)
-        self.suggestion_table.setCurrentIndex(index)
-        self._show_suggestion(index)
-
-    def _show_suggestion(self, index: QModelIndex) -> None:
-        x = index.data(ROW_ROLE) if index.isValid() else None
-        same = x is not None and self.suggestion is not None and x.labels == self.suggestion.labels
-        if not same:  # the same suggestion again (after a reload) keeps the name typed
-            self.canonical.setText(x.canonical if x else "")
-        self.suggestion = x
-        self.reasons.setHtml(suggestion_html(x))
-        self._update()
-
     def _update(self) -> None:
         chosen = self.selected()
         one = self.current()
@@ -375,12 +248,6 @@ class VenuesPanel(QWidget):
             action.setChecked(one is not None and action.data() == one.kind)
         self.merge_action.setEnabled(len(chosen) >= 2)
         self.split_action.setEnabled(one is not None and bool(self._split_labels(one)))
-        self.accept_button.setEnabled(self.suggestion is not None)
-        self.reject_button.setEnabled(self.suggestion is not None)
-        self.canonical.setEnabled(self.suggestion is not None)
-        sure = any(x.band == "sure" for x in self.suggestions.rows())
-        self.accept_sure_button.setEnabled(sure)
-        self.link_button.setEnabled(self.link_table.currentIndex().isValid())
 
     def _context_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
@@ -501,40 +368,3 @@ class VenuesPanel(QWidget):
         )  # fmt: skip
         if ok:
             self._apply(lambda: venues.split(self.catalog, label, name))
-
-    # --- suggestions --------------------------------------------------------------------
-    def accept_suggestion(self) -> None:
-        x = self.suggestion
-        if x is None:
-            return
-        name = self.canonical.text()
-        row = self.suggestion_table.currentIndex().row()
-        if self._apply(lambda: venues.accept(self.catalog, x, name)):
-            self.select_suggestion(row)
-
-    def reject_suggestion(self) -> None:
-        x = self.suggestion
-        if x is None:
-            return
-        row = self.suggestion_table.currentIndex().row()
-        if self._apply(lambda: venues.reject(self.catalog, x)):
-            self.select_suggestion(row)
-
-    def accept_all_sure(self) -> None:
-        sure = [x for x in self.suggestions.rows() if x.band == "sure"]
-        if not sure:
-            return
-        answer = QMessageBox.question(
-            self,
-            "Accept all sure suggestions",
-            f"Accept {len(sure)} sure suggestion(s), each under its proposed name?\n\n"
-            "This is one step: Edit › Undo reverts all of it.",
-        )
-        if answer == QMessageBox.StandardButton.Yes:
-            self._apply(lambda: venues.accept_all_sure(self.catalog))
-
-    def link_parent(self) -> None:
-        index = self.link_table.currentIndex()
-        link: ParentLink | None = index.data(ROW_ROLE) if index.isValid() else None
-        if link is not None:
-            self._apply(lambda: venues.link_parent(self.catalog, link), link.workshop_id)
