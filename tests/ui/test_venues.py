@@ -3,6 +3,7 @@ suggestions accepted and rejected, and Edit > Undo bringing everything back."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 from curator.domain.catalog import VenueView
 from curator.services import decisions, venues, works
 from curator.store.catalog import Catalog
+from curator.ui import venue_suggestions
 from curator.ui.main_window import MainWindow
 from curator.ui.venue_models import COL_LABELS, COL_NAME, COL_WORKS, ROW_ROLE
 from curator.ui.venue_suggestions import NO_SUGGESTIONS
@@ -218,12 +220,14 @@ def test_reject_removes_the_suggestion_for_good(
 
 
 def test_accept_all_sure_then_the_empty_state(
-    panel: VenuesPanel, window: MainWindow, monkeypatch: pytest.MonkeyPatch
-) -> None:
+    qtbot, panel: VenuesPanel, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     Answers(monkeypatch)
     suggested = panel.suggestions
     assert suggested.accept_sure_button.isEnabled()
-    suggested.accept_all_sure()
+    suggested.accept_all_sure()  # in the background, with progress
+    qtbot.waitUntil(lambda: suggested.task is None, timeout=30_000)
+    assert window.undo_action.text().startswith("&Undo Accept 1 sure venue suggestions")
     assert not any(x.band == "sure" for x in suggested.model.rows())
     assert not suggested.accept_sure_button.isEnabled()
     while suggested.model.rowCount():
@@ -361,3 +365,47 @@ def test_context_menu_offers_the_actions(
                      "Split Label Off…"]  # fmt: skip
     assert all(a.isEnabled() for a in opened[0].actions()[:4])
     assert not panel.merge_action.isEnabled()  # one venue selected
+
+
+def test_a_large_catalog_finds_suggestions_in_the_background(
+    qtbot, panel: VenuesPanel, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Thousands of venues take seconds: the panel says it is looking, the window stays live,
+    and only the newest of two overlapping loads is shown."""
+    monkeypatch.setattr(venue_suggestions, "BACKGROUND_FROM", 0)
+    Answers(monkeypatch)
+    panel.refresh()
+    first = panel.suggestions.task
+    assert first is not None and "looking" in panel.suggestions.heading.text()
+    assert not panel.suggestions.accept_button.isEnabled()
+    panel.refresh()  # overtakes the first load
+    qtbot.waitUntil(lambda: panel.suggestions.task is None, timeout=30_000)
+    assert first.done
+    assert any(SPOTLIGHT in labels for labels in suggestion_labels(panel))
+    assert panel.suggestions.heading.text() == "Suggestions (1, 1 sure)"
+    select_suggestion(panel, SPOTLIGHT)
+    qtbot.mouseClick(panel.suggestions.accept_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.suggestions.task is None, timeout=30_000)
+    assert not any(SPOTLIGHT in labels for labels in suggestion_labels(panel))
+    assert SPOTLIGHT not in shown(panel)
+
+
+def test_accept_all_sure_cancelled_changes_nothing(
+    qtbot, panel: VenuesPanel, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    answers = Answers(monkeypatch)
+    before = venues.list_venues(panel.catalog)
+    suggested = panel.suggestions
+    gate = threading.Event()
+
+    def busy():  # type: ignore[no-untyped-def]
+        gate.wait(30)
+        yield from ()
+
+    suggested.tasks.start(busy)  # holds the runner's one thread: the accept waits its turn
+    suggested.accept_all_sure()
+    suggested.task.cancel()  # as the progress dialog's Cancel does, before the first step
+    gate.set()
+    qtbot.waitUntil(lambda: suggested.task is None, timeout=30_000)
+    assert venues.list_venues(panel.catalog) == before
+    assert answers.warnings == ["Cancelled: no suggestion was accepted."]

@@ -7,7 +7,7 @@ from its payload alone, so undo and redo replay exactly what was done.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +24,7 @@ from curator.dedup.venues import (
 from curator.domain.catalog import AliasView, VenueKind, VenueView
 from curator.domain.errors import CuratorError, ValidationError
 from curator.domain.normalize import clean_line
+from curator.domain.progress import Progress, drain
 from curator.domain.venues import venue_key, with_note
 from curator.store import venues as store
 from curator.store.catalog import Catalog
@@ -208,12 +209,19 @@ def accept(catalog: Catalog, suggestion: Suggestion, canonical: str | None = Non
 
 def accept_all_sure(catalog: Catalog) -> VenueChange | None:
     """Accept every sure suggestion in one undoable step; None when there is none."""
+    return drain(accept_all_sure_steps(catalog))
+
+
+def accept_all_sure_steps(catalog: Catalog) -> Generator[Progress, None, VenueChange | None]:
+    """`accept_all_sure` yielding progress: a large catalog has hundreds to accept. Closing the
+    generator early rolls the whole step back."""
     with catalog.write() as s:
+        sure = [x for x in _suggestions(s) if x.band == "sure"]
         steps: list[Step] = []
         accepted = 0
-        for suggestion in _suggestions(s):
-            if suggestion.band != "sure":
-                continue
+        for n, suggestion in enumerate(sure):
+            if n % 20 == 0:
+                yield Progress(n, len(sure), f"Accepting suggestion {n + 1} of {len(sure)}")
             try:
                 steps += _accept_steps(s, suggestion, None)
             except CuratorError:  # refused before writing (its name belongs to another venue)

@@ -4,7 +4,7 @@ which reloads and tells."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QProgressDialog,
     QPushButton,
     QSplitter,
     QTextBrowser,
@@ -23,6 +24,7 @@ from curator.dedup.venues import ParentLink, Suggestion
 from curator.services import venues
 from curator.services.venues import VenueChange
 from curator.store.catalog import Catalog
+from curator.ui.tasks import Task, TaskRunner
 from curator.ui.venue_models import (
     COL_BAND,
     COL_CANONICAL,
@@ -36,6 +38,7 @@ from curator.ui.venue_models import (
     with_empty_state,
 )
 
+BACKGROUND_FROM = 500  # venues; fewer take well under 100 ms on the GUI thread
 NO_SUGGESTIONS = "No suggestions: the venue labels look consistent."
 NO_LINKS = "No workshop to link: every workshop that names a conference is linked to it."
 
@@ -70,6 +73,9 @@ class SuggestionsPanel(QWidget):
         self.catalog = catalog
         self._apply = apply
         self.suggestion: Suggestion | None = None
+        self.tasks = TaskRunner(self)
+        self.task: Task | None = None
+        self._generation = 0
         split = QSplitter(Qt.Orientation.Vertical)
         for box in (self._build_suggestions(), self._build_detail(), self._build_links()):
             split.addWidget(box)
@@ -135,9 +141,40 @@ class SuggestionsPanel(QWidget):
 
     # --- loading and selection ----------------------------------------------------------
     def load(self, names: dict[int, str]) -> None:
-        """Reload suggestions and links (`names`: venue names by id); keep the suggestion shown."""
+        """Reload suggestions and links (`names`: venue names by id); keep the suggestion shown.
+
+        A large catalog computes them in the background (seconds for thousands of venues);
+        the results of a load overtaken by a newer one are dropped.
+        """
+        self._generation += 1
+        if len(names) < BACKGROUND_FROM:
+            self._show_results(venues.suggestions(self.catalog), self._links(), names)
+            return
+        generation = self._generation
+        self.heading.setText("Suggestions (looking…)")
+        for widget in (self.accept_button, self.reject_button, self.accept_sure_button):
+            widget.setEnabled(False)
+
+        def compute() -> Generator[None, None, tuple[list[Suggestion], list[ParentLink]]]:
+            return venues.suggestions(self.catalog), self._links()
+            yield  # a generator for the task runner, with no progress to report
+
+        self.task = self.tasks.start(compute)
+        self.task.finished.connect(
+            lambda found, g=generation: (
+                g == self._generation and self._show_results(found[0], found[1], names)
+            )
+        )
+        self.task.failed.connect(lambda message: self.heading.setText(f"Suggestions: {message}"))
+
+    def _links(self) -> list[ParentLink]:
+        return venues.parent_links(self.catalog)
+
+    def _show_results(
+        self, found: list[Suggestion], links: list[ParentLink], names: dict[int, str]
+    ) -> None:
+        self.task = None
         kept = self.suggestion.labels if self.suggestion else None
-        found = venues.suggestions(self.catalog)
         self.model.set_rows(found)
         sure = sum(1 for x in found if x.band == "sure")
         self.heading.setText(f"Suggestions ({len(found)}, {sure} sure)" if found else "Suggestions")
@@ -145,7 +182,7 @@ class SuggestionsPanel(QWidget):
         self.detail.setVisible(bool(found))
         row = self.model.row_with_labels(kept) if kept else None
         self.select(row if row is not None else 0)
-        self.links.set_links(venues.parent_links(self.catalog), names)
+        self.links.set_links(links, names)
         self.link_stack.setCurrentIndex(0 if self.links.rowCount() else 1)
         self.link_table.resizeRowsToContents()
         if self.links.rowCount():
@@ -205,7 +242,31 @@ class SuggestionsPanel(QWidget):
             "This is one step: Edit › Undo reverts all of it.",
         )
         if answer == QMessageBox.StandardButton.Yes:
-            self._apply(lambda: venues.accept_all_sure(self.catalog), None)
+            self._accept_all_in_background(len(sure))
+
+    def _accept_all_in_background(self, n: int) -> None:
+        """Hundreds of merges take seconds: run them off the GUI thread, with progress and
+        Cancel (which rolls the whole step back)."""
+        dialog = QProgressDialog("Accepting sure suggestions…", "Cancel", 0, n, self)
+        dialog.setWindowTitle("Accept all sure")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+        task = self.tasks.start(lambda: venues.accept_all_sure_steps(self.catalog))
+        self.task = task
+        dialog.canceled.connect(task.cancel)
+        task.progress.connect(lambda p: (dialog.setMaximum(p.total), dialog.setValue(p.done)))
+
+        def end(change: VenueChange | None = None, message: str | None = None) -> None:
+            dialog.reset()
+            self.task = None
+            if message is not None:
+                QMessageBox.warning(self, "Venues not changed", message)
+            elif change is not None:
+                self._apply(lambda: change, None)
+
+        task.finished.connect(lambda change: end(change))
+        task.failed.connect(lambda message: end(message=message))
+        task.cancelled.connect(lambda: end(message="Cancelled: no suggestion was accepted."))
 
     def link_parent(self) -> None:
         index = self.link_table.currentIndex()
