@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Generator, Iterable
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -186,12 +186,10 @@ def _write_new(
     record_ids: list[int] = []
     taken = queries.citation_keys(session) if any(r.citation_key for r in new) else {}
     notes = venue_store.alias_notes(session)
+    venue_of = _venue_resolver(session, created)
     for start in range(0, len(new), CHUNK):
         chunk = new[start : start + CHUNK]
-        venue_ids = [
-            venue_for_label(session, r.venue, created, r.venue_kind) if r.venue else None
-            for r in chunk
-        ]
+        venue_ids = [venue_of(r) for r in chunk]
         chunk = _claim_keys(chunk, taken)
         kinds = queries.venue_kinds(session)
         rows = [_work_row(r, v, kinds, notes) for r, v in zip(chunk, venue_ids, strict=True)]
@@ -218,6 +216,21 @@ def _write_new(
             position[0], position[1], f"Writing {path.name}: {start + len(chunk)} records"
         )
     _finish_batch(session, batch, report, work_ids, record_ids, created)
+
+
+def _venue_resolver(session: Session, created: Created) -> Callable[[ParsedRecord], int | None]:
+    """A record's venue by its label, one query per distinct label in the file."""
+    known: dict[str, int] = {}
+
+    def venue_of(rec: ParsedRecord) -> int | None:
+        if not rec.venue:
+            return None
+        key = venue_key(rec.venue)
+        if key not in known:
+            known[key] = venue_for_label(session, rec.venue, created, rec.venue_kind)
+        return known[key]
+
+    return venue_of
 
 
 def _finish_batch(
