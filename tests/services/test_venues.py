@@ -218,6 +218,29 @@ def test_split_undo_and_refusals(seeded: Catalog) -> None:
     assert state(seeded) == merged
 
 
+def test_undo_of_an_edit_takes_back_the_venue_it_created(seeded: Catalog) -> None:
+    before = state(seeded)
+    iclr = works_at(seeded, "ICLR")[0]
+    works.edit_work(seeded, iclr, {"venue": "Brand New Venue"})
+    decisions.undo(seeded)
+    assert state(seeded) == before  # no empty "Brand New Venue" left behind
+    decisions.redo(seeded)
+    assert venue_of(seeded, iclr) == "Brand New Venue"
+    assert venues.list_venues(seeded, "brand new")[0].works == 1
+
+
+def test_a_label_given_to_a_split_venue_later_does_not_block_undo(seeded: Catalog) -> None:
+    neurips = vid(seeded, "NeurIPS")
+    venues.merge(seeded, [neurips, vid(seeded, "NeurIPS (Spotlight)")], into=neurips)
+    merged = state(seeded)
+    venues.split(seeded, "NeurIPS (Spotlight)", "Spotlight Track")
+    # the editor files a work under the new venue's name: a label the split did not make
+    works.edit_work(seeded, works_at(seeded, "ICLR")[0], {"venue": "Spotlight Track"})
+    decisions.undo(seeded)
+    decisions.undo(seeded)
+    assert state(seeded) == merged
+
+
 def test_kind_short_name_and_parent(seeded: Catalog) -> None:
     before = state(seeded)
     iclr = vid(seeded, "ICLR")

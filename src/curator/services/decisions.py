@@ -14,6 +14,7 @@ from curator.domain.validation import validate_changes
 from curator.services import history as log
 from curator.services import venues
 from curator.store import queries, snapshots
+from curator.store import venues as venue_store
 from curator.store.catalog import Catalog
 from curator.store.tables import Venue, Work
 from curator.store.venues import live_venue_id
@@ -227,6 +228,9 @@ def next_steps(catalog: Catalog) -> tuple[str | None, str | None]:
 def _set_fields(values_key: str) -> Callable[[Session, dict[str, Any]], None]:
     def apply(s: Session, payload: dict[str, Any]) -> None:
         work = queries.get_work(s, payload["work_id"])
+        created = payload.get("created")  # older edit events did not record them
+        if created and values_key == "after":
+            venue_store.restore_created(s, created)
         for field, value in payload[values_key].items():
             if field == "venue":
                 work.venue_id = live_venue_id(s, value["id"]) if value else None
@@ -234,6 +238,8 @@ def _set_fields(values_key: str) -> Callable[[Session, dict[str, Any]], None]:
                 setattr(work, field, value)
         s.add(work)
         s.flush()
+        if created and values_key == "before":
+            venue_store.drop_created(s, created)
 
     return apply
 

@@ -447,9 +447,13 @@ def _do_split(s: Session, step: Step) -> None:
 
 
 def _undo_split(s: Session, step: Step) -> None:
-    store.move_works(s, step["works"], step["from"])
-    store.move_aliases(s, [step["alias"]], step["from"])
-    store.delete_venue(s, step["venue"]["id"])
+    """Everything on the split-off venue goes back, including anything that came to it since
+    by a way undo does not take back, so the venue can go."""
+    vid, source = step["venue"]["id"], step["from"]
+    store.move_works(s, store.works_of(s, vid), source)
+    store.move_aliases(s, [a.id or 0 for a in store.aliases(s, vid)], source)
+    store.set_parents(s, store.children_of(s, vid), source)
+    store.delete_venue(s, vid)
 
 
 def _do_reject(s: Session, step: Step) -> None:

@@ -8,6 +8,7 @@ from curator.domain.catalog import RecordView, WorkRow, WorkView
 from curator.domain.errors import ValidationError
 from curator.domain.validation import validate_changes
 from curator.store import queries
+from curator.store import venues as venue_store
 from curator.store.catalog import Catalog
 from curator.store.tables import Venue, Work, utcnow
 from curator.store.writes import Created, add_event, venue_for_label
@@ -83,6 +84,7 @@ def edit_work(catalog: Catalog, work_id: int, changes: dict[str, Any]) -> WorkVi
                     "after": after,
                     "venues_created": created.venues,
                     "aliases_created": created.aliases,
+                    "created": venue_store.created_rows(s, created.venues, created.aliases),
                 },
             )
         s.flush()

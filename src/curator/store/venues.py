@@ -226,6 +226,34 @@ def works_with_label(session: Session, venue_id: int, label_key: str) -> list[in
     return sorted(wid for wid, found in seen.items() if found == {label_key})
 
 
+def created_rows(session: Session, venue_ids: list[int], alias_ids: list[int]) -> dict[str, Any]:
+    """The venues and labels a change created, as rows its undo removes and its redo restores."""
+    return {
+        "venues": [venue_row(get_venue(session, v)) for v in venue_ids],
+        "aliases": [alias_row(session.get(VenueAlias, a)) for a in alias_ids],
+    }
+
+
+def drop_created(session: Session, rows: dict[str, Any]) -> None:
+    """Undo of a change that created venues and labels: remove them, unless something else
+    has come to use a venue since (it then stays, as a venue of its own)."""
+    delete_aliases(session, [a["id"] for a in rows["aliases"]])
+    for row in rows["venues"]:
+        vid = row["id"]
+        if not (works_of(session, vid) or aliases(session, vid) or children_of(session, vid)):
+            delete_venue(session, vid)
+
+
+def restore_created(session: Session, rows: dict[str, Any]) -> None:
+    """Redo of such a change: the same venues and labels, under the same ids."""
+    for row in rows["venues"]:
+        if session.get(Venue, row["id"]) is None:
+            insert_venue(session, row)
+    for row in rows["aliases"]:
+        if session.get(VenueAlias, row["id"]) is None and alias_for(session, row["label"]) is None:
+            insert_alias(session, row)
+
+
 def add_merged(session: Session, venue_id: int, into_id: int) -> None:
     session.add(MergedVenue(id=venue_id, into_id=into_id))
     session.flush()
