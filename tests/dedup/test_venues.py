@@ -46,8 +46,13 @@ def one(found: Sequence[Suggestion]) -> Suggestion:
     return found[0]
 
 
-def kinds_compatible(kinds: list[str]) -> bool:
-    return len(set(kinds) - {OTHER}) <= 1
+def kinds_compatible(venues: list[VenueFacts]) -> bool:
+    """At most one kind besides "other"; a preprint server (by kind, or by name when its kind
+    is "other") only with preprint servers."""
+    kinds = {v.kind for v in venues}
+    named = {v.kind if v.kind != OTHER else guess_venue_kind(v.name) for v in venues}
+    preprint = {kind == PREPRINT for kind in named}
+    return len(kinds - {OTHER}) <= 1 and len(preprint) == 1
 
 
 # --- clusters and clean-ups ------------------------------------------------------------------
@@ -87,6 +92,16 @@ def test_rules_agreeing_raise_the_score_a_little() -> None:
     found = one(suggest(venues, [MergedEvidence(1, 2, 2)]))
     assert found.score == 0.82
     assert set(found.rules) == {"acronym", "merged-works"}
+
+
+def test_merged_works_never_join_a_preprint_server_to_a_journal() -> None:
+    # duplicates merged across arXiv and two journals whose kind the catalog does not know
+    venues = [venue(1, "arXiv preprint", PREPRINT), venue(2, "Nature"), venue(3, "Science")]
+    evidence = [MergedEvidence(1, 2, 3), MergedEvidence(1, 3, 3)]
+    assert merges(suggest(venues, evidence)) == []
+    # an "other" label that names a preprint server still joins one
+    found = one(suggest([venue(1, "arXiv", PREPRINT), venue(2, "ARXIV", OTHER)]))
+    assert found.venue_ids == (1, 2)
 
 
 def test_a_cluster_is_as_sure_as_its_weakest_link() -> None:
@@ -246,8 +261,7 @@ def test_guards_hold_and_output_is_deterministic(
     by_id = {v.id: v for v in venues}
     seen: set[int] = set()
     for s in merges(found):
-        kinds = [by_id[i].kind for i in s.venue_ids]
-        assert kinds_compatible(kinds)
+        assert kinds_compatible([by_id[i] for i in s.venue_ids])
         assert list(s.venue_ids) == sorted(s.venue_ids) and not seen & set(s.venue_ids)
         seen |= set(s.venue_ids)
         assert s.labels == tuple(by_id[i].name for i in s.venue_ids)
@@ -387,8 +401,8 @@ def test_two_thousand_generated_venues_find_the_planted_twins() -> None:
     together = {pair for s in found for pair in _pairs(s.venue_ids)}
     missing = [p for p in planted if p not in together]
     assert not missing, [(venues[a - 1].name, venues[b - 1].name) for a, b in missing[:5]]
-    kinds = {v.id: v.kind for v in venues}
-    assert all(kinds_compatible([kinds[i] for i in s.venue_ids]) for s in found)
+    by_id = {v.id: v for v in venues}
+    assert all(kinds_compatible([by_id[i] for i in s.venue_ids]) for s in found)
 
 
 def _pairs(ids: tuple[int, ...]) -> set[tuple[int, int]]:

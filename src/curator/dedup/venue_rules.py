@@ -13,6 +13,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from curator.domain.catalog import VenueKind
+from curator.domain.venues import guess_venue_kind
 
 from .normalize import fold
 from .venue_labels import (
@@ -91,6 +92,7 @@ class Group:
     numbers: tuple[str, ...]  # numbers that are not years ("SemEval-2")
     marks: frozenset[str]  # words of a separate publication ("Findings")
     topics: frozenset[str]  # a workshop's parenthesised topic
+    preprint: bool = False  # a preprint server joins only preprint servers, never "other"
 
     def joined(self, other: Group) -> Group:
         return Group(
@@ -99,6 +101,7 @@ class Group:
             self.numbers,
             self.marks,
             self.topics | other.topics,
+            self.preprint,
         )
 
 
@@ -115,14 +118,22 @@ def group_of(venue: VenueFacts) -> Group:
     kinds = frozenset({venue.kind or VenueKind.OTHER} - {VenueKind.OTHER})
     topic = " ".join(fold(t) for t in re.findall(r"\(([^()]*)\)", core))
     topics = frozenset({topic}) if venue.kind == VenueKind.WORKSHOP else frozenset()
+    kind = venue.kind if venue.kind != VenueKind.OTHER else guess_venue_kind(venue.name)
     return Group(
-        frozenset({venue.id}), kinds, numbers, frozenset(folded.split()) & _SEPARATE, topics
+        frozenset({venue.id}),
+        kinds,
+        numbers,
+        frozenset(folded.split()) & _SEPARATE,
+        topics,
+        kind == VenueKind.PREPRINT,
     )
 
 
 def fits(a: Group, b: Group, blocked: dict[int, set[int]]) -> bool:
     """Whether the guards (kinds, numbers, publications, topics, rejections) allow a join."""
     if len(a.kinds | b.kinds) > 1 or a.numbers != b.numbers or a.marks != b.marks:
+        return False
+    if a.preprint != b.preprint:
         return False
     if not all(x == y or _misspelt(x, y) for x in a.topics for y in b.topics):
         return False
