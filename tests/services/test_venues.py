@@ -277,6 +277,17 @@ def test_merging_a_parent_moves_its_workshops(seeded: Catalog) -> None:
         venues.merge(seeded, [solar, neurips])
 
 
+def test_a_merge_that_would_make_a_parent_loop_is_refused(seeded: Catalog) -> None:
+    solar, neurips = vid(seeded, "NeurIPS Workshop (SoLaR)"), vid(seeded, "NeurIPS")
+    spot = vid(seeded, "NeurIPS (Spotlight)")
+    venues.set_parent(seeded, solar, spot)
+    venues.set_parent(seeded, neurips, solar)  # odd, but the librarian's to make
+    before = state(seeded)
+    with pytest.raises(CuratorError, match="part of a venue that is part of one being merged"):
+        venues.merge(seeded, [neurips, spot], into=neurips)
+    assert state(seeded) == before
+
+
 def test_unmerging_works_after_their_venue_was_merged(seeded: Catalog) -> None:
     """A work snapshot names a venue merged away since: the unmerge finds where it went."""
     spot = works_at(seeded, "NeurIPS (Spotlight)")[0]

@@ -302,6 +302,21 @@ def _check_parent(s: Session, venue_id: int, parent_id: int | None) -> None:
         parent_id = store.get_venue(s, parent_id).parent_id
 
 
+def _check_no_loop(s: Session, ids: list[int], target: int) -> None:
+    """The survivor takes the merged venues' workshops: it must not end up part of itself."""
+    seen = {target}
+    parent = store.get_venue(s, target).parent_id
+    while parent is not None:
+        parent = target if parent in ids else parent
+        if parent in seen:
+            raise CuratorError(
+                f"{store.get_venue(s, target).name!r} is part of a venue that is part of one "
+                "being merged; unlink them first"
+            )
+        seen.add(parent)
+        parent = store.get_venue(s, parent).parent_id
+
+
 def _biggest(s: Session, venue_ids: Sequence[int]) -> int:
     counts = store.work_counts(s, venue_ids)
     return min(venue_ids, key=lambda v: (-counts.get(v, 0), v))
@@ -327,6 +342,7 @@ def _merge_steps(
             raise CuratorError(
                 f"{venue.name!r} is part of another venue being merged; unlink it first"
             )
+    _check_no_loop(s, ids, target)
     step = _merge_step(s, target, [v for v in rows if v.id != target], notes)
     _do_merge(s, step)
     steps = [step]
