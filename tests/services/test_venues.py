@@ -150,6 +150,18 @@ def test_accepting_a_decorated_label_keeps_the_presentation_as_a_note(
     assert state(seeded)[0] != before[0]
 
 
+def test_a_plain_merge_keeps_the_presentation_as_a_note_too(seeded: Catalog) -> None:
+    before = state(seeded)
+    spot, plain = works_at(seeded, "NeurIPS (Spotlight)"), works_at(seeded, "NeurIPS")
+    neurips = vid(seeded, "NeurIPS")
+    venues.merge(seeded, [neurips, vid(seeded, "NeurIPS (Spotlight)")], into=neurips)
+    for wid in spot:
+        assert "Presentation: Spotlight" in (works.work(seeded, wid).notes or "")
+    assert plain and all("Presentation" not in (works.work(seeded, w).notes or "") for w in plain)
+    decisions.undo(seeded)
+    assert state(seeded) == before
+
+
 def test_accept_with_an_edited_name_then_undo(seeded: Catalog) -> None:
     before = state(seeded)
     venues.accept(seeded, spotlight(seeded), "Neural Information Processing Systems")

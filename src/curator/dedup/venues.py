@@ -162,14 +162,14 @@ def _kind(venues: Iterable[VenueFacts]) -> str:
     return ranked[0][0] if ranked else VenueKind.OTHER.value
 
 
-def _notes(venues: Iterable[VenueFacts]) -> tuple[tuple[str, str], ...]:
-    found = {
-        (label, note)
-        for v in venues
-        for label in {v.name, *v.labels}
-        for note in strip_decorations(label)[1]
-    }
+def presentation_notes(labels: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """(label, note) for each presentation kind a label carries: ("NeurIPS (Oral)", "Oral")."""
+    found = {(label, note) for label in set(labels) for note in strip_decorations(label)[1]}
     return tuple(sorted(found))
+
+
+def _notes(venues: Iterable[VenueFacts]) -> tuple[tuple[str, str], ...]:
+    return presentation_notes(label for v in venues for label in (v.name, *v.labels))
 
 
 def _merge(venues: list[VenueFacts], score: float, edges: list[Edge]) -> Suggestion:

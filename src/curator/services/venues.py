@@ -18,6 +18,7 @@ from curator.dedup.venues import (
     ParentLink,
     Suggestion,
     VenueFacts,
+    presentation_notes,
     suggest,
     suggest_parents,
 )
@@ -169,7 +170,9 @@ def merge(
     """Make several venues one: works and labels go to the survivor, which may be renamed."""
     with catalog.write() as s:
         target = into if into is not None else _biggest(s, venue_ids)
-        steps = _merge_steps(s, venue_ids, target, name, notes=())
+        renamed = [v for v in venue_ids if v != target or name is not None]
+        labels = [a.label for v in renamed for a in store.aliases(s, v)]  # notes kept
+        steps = _merge_steps(s, venue_ids, target, name, presentation_notes(labels))
         names = ", ".join(repr(r["name"]) for r in steps[0]["absorbed"])
         final = store.get_venue(s, target).name
         return _record(s, f"Merge venues {names} into {final!r}", steps, target)
