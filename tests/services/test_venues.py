@@ -214,6 +214,15 @@ def test_split_a_label_off_takes_its_works_and_undoes(seeded: Catalog, tmp_path:
     assert venue_of(seeded, new) == "Findings of EMNLP"
 
 
+def test_a_workshop_split_off_its_conference_is_a_workshop_of_it(seeded: Catalog) -> None:
+    """A workshop merged into its conference by mistake gets its kind back when split off."""
+    neurips, solar = vid(seeded, "NeurIPS"), vid(seeded, "NeurIPS Workshop (SoLaR)")
+    venues.merge(seeded, [neurips, solar], into=neurips)
+    change = venues.split(seeded, "NeurIPS Workshop (SoLaR)")
+    split = venues.list_venues(seeded, "solar")[0]
+    assert (split.id, split.kind, split.parent_name) == (change.venue_id, "workshop", "NeurIPS")
+
+
 def test_split_undo_and_refusals(seeded: Catalog) -> None:
     emnlp = vid(seeded, "EMNLP")
     venues.merge(seeded, [emnlp, vid(seeded, "EMNLP (Findings)")], into=emnlp)

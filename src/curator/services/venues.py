@@ -26,7 +26,7 @@ from curator.domain.catalog import AliasView, VenueKind, VenueView
 from curator.domain.errors import CuratorError, ValidationError
 from curator.domain.normalize import clean_line
 from curator.domain.progress import Progress, drain
-from curator.domain.venues import venue_key, with_note
+from curator.domain.venues import guess_venue_kind, venue_key, with_note
 from curator.store import venues as store
 from curator.store.catalog import Catalog
 from curator.store.tables import Venue
@@ -194,13 +194,25 @@ def split(catalog: Catalog, label: str, name: str | None = None) -> VenueChange:
                 f"{new_name!r} is the name of the venue it would leave; give the new venue "
                 "another name, or rename the old one first"
             )
+        kind, parent = _split_kind(source, alias.label)
         row = {"id": store.next_venue_id(s), "name": new_name, "short_name": None,
-               "kind": source.kind, "parent_id": source.parent_id}  # fmt: skip
+               "kind": kind, "parent_id": parent}  # fmt: skip
         works = store.works_with_label(s, source.id or 0, alias.label_key)
         step = {"op": "split", "from": source.id, "venue": row, "alias": alias.id, "works": works}
         _do_split(s, step)
         text = f"Split {alias.label!r} off {source.name!r} ({len(works)} works)"
         return _record(s, text, [step], row["id"])
+
+
+def _split_kind(source: Venue, label: str) -> tuple[str, int | None]:
+    """The kind and parent of a venue split off `source`: the kind its label names, if any
+    (a workshop split off its conference becomes part of it), else the source's."""
+    kind = guess_venue_kind(label)
+    if kind in (VenueKind.OTHER, source.kind):
+        return source.kind, source.parent_id
+    if kind == VenueKind.WORKSHOP and source.kind == VenueKind.CONFERENCE:
+        return kind.value, source.id
+    return kind.value, None
 
 
 def accept(catalog: Catalog, suggestion: Suggestion, canonical: str | None = None) -> VenueChange:
