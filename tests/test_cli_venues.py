@@ -90,6 +90,11 @@ def test_rename_merge_split_kind_short_parent(db: str, capsys: pytest.CaptureFix
     assert usage.value.code == 1 and "invalid choice" in capsys.readouterr().err
     code, _, err = run(capsys, "--db", db, "venue-rename", "Nowhere", "X")
     assert code == 1 and "no venue is called 'Nowhere'" in err
+    for ref in ("²", "99999999999999999999999", "0"):  # odd ids: a message, not a traceback
+        code, _, err = run(capsys, "--db", db, "venue-rename", ref, "X")
+        assert code == 1 and "no venue" in err
+    code, _, err = run(capsys, "--db", db, "venue-merge", "NeurIPS", "neurips", "--name", "N")
+    assert code == 1 and "two different venues" in err
     code, out, _ = run(capsys, "--db", db, "history", "--json")
     kinds = [e["kind"] for e in json.loads(out)]
     assert kinds.count("venue") == 6

@@ -236,6 +236,8 @@ def test_split_undo_and_refusals(seeded: Catalog) -> None:
         venues.split(seeded, "Nowhere")
     with pytest.raises(CuratorError, match="name of the venue"):
         venues.split(seeded, "EMNLP (Findings)", "EMNLP")
+    with pytest.raises(CuratorError, match="name of the venue"):
+        venues.split(seeded, "EMNLP (Findings)", "emnlp")
     assert state(seeded) == merged
 
 

@@ -35,6 +35,7 @@ from curator.store.writes import add_event
 Step = dict[str, Any]
 MAX_NAME = 300
 MAX_SHORT = 40
+MAX_ID = 2**63 - 1  # SQLite's largest integer
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -71,9 +72,12 @@ def _views(s: Session) -> list[VenueView]:
 
 def find_venue(catalog: Catalog, ref: str) -> int:
     """A venue by id, name or any of its labels, as a librarian would type it."""
+    text = ref.strip()
     with catalog.read() as s:
-        if ref.strip().isdigit():
-            return store.get_venue(s, int(ref)).id or 0
+        if text.isascii() and text.isdigit():
+            if int(text) > MAX_ID:
+                raise CuratorError(f"no venue with id {text}")
+            return store.get_venue(s, int(text)).id or 0
         alias = store.alias_for(s, ref)
         if alias is not None:
             return alias.venue_id
@@ -168,6 +172,10 @@ def merge(
     catalog: Catalog, venue_ids: Sequence[int], into: int | None = None, name: str | None = None
 ) -> VenueChange:
     """Make several venues one: works and labels go to the survivor, which may be renamed."""
+    if len(set(venue_ids)) < 2:
+        raise CuratorError(
+            "merging needs two different venues or more; to change one venue's name, rename it"
+        )
     with catalog.write() as s:
         target = into if into is not None else _biggest(s, venue_ids)
         renamed = [v for v in venue_ids if v != target or name is not None]
@@ -189,7 +197,7 @@ def split(catalog: Catalog, label: str, name: str | None = None) -> VenueChange:
             raise CuratorError(f"{alias.label!r} is the only label of {source.name!r}")
         new_name = _clean_name(name or alias.label)
         _check_name_free(s, new_name, allowed={source.id or 0}, key_owner=source.id)
-        if new_name == source.name:
+        if venue_key(new_name) == venue_key(source.name):
             raise CuratorError(
                 f"{new_name!r} is the name of the venue it would leave; give the new venue "
                 "another name, or rename the old one first"
@@ -347,8 +355,8 @@ def _merge_steps(
     ids = list(dict.fromkeys(venue_ids))
     if target not in ids:
         raise CuratorError(f"venue {target} is not one of the venues being merged")
-    if len(ids) < 2 and not notes and name is None:
-        raise CuratorError("merging needs at least two venues")
+    if len(ids) < 2 and not notes and _same_name(s, target, name):
+        raise CuratorError("nothing to change: one venue, already under that name")
     rows = [store.get_venue(s, v) for v in ids]
     if name is not None:  # checked before anything is written: a refusal leaves no trace
         _check_name_free(s, _clean_name(name), allowed=set(ids), key_owner=None)
@@ -364,6 +372,10 @@ def _merge_steps(
     if name is not None and _clean_name(name) != store.get_venue(s, target).name:
         steps.append(_edit_step(s, target, {"name": _clean_name(name)}))
     return steps
+
+
+def _same_name(s: Session, venue_id: int, name: str | None) -> bool:
+    return name is None or _clean_name(name) == store.get_venue(s, venue_id).name
 
 
 def _merge_step(
