@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from curator.domain.errors import CuratorError, NotFoundError
+from curator.domain.errors import CuratorError, NotFoundError, ValidationError
 from curator.services import decisions, history, importing, works
 from curator.services.samples import sample_listing_paths
 from curator.store.catalog import Catalog, open_catalog
@@ -60,6 +60,21 @@ def test_overrides_and_keep(seeded: Catalog) -> None:
     merged = works.work(seeded, ids[2])
     assert outcome.survivor == ids[2]
     assert (merged.year, merged.venue) == (2024, "ICLR")
+
+
+def test_a_citation_key_taken_over_in_a_merge_comes_back_on_unmerge(seeded: Catalog) -> None:
+    a, b, c = llemma(seeded)
+    works.edit_work(seeded, a, {"citation_key": "azerbayev2023llemma"})
+    works.edit_work(seeded, c, {"citation_key": "other2023"})
+    before = state(seeded)
+    with pytest.raises(ValidationError, match="already used by work"):
+        decisions.merge(seeded, [a, b], keep=b, overrides={"citation_key": "other2023"})
+    outcome = decisions.merge(
+        seeded, [a, b], keep=b, overrides={"citation_key": "azerbayev2023llemma"}
+    )
+    assert works.work(seeded, outcome.survivor).citation_key == "azerbayev2023llemma"
+    decisions.unmerge(seeded, b)
+    assert state(seeded) == before
 
 
 def test_unmerge_restores_every_field_even_after_other_edits(seeded: Catalog) -> None:

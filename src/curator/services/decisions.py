@@ -43,6 +43,10 @@ def merge(
     clean = validate_changes(overrides or {})
     with catalog.write() as s:
         _check_mergeable(s, ids, keep, force)
+        key = clean.get("citation_key")
+        other = queries.work_with_citation_key(s, key, other_than=ids) if key else None
+        if other is not None:
+            raise ValidationError("citation_key", f"{key!r} is already used by work {other}")
         payload, choices = plan(s, ids, keep, clean)
         apply_merge(s, payload)
         title = payload["after"]["title"] or "untitled"
@@ -122,10 +126,10 @@ def restore_merge(s: Session, payload: dict[str, Any]) -> None:
             raise CuratorError(
                 f"records of work {wid} have moved on since (a later merge); undo that first"
             )
+    snapshots.restore(s, payload["before"][str(survivor)])  # first: it may hold their key
     for wid in payload["absorbed"]:
         snapshots.restore(s, payload["before"][str(wid)])
         snapshots.move_records(s, payload["records"][str(wid)], wid)
-    snapshots.restore(s, payload["before"][str(survivor)])
 
 
 def unmerge(catalog: Catalog, work_id: int, event_id: int | None = None) -> list[int]:

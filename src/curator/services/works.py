@@ -114,6 +114,6 @@ def _assign(s, row: Work, field: str, value: Any, created: Created) -> Any:  # t
 
 
 def _check_unique_key(s, work_id: int, key: str) -> None:  # type: ignore[no-untyped-def]
-    other = queries.work_with_citation_key(s, key, other_than=work_id)
+    other = queries.work_with_citation_key(s, key, other_than=[work_id])
     if other is not None:
         raise ValidationError("citation_key", f"{key!r} is already used by work {other}")

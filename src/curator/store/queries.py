@@ -181,10 +181,11 @@ def record_hashes(session: Session, source_file: str) -> dict[str, tuple[int, in
     return {digest: (rid, wid) for digest, rid, wid in session.execute(stmt)}
 
 
-def work_with_citation_key(session: Session, key: str, other_than: int) -> int | None:
-    """The other work with this key, ignoring case (BibTeX does: `Smith` and `smith` clash)."""
+def work_with_citation_key(session: Session, key: str, other_than: Iterable[int]) -> int | None:
+    """Another work with this key, ignoring case (BibTeX does: `Smith` and `smith` clash)."""
     stmt = select(Work.id).where(
-        func.lower(Work.citation_key) == key.lower(), Work.id != other_than
+        func.lower(Work.citation_key) == key.lower(),
+        Work.id.not_in(list(other_than)),  # type: ignore[union-attr]
     )
     return session.exec(stmt).first()
 
