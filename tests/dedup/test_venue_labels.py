@@ -81,6 +81,16 @@ def test_fingerprint_invariant_under_case_punctuation_order_and_accents(
         ),
         ("ICML (2023)", "ICML", ("the year 2023",)),
         ("The Web Conference 2024", "The Web Conference", ("the year 2024",)),
+        (
+            "International Conference on Machine Learning (ICML 2023)",
+            "International Conference on Machine Learning",
+            ("the year 2023", "its acronym '(ICML)'"),
+        ),
+        (
+            "Transactions of the Association for Computational Linguistics (TACL)",
+            "Transactions of the Association for Computational Linguistics",
+            ("its acronym '(TACL)'",),
+        ),
     ],
 )
 def test_strip_decorations_removes_prefixes_ordinals_years_and_places(
@@ -117,6 +127,8 @@ def test_strip_decorations_keeps_presentation_marks_as_notes(
         "The Lancet",
         "Oral Oncology",
         "SemEval-2",
+        "NeurIPS Workshop (SoLaR)",  # a workshop's topic, not the acronym of its name
+        "Machine Learning (ICLR)",  # not the acronym of this name
         # found in real .bib files: years that belong to a title, not to a meeting
         "Die Geburt der Tragödie. Nachgelassene Schriften 1870–1973",
         "Formatierung 2009",

@@ -104,6 +104,17 @@ def test_merged_works_never_join_a_preprint_server_to_a_journal() -> None:
     assert found.venue_ids == (1, 2)
 
 
+def test_a_name_with_its_own_acronym_does_not_make_the_acronym_ambiguous() -> None:
+    long = "International Conference on Machine Learning"
+    venues = [
+        venue(1, "ICML"),
+        venue(2, long, works=3),
+        venue(3, f"Proceedings of the 40th {long} (ICML)"),
+    ]
+    found = one(suggest(venues))
+    assert (found.venue_ids, found.canonical, found.short_name) == ((1, 2, 3), long, "ICML")
+
+
 def test_a_cluster_is_as_sure_as_its_weakest_link() -> None:
     venues = [
         venue(1, "Journal of Machine Learning Research", JOURNAL, 10),

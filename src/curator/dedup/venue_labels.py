@@ -108,6 +108,21 @@ def _take_years(text: str, removed: list[str]) -> str:
     return YEAR.sub(" ", text)
 
 
+_OWN_ACRONYM = re.compile(r"\s*[\(\[]\s*([A-Za-z]{2,10})\s*[\)\]]\s*$")
+
+
+def _take_own_acronym(text: str, removed: list[str]) -> str:
+    """A name's own acronym in brackets at its end: "... on Machine Learning (ICML)"."""
+    match = _OWN_ACRONYM.search(text)
+    if not match or not is_short(match.group(1)):
+        return text
+    rest = text[: match.start()]
+    if acronym_level(fold(match.group(1)), fold(rest).split()) == 0:
+        return text
+    removed.append(f"its acronym '({match.group(1)})'")
+    return rest
+
+
 def _tidy(text: str) -> str:
     text = re.sub(r"[\(\[][\s,;:/–—-]*[\)\]]", " ", text)  # brackets left empty
     text = re.sub(r"(?<=\w)[-–—/](?=\s|$)", " ", text)  # "SemEval- Task 1"
@@ -132,7 +147,7 @@ def strip_decorations(label: str) -> tuple[str, tuple[str, ...], tuple[str, ...]
     core = _take_prefixes(_take_marks(text, notes), removed)
     if guess_venue_kind(core) != VenueKind.OTHER:  # a year in a book's title is no decoration
         core = _take_years(core, removed)
-    core = _tidy(core)
+    core = _tidy(_take_own_acronym(core, removed))
     if not core:
         return text, (), ()
     return core, tuple(notes), tuple(removed)
