@@ -115,6 +115,35 @@ def test_a_name_with_its_own_acronym_does_not_make_the_acronym_ambiguous() -> No
     assert (found.venue_ids, found.canonical, found.short_name) == ((1, 2, 3), long, "ICML")
 
 
+def test_an_iso4_abbreviation_joins_the_name_it_abbreviates() -> None:
+    venues = [
+        venue(1, "J. Mach. Learn. Res.", JOURNAL, works=5),
+        venue(2, "Journal of Machine Learning Research", JOURNAL),
+        venue(3, "Proc. Natl. Acad. Sci.", OTHER),
+        venue(4, "Proceedings of the National Academy of Sciences", OTHER),
+        venue(5, "J. Mach. Learn.", JOURNAL),  # abbreviates no name in the catalog
+    ]
+    found = merges(suggest(venues))
+    assert [(s.venue_ids, s.canonical, s.rules) for s in found] == [
+        ((1, 2), "Journal of Machine Learning Research", ("abbreviation",)),
+        ((3, 4), "Proceedings of the National Academy of Sciences", ("abbreviation",)),
+    ]
+    assert found[0].reasons == (
+        "'J. Mach. Learn. Res.' is the ISO 4 abbreviation of "
+        "'Journal of Machine Learning Research'",
+    )
+    assert found[0].band == "sure"
+
+
+def test_an_abbreviation_of_two_names_joins_neither() -> None:
+    venues = [
+        venue(1, "Phys. Rev.", JOURNAL),
+        venue(2, "Physical Review", JOURNAL),
+        venue(3, "Physics Reviews", JOURNAL),
+    ]
+    assert [s for s in merges(suggest(venues)) if 1 in s.venue_ids] == []
+
+
 def test_a_cluster_is_as_sure_as_its_weakest_link() -> None:
     venues = [
         venue(1, "Journal of Machine Learning Research", JOURNAL, 10),

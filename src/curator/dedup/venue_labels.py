@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
+from pyiso4.ltwa import Abbreviate
+
 from curator.domain.catalog import VenueKind
 from curator.domain.venues import guess_venue_kind
 
@@ -198,6 +200,26 @@ def acronym_level(letters: str, words: Sequence[str]) -> int:
     if "".join(w[0] for w in significant) == letters:
         return 2 if len(proper) >= 2 else 1  # "ACL" for "Annual Conference on Learning" is loose
     return 1 if _loose(letters, significant) else 0
+
+
+_ABBREVIATED_WORD = re.compile(r"\b[A-Za-z]{1,8}\.(?=\s|$)")
+
+
+def looks_abbreviated(core: str) -> bool:
+    """Two words or more, one of them cut short with a full stop: "J. Mach. Learn. Res."."""
+    return len(core.split()) >= 2 and bool(_ABBREVIATED_WORD.search(core))
+
+
+@lru_cache(maxsize=1)
+def _abbreviator() -> Abbreviate:
+    return Abbreviate.create()  # reads the ISSN's word list once (a quarter of a second)
+
+
+@lru_cache(maxsize=65536)
+def iso4(name: str) -> str:
+    """A title as ISO 4 abbreviates it: "Journal of Machine Learning Research" is
+    "J. Mach. Learn. Res."."""
+    return str(_abbreviator()(name, remove_part=True))
 
 
 def is_acronym_of(short: str, long: str) -> bool:

@@ -23,7 +23,9 @@ from .venue_labels import (
     acronym_level,
     fingerprint,
     is_short,
+    iso4,
     join_phrases,
+    looks_abbreviated,
     strip_decorations,
     word_set,
 )
@@ -38,6 +40,7 @@ class Scores:
     cleanup: float = 0.85  # a lone decorated label, renamed to its core
     acronym_strict: float = 0.9
     acronym_loose: float = 0.8
+    abbreviation: float = 0.92  # the ISO 4 abbreviation of the other label, and of no other
     spelling_floor: float = 90.0  # fuzz.ratio of the folded labels
     spelling_base: float = 0.7  # score at the floor, + (ratio - floor) / 100
     spelling_max: float = 0.85
@@ -248,7 +251,7 @@ def _acronym_edges(labels: list[_Label]) -> Iterator[Edge]:
             shorts[lab.key[0]].append(lab)
     for long in labels:
         words = long.key.split()
-        if long.short or len(words) < 2:
+        if long.short or len(words) < 2 or looks_abbreviated(long.core):
             continue
         for short in chain.from_iterable(shorts.get(c, ()) for c in _first_letters(words)):
             level = acronym_level(short.key, words) if short.venue != long.venue else 0
@@ -256,6 +259,37 @@ def _acronym_edges(labels: list[_Label]) -> Iterator[Edge]:
                 score = SCORES.acronym_strict if level == 2 else SCORES.acronym_loose
                 why = f"'{short.core}' is the acronym of '{long.core}'"
                 yield _edge(short, long, "acronym", score, why, (long.core, short.core, long.venue))
+
+
+def _signature(folded: str) -> tuple[str, ...]:
+    return tuple(w[0] for w in folded.split() if w not in MINOR)
+
+
+def _abbreviation_edges(labels: list[_Label]) -> Iterator[Edge]:
+    """ "J. Mach. Learn. Res." and "Journal of Machine Learning Research", by the ISO 4 rules
+    (pyiso4 and the ISSN's list of title word abbreviations). An abbreviation two different
+    names shorten to joins neither."""
+    abbreviated: dict[tuple[str, ...], list[_Label]] = defaultdict(list)
+    for lab in labels:
+        if looks_abbreviated(lab.core):
+            abbreviated[_signature(lab.key)].append(lab)
+    found: dict[str, dict[str, list[_Label]]] = defaultdict(lambda: defaultdict(list))
+    for long in labels:
+        candidates = abbreviated.get(_signature(long.key), [])
+        if not candidates or long.short or looks_abbreviated(long.core):
+            continue
+        iso = fold(iso4(long.core))
+        for short in candidates:
+            if short.key == iso and short.key != long.key:
+                found[short.text][long.key].append(long)
+    by_text = {lab.text: lab for labs in abbreviated.values() for lab in labs}
+    for text, longs in sorted(found.items()):
+        if len(longs) == 1:
+            short = by_text[text]
+            for long in next(iter(longs.values())):
+                if long.venue != short.venue:
+                    why = f"'{short.core}' is the ISO 4 abbreviation of '{long.core}'"
+                    yield _edge(short, long, "abbreviation", SCORES.abbreviation, why)
 
 
 def _drop_ambiguous(best: dict[tuple[int, int, str], Edge]) -> None:
@@ -332,7 +366,13 @@ def edges_by_pair(
 ) -> dict[tuple[int, int], list[Edge]]:
     """Every rule's edges, the strongest of each rule on a pair, where the guards allow."""
     labels = _labels(facts.values())
-    rules = (_fingerprint_edges, _decoration_edges, _acronym_edges, _spelling_edges)
+    rules = (
+        _fingerprint_edges,
+        _decoration_edges,
+        _acronym_edges,
+        _abbreviation_edges,
+        _spelling_edges,
+    )
     edges = chain(*(rule(labels) for rule in rules), _merged_edges(evidence, facts))
     best: dict[tuple[int, int, str], Edge] = {}
     for e in edges:

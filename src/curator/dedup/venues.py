@@ -13,7 +13,14 @@ from curator.domain.matching import Band
 from curator.domain.venues import venue_key
 
 from .normalize import fold
-from .venue_labels import capitals, fingerprint, is_acronym_of, join_phrases, strip_decorations
+from .venue_labels import (
+    capitals,
+    fingerprint,
+    is_acronym_of,
+    join_phrases,
+    looks_abbreviated,
+    strip_decorations,
+)
 from .venue_rules import (
     SCORES,
     Edge,
@@ -55,7 +62,7 @@ class Suggestion:
     kind: str
     score: float  # 0..1, rounded to 2 decimals
     reasons: tuple[str, ...]
-    rules: tuple[str, ...]  # "fingerprint", "spelling", "acronym", "merged-works", "decoration"
+    rules: tuple[str, ...]  # fingerprint, spelling, acronym, abbreviation, merged-works, decoration
     notes: tuple[tuple[str, str], ...]  # (label, presentation note) kept rather than lost
 
     @property
@@ -147,7 +154,9 @@ def _canonical(venues: list[VenueFacts], edges: list[Edge]) -> tuple[str, str | 
         long, short, _ = min(acronyms, key=lambda a: (a[:2], _style(a[2][0])))[2]
         return long, short
     cores = {v.id: strip_decorations(v.name)[0] for v in venues}
-    ranked = sorted(venues, key=lambda v: (-v.works, *_style(cores[v.id])))
+    ranked = sorted(  # a name written out beats its abbreviation, whatever the counts
+        venues, key=lambda v: (looks_abbreviated(cores[v.id]), -v.works, *_style(cores[v.id]))
+    )
     return cores[ranked[0].id], next((v.short_name for v in ranked if v.short_name), None)
 
 
