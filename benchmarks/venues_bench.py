@@ -1,7 +1,8 @@
 """Measure venue curation at catalog scale and print the figures (nothing here is asserted).
 
 A seeded BibTeX file gives N works spread over V venues, each written under several labels:
-acronym and expansion, case and word-order variants, years and "Proceedings of the", "(Oral)".
+acronym and expansion, case and word-order variants, years and "Proceedings of the", "(Oral)",
+and a journal's ISO 4 abbreviation.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from curator.dedup.venue_labels import iso4
 from curator.services import decisions, importing, venues
 from curator.store.catalog import open_catalog
 from run import timed
@@ -76,6 +78,8 @@ def venue_labels(rng: random.Random, n_venues: int) -> list[list[str]]:
         labels = [name]
         if head != "Workshop on":
             labels.append(acronym)
+        if head == "Transactions on":
+            labels.append(iso4(name))  # "Trans. Mach. Learn."
         labels += [name.upper(), f"Proceedings of the {name}", f"{name} {year}",
                    f"{name} (Oral)"]  # fmt: skip
         venues_.append(rng.sample(labels, rng.randint(1, len(labels))))

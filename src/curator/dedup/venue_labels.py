@@ -215,11 +215,23 @@ def _abbreviator() -> Abbreviate:
     return Abbreviate.create()  # reads the ISSN's word list once (a quarter of a second)
 
 
+_SENTINEL = " Zzqx"
+
+
 @lru_cache(maxsize=65536)
 def iso4(name: str) -> str:
     """A title as ISO 4 abbreviates it: "Journal of Machine Learning Research" is
-    "J. Mach. Learn. Res."."""
-    return str(_abbreviator()(name, remove_part=True))
+    "J. Mach. Learn. Res."; the title itself when it cannot be abbreviated."""
+    abbreviate = _abbreviator()
+    try:
+        return str(abbreviate(name, remove_part=True))
+    except IndexError:  # pyiso4 0.1.6 fails on some last words ("... Automatic Control"),
+        pass  # github.com/pierre-24/pyiso4/issues/12: a word after them avoids it
+    try:
+        found = str(abbreviate(name + _SENTINEL, remove_part=True))
+    except IndexError:
+        return name
+    return found.removesuffix(_SENTINEL) if found.endswith(_SENTINEL) else name
 
 
 def is_acronym_of(short: str, long: str) -> bool:
