@@ -221,6 +221,11 @@ def test_a_workshop_split_off_its_conference_is_a_workshop_of_it(seeded: Catalog
     change = venues.split(seeded, "NeurIPS Workshop (SoLaR)")
     split = venues.list_venues(seeded, "solar")[0]
     assert (split.id, split.kind, split.parent_name) == (change.venue_id, "workshop", "NeurIPS")
+    # a workshop of another conference is a workshop, but not part of the venue it leaves
+    venues.merge(seeded, [neurips, vid(seeded, "ICML Workshop")], into=neurips)
+    venues.split(seeded, "ICML Workshop")
+    split = venues.list_venues(seeded, "icml workshop")[0]
+    assert (split.kind, split.parent_name) == ("workshop", None)
 
 
 def test_split_undo_and_refusals(seeded: Catalog) -> None:
@@ -238,6 +243,10 @@ def test_split_undo_and_refusals(seeded: Catalog) -> None:
         venues.split(seeded, "EMNLP (Findings)", "EMNLP")
     with pytest.raises(CuratorError, match="name of the venue"):
         venues.split(seeded, "EMNLP (Findings)", "emnlp")
+    venues.rename(seeded, emnlp, "Empirical Methods in NLP")
+    with pytest.raises(CuratorError, match="is a label of 'Empirical Methods in NLP'"):
+        venues.split(seeded, "EMNLP (Findings)", "EMNLP")
+    decisions.undo(seeded)
     assert state(seeded) == merged
 
 

@@ -29,13 +29,12 @@ from curator.domain.progress import Progress, drain
 from curator.domain.venues import guess_venue_kind, venue_key, with_note
 from curator.store import venues as store
 from curator.store.catalog import Catalog
-from curator.store.tables import Venue
+from curator.store.tables import Venue, VenueAlias
 from curator.store.writes import add_event
 
 Step = dict[str, Any]
 MAX_NAME = 300
 MAX_SHORT = 40
-MAX_ID = 2**63 - 1  # SQLite's largest integer
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -75,8 +74,6 @@ def find_venue(catalog: Catalog, ref: str) -> int:
     text = ref.strip()
     with catalog.read() as s:
         if text.isascii() and text.isdigit():
-            if int(text) > MAX_ID:
-                raise CuratorError(f"no venue with id {text}")
             return store.get_venue(s, int(text)).id or 0
         alias = store.alias_for(s, ref)
         if alias is not None:
@@ -195,14 +192,8 @@ def split(catalog: Catalog, label: str, name: str | None = None) -> VenueChange:
         source = store.get_venue(s, alias.venue_id)
         if len(store.aliases(s, source.id)) < 2:
             raise CuratorError(f"{alias.label!r} is the only label of {source.name!r}")
-        new_name = _clean_name(name or alias.label)
-        _check_name_free(s, new_name, allowed={source.id or 0}, key_owner=source.id)
-        if venue_key(new_name) == venue_key(source.name):
-            raise CuratorError(
-                f"{new_name!r} is the name of the venue it would leave; give the new venue "
-                "another name, or rename the old one first"
-            )
-        kind, parent = _split_kind(source, alias.label)
+        new_name = _split_name(s, source, alias, name)
+        kind, parent = _split_kind(source, alias.label, new_name)
         row = {"id": store.next_venue_id(s), "name": new_name, "short_name": None,
                "kind": kind, "parent_id": parent}  # fmt: skip
         works = store.works_with_label(s, source.id or 0, alias.label_key)
@@ -212,15 +203,35 @@ def split(catalog: Catalog, label: str, name: str | None = None) -> VenueChange:
         return _record(s, text, [step], row["id"])
 
 
-def _split_kind(source: Venue, label: str) -> tuple[str, int | None]:
+def _split_name(s: Session, source: Venue, alias: VenueAlias, name: str | None) -> str:
+    """The split venue's name: its label, or one of its own that no venue or label holds."""
+    new_name = _clean_name(name or alias.label)
+    _check_name_free(s, new_name, allowed={source.id or 0}, key_owner=source.id)
+    if venue_key(new_name) == venue_key(source.name):
+        raise CuratorError(
+            f"{new_name!r} is the name of the venue it would leave; give the new venue "
+            "another name, or rename the old one first"
+        )
+    taken = store.alias_for(s, new_name)
+    if taken is not None and taken.id != alias.id:
+        raise CuratorError(
+            f"{taken.label!r} is a label of {source.name!r} and would stay so; give the "
+            "new venue a name of its own"
+        )
+    return new_name
+
+
+def _split_kind(source: Venue, label: str, name: str) -> tuple[str, int | None]:
     """The kind and parent of a venue split off `source`: the kind its label names, if any
-    (a workshop split off its conference becomes part of it), else the source's."""
+    (a workshop whose label names the conference it leaves becomes part of it), else the
+    source's."""
     kind = guess_venue_kind(label)
     if kind in (VenueKind.OTHER, source.kind):
         return source.kind, source.parent_id
-    if kind == VenueKind.WORKSHOP and source.kind == VenueKind.CONFERENCE:
-        return kind.value, source.id
-    return kind.value, None
+    conference = VenueFacts(source.id or 0, source.name, source.kind, (), 0, source.short_name)
+    workshop = VenueFacts(-1, name, kind.value, (label,), 0)
+    named = suggest_parents([conference, workshop])
+    return kind.value, (source.id if named else None)
 
 
 def accept(catalog: Catalog, suggestion: Suggestion, canonical: str | None = None) -> VenueChange:

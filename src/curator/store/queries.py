@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from curator.domain.catalog import RecordView, WorkRow, WorkView, default_entry_type
 from curator.domain.errors import NotFoundError
 from curator.domain.matching import WorkFeatures
-from curator.store.tables import SourceRecord, Venue, Work
+from curator.store.tables import MAX_ROW_ID, SourceRecord, Venue, Work
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -68,7 +68,7 @@ def work_ids(session: Session, search: str | None = None) -> list[int]:
 
 
 def get_work(session: Session, work_id: int) -> Work:
-    work = session.get(Work, work_id)
+    work = session.get(Work, work_id) if 0 < work_id <= MAX_ROW_ID else None
     if work is None:
         raise NotFoundError(f"no work with id {work_id}")
     return work

@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+MAX_ROW_ID = 2**63 - 1  # SQLite's largest integer: a larger id cannot even be looked up
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)

@@ -12,13 +12,21 @@ from sqlmodel import Session, select
 
 from curator.domain.errors import NotFoundError
 from curator.domain.venues import venue_key
-from curator.store.tables import MergedVenue, SourceRecord, Venue, VenueAlias, VenueRejection, Work
+from curator.store.tables import (
+    MAX_ROW_ID,
+    MergedVenue,
+    SourceRecord,
+    Venue,
+    VenueAlias,
+    VenueRejection,
+    Work,
+)
 
 VENUE_FIELDS = ("name", "short_name", "kind", "parent_id")
 
 
 def get_venue(session: Session, venue_id: int) -> Venue:
-    venue = session.get(Venue, venue_id)
+    venue = session.get(Venue, venue_id) if 0 < venue_id <= MAX_ROW_ID else None
     if venue is None:
         raise NotFoundError(f"no venue with id {venue_id}")
     return venue
