@@ -132,7 +132,13 @@ def test_an_iso4_abbreviation_joins_the_name_it_abbreviates() -> None:
         "'J. Mach. Learn. Res.' is the ISO 4 abbreviation of "
         "'Journal of Machine Learning Research'",
     )
-    assert found[0].band == "sure"
+    assert found[0].band == "likely"  # "J. Comput. Sci." abbreviates three journals
+
+
+def test_a_full_stop_at_the_end_is_no_abbreviation() -> None:
+    venues = [venue(1, "JMLR", JOURNAL), venue(2, "Journal of Machine Learning Research.")]
+    found = one(suggest(venues))
+    assert (found.venue_ids, found.rules) == ((1, 2), ("acronym",))
 
 
 def test_an_abbreviation_of_two_names_joins_neither() -> None:
@@ -142,6 +148,13 @@ def test_an_abbreviation_of_two_names_joins_neither() -> None:
         venue(3, "Physics Reviews", JOURNAL),
     ]
     assert [s for s in merges(suggest(venues)) if 1 in s.venue_ids] == []
+    # but two spellings of one name are one name
+    venues = [
+        venue(1, "Ann. Stat.", JOURNAL),
+        venue(2, "Annals of Statistics", JOURNAL),
+        venue(3, "The Annals of Statistics", JOURNAL),
+    ]
+    assert "abbreviation" in one(suggest(venues)).rules
 
 
 def test_a_cluster_is_as_sure_as_its_weakest_link() -> None:

@@ -202,12 +202,13 @@ def acronym_level(letters: str, words: Sequence[str]) -> int:
     return 1 if _loose(letters, significant) else 0
 
 
-_ABBREVIATED_WORD = re.compile(r"\b[A-Za-z]{1,8}\.(?=\s|$)")
+_ABBREVIATED_WORD = re.compile(r"\b[A-Za-z]{1,8}\.\s")
 
 
 def looks_abbreviated(core: str) -> bool:
-    """Two words or more, one of them cut short with a full stop: "J. Mach. Learn. Res."."""
-    return len(core.split()) >= 2 and bool(_ABBREVIATED_WORD.search(core))
+    """A word cut short with a full stop before another word: "J. Mach. Learn. Res.", but not
+    "Journal of Machine Learning Research." (a field that ends a sentence)."""
+    return bool(_ABBREVIATED_WORD.search(core))
 
 
 @lru_cache(maxsize=1)

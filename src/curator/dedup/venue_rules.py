@@ -40,7 +40,7 @@ class Scores:
     cleanup: float = 0.85  # a lone decorated label, renamed to its core
     acronym_strict: float = 0.9
     acronym_loose: float = 0.8
-    abbreviation: float = 0.92  # the ISO 4 abbreviation of the other label, and of no other
+    abbreviation: float = 0.85  # ISO 4 of the other label ("J. Comput. Sci." has three names)
     spelling_floor: float = 90.0  # fuzz.ratio of the folded labels
     spelling_base: float = 0.7  # score at the floor, + (ratio - floor) / 100
     spelling_max: float = 0.85
@@ -261,6 +261,11 @@ def _acronym_edges(labels: list[_Label]) -> Iterator[Edge]:
                 yield _edge(short, long, "acronym", score, why, (long.core, short.core, long.venue))
 
 
+def _signature_words(folded: str) -> str:
+    """A name without its minor words: "The Annals of Statistics" is "annals statistics"."""
+    return " ".join(w for w in folded.split() if w not in MINOR)
+
+
 def _signature(folded: str) -> tuple[str, ...]:
     return tuple(w[0] for w in folded.split() if w not in MINOR)
 
@@ -281,7 +286,7 @@ def _abbreviation_edges(labels: list[_Label]) -> Iterator[Edge]:
         iso = fold(iso4(long.core))
         for short in candidates:
             if short.key == iso and short.key != long.key:
-                found[short.text][long.key].append(long)
+                found[short.text][_signature_words(long.key)].append(long)
     by_text = {lab.text: lab for labs in abbreviated.values() for lab in labs}
     for text, longs in sorted(found.items()):
         if len(longs) == 1:

@@ -40,7 +40,8 @@ _CONFERENCES = {
 }
 _JOURNAL_WORDS = ("journal", "transactions", "letters", "tmlr", "jmlr", "magazine", "review of")
 _CONFERENCE_WORDS = ("conference", "proceedings", "symposium", "congress")
-_PREPRINT_WORDS = ("arxiv", "preprint", "corr", "biorxiv", "medrxiv", "ssrn")
+_PREPRINT_WORDS = ("arxiv", "preprint", "rxiv", "e-print", "computing research repository")
+_PREPRINT_NAMES = {"corr", "ssrn"}  # whole words: "Corrosion Science" is a journal
 
 
 def venue_key(label: str) -> str:
@@ -52,7 +53,7 @@ def guess_venue_kind(label: str) -> VenueKind:
     """A first guess at the kind of venue a label names; the librarian can change it."""
     key = venue_key(label)
     words = set(re.findall(r"[a-z]+", key))
-    if any(w in key for w in _PREPRINT_WORDS):
+    if words & _PREPRINT_NAMES or any(w in key for w in _PREPRINT_WORDS):
         return VenueKind.PREPRINT
     if "workshop" in words or "workshops" in words:
         return VenueKind.WORKSHOP
