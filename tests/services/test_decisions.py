@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from curator.domain.errors import CuratorError, NotFoundError, ValidationError
-from curator.services import decisions, history, importing, works
+from curator.services import decisions, history, importing, venues, works
 from curator.services.samples import sample_listing_paths
 from curator.store.catalog import Catalog, open_catalog
 
@@ -75,6 +75,34 @@ def test_a_citation_key_taken_over_in_a_merge_comes_back_on_unmerge(seeded: Cata
     assert works.work(seeded, outcome.survivor).citation_key == "azerbayev2023llemma"
     decisions.unmerge(seeded, b)
     assert state(seeded) == before
+
+
+def test_unmerge_is_refused_when_another_work_took_a_key_it_would_give_back(
+    seeded: Catalog,
+) -> None:
+    a, b, c = llemma(seeded)
+    works.edit_work(seeded, a, {"citation_key": "ka"})
+    works.edit_work(seeded, b, {"citation_key": "kb"})
+    decisions.merge(seeded, [a, b], keep=a, overrides={"citation_key": "kb"})
+    works.edit_work(seeded, c, {"citation_key": "ka"})  # free since the merge
+    merged = state(seeded)
+    with pytest.raises(CuratorError, match=f"work {c} now has the citation key 'ka'"):
+        decisions.unmerge(seeded, a)
+    assert state(seeded) == merged
+
+
+def test_a_venue_typed_for_a_merge_goes_with_its_undo(seeded: Catalog) -> None:
+    before = venues.list_venues(seeded)
+    ids = llemma(seeded)[:2]
+    outcome = decisions.merge(seeded, ids, overrides={"venue": "Totally New Venue"})
+    new_id = venues.find_venue(seeded, "Totally New Venue")
+    decisions.undo(seeded)
+    assert venues.list_venues(seeded) == before
+    decisions.redo(seeded)
+    assert venues.find_venue(seeded, "Totally New Venue") == new_id
+    assert works.work(seeded, outcome.survivor).venue == "Totally New Venue"
+    decisions.unmerge(seeded, outcome.survivor)
+    assert venues.list_venues(seeded) == before
 
 
 def test_unmerge_restores_every_field_even_after_other_edits(seeded: Catalog) -> None:

@@ -80,9 +80,9 @@ def plan(
         for wid in ids
     ]
     choices = default_choices(sides, keep)
+    created = Created()
     for field, value in overrides.items():
         if field == "venue":
-            created = Created()
             value = venue_for_label(s, value, created) if value else None
             field = "venue_id"
         choices[field] = Choice(value, None, "set by the librarian")
@@ -96,6 +96,7 @@ def plan(
         "after": after,
         "records": {str(w): owned[w] for w in ids},
         "choices": {f: {"from": c.from_work, "rule": c.rule} for f, c in choices.items()},
+        "created": venue_store.created_rows(s, created.venues, created.aliases),
     }
     return payload, choices
 
@@ -107,6 +108,8 @@ def _venue_kind(s: Session, venue_id: int | None) -> str | None:
 
 def apply_merge(s: Session, payload: dict[str, Any]) -> None:
     survivor = payload["survivor"]
+    if payload.get("created"):  # a venue typed for the merge (older merges did not record it)
+        venue_store.restore_created(s, payload["created"])
     for wid in payload["absorbed"]:
         snapshots.move_records(s, payload["records"][str(wid)], survivor)
         snapshots.delete_work(s, wid)
@@ -126,10 +129,26 @@ def restore_merge(s: Session, payload: dict[str, Any]) -> None:
             raise CuratorError(
                 f"records of work {wid} have moved on since (a later merge); undo that first"
             )
+    _check_keys_free(s, payload)
     snapshots.restore(s, payload["before"][str(survivor)])  # first: it may hold their key
     for wid in payload["absorbed"]:
         snapshots.restore(s, payload["before"][str(wid)])
         snapshots.move_records(s, payload["records"][str(wid)], wid)
+    if payload.get("created"):
+        venue_store.drop_created(s, payload["created"])
+
+
+def _check_keys_free(s: Session, payload: dict[str, Any]) -> None:
+    """The works come back with their citation keys: refuse if another work took one since."""
+    ids = [int(w) for w in payload["before"]]
+    for wid, before in payload["before"].items():
+        key = before.get("citation_key")
+        other = queries.work_with_citation_key(s, key, other_than=ids) if key else None
+        if other is not None:
+            raise CuratorError(
+                f"work {other} now has the citation key {key!r} that work {wid} had; "
+                "change that key first"
+            )
 
 
 def unmerge(catalog: Catalog, work_id: int, event_id: int | None = None) -> list[int]:

@@ -501,11 +501,12 @@ def _do_split(s: Session, step: Step) -> None:
 
 
 def _undo_split(s: Session, step: Step) -> None:
-    """Everything on the split-off venue goes back, including anything that came to it since
-    by a way undo does not take back, so the venue can go."""
+    """Everything on the split-off venue goes back, so the venue can go: including a label an
+    older change typed for it and its undo left behind (dropped, as that undo would now)."""
     vid, source = step["venue"]["id"], step["from"]
     store.move_works(s, store.works_of(s, vid), source)
-    store.move_aliases(s, [a.id or 0 for a in store.aliases(s, vid)], source)
+    later = [a.id or 0 for a in store.aliases(s, vid) if a.id != step["alias"]]
+    store.move_aliases(s, [step["alias"], *store.drop_typed_labels(s, later)], source)
     store.set_parents(s, store.children_of(s, vid), source)
     store.delete_venue(s, vid)
 

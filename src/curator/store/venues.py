@@ -243,13 +243,28 @@ def created_rows(session: Session, venue_ids: list[int], alias_ids: list[int]) -
 
 
 def drop_created(session: Session, rows: dict[str, Any]) -> None:
-    """Undo of a change that created venues and labels: remove them, unless something else
-    has come to use a venue since (it then stays, as a venue of its own)."""
-    delete_aliases(session, [a["id"] for a in rows["aliases"]])
+    """Undo of a change that created venues and labels: remove them, unless something has come
+    to use them since (a label on imported records, a venue with works): those stay."""
+    drop_typed_labels(session, [a["id"] for a in rows["aliases"]])
     for row in rows["venues"]:
         vid = row["id"]
         if not (works_of(session, vid) or aliases(session, vid) or children_of(session, vid)):
             delete_venue(session, vid)
+
+
+def drop_typed_labels(session: Session, alias_ids: list[int]) -> list[int]:
+    """Delete the labels no source record carries (typed in an editor); the ids left."""
+    rows = [session.get(VenueAlias, a) for a in alias_ids]
+    keys = record_label_keys(session)
+    typed = [a.id or 0 for a in rows if a is not None and a.label_key not in keys]
+    delete_aliases(session, typed)
+    return [a for a in alias_ids if a not in typed]
+
+
+def record_label_keys(session: Session) -> set[str]:
+    """The keys of every venue label on a source record."""
+    rows = session.exec(select(SourceRecord.venue_label).distinct())
+    return {venue_key(label) for label in rows if label}
 
 
 def restore_created(session: Session, rows: dict[str, Any]) -> None:
