@@ -239,6 +239,25 @@ def test_venue_labels_become_venues_with_aliases(seeded: Catalog) -> None:
     assert kinds["NeurIPS Workshop (Math-AI)"] == "workshop"
 
 
+def test_a_bibtex_journal_field_gives_the_kind_unless_it_names_a_preprint_server(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    path = tmp_path / "kinds.bib"
+    path.write_text(
+        "@article{a, title={One}, author={A. B}, journal={CoRR}, year=2017}\n"
+        "@article{b, title={Two}, author={C. D}, journal={Nature Machine Intelligence}}\n"
+        "@inproceedings{c, title={Three}, author={E. F}, booktitle={Machine Learning}, year=2019}\n"
+    )
+    assert importing.run_to_end(importing.import_files(catalog, [path])).ok
+    with catalog.read() as s:
+        kinds = dict(s.execute(text("SELECT name, kind FROM venue")).all())
+    assert kinds == {
+        "CoRR": "preprint",
+        "Nature Machine Intelligence": "journal",
+        "Machine Learning": "conference",
+    }
+
+
 def test_a_label_fixed_once_stays_fixed(catalog: Catalog, seed_paths: list[Path]) -> None:
     _import(catalog, seed_paths[0])
     with catalog.write() as s:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, insert
 from sqlmodel import Session, SQLModel, select
 
+from curator.domain.catalog import VenueKind
 from curator.domain.normalize import clean_line
 from curator.domain.venues import guess_venue_kind, venue_key
 from curator.store.tables import Event, SourceRecord, Venue, VenueAlias, Work, utcnow
@@ -25,7 +26,8 @@ class Created:
 def venue_for_label(session: Session, label: str, created: Created, kind: str | None = None) -> int:
     """The venue a label means: its alias if known, else a new venue (and alias) for it.
 
-    A new venue gets `kind` when the source says it (a BibTeX journal field), else a guess.
+    A new venue gets `kind` when the source says it (a BibTeX journal field), else a guess;
+    a label naming a preprint server is one whatever the field ("journal = {CoRR}").
     """
     key = venue_key(label)
     alias = session.exec(select(VenueAlias).where(VenueAlias.label_key == key)).first()
@@ -34,9 +36,9 @@ def venue_for_label(session: Session, label: str, created: Created, kind: str | 
     clean = clean_line(label)
     venue = session.exec(select(Venue).where(Venue.name == clean)).first()
     if venue is None:
-        venue = Venue(
-            id=next_venue_id(session), name=clean, kind=kind or guess_venue_kind(clean).value
-        )
+        guess = guess_venue_kind(clean)
+        kind = guess.value if guess == VenueKind.PREPRINT else kind or guess.value
+        venue = Venue(id=next_venue_id(session), name=clean, kind=kind)
         session.add(venue)
         session.flush()
         created.venues.append(venue.id or 0)
