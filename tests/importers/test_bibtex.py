@@ -32,7 +32,8 @@ def test_entries_are_read_with_macros_concatenation_and_latex() -> None:
     assert pythia.venue_kind == "journal"
     assert (pythia.year, pythia.month, pythia.date) == (2023, 1, "2023-01")
     assert pythia.doi == "10.1000/xyz_123"
-    assert pythia.notes == "50% of stuff with & and tilde"
+    assert pythia.notes is None  # `note` is printed in a bibliography: kept as the note field
+    assert dict(pythia.extra)["note"] == "50% of stuff with & and tilde"
     assert pythia.citation_key == "biderman2023pythia"
     assert pythia.entry_type == "article"
     assert pythia.raw.startswith("@article{biderman2023pythia,") and pythia.raw.endswith("}")

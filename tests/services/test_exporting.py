@@ -26,8 +26,10 @@ ALL_FIELDS = ExportOptions(abstracts=True)
 # What a BibTeX file carries of a work; compared after a round trip.
 CARRIED = (
     "title", "abstract", "authors", "authors_incomplete", "venue", "year", "month", "arxiv_id",
-    "doi", "url", "entry_type", "citation_key", "notes",
+    "doi", "url", "entry_type", "citation_key", "notes", "extra",
 )  # fmt: skip
+# Kept fields a random work may have; not those an entry type uses for its venue (publisher).
+_EXTRA_NAMES = ("editor", "volume", "number", "pages", "edition", "series", "address", "note")
 
 
 def export(catalog: Catalog, path: Path, options: ExportOptions = ALL_FIELDS, **scope):
@@ -161,6 +163,7 @@ def work_strategy(text: Callable[..., st.SearchStrategy[str]]) -> st.SearchStrat
             "doi": st.one_of(st.none(), st.just("10.1000/a_b%c#d~e")),
             "url": st.one_of(st.none(), st.just("https://example.org/a_b%20c#x~y{z}")),
             "notes": st.one_of(st.none(), text()),
+            "extra": st.dictionaries(st.sampled_from(_EXTRA_NAMES), text(), max_size=3),
             "entry_type": st.one_of(
                 st.none(), st.sampled_from(["article", "misc", "techreport", "unpublished"])
             ),
@@ -232,3 +235,30 @@ def test_the_written_file_keeps_its_permissions_and_links(seeded: Catalog, tmp_p
     if not os.access(target, os.W_OK):  # root may write anyway
         with pytest.raises(CuratorError, match="read-only"):
             export(seeded, target)
+
+
+def test_fields_curator_does_not_model_come_back_out(catalog: Catalog, tmp_path: Path) -> None:
+    source = tmp_path / "in.bib"
+    source.write_text(
+        "@article{knuth1984, author = {Donald E. Knuth}, title = {Literate Programming},\n"
+        "  journal = {The Computer Journal}, year = 1984, volume = 27, number = 2,\n"
+        "  pages = {97--111}, publisher = {Oxford University Press}, note = {Reprinted}}\n"
+        "@incollection{c, author = {A. Writer}, title = {A Chapter}, booktitle = {The Book},\n"
+        "  year = 2001, editor = {E. Ditor and F. Ditor}, publisher = {Springer}}\n"
+    )
+    assert importing.run_to_end(importing.import_files(catalog, [source])).ok
+    knuth = next(w for w in works.works(catalog) if w.citation_key == "knuth1984")
+    assert dict(knuth.extra) == {
+        "volume": "27",
+        "number": "2",
+        "pages": "97–111",
+        "publisher": "Oxford University Press",
+        "note": "Reprinted",
+    }
+    assert [g.missing for g in exporting.plan(catalog).gaps] == []  # the chapter has a publisher
+    out = tmp_path / "out.bib"
+    export(catalog, out)
+    text = out.read_text(encoding="utf-8")
+    for line in ("volume = {27}", "pages = {97--111}", "note = {Reprinted}",
+                 "editor = {E. Ditor and F. Ditor}", "publisher = {Springer}"):  # fmt: skip
+        assert line in text

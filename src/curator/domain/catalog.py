@@ -57,6 +57,7 @@ class WorkView:
     citation_key: str | None
     notes: str | None
     record_ids: tuple[int, ...]
+    extra: tuple[tuple[str, str], ...] = ()  # other BibTeX fields, in entry order
 
 
 @dataclass(frozen=True, slots=True)

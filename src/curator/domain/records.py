@@ -46,6 +46,7 @@ class ParsedRecord:
     citation_key: str | None = None
     venue_kind: str | None = None  # "journal" for a journal field, "conference" for a booktitle
     notes: str | None = None
+    extra: tuple[tuple[str, str], ...] = ()  # other BibTeX fields: ("volume", "12"), ...
 
     @property
     def content_hash(self) -> str:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from curator.domain import bibfields
 from curator.domain.arxiv import normalize_arxiv_id
 from curator.domain.catalog import ENTRY_TYPES
 from curator.domain.errors import ValidationError
@@ -138,6 +139,7 @@ VALIDATORS: dict[str, Callable[[str, Any], Any]] = {
     "entry_type": _entry_type,
     "citation_key": _citation_key,
     "notes": _text,
+    "extra": lambda field, value: bibfields.parse(value),
 }
 EDITABLE_FIELDS = tuple(VALIDATORS)
 

@@ -35,7 +35,7 @@ REQUIRED = {
     else ("authors", "title", "venue", "year")
     for entry_type, venue in VENUE_FIELD.items()
 }
-# Fields curator does not keep, so always gaps: BibTeX's plain.bst wants them.
+# Fields kept as they came (`WorkView.extra`): BibTeX's plain.bst wants them.
 REQUIRED["incollection"] += ("publisher",)
 REQUIRED["unpublished"] += ("note",)
 _OLD_ARXIV = re.compile(r"^([a-z-]+(?:\.[A-Z]{2})?)/\d{7}$")
@@ -83,6 +83,8 @@ def gaps(works: Iterable[WorkView]) -> list[Gap]:
 def _has(work: WorkView, field: str) -> bool:
     if field == "authors":
         return bool(work.authors)
+    if field in ("publisher", "note"):
+        return any(name == field for name, _ in work.extra)
     return getattr(work, field, None) is not None
 
 
@@ -111,6 +113,7 @@ def entry_fields(work: WorkView, options: ExportOptions) -> list[tuple[str, str]
     if work.month is not None:
         fields.append(("month", MONTHS[work.month - 1]))
     fields += _identifiers(work, cs)
+    fields += _extra(work, cs, {name for name, _ in fields})
     if options.abstracts and work.abstract:
         fields.append(("abstract", _braced(encode(work.abstract, cs))))
     if options.notes and work.notes:
@@ -130,6 +133,16 @@ def _identifiers(work: WorkView, cs: Charset) -> list[tuple[str, str]]:
         old_style = _OLD_ARXIV.match(work.arxiv_id)
         if old_style:
             fields.append(("primaryclass", _braced(old_style.group(1))))
+    return fields
+
+
+def _extra(work: WorkView, cs: Charset, written: set[str]) -> list[tuple[str, str]]:
+    """The fields kept as they came (volume, pages, publisher...), unless written above."""
+    fields = []
+    for name, value in work.extra:
+        if name not in written:
+            parts = value.split("–") if name == "pages" else [value]  # 1–10 as 1--10
+            fields.append((name, _braced("--".join(encode(p, cs) for p in parts))))
     return fields
 
 

@@ -24,6 +24,7 @@ from bibtexparser.model import (
 )
 
 from curator.domain.arxiv import normalize_arxiv_id
+from curator.domain.bibfields import MODELLED, Extra, keeps, ordered
 from curator.domain.catalog import ENTRY_TYPES, VenueKind
 from curator.domain.errors import ValidationError
 from curator.domain.records import BlockProblem, BlockStatus, ParsedRecord, ParseResult
@@ -342,11 +343,11 @@ def _record(entry: _Entry, ordinal: int) -> ParsedRecord:
     text = {k: decode_bibtex_value(v) or None for k, v in fields.items() if k in _TEXT_FIELDS}
     authors, incomplete = _names(fields.get("author", ""))
     year, month = _date(fields, comments)
-    venue, kind = _venue(text, entry_type)
+    venue, kind, venue_field = _venue(text, entry_type)
     arxiv = _arxiv(fields)
     if venue and arxiv and venue == f"arXiv:{arxiv}" and entry_type in ("misc", "unpublished"):
         venue = kind = None  # written by curator's export for a preprint without a venue
-    notes = "\n\n".join(n for n in (text.get("annote"), text.get("note")) if n) or None
+    notes = "\n\n".join(n for n in (text.get("annote"), text.get("annotation")) if n) or None
     doi = _checked("doi", _verbatim(fields.get("doi")), comments)
     url = _checked("url", _verbatim(fields.get("url")), comments)
     citation_key = _checked("citation_key", key, comments)
@@ -371,7 +372,23 @@ def _record(entry: _Entry, ordinal: int) -> ParsedRecord:
         citation_key=citation_key,
         venue_kind=kind,
         notes=notes,
+        extra=_extra(fields, venue_field, comments),
     )
+
+
+def _extra(fields: dict[str, str], venue_field: str | None, comments: list[str]) -> Extra:
+    """Every other field, decoded, under its BibTeX name: kept and exported again."""
+    kept = {}
+    for name, value in fields.items():
+        if name == venue_field or name in MODELLED:
+            continue
+        if not keeps(name):
+            comments.append(f"field {name!r} not kept: not a BibTeX field name")
+            continue
+        text = decode_bibtex_value(value)
+        if text:
+            kept[name] = text
+    return ordered(kept)
 
 
 _TEXT_FIELDS = frozenset(
@@ -379,7 +396,7 @@ _TEXT_FIELDS = frozenset(
         "title",
         "abstract",
         "annote",
-        "note",
+        "annotation",
         "journal",
         "journaltitle",
         "booktitle",
@@ -442,16 +459,19 @@ def _month(value: str) -> int | None:
     return None
 
 
-def _venue(text: dict[str, str | None], entry_type: str) -> tuple[str | None, str | None]:
+def _venue(
+    text: dict[str, str | None], entry_type: str
+) -> tuple[str | None, str | None, str | None]:
+    """(label, kind it implies, the field it came from)."""
     for field, kind in VENUE_FIELDS:
         label = text.get(field)
         if label:
             if kind is VenueKind.CONFERENCE and guess_venue_kind(label) is VenueKind.WORKSHOP:
                 kind = VenueKind.WORKSHOP
-            return label, (kind.value if kind else None)
+            return label, (kind.value if kind else None), field
     if entry_type == "book" and text.get("publisher"):
-        return text["publisher"], None
-    return None, None
+        return text["publisher"], None, "publisher"
+    return None, None, None
 
 
 def _arxiv(fields: dict[str, str]) -> str | None:

@@ -301,6 +301,7 @@ def _work_row(
         "entry_type": rec.entry_type if explicit else None,
         "citation_key": rec.citation_key,
         "notes": with_note(rec.notes, note) if note else rec.notes,
+        "extra": dict(rec.extra),
     }
 
 

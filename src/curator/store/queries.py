@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from sqlalchemy import func, text
 from sqlmodel import Session, select
 
+from curator.domain.bibfields import ordered
 from curator.domain.catalog import RecordView, WorkRow, WorkView, default_entry_type
 from curator.domain.errors import NotFoundError
 from curator.domain.matching import WorkFeatures
@@ -125,6 +126,7 @@ def _view(work: Work, venues: dict[int | None, Venue], record_ids: list[int]) ->
         citation_key=work.citation_key,
         notes=work.notes,
         record_ids=tuple(record_ids),
+        extra=ordered(work.extra or {}),
     )
 
 

@@ -10,7 +10,7 @@ from sqlmodel import SQLModel
 from curator.domain.errors import CuratorError
 from curator.store import tables
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _FTS_VALUES = """
     new.id,
@@ -76,7 +76,16 @@ def _v2_to_v3(conn: Connection) -> None:
 
 
 # Each step takes the catalog from version N to N+1. Append, never edit.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
+def _v3_to_v4(conn: Connection) -> None:
+    """Version 4 keeps the BibTeX fields curator does not model (volume, pages, publisher...)."""
+    conn.execute(text("ALTER TABLE work ADD COLUMN extra JSON NOT NULL DEFAULT '{}'"))
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    1: _v1_to_v2,
+    2: _v2_to_v3,
+    3: _v3_to_v4,
+}
 
 
 def current_version(conn: Connection) -> int | None:

@@ -85,6 +85,10 @@ class Work(SQLModel, table=True):
     entry_type: str | None = None  # None: follow the venue's kind
     citation_key: str | None = Field(default=None, unique=True)
     notes: str | None = None
+    # BibTeX fields curator keeps as they came (volume, pages, publisher...): name -> value
+    extra: dict[str, str] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
+    )
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

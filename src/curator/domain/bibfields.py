@@ -1,0 +1,106 @@
+"""Bibliographic fields curator keeps as they came: volume, pages, publisher, editor, note...
+
+Curator models what it curates (title, authors, venue, date, identifiers); every other field of
+a BibTeX entry is kept on the work under its BibTeX name, shown, editable and exported again, so
+an imported .bib loses nothing on its way out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from curator.domain.errors import ValidationError
+from curator.domain.normalize import clean_line
+
+# The usual ones, in the order an entry lists them; any other field name follows, sorted.
+ORDER = (
+    "editor",
+    "volume",
+    "number",
+    "pages",
+    "chapter",
+    "edition",
+    "series",
+    "publisher",
+    "organization",
+    "institution",
+    "school",
+    "address",
+    "howpublished",
+    "type",
+    "note",
+    "isbn",
+    "issn",
+    "language",
+    "keywords",
+)
+# Fields curator reads into its own columns, or writes itself on export.
+MODELLED = frozenset(
+    ("author", "title", "journal", "journaltitle", "booktitle", "year", "month", "date", "doi",
+     "url", "eprint", "archiveprefix", "eprinttype", "primaryclass", "eprintclass", "abstract",
+     "annote", "annotation", "crossref", "ids", "key")
+)  # fmt: skip
+MAX_FIELDS = 40
+MAX_VALUE = 10_000
+_NAME = re.compile(r"[a-z][a-z0-9_-]{0,39}")
+_LINE = re.compile(r"^\s*([^=\s]+)\s*=\s*(.*)$")
+
+Extra = tuple[tuple[str, str], ...]
+
+
+def keeps(name: str) -> bool:
+    """Whether a BibTeX field is one curator keeps as it came (not one it models)."""
+    return bool(_NAME.fullmatch(name)) and name not in MODELLED
+
+
+def ordered(fields: Mapping[str, str]) -> Extra:
+    """The fields in entry order: the usual ones first, then the rest by name."""
+    rank = {name: i for i, name in enumerate(ORDER)}
+    names = sorted(fields, key=lambda n: (rank.get(n, len(ORDER)), n))
+    return tuple((n, fields[n]) for n in names)
+
+
+def as_text(extra: Iterable[tuple[str, str]]) -> str:
+    """One "name = value" line per field, as the editor shows them."""
+    return "\n".join(f"{name} = {value}" for name, value in extra)
+
+
+def parse(value: object) -> dict[str, str]:
+    """Fields from "name = value" lines (or a mapping), checked: a bad line changes nothing."""
+    if value is None:
+        return {}
+    pairs = value.items() if isinstance(value, Mapping) else _lines(str(value))
+    fields: dict[str, str] = {}
+    for raw_name, raw_value in pairs:
+        name = str(raw_name).strip().lower()
+        text = clean_line(str(raw_value))
+        _check(name, text, fields)
+        if text:
+            fields[name] = text
+    return dict(ordered(fields))
+
+
+def _lines(text: str) -> list[tuple[str, str]]:
+    pairs = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = _LINE.match(line)
+        if not match:
+            raise ValidationError("extra", f"line {n}: {line.strip()!r} is not 'name = value'")
+        pairs.append((match.group(1), match.group(2)))
+    return pairs
+
+
+def _check(name: str, text: str, fields: dict[str, str]) -> None:
+    if not _NAME.fullmatch(name):  # what keeps() accepts, with a reason for what it does not
+        raise ValidationError("extra", f"{name!r} is not a BibTeX field name (letters first)")
+    if name in MODELLED:
+        raise ValidationError("extra", f"{name!r} has a field of its own; edit it there")
+    if name in fields:
+        raise ValidationError("extra", f"{name!r} is given twice")
+    if len(text) > MAX_VALUE:
+        raise ValidationError("extra", f"{name} has {len(text)} characters (at most {MAX_VALUE})")
+    if len(fields) >= MAX_FIELDS:
+        raise ValidationError("extra", f"at most {MAX_FIELDS} other fields")
