@@ -79,3 +79,23 @@ def test_a_merge_refuses_works_changed_since_they_were_shown(seeded: Catalog) ->
     with pytest.raises(CuratorError, match="changed since"):
         review.merge(seeded, shown, {"title": 1})
     assert len(works.works(seeded)) == 65
+
+
+def test_other_fields_of_every_work_are_kept_and_can_be_picked(seeded: Catalog) -> None:
+    a, b, c = llemma(seeded)
+    works.edit_work(seeded, a, {"extra": "volume = 1\nnote = To appear"})
+    works.edit_work(seeded, b, {"extra": "volume = 9\npages = 10--20"})
+    shown = review.compare(seeded, [a, b, c])
+    row = shown.row("extra")
+    assert row.values == ("volume = 1\nnote = To appear", "volume = 9\npages = 10--20", "")
+    assert row.default is None  # put together from two works
+    assert row.rule == "fields of every work kept, the preferred work's first"
+    # the kept work's value wins where both have the field; the other fields are added
+    outcome = decisions.merge(seeded, [a, b, c], keep=b)
+    merged = dict(works.work(seeded, outcome.survivor).extra)
+    assert merged == {"volume": "9", "pages": "10--20", "note": "To appear"}
+    decisions.undo(seeded)
+    picked = review.merge(seeded, review.compare(seeded, [a, b, c]), {"extra": 0})
+    assert dict(works.work(seeded, picked.survivor).extra) == {"volume": "1", "note": "To appear"}
+    decisions.undo(seeded)
+    assert dict(works.work(seeded, b).extra) == {"volume": "9", "pages": "10--20"}

@@ -70,7 +70,12 @@ def parse(value: object) -> dict[str, str]:
     """Fields from "name = value" lines (or a mapping), checked: a bad line changes nothing."""
     if value is None:
         return {}
-    pairs = value.items() if isinstance(value, Mapping) else _lines(str(value))
+    if isinstance(value, Mapping):
+        pairs: Iterable[tuple[object, object]] = value.items()
+    elif isinstance(value, (list, tuple)):  # pairs, as a WorkView holds them
+        pairs = value
+    else:
+        pairs = _lines(str(value))
     fields: dict[str, str] = {}
     for raw_name, raw_value in pairs:
         name = str(raw_name).strip().lower()

@@ -10,7 +10,7 @@ from curator.domain.catalog import VenueKind
 
 MERGE_FIELDS = (
     "title", "abstract", "authors", "authors_incomplete", "venue_id", "year", "month",
-    "arxiv_id", "doi", "url", "entry_type", "citation_key", "notes",
+    "arxiv_id", "doi", "url", "entry_type", "citation_key", "notes", "extra",
 )  # fmt: skip
 
 
@@ -79,6 +79,20 @@ def _notes(order: list[MergeSide]) -> Choice:
     return _first(order, "notes", "non-empty beats empty")
 
 
+def _extra(order: list[MergeSide]) -> Choice:
+    """Other BibTeX fields (volume, pages...): every one kept, the preferred work's value first."""
+    fields: dict[str, str] = {}
+    givers = []
+    for side in order:
+        new = {k: v for k, v in (side.values.get("extra") or {}).items() if k not in fields}
+        if new:
+            fields.update(new)
+            givers.append(side.id)
+    if len(givers) > 1:
+        return Choice(fields, None, "fields of every work kept, the preferred work's first")
+    return _first(order, "extra", "non-empty beats empty")
+
+
 def default_choices(sides: Sequence[MergeSide], keep: int | None = None) -> dict[str, Choice]:
     """The merged work's value for every field, with the rule that picked it."""
     order = preference(sides, keep)
@@ -87,6 +101,7 @@ def default_choices(sides: Sequence[MergeSide], keep: int | None = None) -> dict
         "venue_id": _venue,
         "authors": _authors,
         "notes": _notes,
+        "extra": _extra,
     }
     for field in MERGE_FIELDS:
         if field in rules:

@@ -11,8 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from curator.domain import bibfields
 from curator.domain.catalog import RecordView, WorkView
 from curator.domain.errors import CuratorError
+from curator.domain.merge import Choice
 from curator.services import decisions
 from curator.store import queries
 from curator.store.catalog import Catalog
@@ -85,6 +87,7 @@ FIELDS = (
     FieldSpec("url", "URL", ("url",), "url", lambda w: w.url or ""),
     FieldSpec("abstract", "Abstract", ("abstract",), "abstract", lambda w: w.abstract or ""),
     FieldSpec("notes", "Notes", ("notes",), "notes", lambda w: w.notes or ""),
+    FieldSpec("extra", "Other fields", ("extra",), "extra", lambda w: bibfields.as_text(w.extra)),
 )
 FIELD_KEYS = tuple(spec.key for spec in FIELDS)
 
@@ -132,16 +135,21 @@ def compare(catalog: Catalog, ids: list[int]) -> Comparison:
         sources = {choices[f].from_work for f in spec.fields if f in choices}
         if choice.from_work is None or len(sources) > 1:  # combined from several works
             default = None
-            text = (
-                _date_text(choices["year"].value, choices["month"].value)
-                if spec.key == "date"
-                else str(choice.value or "")
-            )
+            text = _combined_text(spec.key, choice, choices)
         else:
             default = ids.index(choice.from_work)
             text = values[default]
         rows.append(FieldRow(spec, values, default, text, choice.rule))
     return Comparison(sides, records, tuple(rows), payload["survivor"])
+
+
+def _combined_text(key: str, choice: Choice, choices: dict[str, Choice]) -> str:
+    """What a row shows for a value the merge puts together from several works."""
+    if key == "date":
+        return _date_text(choices["year"].value, choices["month"].value)
+    if key == "extra":
+        return bibfields.as_text(bibfields.ordered(choice.value or {}))
+    return str(choice.value or "")
 
 
 def overrides(
