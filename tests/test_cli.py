@@ -101,6 +101,21 @@ def test_edit_validates_and_reports_errors_in_one_line(
     assert code == 1 and "no work with id 4242" in err
 
 
+def test_edit_sets_and_clears_other_bibtex_fields_by_name(
+    capsys: pytest.CaptureFixture[str], db: str
+) -> None:
+    run(capsys, "--db", db, "seed")
+    args = ["edit", "1", "--set", "pages=97--111", "--set", "volume=27", "--json"]
+    code, out, _ = run(capsys, "--db", db, *args)
+    assert code == 0 and json.loads(out)["extra"] == {"volume": "27", "pages": "97--111"}
+    code, out, _ = run(capsys, "--db", db, "edit", "1", "--set", "volume=", "--json")
+    assert code == 0 and json.loads(out)["extra"] == {"pages": "97--111"}
+    code, out, _ = run(capsys, "--db", db, "show", "1")
+    assert "pages: 97--111" in out
+    code, _, err = run(capsys, "--db", db, "edit", "1", "--set", "titel=x")
+    assert code == 1 and "not an editable field" in err and "volume" in err
+
+
 def test_bad_input_never_gives_a_traceback(
     capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
 ) -> None:

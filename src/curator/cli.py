@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from curator import __version__, cli_decisions, cli_export, cli_venues
+from curator.domain import bibfields
 from curator.domain.catalog import RecordView, WorkView
 from curator.domain.errors import CuratorError
 from curator.domain.report import ImportReport
+from curator.domain.validation import EDITABLE_FIELDS
 from curator.services import importing, works
 from curator.services.catalogs import default_catalog_path, log_file_path, open_default
 from curator.services.samples import sample_listing_paths
@@ -97,7 +99,8 @@ def _add_catalog_commands(sub: argparse._SubParsersAction) -> None:
         required=True,
         metavar="FIELD=VALUE",
         help="field to change (repeatable); an empty VALUE clears the field; "
-        "separate authors with ';', e.g. authors='Ada Lovelace; Alan Turing'",
+        "separate authors with ';', e.g. authors='Ada Lovelace; Alan Turing'; other BibTeX "
+        "fields by name, e.g. volume=27 or pages=97--111",
     )
     p.add_argument("--json", action="store_true", help="print the edited work as JSON")
     p.set_defaults(run=cmd_edit)
@@ -107,6 +110,7 @@ def work_json(w: WorkView) -> dict[str, Any]:
     data = asdict(w)
     data["authors"] = list(w.authors)
     data["record_ids"] = list(w.record_ids)
+    data["extra"] = dict(w.extra)
     return data
 
 
@@ -213,6 +217,8 @@ def _print_work(w: WorkView) -> None:
     ):
         value = data[key]
         print(f"{key:>13}: {'' if value is None else value}")
+    for name, value in w.extra:
+        print(f"{name:>13}: {value}")
 
 
 def parse_assignments(items: Sequence[str]) -> dict[str, str | None]:
@@ -226,12 +232,30 @@ def parse_assignments(items: Sequence[str]) -> dict[str, str | None]:
 
 
 def cmd_edit(catalog: Catalog, args: argparse.Namespace) -> int:
-    w = works.edit_work(catalog, args.work_id, parse_assignments(args.changes))
+    changes = _kept_fields_as_extra(catalog, args.work_id, parse_assignments(args.changes))
+    w = works.edit_work(catalog, args.work_id, changes)
     if args.json:
         _print_json(work_json(w))
     else:
         _print_work(w)
     return EXIT_OK
+
+
+def _kept_fields_as_extra(
+    catalog: Catalog, work_id: int, changes: dict[str, str | None]
+) -> dict[str, Any]:
+    """`--set volume=27` (one of the usual BibTeX fields curator keeps as they came) edits the
+    work's other fields; a typo ("titel") is still refused, as not an editable field."""
+    kept = {f: v for f, v in changes.items() if f not in EDITABLE_FIELDS and f in bibfields.ORDER}
+    if not kept:
+        return dict(changes)
+    extra = dict(works.work(catalog, work_id).extra)
+    for field, value in kept.items():
+        if value is None:
+            extra.pop(field, None)
+        else:
+            extra[field] = value
+    return {**{f: v for f, v in changes.items() if f not in kept}, "extra": extra}
 
 
 def cmd_gui(catalog: Catalog | None, args: argparse.Namespace) -> int:

@@ -60,6 +60,23 @@ def test_select_edit_save_updates_catalog_and_table(
     assert not editor.save_button.isEnabled()
 
 
+def test_other_bibtex_fields_are_edited_as_lines(
+    qtbot, window: MainWindow, seeded: Catalog
+) -> None:  # type: ignore[no-untyped-def]
+    window.table.selectRow(0)
+    editor = window.editor
+    wid = editor.work.id
+    editor.extra.setPlainText("pages = 97--111\nvolume = 27")
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert works.work(seeded, wid).extra == (("volume", "27"), ("pages", "97--111"))
+    assert editor.extra.toPlainText() == "volume = 27\npages = 97--111"  # shown in entry order
+    assert not editor.save_button.isEnabled()
+    editor.extra.setPlainText("volume = 27\ntitle = Sneaky")
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert "'title' has a field of its own" in editor.error.text()
+    assert works.work(seeded, wid).extra == (("volume", "27"), ("pages", "97--111"))
+
+
 def test_moving_to_another_work_saves_pending_edits(
     qtbot, window: MainWindow, seeded: Catalog
 ) -> None:  # type: ignore[no-untyped-def]

@@ -149,7 +149,9 @@ def validate_field(field: str, value: Any) -> Any:
     check = VALIDATORS.get(field)
     if check is None:
         raise ValidationError(
-            field, f"not an editable field; choose one of {', '.join(EDITABLE_FIELDS)}"
+            field,
+            f"not an editable field; choose one of {', '.join(EDITABLE_FIELDS)} "
+            "(extra holds other BibTeX fields: volume, pages, publisher...)",
         )
     return check(field, value)
 

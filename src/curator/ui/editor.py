@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from curator.domain import bibfields
 from curator.domain.catalog import ENTRY_TYPES, WorkView
 from curator.domain.errors import CuratorError
 
@@ -75,6 +76,12 @@ class WorkEditor(QWidget):
         self.entry_type.addItems([AUTO_TYPE, *ENTRY_TYPES])
         self.abstract = _plain(8)
         self.notes = _plain(3)
+        self.extra = _plain(4)
+        self.extra.setPlaceholderText("volume = 12\npages = 97--111\npublisher = …")
+        self.extra.setToolTip(
+            "Other BibTeX fields, one “name = value” per line: kept as they came from the "
+            "source file and exported as they are"
+        )
         self._build_buttons()
         self._layout()
         self._watch_changes()
@@ -91,7 +98,7 @@ class WorkEditor(QWidget):
         self.revert_button.clicked.connect(lambda: self.show_work(self._work))
 
     def _watch_changes(self) -> None:
-        for edit in (self.title, self.authors, self.abstract, self.notes):
+        for edit in (self.title, self.authors, self.abstract, self.notes, self.extra):
             edit.textChanged.connect(self._on_change)
         lines = (self.venue, self.year, self.month, self.arxiv_id, self.doi, self.url)
         for line in (*lines, self.citation_key):
@@ -119,6 +126,7 @@ class WorkEditor(QWidget):
         form.addRow("UR&L", self.url)
         form.addRow("Entry type", self.entry_type)
         form.addRow("Citation &key", self.citation_key)
+        form.addRow("&Other fields", self.extra)
         form.addRow("&Abstract", self.abstract)
         form.addRow("&Notes", self.notes)
         inner = QWidget()
@@ -172,6 +180,7 @@ class WorkEditor(QWidget):
         self.citation_key.setText(w.citation_key or "" if w else "")
         self.abstract.setPlainText(w.abstract or "" if w else "")
         self.notes.setPlainText(w.notes or "" if w else "")
+        self.extra.setPlainText(bibfields.as_text(w.extra) if w else "")
         self.error.clear()
         self._loading = False
         self.setEnabled(w is not None)
@@ -194,6 +203,7 @@ class WorkEditor(QWidget):
             "citation_key": self.citation_key.text(),
             "abstract": self.abstract.toPlainText(),
             "notes": self.notes.toPlainText(),
+            "extra": self.extra.toPlainText(),
         }
 
     def changes(self) -> dict[str, Any]:
@@ -214,6 +224,7 @@ class WorkEditor(QWidget):
             "citation_key": w.citation_key or "",
             "abstract": w.abstract or "",
             "notes": w.notes or "",
+            "extra": bibfields.as_text(w.extra),
         }
         return {k: v for k, v in self.values().items() if v != current[k]}
 
