@@ -76,7 +76,8 @@ class WorkEditor(QWidget):
         self.entry_type.addItems([AUTO_TYPE, *ENTRY_TYPES])
         self.abstract = _plain(8)
         self.notes = _plain(3)
-        self.extra = _plain(4)
+        self.extra = _plain(5)
+        self.extra.setMaximumHeight(self.extra.fontMetrics().lineSpacing() * 10 + 12)
         self.extra.setPlaceholderText("volume = 12\npages = 97--111\npublisher = …")
         self.extra.setToolTip(
             "Other BibTeX fields, one “name = value” per line: kept as they came from the "
