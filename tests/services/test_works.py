@@ -141,6 +141,17 @@ def test_the_event_log_cannot_be_rewritten(seeded: Catalog) -> None:
         s.execute(text("UPDATE event SET summary = 'x'"))
 
 
+def test_search_finds_a_citation_key_whole_or_by_its_start(seeded: Catalog) -> None:
+    wid = _first_id(seeded)
+    works.edit_work(seeded, wid, {"citation_key": "smith_2020:pink"})
+    for typed in ("smith_2020:pink", "SMITH_2020", "smith"):
+        assert wid in [r.id for r in works.rows(seeded, typed)], typed
+    assert works.rows(seeded, "smith_2021") == []
+    assert works.rows(seeded, "smith%2020") == [] and works.rows(seeded, "smith__020") == []
+    works.edit_work(seeded, wid, {"citation_key": "jones2020"})
+    assert wid not in [r.id for r in works.rows(seeded, "smith")]
+
+
 def test_search_accepts_an_arxiv_prefix(seeded: Catalog) -> None:
     assert [r.arxiv_id for r in works.rows(seeded, "arXiv:2310.10631")] == ["2310.10631"]
 

@@ -80,3 +80,44 @@ def test_a_failed_write_leaves_nothing(catalog: Catalog) -> None:
         raise RuntimeError("boom")
     with catalog.read() as s:
         assert s.execute(text("SELECT count(*) FROM venue")).scalar_one() == 0
+
+
+def _shape(catalog: Catalog) -> dict[str, object]:
+    """Every table's columns (name, type, not null) and every trigger's text."""
+    with catalog.read() as s:
+        tables = s.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'")).scalars()
+        shape: dict[str, object] = {
+            table: [tuple(c[1:4]) for c in s.execute(text(f"PRAGMA table_info('{table}')"))]
+            for table in sorted(tables)
+            if not table.startswith("work_fts_")  # FTS5's own shadow tables
+        }
+        triggers = s.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
+        shape["triggers"] = {name: " ".join(sql.split()) for name, sql in triggers}
+    return shape
+
+
+def test_an_old_catalog_is_brought_to_the_schema_a_new_one_has(
+    tmp_path: Path, catalog: Catalog
+) -> None:
+    """A version 2 catalog (made before venues and other fields) gets every table, column and
+    trigger a new catalog has, and its works keep their search."""
+    from tests.conftest import FIXTURES
+
+    path = tmp_path / "old.sqlite"
+    path.write_bytes((FIXTURES / "catalogs" / "v2-sample.sqlite").read_bytes())
+    old = open_catalog(path)
+    try:
+        migrated, fresh = _shape(old), _shape(catalog)
+        assert migrated.keys() == fresh.keys()
+        for table in fresh:
+            if table != "triggers":
+                assert sorted(migrated[table]) == sorted(fresh[table]), table  # type: ignore[arg-type]
+        assert migrated["triggers"] == fresh["triggers"]
+        with old.write() as s:
+            s.execute(text("UPDATE work SET citation_key = 'newkey2024' WHERE id = 3"))
+            s.execute(text('UPDATE work SET extra = \'{"volume": "2"}\' WHERE id = 3'))
+        with old.read() as s:
+            found = s.execute(text("SELECT rowid FROM work_fts WHERE work_fts MATCH 'llemma'"))
+            assert found.all()
+    finally:
+        old.close()

@@ -28,10 +28,17 @@ def fts_query(search: str) -> str | None:
 
 
 def _matching_ids_clause(search: str | None) -> tuple[str, dict[str, object]]:
+    """Works whose text matches every word, or whose citation key starts with what was typed
+    (keys are not in the full-text index: a first export gives thousands at once)."""
     query = fts_query(search or "")
     if query is None:
         return "", {}
-    return "WHERE w.id IN (SELECT rowid FROM work_fts WHERE work_fts MATCH :q)", {"q": query}
+    key = (search or "").strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    clause = (
+        "WHERE (w.id IN (SELECT rowid FROM work_fts WHERE work_fts MATCH :q) "
+        "OR w.citation_key LIKE :k ESCAPE '\\')"
+    )
+    return clause, {"q": query, "k": key + "%"}
 
 
 def work_rows(
@@ -54,7 +61,7 @@ def work_rows(
         {where}
         ORDER BY w.id"""
     raw = session.connection().connection.driver_connection
-    rows = raw.execute(sql.replace(":q", "?"), tuple(params.values())).fetchall()
+    rows = raw.execute(sql, params).fetchall()  # sqlite3 reads :q and :k from the dict
     loads = json.loads
     return [
         WorkRow(i, t, tuple(loads(a)) if a != "[]" else (), bool(inc), v, y, ax, n, head)
