@@ -114,6 +114,11 @@ def test_edit_sets_and_clears_other_bibtex_fields_by_name(
     assert "pages: 97--111" in out
     code, _, err = run(capsys, "--db", db, "edit", "1", "--set", "titel=x")
     assert code == 1 and "not an editable field" in err and "volume" in err
+    args = ["edit", "1", "--set", "extra=location = Paris", "--set", "volume=3", "--json"]
+    code, out, _ = run(capsys, "--db", db, *args)
+    assert code == 0 and json.loads(out)["extra"] == {"volume": "3", "location": "Paris"}
+    code, out, _ = run(capsys, "--db", db, "edit", "1", "--set", "location=Rome", "--json")
+    assert code == 0 and json.loads(out)["extra"]["location"] == "Rome"  # a field it has
 
 
 def test_bad_input_never_gives_a_traceback(

@@ -244,12 +244,14 @@ def cmd_edit(catalog: Catalog, args: argparse.Namespace) -> int:
 def _kept_fields_as_extra(
     catalog: Catalog, work_id: int, changes: dict[str, str | None]
 ) -> dict[str, Any]:
-    """`--set volume=27` (one of the usual BibTeX fields curator keeps as they came) edits the
-    work's other fields; a typo ("titel") is still refused, as not an editable field."""
-    kept = {f: v for f, v in changes.items() if f not in EDITABLE_FIELDS and f in bibfields.ORDER}
+    """`--set volume=27` (a usual BibTeX field, or one the work has) edits the work's other
+    fields, on top of `--set extra=...` if given; a typo ("titel") is still refused."""
+    current = dict(works.work(catalog, work_id).extra)
+    known = set(bibfields.ORDER) | set(current)
+    kept = {f: v for f, v in changes.items() if f not in EDITABLE_FIELDS and f in known}
     if not kept:
         return dict(changes)
-    extra = dict(works.work(catalog, work_id).extra)
+    extra = bibfields.parse(changes["extra"]) if "extra" in changes else current
     for field, value in kept.items():
         if value is None:
             extra.pop(field, None)

@@ -11,6 +11,8 @@ from curator.domain.validation import validate_changes
 
 def test_lines_become_fields_in_entry_order() -> None:
     text = "note = To appear\n\n  pages=1--10\nVolume =  12 \nzeta = last\nisbn = 978-3"
+    source = r"M{\"u}ller \& Sons"  # BibTeX source, kept as it is
+    assert bibfields.parse(f"note = {source}")["note"] == source
     fields = bibfields.parse(text)
     assert list(fields.items()) == [
         ("volume", "12"),
@@ -33,7 +35,9 @@ def test_lines_become_fields_in_entry_order() -> None:
         ("volume = 1\nvolume = 2", "'volume' is given twice"),
         ("2nd = x", "not a BibTeX field name"),
         ("vol{ume} = x", "not a BibTeX field name"),
-        ("note = " + "x" * 10_001, "at most 10000"),
+        ("note = " + "x" * 100_001, "at most 100000"),
+        ("note = {unclosed", "braces do not balance"),
+        ("note = a \\} b", "braces do not balance"),  # BibTeX counts an escaped brace too
     ],
 )
 def test_bad_lines_are_refused_with_a_reason(text: str, message: str) -> None:

@@ -33,7 +33,7 @@ def test_entries_are_read_with_macros_concatenation_and_latex() -> None:
     assert (pythia.year, pythia.month, pythia.date) == (2023, 1, "2023-01")
     assert pythia.doi == "10.1000/xyz_123"
     assert pythia.notes is None  # `note` is printed in a bibliography: kept as the note field
-    assert dict(pythia.extra)["note"] == "50% of stuff with & and tilde"
+    assert dict(pythia.extra)["note"] == r"50% of {\it stuff} with \& and ~tilde"  # as written
     assert pythia.citation_key == "biderman2023pythia"
     assert pythia.entry_type == "article"
     assert pythia.raw.startswith("@article{biderman2023pythia,") and pythia.raw.endswith("}")

@@ -16,6 +16,7 @@ from curator.domain.validation import validate_changes
 from curator.export.bibtex import ExportOptions
 from curator.export.keys import key_base
 from curator.export.latex import Charset
+from curator.importers.latex import decode_bibtex_value
 from curator.services import candidates, decisions, exporting, importing, works
 from curator.store.catalog import Catalog, open_catalog
 from curator.store.tables import Work
@@ -28,8 +29,18 @@ CARRIED = (
     "title", "abstract", "authors", "authors_incomplete", "venue", "year", "month", "arxiv_id",
     "doi", "url", "entry_type", "citation_key", "notes", "extra",
 )  # fmt: skip
-# Kept fields a random work may have; not those an entry type uses for its venue (publisher).
-_EXTRA_NAMES = ("editor", "volume", "number", "pages", "edition", "series", "address", "note")
+# Kept fields a random work may have, and BibTeX source values for them (kept verbatim). Not
+# those an import reads as a venue (publisher, howpublished...): their own test is below.
+_EXTRA_NAMES = (
+    "editor", "volume", "number", "pages", "edition", "series", "address", "note", "isbn",
+)  # fmt: skip
+_bibtex_value = st.one_of(
+    st.sampled_from(
+        [r'M{\"u}ller and {Barnes and Noble, Inc.}', "97--111", r"\url{https://x.org/~me/a_b}",
+         r"Taylor \& Francis", r"See~\cite{x} \par More", "$x^2$", "Zürich", "{ACM} Press"]
+    ),
+    st.text("abcXYZ 0123-.,:;'()!?", min_size=1, max_size=20).map(" ".join).filter(str.strip),
+)  # fmt: skip
 
 
 def export(catalog: Catalog, path: Path, options: ExportOptions = ALL_FIELDS, **scope):
@@ -163,7 +174,7 @@ def work_strategy(text: Callable[..., st.SearchStrategy[str]]) -> st.SearchStrat
             "doi": st.one_of(st.none(), st.just("10.1000/a_b%c#d~e")),
             "url": st.one_of(st.none(), st.just("https://example.org/a_b%20c#x~y{z}")),
             "notes": st.one_of(st.none(), text()),
-            "extra": st.dictionaries(st.sampled_from(_EXTRA_NAMES), text(), max_size=3),
+            "extra": st.dictionaries(st.sampled_from(_EXTRA_NAMES), _bibtex_value, max_size=3),
             "entry_type": st.one_of(
                 st.none(), st.sampled_from(["article", "misc", "techreport", "unpublished"])
             ),
@@ -206,7 +217,13 @@ def test_random_works_round_trip(charset: Charset, data: list, tmp_path_factory)
     finally:
         catalog.close()
     after = [carried(w) for w in reimported(bib, tmp)]
+    if charset is Charset.LATEX:  # other fields are BibTeX source: Zürich came back Z{\"u}rich
+        before, after = _read_extra(before), _read_extra(after)
     assert after == before, bib.read_text(encoding="utf-8")
+
+
+def _read_extra(rows: list[dict]) -> list[dict]:
+    return [{**r, "extra": [(n, decode_bibtex_value(v)) for n, v in r["extra"]]} for r in rows]
 
 
 def test_keys_clash_whatever_their_case(catalog: Catalog, tmp_path: Path) -> None:
@@ -251,7 +268,7 @@ def test_fields_curator_does_not_model_come_back_out(catalog: Catalog, tmp_path:
     assert dict(knuth.extra) == {
         "volume": "27",
         "number": "2",
-        "pages": "97–111",
+        "pages": "97--111",
         "publisher": "Oxford University Press",
         "note": "Reprinted",
     }
@@ -262,3 +279,27 @@ def test_fields_curator_does_not_model_come_back_out(catalog: Catalog, tmp_path:
     for line in ("volume = {27}", "pages = {97--111}", "note = {Reprinted}",
                  "editor = {E. Ditor and F. Ditor}", "publisher = {Springer}"):  # fmt: skip
         assert line in text
+
+
+def test_a_venue_never_overwrites_a_field_the_source_gave(catalog: Catalog, tmp_path: Path) -> None:
+    """Where an entry type writes its venue (a @book's publisher) the source may have its own
+    value: both reach the file, and read back as venue and field again."""
+    source = tmp_path / "in.bib"
+    source.write_text(
+        "@proceedings{p, title = {Proc}, editor = {E. D}, booktitle = {Proc Conf 2020},\n"
+        "  publisher = {ACM}, year = 2020}\n"
+        "@book{b, title = {Book}, author = {A. B}, year = 2001, publisher = {Springer},\n"
+        "  institution = {Some Lab}, howpublished = {\\url{https://x.org/~me}}}\n"
+        "@misc{m, title = {Misc}, author = {C. D}, year = 2002, institution = {MIT},\n"
+        "  howpublished = {\\url{https://y.org/a_b}}}\n"
+    )
+    assert importing.run_to_end(importing.import_files(catalog, [source])).ok
+    before = {w.title: (w.venue, w.extra) for w in works.works(catalog)}
+    out = tmp_path / "out.bib"
+    export(catalog, out)
+    text = out.read_text(encoding="utf-8")
+    for value in ("{Proc Conf 2020}", "{ACM}", "{Springer}", "{Some Lab}", "{MIT}",
+                  r"{\url{https://x.org/~me}}", r"{\url{https://y.org/a_b}}"):  # fmt: skip
+        assert value in text, value
+    again = {w.title: (w.venue, w.extra) for w in reimported(out, tmp_path)}
+    assert again == before

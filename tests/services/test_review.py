@@ -81,21 +81,24 @@ def test_a_merge_refuses_works_changed_since_they_were_shown(seeded: Catalog) ->
     assert len(works.works(seeded)) == 65
 
 
-def test_other_fields_of_every_work_are_kept_and_can_be_picked(seeded: Catalog) -> None:
-    a, b, c = llemma(seeded)
-    works.edit_work(seeded, a, {"extra": "volume = 1\nnote = To appear"})
-    works.edit_work(seeded, b, {"extra": "volume = 9\npages = 10--20"})
-    shown = review.compare(seeded, [a, b, c])
+def test_other_fields_follow_the_venue_and_can_be_picked(seeded: Catalog) -> None:
+    """Volume and pages describe one version: the merge takes them from the work whose venue
+    it keeps, never a mixture of two versions."""
+    ids = llemma(seeded)
+    venue_side = review.compare(seeded, ids).row("venue").default
+    assert venue_side is not None
+    other = next(i for i in range(len(ids)) if i != venue_side)
+    works.edit_work(seeded, ids[venue_side], {"extra": "volume = 1\nnote = To appear"})
+    works.edit_work(seeded, ids[other], {"extra": "volume = 9\npages = 10--20"})
+    shown = review.compare(seeded, ids)
     row = shown.row("extra")
-    assert row.values == ("volume = 1\nnote = To appear", "volume = 9\npages = 10--20", "")
-    assert row.default is None  # put together from two works
-    assert row.rule == "fields of every work kept, the preferred work's first"
-    # the kept work's value wins where both have the field; the other fields are added
-    outcome = decisions.merge(seeded, [a, b, c], keep=b)
+    assert (row.default, row.rule) == (venue_side, "follows the venue")
+    assert row.default_text == "volume = 1\nnote = To appear"
+    outcome = review.merge(seeded, shown, {})
     merged = dict(works.work(seeded, outcome.survivor).extra)
-    assert merged == {"volume": "9", "pages": "10--20", "note": "To appear"}
+    assert merged == {"volume": "1", "note": "To appear"}
     decisions.undo(seeded)
-    picked = review.merge(seeded, review.compare(seeded, [a, b, c]), {"extra": 0})
-    assert dict(works.work(seeded, picked.survivor).extra) == {"volume": "1", "note": "To appear"}
+    picked = review.merge(seeded, review.compare(seeded, ids), {"extra": other})
+    assert dict(works.work(seeded, picked.survivor).extra) == {"volume": "9", "pages": "10--20"}
     decisions.undo(seeded)
-    assert dict(works.work(seeded, b).extra) == {"volume": "9", "pages": "10--20"}
+    assert dict(works.work(seeded, ids[other]).extra) == {"volume": "9", "pages": "10--20"}

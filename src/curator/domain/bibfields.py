@@ -1,8 +1,9 @@
 """Bibliographic fields curator keeps as they came: volume, pages, publisher, editor, note...
 
 Curator models what it curates (title, authors, venue, date, identifiers); every other field of
-a BibTeX entry is kept on the work under its BibTeX name, shown, editable and exported again, so
-an imported .bib loses nothing on its way out.
+a BibTeX entry is kept on the work under its BibTeX name, as BibTeX source text (`97--111`,
+`Universit{\\"a}t`, `\\url{...}`), shown and edited as such, and written back verbatim, so an
+imported .bib loses nothing on its way out.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import re
 from collections.abc import Iterable, Mapping
 
 from curator.domain.errors import ValidationError
-from curator.domain.normalize import clean_line
 
 # The usual ones, in the order an entry lists them; any other field name follows, sorted.
 ORDER = (
@@ -35,18 +35,25 @@ ORDER = (
     "language",
     "keywords",
 )
-# Fields curator reads into its own columns, or writes itself on export.
+# Fields curator writes from its own columns on export: never kept beside them. (An arXiv
+# work's eprint is written from its arXiv id; another eprint, a PubMed id, is kept.)
 MODELLED = frozenset(
-    ("author", "title", "journal", "journaltitle", "booktitle", "year", "month", "date", "doi",
-     "url", "eprint", "archiveprefix", "eprinttype", "primaryclass", "eprintclass", "abstract",
-     "annote", "annotation", "crossref", "ids", "key")
+    ("author", "title", "journal", "booktitle", "year", "month", "doi", "url", "abstract",
+     "annote")
 )  # fmt: skip
-MAX_FIELDS = 40
-MAX_VALUE = 10_000
+MAX_FIELDS = 200
+MAX_VALUE = 100_000
 _NAME = re.compile(r"[a-z][a-z0-9_-]{0,39}")
 _LINE = re.compile(r"^\s*([^=\s]+)\s*=\s*(.*)$")
 
 Extra = tuple[tuple[str, str], ...]
+
+
+def one_line(value: str) -> str:
+    """A BibTeX value on one line, meaning kept: BibTeX reads line breaks as spaces, and a
+    blank line (a paragraph) is written \\par."""
+    paragraphs = re.split(r"\n\s*\n", value.strip())
+    return " \\par ".join(" ".join(p.split()) for p in paragraphs if p.strip())
 
 
 def keeps(name: str) -> bool:
@@ -79,7 +86,7 @@ def parse(value: object) -> dict[str, str]:
     fields: dict[str, str] = {}
     for raw_name, raw_value in pairs:
         name = str(raw_name).strip().lower()
-        text = clean_line(str(raw_value))
+        text = one_line(str(raw_value))
         _check(name, text, fields)
         if text:
             fields[name] = text
@@ -98,6 +105,16 @@ def _lines(text: str) -> list[tuple[str, str]]:
     return pairs
 
 
+def _balanced(text: str) -> bool:
+    """As BibTeX counts braces: every one, escaped or not (`\\{` is a brace to BibTeX too)."""
+    depth = 0
+    for char in text:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
 def _check(name: str, text: str, fields: dict[str, str]) -> None:
     if not _NAME.fullmatch(name):  # what keeps() accepts, with a reason for what it does not
         raise ValidationError("extra", f"{name!r} is not a BibTeX field name (letters first)")
@@ -105,6 +122,10 @@ def _check(name: str, text: str, fields: dict[str, str]) -> None:
         raise ValidationError("extra", f"{name!r} has a field of its own; edit it there")
     if name in fields:
         raise ValidationError("extra", f"{name!r} is given twice")
+    if not _balanced(text):
+        raise ValidationError(
+            "extra", f"{name}: braces do not balance in {text!r} (BibTeX counts every one)"
+        )
     if len(text) > MAX_VALUE:
         raise ValidationError("extra", f"{name} has {len(text)} characters (at most {MAX_VALUE})")
     if len(fields) >= MAX_FIELDS:

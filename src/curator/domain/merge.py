@@ -79,20 +79,6 @@ def _notes(order: list[MergeSide]) -> Choice:
     return _first(order, "notes", "non-empty beats empty")
 
 
-def _extra(order: list[MergeSide]) -> Choice:
-    """Other BibTeX fields (volume, pages...): every one kept, the preferred work's value first."""
-    fields: dict[str, str] = {}
-    givers = []
-    for side in order:
-        new = {k: v for k, v in (side.values.get("extra") or {}).items() if k not in fields}
-        if new:
-            fields.update(new)
-            givers.append(side.id)
-    if len(givers) > 1:
-        return Choice(fields, None, "fields of every work kept, the preferred work's first")
-    return _first(order, "extra", "non-empty beats empty")
-
-
 def default_choices(sides: Sequence[MergeSide], keep: int | None = None) -> dict[str, Choice]:
     """The merged work's value for every field, with the rule that picked it."""
     order = preference(sides, keep)
@@ -101,14 +87,13 @@ def default_choices(sides: Sequence[MergeSide], keep: int | None = None) -> dict
         "venue_id": _venue,
         "authors": _authors,
         "notes": _notes,
-        "extra": _extra,
     }
     for field in MERGE_FIELDS:
         if field in rules:
             choices[field] = rules[field](order)
         elif field == "title":
             choices[field] = _first(order, field, "titled beats untitled")
-        elif field not in ("authors_incomplete", "year", "month"):
+        elif field not in ("authors_incomplete", "year", "month", "extra"):
             choices[field] = _first(order, field, "non-empty beats empty")
     author_side = next(s for s in order if s.id == choices["authors"].from_work)
     choices["authors_incomplete"] = Choice(
@@ -119,13 +104,16 @@ def default_choices(sides: Sequence[MergeSide], keep: int | None = None) -> dict
 
 
 def _date(order: list[MergeSide], choices: dict[str, Choice]) -> None:
-    """Year and month come from the work whose venue was chosen, when it has them."""
+    """Year and month come from the work whose venue was chosen, when it has them; so do the
+    other BibTeX fields (volume, pages, publisher): they describe that one version, and are
+    never mixed with another version's."""
     venue_side = next((s for s in order if s.id == choices["venue_id"].from_work), None)
-    if venue_side and venue_side.values.get("year"):
-        for field in ("year", "month"):
-            choices[field] = Choice(
-                venue_side.values.get(field), venue_side.id, "follows the venue"
-            )
-        return
-    for field in ("year", "month"):
-        choices[field] = _first(order, field, "non-empty beats empty")
+    for fields, key in ((("year", "month"), "year"), (("extra",), "extra")):
+        if venue_side and venue_side.values.get(key):
+            for field in fields:
+                choices[field] = Choice(
+                    venue_side.values.get(field), venue_side.id, "follows the venue"
+                )
+        else:
+            for field in fields:
+                choices[field] = _first(order, field, "non-empty beats empty")

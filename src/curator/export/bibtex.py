@@ -11,7 +11,7 @@ from bibtexparser.library import Library
 from bibtexparser.model import Entry, Field
 
 from curator.domain.catalog import WorkView
-from curator.export.latex import Charset, encode, encode_title
+from curator.export.latex import Charset, ascii_latex, encode, encode_title
 from curator.export.names import bibtex_names
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -102,7 +102,7 @@ def entry_fields(work: WorkView, options: ExportOptions) -> list[tuple[str, str]
         fields.append(("author", _braced(bibtex_names(work.authors, work.authors_incomplete, cs))))
     if work.title:
         fields.append(("title", _braced(encode_title(work.title, cs))))
-    venue_field = VENUE_FIELD.get(work.entry_type, "howpublished")
+    venue_field = _venue_field(work)
     if work.venue:
         fields.append((venue_field, _braced(encode(work.venue, cs))))
     elif work.arxiv_id and venue_field == "howpublished":
@@ -121,6 +121,16 @@ def entry_fields(work: WorkView, options: ExportOptions) -> list[tuple[str, str]
     return fields
 
 
+def _venue_field(work: WorkView) -> str:
+    """The entry type's venue field, unless the source gave that field a value of its own (a
+    @book's publisher beside a booktitle): then one an import reads as the venue first."""
+    kept = {name for name, _ in work.extra}
+    first = VENUE_FIELD.get(work.entry_type, "howpublished")
+    choices = (first, "booktitle", "institution", "school", "howpublished")
+    free = [f for f in choices if f not in kept]
+    return free[0] if free else first  # all five kept: the venue wins over the kept value
+
+
 def _identifiers(work: WorkView, cs: Charset) -> list[tuple[str, str]]:
     fields = []
     if work.doi:
@@ -137,13 +147,10 @@ def _identifiers(work: WorkView, cs: Charset) -> list[tuple[str, str]]:
 
 
 def _extra(work: WorkView, cs: Charset, written: set[str]) -> list[tuple[str, str]]:
-    """The fields kept as they came (volume, pages, publisher...), unless written above."""
-    fields = []
-    for name, value in work.extra:
-        if name not in written:
-            parts = value.split("–") if name == "pages" else [value]  # 1–10 as 1--10
-            fields.append((name, _braced("--".join(encode(p, cs) for p in parts))))
-    return fields
+    """The fields kept as they came (volume, pages, publisher...): BibTeX source, verbatim
+    (in the LaTeX charset, non-ASCII letters as macros); one curator wrote itself wins."""
+    source = ascii_latex if cs is Charset.LATEX else str
+    return [(name, _braced(source(value))) for name, value in work.extra if name not in written]
 
 
 def _braced(value: str) -> str:

@@ -64,10 +64,16 @@ _ACCENTED = re.compile("([A-Za-z])([" + "".join(_COMBINING) + "])")
 
 def _encode_line(line: str, charset: Charset) -> str:
     line = _TOKEN.sub(lambda m: _SPECIAL.get(m.group(0)) or _LIGATURES[m.group(0)], line)
-    if charset is Charset.LATEX and not line.isascii():
-        line = _ACCENTED.sub(lambda m: f"{{\\{_COMBINING[m.group(2)]}{{{m.group(1)}}}}}", line)
-        line = "".join(_latex_char(char) if not char.isascii() else char for char in line)
-    return line
+    return ascii_latex(line) if charset is Charset.LATEX else line
+
+
+def ascii_latex(text: str) -> str:
+    """Only the non-ASCII characters of `text` as LaTeX macros (`ü` as `{\\"u}`): for BibTeX
+    source that is LaTeX already."""
+    if text.isascii():
+        return text
+    text = _ACCENTED.sub(lambda m: f"{{\\{_COMBINING[m.group(2)]}{{{m.group(1)}}}}}", text)
+    return "".join(_latex_char(char) if not char.isascii() else char for char in text)
 
 
 @lru_cache(maxsize=4096)

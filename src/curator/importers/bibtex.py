@@ -24,7 +24,7 @@ from bibtexparser.model import (
 )
 
 from curator.domain.arxiv import normalize_arxiv_id
-from curator.domain.bibfields import MODELLED, Extra, keeps, ordered
+from curator.domain.bibfields import MODELLED, Extra, keeps, one_line, ordered
 from curator.domain.catalog import ENTRY_TYPES, VenueKind
 from curator.domain.errors import ValidationError
 from curator.domain.records import BlockProblem, BlockStatus, ParsedRecord, ParseResult
@@ -351,6 +351,7 @@ def _record(entry: _Entry, ordinal: int) -> ParsedRecord:
     doi = _checked("doi", _verbatim(fields.get("doi")), comments)
     url = _checked("url", _verbatim(fields.get("url")), comments)
     citation_key = _checked("citation_key", key, comments)
+    extra = _extra(fields, _read(fields, venue_field, arxiv), comments)
     return ParsedRecord(
         ordinal=ordinal,
         first_line=first,
@@ -372,21 +373,38 @@ def _record(entry: _Entry, ordinal: int) -> ParsedRecord:
         citation_key=citation_key,
         venue_kind=kind,
         notes=notes,
-        extra=_extra(fields, venue_field, comments),
+        extra=extra,
     )
 
 
-def _extra(fields: dict[str, str], venue_field: str | None, comments: list[str]) -> Extra:
-    """Every other field, decoded, under its BibTeX name: kept and exported again."""
+_ALWAYS_READ = frozenset(
+    ("author", "title", "abstract", "annote", "annotation", "year", "month", "doi", "url",
+     "crossref")
+)  # fmt: skip
+_ARXIV_FIELDS = ("eprint", "archiveprefix", "eprinttype", "primaryclass", "eprintclass")
+
+
+def _read(fields: dict[str, str], venue_field: str | None, arxiv: str | None) -> set[str]:
+    """The fields this entry's work was made from; a date with a day is kept too."""
+    read = set(_ALWAYS_READ) | {venue_field} - {None}
+    if arxiv:
+        read.update(_ARXIV_FIELDS)
+    if "year" not in fields and re.fullmatch(r"\s*\d{4}(?:-\d{1,2})?\s*", fields.get("date", "")):
+        read.add("date")
+    return read  # type: ignore[return-value]
+
+
+def _extra(fields: dict[str, str], read: set[str], comments: list[str]) -> Extra:
+    """Every field not read into the work, as BibTeX source under its name: kept, exported."""
     kept = {}
     for name, value in fields.items():
-        if name == venue_field or name in MODELLED:
+        if name in read:
             continue
-        if not keeps(name):
+        if name in MODELLED:  # a second venue field ("booktitle" of an @article)
+            comments.append(f"{name} {value!r} not kept: the work has one venue")
+        elif not keeps(name):
             comments.append(f"field {name!r} not kept: not a BibTeX field name")
-            continue
-        text = decode_bibtex_value(value)
-        if text:
+        elif text := one_line(value):
             kept[name] = text
     return ordered(kept)
 
