@@ -160,8 +160,12 @@ def test_import_then_export_then_import_keeps_every_field(catalog: Catalog, tmp_
 _kinds = st.sampled_from([k.value for k in VenueKind])
 
 
-def work_strategy(text: Callable[..., st.SearchStrategy[str]]) -> st.SearchStrategy[dict]:
-    """Random work fields as a librarian could type them, free text drawn from `text`."""
+def work_strategy(
+    text: Callable[..., st.SearchStrategy[str]], with_extra: bool = True
+) -> st.SearchStrategy[dict]:
+    """Random work fields as a librarian could type them, free text drawn from `text`; other
+    BibTeX fields (source text, kept verbatim: not typeset-safe) unless `with_extra` is off."""
+    extra = st.dictionaries(st.sampled_from(_EXTRA_NAMES), _bibtex_value, max_size=3)
     return st.fixed_dictionaries(
         {
             "title": st.one_of(st.none(), text()),
@@ -174,7 +178,7 @@ def work_strategy(text: Callable[..., st.SearchStrategy[str]]) -> st.SearchStrat
             "doi": st.one_of(st.none(), st.just("10.1000/a_b%c#d~e")),
             "url": st.one_of(st.none(), st.just("https://example.org/a_b%20c#x~y{z}")),
             "notes": st.one_of(st.none(), text()),
-            "extra": st.dictionaries(st.sampled_from(_EXTRA_NAMES), _bibtex_value, max_size=3),
+            "extra": extra if with_extra else st.just({}),
             "entry_type": st.one_of(
                 st.none(), st.sampled_from(["article", "misc", "techreport", "unpublished"])
             ),
