@@ -67,3 +67,11 @@ def test_keys_are_made_unique_with_letters() -> None:
         pool.add(key)
         suffixes.add(key)
     assert {"ka", "kz", "kaa"} <= suffixes
+    # remembering how far each base got gives the same keys
+    tried: dict[str, int] = {}
+    pool = {"k"}
+    remembered = []
+    for _ in range(60):
+        remembered.append(unique_key("k", pool, tried))
+        pool.add(remembered[-1])
+    assert set(remembered) == suffixes

@@ -63,18 +63,27 @@ def key_base(authors: tuple[str, ...], year: int | None, title: str | None) -> s
     return f"{name or 'anon'}{year or ''}{word}"
 
 
-def unique_key(base: str, taken: Container[str]) -> str:
-    """`base`, or `base` with the first free suffix a, b, ..., z, aa, ab, ... appended."""
+def unique_key(base: str, taken: Container[str], tried: dict[str, int] | None = None) -> str:
+    """`base`, or `base` with the first free suffix a, b, ..., z, aa, ab, ... appended.
+
+    `tried` remembers, across calls whose `taken` only grows, how far each base got: a
+    thousand works keyed `anon2023` take a thousand steps, not half a million.
+    """
     if base not in taken:
         return base
-    n = 0
-    while True:
-        suffix, m = "", n
-        while True:
-            suffix = chr(ord("a") + m % 26) + suffix
-            m = m // 26 - 1
-            if m < 0:
-                break
-        if base + suffix not in taken:
-            return base + suffix
+    n = tried.get(base, 0) if tried is not None else 0
+    while base + _suffix(n) in taken:
         n += 1
+    if tried is not None:
+        tried[base] = n
+    return base + _suffix(n)
+
+
+def _suffix(n: int) -> str:
+    """0 -> a, 25 -> z, 26 -> aa, ..."""
+    suffix = ""
+    while True:
+        suffix = chr(ord("a") + n % 26) + suffix
+        n = n // 26 - 1
+        if n < 0:
+            return suffix

@@ -102,10 +102,11 @@ def _assign_keys(s: Session, works: list[WorkView]) -> tuple[dict[int, str], dic
     current = queries.keys_by_work(s)
     taken = {key.casefold() for key in current.values()}
     new_keys: dict[int, str] = {}
+    tried: dict[str, int] = {}
     for work in works:
         if current.get(work.id):
             continue
-        key = unique_key(key_base(work.authors, work.year, work.title), taken)
+        key = unique_key(key_base(work.authors, work.year, work.title), taken, tried)
         taken.add(key.casefold())
         new_keys[work.id] = key
     set_citation_keys(s, new_keys)
