@@ -264,6 +264,8 @@ def test_fields_curator_does_not_model_come_back_out(catalog: Catalog, tmp_path:
         "@article{knuth1984, author = {Donald E. Knuth}, title = {Literate Programming},\n"
         "  journal = {The Computer Journal}, year = 1984, volume = 27, number = 2,\n"
         "  pages = {97--111}, publisher = {Oxford University Press}, note = {Reprinted}}\n"
+        "@misc{x, author = {A. B}, title = {Arxiv}, eprint = {2403.01234}, archiveprefix = {arXiv},"
+        " primaryclass = {cs.LG}, year = 2024, date = {2024-03-05}}\n"
         "@incollection{c, author = {A. Writer}, title = {A Chapter}, booktitle = {The Book},\n"
         "  year = 2001, editor = {E. Ditor and F. Ditor}, publisher = {Springer}}\n"
     )
@@ -281,6 +283,7 @@ def test_fields_curator_does_not_model_come_back_out(catalog: Catalog, tmp_path:
     export(catalog, out)
     text = out.read_text(encoding="utf-8")
     for line in ("volume = {27}", "pages = {97--111}", "note = {Reprinted}",
+                 "primaryclass = {cs.LG}", "date = {2024-03-05}",
                  "editor = {E. Ditor and F. Ditor}", "publisher = {Springer}"):  # fmt: skip
         assert line in text
 

@@ -381,7 +381,7 @@ _ALWAYS_READ = frozenset(
     ("author", "title", "abstract", "annote", "annotation", "year", "month", "doi", "url",
      "crossref")
 )  # fmt: skip
-_ARXIV_FIELDS = ("eprint", "archiveprefix", "eprinttype", "primaryclass", "eprintclass")
+_ARXIV_FIELDS = ("eprint", "archiveprefix", "eprinttype")  # primaryclass (cs.LG) is kept
 
 
 def _read(fields: dict[str, str], venue_field: str | None, arxiv: str | None) -> set[str]:
