@@ -6,6 +6,7 @@ from pathlib import Path
 
 from curator.domain.records import BlockStatus
 from curator.importers import detect_format, parse_listing
+from curator.importers.bibtex import BibtexImporter
 from curator.services import importing, works
 from curator.store.catalog import Catalog
 from tests.conftest import FIXTURES
@@ -129,3 +130,14 @@ def test_braced_urls_keep_their_braces_percent_encoded() -> None:
     (rec,) = _records("@misc{u, url={https://x.org/{a}}, doi={{10.1000/x}}}\n")
     assert rec.url == "https://x.org/%7Ba%7D"
     assert rec.doi == "10.1000/x"
+
+
+def test_an_unresolved_crossref_and_a_repeated_field_are_reported() -> None:
+    text = (
+        "@inproceedings{o, title = {T}, author = {A. B}, booktitle = {X}, year = 2020,\n"
+        "  crossref = {notinfile2021}, Volume = {99}, volume = {27}}\n"
+    )
+    (record,) = BibtexImporter().parse(text).records
+    assert "crossref 'notinfile2021' is not an entry of this file" in record.comments
+    assert any("repeats volume" in c for c in record.comments)
+    assert record.extra == (("volume", "99"),)  # BibTeX reads the first

@@ -310,3 +310,37 @@ def test_a_venue_never_overwrites_a_field_the_source_gave(catalog: Catalog, tmp_
         assert value in text, value
     again = {w.title: (w.venue, w.extra) for w in reimported(out, tmp_path)}
     assert again == before
+
+
+def test_a_merged_pubmed_id_is_kept_beside_the_arxiv_id(catalog: Catalog, tmp_path: Path) -> None:
+    source = tmp_path / "in.bib"
+    source.write_text(
+        "@article{pub, author = {A. B}, title = {Same Paper}, journal = {Nature}, year = 2020,\n"
+        "  eprint = {31234567}, eprinttype = {pubmed}}\n"
+        "@misc{pre, author = {A. B}, title = {Same Paper}, year = 2019,\n"
+        "  eprint = {2001.00001}, archiveprefix = {arXiv}}\n"
+    )
+    assert importing.run_to_end(importing.import_files(catalog, [source])).ok
+    ids = [w.id for w in works.works(catalog)]
+    merged = decisions.merge(catalog, ids)
+    work = works.work(catalog, merged.survivor)
+    assert work.arxiv_id == "2001.00001" and dict(work.extra)["eprint"] == "31234567"
+    out = tmp_path / "out.bib"
+    export(catalog, out)
+    text = out.read_text(encoding="utf-8")
+    assert "eprint = {2001.00001}" in text and "pmid = {31234567}" in text
+    assert "pubmed" not in text  # no second eprint type to contradict arXiv
+
+
+def test_latex_charset_leaves_urls_and_paths_alone(catalog: Catalog, tmp_path: Path) -> None:
+    source = tmp_path / "in.bib"
+    source.write_text(
+        "@misc{m, author = {A. B}, title = {T}, year = 2020,\n"
+        "  note = {Zürich, see \\url{https://x.org/Jörg}}, file = {:/home/jörg/a.pdf:PDF}}\n"
+    )
+    assert importing.run_to_end(importing.import_files(catalog, [source])).ok
+    out = tmp_path / "out.bib"
+    export(catalog, out, ExportOptions(charset=Charset.LATEX))
+    text = out.read_text(encoding="utf-8")
+    assert r"note = {Z{\"u}rich, see \url{https://x.org/Jörg}}" in text
+    assert "file = {:/home/jörg/a.pdf:PDF}" in text

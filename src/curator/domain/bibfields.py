@@ -39,7 +39,7 @@ ORDER = (
 # work's eprint is written from its arXiv id; another eprint, a PubMed id, is kept.)
 MODELLED = frozenset(
     ("author", "title", "journal", "booktitle", "year", "month", "doi", "url", "abstract",
-     "annote")
+     "annote", "crossref")
 )  # fmt: skip
 MAX_FIELDS = 200
 MAX_VALUE = 100_000

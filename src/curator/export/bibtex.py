@@ -149,8 +149,37 @@ def _identifiers(work: WorkView, cs: Charset) -> list[tuple[str, str]]:
 def _extra(work: WorkView, cs: Charset, written: set[str]) -> list[tuple[str, str]]:
     """The fields kept as they came (volume, pages, publisher...): BibTeX source, verbatim
     (in the LaTeX charset, non-ASCII letters as macros); one curator wrote itself wins."""
-    source = ascii_latex if cs is Charset.LATEX else str
-    return [(name, _braced(source(value))) for name, value in work.extra if name not in written]
+    kept = _second_eprint(dict(work.extra)) if work.arxiv_id else dict(work.extra)
+    return [
+        (name, _braced(_latex_source(name, value) if cs is Charset.LATEX else value))
+        for name, value in kept.items()
+        if name not in written
+    ]
+
+
+_PATHS = frozenset(("file", "pdf", "localfile", "urldate", "isbn", "issn"))
+_URL_ARGUMENT = re.compile(r"(\\(?:url|href)\{[^{}]*\})")
+
+
+def _latex_source(name: str, value: str) -> str:
+    """Non-ASCII letters as macros, but not in a file path or inside \\url{...}."""
+    if name in _PATHS:
+        return value
+    parts = _URL_ARGUMENT.split(value)
+    return "".join(p if i % 2 else ascii_latex(p) for i, p in enumerate(parts))
+
+
+def _second_eprint(kept: dict[str, str]) -> dict[str, str]:
+    """An arXiv work's eprint is its arXiv id: another one it kept (a PubMed id, after a merge
+    with the published version) is written under its own name, `pmid = {31234567}`."""
+    if "eprint" not in kept:
+        return kept
+    kind = kept.pop("eprinttype", "").strip().lower()
+    name = "pmid" if kind in ("pubmed", "pmid") else f"{kind}id" if kind.isalpha() else "eprintid"
+    kept[name] = kept.pop("eprint")
+    if "eprintclass" in kept:
+        kept[f"{name}class"] = kept.pop("eprintclass")
+    return kept
 
 
 def _braced(value: str) -> str:

@@ -154,6 +154,8 @@ def _inherit_crossrefs(entries: list[_Entry]) -> None:
     for entry in entries:
         parent_key = entry.fields.get("crossref", "").strip().casefold()
         parent = by_key.get(parent_key)
+        if parent_key and (parent is None or parent is entry):
+            entry.comments.append(f"crossref {parent_key!r} is not an entry of this file")
         if parent is None or parent is entry:
             continue
         for name, value in parent.fields.items():
@@ -320,7 +322,8 @@ def _read_entry(
     comments = [note] if note else []
     for field in entry.fields:
         key = field.key.casefold()
-        if key in fields:
+        if key in fields:  # "Volume" and "volume": BibTeX reads the first
+            comments.append(f"field {field.key} repeats {key}: the first is kept")
             continue
         try:
             fields[key] = resolve(field.value, macros)
@@ -379,7 +382,7 @@ def _record(entry: _Entry, ordinal: int) -> ParsedRecord:
 
 _ALWAYS_READ = frozenset(
     ("author", "title", "abstract", "annote", "annotation", "year", "month", "doi", "url",
-     "crossref")
+     "crossref")  # resolved (its fields copied) or reported by _inherit_crossrefs
 )  # fmt: skip
 _ARXIV_FIELDS = ("eprint", "archiveprefix", "eprinttype")  # primaryclass (cs.LG) is kept
 
@@ -389,6 +392,8 @@ def _read(fields: dict[str, str], venue_field: str | None, arxiv: str | None) ->
     read = set(_ALWAYS_READ) | {venue_field} - {None}
     if arxiv:
         read.update(_ARXIV_FIELDS)
+        if "/" in arxiv:  # an old-style id: the export writes its primaryclass from the id
+            read.add("primaryclass")
     if "year" not in fields and re.fullmatch(r"\s*\d{4}(?:-\d{1,2})?\s*", fields.get("date", "")):
         read.add("date")
     return read  # type: ignore[return-value]

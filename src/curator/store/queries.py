@@ -18,27 +18,24 @@ from curator.store.tables import MAX_ROW_ID, SourceRecord, Venue, Work
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def fts_query(search: str) -> str | None:
-    """Every word typed must match the start of a word in some field: 'pink eleph' works."""
-    search = re.sub(r"\barxiv:\s*", "", search, flags=re.IGNORECASE)
+def _matching_ids_clause(search: str | None) -> tuple[str, dict[str, object]]:
+    """Works where every word typed starts a word of their text or is part of their citation
+    key (`conf/nips` finds `DBLP:conf/nips/VaswaniSPUJGKP17`). Keys are not in the full-text
+    index: a first export gives thousands at once."""
+    search = re.sub(r"\barxiv:\s*", "", search or "", flags=re.IGNORECASE)
     words = _WORD.findall(search)
     if not words:
-        return None
-    return " ".join(f'"{w}"*' for w in words)
-
-
-def _matching_ids_clause(search: str | None) -> tuple[str, dict[str, object]]:
-    """Works whose text matches every word, or whose citation key starts with what was typed
-    (keys are not in the full-text index: a first export gives thousands at once)."""
-    query = fts_query(search or "")
-    if query is None:
         return "", {}
-    key = (search or "").strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    clause = (
-        "WHERE (w.id IN (SELECT rowid FROM work_fts WHERE work_fts MATCH :q) "
-        "OR w.citation_key LIKE :k ESCAPE '\\')"
-    )
-    return clause, {"q": query, "k": key + "%"}
+    params: dict[str, object] = {}
+    parts = []
+    for n, word in enumerate(words):
+        params[f"q{n}"] = f'"{word}"*'
+        params[f"k{n}"] = "%" + word.replace("_", "\\_") + "%"
+        parts.append(
+            f"(w.id IN (SELECT rowid FROM work_fts WHERE work_fts MATCH :q{n}) "
+            f"OR w.citation_key LIKE :k{n} ESCAPE '\\')"
+        )
+    return "WHERE " + " AND ".join(parts), params
 
 
 def work_rows(
