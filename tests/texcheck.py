@@ -257,8 +257,11 @@ def _bibtex_resolved(workdir: Path) -> set[str]:
 
 
 def _biber_resolved(workdir: Path) -> set[str]:
+    """Keys of the entries in the .bbl, and the other keys (`ids`) biber aliased to them."""
     bbl = _read(workdir / f"{DOCUMENT}.bbl")
-    return set(re.findall(r"^\s*\\entry\{(.*?)\}\{", bbl, flags=re.MULTILINE))
+    entries = set(re.findall(r"^\s*\\entry\{(.*?)\}\{", bbl, flags=re.MULTILINE))
+    aliases = re.findall(r"^\s*\\keyalias\{(.*?)\}\{(.*?)\}", bbl, flags=re.MULTILINE)
+    return entries | {alias for alias, key in aliases if key in entries}
 
 
 def _read(path: Path) -> str:

@@ -166,3 +166,17 @@ def test_real_world_files_imported_then_exported(tmp_path: Path) -> None:
 
 def test_the_sample_listings_are_what_we_ship() -> None:
     assert sample_listing_paths()  # the sample catalog above is the one the app opens
+
+
+def test_keys_of_merged_works_still_cite_with_biblatex(seeded: Catalog, tmp_path: Path) -> None:
+    """Documents written before a merge cite both works' keys: biber finds both (`ids`)."""
+    first = tmp_path / "before.bib"
+    export(seeded, first, Charset.UTF8)  # every work gets its key
+    candidates.auto_merge(seeded)
+    merged = [w for w in exporting.plan(seeded).works if dict(w.extra).get("ids")]
+    assert merged
+    old_keys = [k.strip() for w in merged for k in dict(w.extra)["ids"].split(",")]
+    bib, keys, _ = export(seeded, tmp_path / "after.bib", Charset.UTF8)
+    assert not set(old_keys) & set(keys)  # no alias is another entry's key
+    run = check_with_biber(bib, old_keys, tmp_path / "biber-aliases")
+    assert run.ok, run.summary()

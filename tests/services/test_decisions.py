@@ -77,6 +77,19 @@ def test_a_citation_key_taken_over_in_a_merge_comes_back_on_unmerge(seeded: Cata
     assert state(seeded) == before
 
 
+def test_merged_keys_stay_citable_and_unmerge_gives_them_back(seeded: Catalog) -> None:
+    a, b, c = llemma(seeded)
+    works.edit_work(seeded, a, {"citation_key": "ka"})
+    works.edit_work(seeded, b, {"citation_key": "kb"})
+    before = state(seeded)
+    decisions.merge(seeded, [a, b], keep=a, overrides={"citation_key": "kb"})
+    assert dict(works.work(seeded, a).extra)["ids"] == "ka"  # citing ka still finds it
+    with pytest.raises(ValidationError, match=f"'ka' is already used by work {a}"):
+        works.edit_work(seeded, c, {"citation_key": "ka"})
+    decisions.unmerge(seeded, a)
+    assert state(seeded) == before
+
+
 def test_unmerge_is_refused_when_another_work_took_a_key_it_would_give_back(
     seeded: Catalog,
 ) -> None:
@@ -84,9 +97,10 @@ def test_unmerge_is_refused_when_another_work_took_a_key_it_would_give_back(
     works.edit_work(seeded, a, {"citation_key": "ka"})
     works.edit_work(seeded, b, {"citation_key": "kb"})
     decisions.merge(seeded, [a, b], keep=a, overrides={"citation_key": "kb"})
-    works.edit_work(seeded, c, {"citation_key": "ka"})  # free since the merge
+    works.edit_work(seeded, a, {"citation_key": "kz"})  # the merged work's key changes...
+    works.edit_work(seeded, c, {"citation_key": "kb"})  # ...and another work takes kb
     merged = state(seeded)
-    with pytest.raises(CuratorError, match=f"work {c} now has the citation key 'ka'"):
+    with pytest.raises(CuratorError, match=f"work {c} now has the citation key 'kb'"):
         decisions.unmerge(seeded, a)
     assert state(seeded) == merged
 

@@ -79,6 +79,29 @@ def _notes(order: list[MergeSide]) -> Choice:
     return _first(order, "notes", "non-empty beats empty")
 
 
+def key_aliases(extra: dict[str, str] | None) -> list[str]:
+    """The other keys a work answers to: biblatex's `ids = {old1, old2}`."""
+    return [k.strip() for k in (extra or {}).get("ids", "").split(",") if k.strip()]
+
+
+def keep_keys(choices: dict[str, Choice], sides: Sequence[MergeSide]) -> None:
+    """The merged works' other citation keys become `ids` of the merged work, so documents
+    that cite them still find it (biblatex)."""
+    chosen = choices["citation_key"].value
+    extra = dict(choices["extra"].value or {})
+    aliases = key_aliases(extra)
+    seen = {k.casefold() for k in [*aliases, chosen or ""]}
+    for side in sides:
+        for key in [side.values.get("citation_key"), *key_aliases(side.values.get("extra"))]:
+            if key and key.casefold() not in seen:
+                seen.add(key.casefold())
+                aliases.append(key)
+    if aliases != key_aliases(extra):
+        extra["ids"] = ", ".join(aliases)
+        rule = f"{choices['extra'].rule}; the other works' keys kept as ids"
+        choices["extra"] = Choice(extra, None, rule)
+
+
 def default_choices(sides: Sequence[MergeSide], keep: int | None = None) -> dict[str, Choice]:
     """The merged work's value for every field, with the rule that picked it."""
     order = preference(sides, keep)

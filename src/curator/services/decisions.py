@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import Session
 
 from curator.domain.errors import CuratorError, ValidationError
-from curator.domain.merge import Choice, MergeSide, default_choices
+from curator.domain.merge import Choice, MergeSide, default_choices, keep_keys
 from curator.domain.validation import validate_changes
 from curator.services import history as log
 from curator.services import venues
@@ -86,6 +86,7 @@ def plan(
             value = venue_for_label(s, value, created) if value else None
             field = "venue_id"
         choices[field] = Choice(value, None, "set by the librarian")
+    keep_keys(choices, sides)
     survivor = keep if keep is not None else min(ids, key=lambda w: (-len(owned[w]), w))
     after = dict(before[survivor])
     after.update({field: choice.value for field, choice in choices.items()})

@@ -100,7 +100,7 @@ def _assign_keys(s: Session, works: list[WorkView]) -> tuple[dict[int, str], dic
     """(every work's key, the keys given now): keys as stored now, not as when the plan was
     made, and a readable unique key (ignoring case, as BibTeX does) for each work without."""
     current = queries.keys_by_work(s)
-    taken = {key.casefold() for key in current.values()}
+    taken = {key.casefold() for key in current.values()} | queries.alias_keys(s).keys()
     new_keys: dict[int, str] = {}
     tried: dict[str, int] = {}
     for work in works:

@@ -13,6 +13,7 @@ from curator.domain.bibfields import ordered
 from curator.domain.catalog import RecordView, WorkRow, WorkView, default_entry_type
 from curator.domain.errors import NotFoundError
 from curator.domain.matching import WorkFeatures
+from curator.domain.merge import key_aliases
 from curator.store.tables import MAX_ROW_ID, SourceRecord, Venue, Work
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -188,12 +189,18 @@ def record_hashes(session: Session, source_file: str) -> dict[str, tuple[int, in
 
 
 def work_with_citation_key(session: Session, key: str, other_than: Iterable[int]) -> int | None:
-    """Another work with this key, ignoring case (BibTeX does: `Smith` and `smith` clash)."""
+    """Another work with this key, ignoring case (BibTeX does: `Smith` and `smith` clash), as
+    its key or as one of the other keys it answers to."""
+    other_than = list(other_than)
     stmt = select(Work.id).where(
         func.lower(Work.citation_key) == key.lower(),
-        Work.id.not_in(list(other_than)),  # type: ignore[union-attr]
+        Work.id.not_in(other_than),  # type: ignore[union-attr]
     )
-    return session.exec(stmt).first()
+    found = session.exec(stmt).first()
+    if found is None:
+        alias_of = alias_keys(session).get(key.casefold())
+        found = alias_of if alias_of not in other_than else None
+    return found
 
 
 def work_features(session: Session) -> list[WorkFeatures]:
@@ -217,6 +224,17 @@ def citation_keys(session: Session) -> dict[str, int]:
 def venue_kinds(session: Session) -> dict[int, str]:
     """Each venue's kind, by venue id."""
     return {vid: kind for vid, kind in session.exec(select(Venue.id, Venue.kind)) if vid}
+
+
+def alias_keys(session: Session) -> dict[str, int]:
+    """Every other key a work answers to (`ids` kept by a merge), folded, -> that work."""
+    rows = session.execute(
+        text(
+            "SELECT id, json_extract(extra, '$.ids') FROM work "
+            "WHERE json_extract(extra, '$.ids') IS NOT NULL"
+        )
+    )
+    return {k.casefold(): wid for wid, ids in rows for k in key_aliases({"ids": str(ids)})}
 
 
 def keys_by_work(session: Session) -> dict[int, str]:
