@@ -193,3 +193,12 @@ def test_picks_survive_a_scan_that_ends_meanwhile(qtbot, window: MainWindow) -> 
     qtbot.waitUntil(lambda: review.scan_task is None, timeout=30_000)
     assert review.candidate.works == pair
     assert review.picks == {"title": 1}
+
+
+def test_other_fields_show_one_a_line(qtbot, window: MainWindow, seeded: Catalog) -> None:  # type: ignore[no-untyped-def]
+    show_duplicates(qtbot, window)
+    shown = window.review.candidate
+    works.edit_work(seeded, shown.a, {"extra": "volume = 27\npages = 97--111"})
+    window.review.refresh_comparison()
+    text = window.review.view.toPlainText()
+    assert "volume = 27\npages = 97--111" in text  # a line each, not run together

@@ -191,11 +191,16 @@ class ComparisonView(QTextBrowser):
         self.setHtml(_comparison_html(shown, reasons, picks, typed, current, fold_identical))
 
 
+def _text(value: str) -> str:
+    """Escaped, line breaks kept (one other field a line, an abstract's paragraphs)."""
+    return escape(value).replace("\n", "<br>")
+
+
 def _highlighted(text: str, reference: str) -> str:
     if not text:
         return "<span style='color:#999'>—</span>"
     return "".join(
-        f"<span style='{CHANGED}'>{escape(piece)}</span>" if flag else escape(piece)
+        f"<span style='{CHANGED}'>{_text(piece)}</span>" if flag else _text(piece)
         for piece, flag in changed_spans(text, reference)
     )
 
@@ -236,7 +241,7 @@ def _comparison_html(
         for i, value in enumerate(row.values):
             style = CHOSEN if side == i and key not in typed else ""
             against = row.values[0] if i else reference
-            body = _highlighted(value, against) if not row.identical else escape(value) or "—"
+            body = _highlighted(value, against) if not row.identical else _text(value) or "—"
             radio = "●" if side == i and key not in typed else "○"
             cells.append(
                 f"<td valign='top' style='{style}'><a href='pick:{key}:{i}' "
@@ -258,10 +263,10 @@ def _result(row: review.FieldRow, side: int | None, typed: dict[str, str]) -> st
     key = row.spec.key
     link = f" <a href='type:{key}' style='text-decoration:none'>✎</a>"
     if key in typed:
-        return f"{escape(typed[key]) or '—'}{link}<br><small style='color:#666'>typed</small>"
+        return f"{_text(typed[key]) or '—'}{link}<br><small style='color:#666'>typed</small>"
     value = row.default_text if side is None else row.values[side]
     how = f"default: {row.rule}" if side == row.default else f"from work {side + 1}"
-    return f"{escape(value) or '—'}{link}<br><small style='color:#666'>{escape(how)}</small>"
+    return f"{_text(value) or '—'}{link}<br><small style='color:#666'>{escape(how)}</small>"
 
 
 def _sources_row(records: tuple[tuple[RecordView, ...], ...]) -> str:
