@@ -76,8 +76,8 @@ class WorkEditor(QWidget):
         self.entry_type.addItems([AUTO_TYPE, *ENTRY_TYPES])
         self.abstract = _plain(8)
         self.notes = _plain(3)
-        self.extra = _plain(5)
-        self.extra.setMaximumHeight(self.extra.fontMetrics().lineSpacing() * 10 + 12)
+        self.extra = _plain(3)
+        self.extra.textChanged.connect(self._fit_extra)
         self.extra.setPlaceholderText("volume = 12\npages = 97--111\npublisher = …")
         self.extra.setToolTip(
             "Other BibTeX fields, one “name = value” per line: kept as they came from the "
@@ -146,6 +146,11 @@ class WorkEditor(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll, 1)
         outer.addLayout(buttons)
+
+    def _fit_extra(self) -> None:
+        """As tall as its lines (three to ten): most works have none, some have a dozen."""
+        lines = min(max(self.extra.blockCount() + 1, 3), 10)
+        self.extra.setFixedHeight(self.extra.fontMetrics().lineSpacing() * lines + 12)
 
     def set_venue_names(self, names: list[str]) -> None:
         self.venue_completer.model().setStringList(names)  # type: ignore[attr-defined]
