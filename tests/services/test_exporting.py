@@ -258,18 +258,24 @@ def test_the_written_file_keeps_its_permissions_and_links(seeded: Catalog, tmp_p
             export(seeded, target)
 
 
+def import_bib(catalog: Catalog, tmp: Path, text: str) -> None:
+    source = tmp / "in.bib"
+    source.write_text(text, encoding="utf-8")
+    assert importing.run_to_end(importing.import_files(catalog, [source])).ok
+
+
 def test_fields_curator_does_not_model_come_back_out(catalog: Catalog, tmp_path: Path) -> None:
-    source = tmp_path / "in.bib"
-    source.write_text(
+    import_bib(
+        catalog,
+        tmp_path,
         "@article{knuth1984, author = {Donald E. Knuth}, title = {Literate Programming},\n"
         "  journal = {The Computer Journal}, year = 1984, volume = 27, number = 2,\n"
         "  pages = {97--111}, publisher = {Oxford University Press}, note = {Reprinted}}\n"
         "@misc{x, author = {A. B}, title = {Arxiv}, eprint = {2403.01234}, archiveprefix = {arXiv},"
         " primaryclass = {cs.LG}, year = 2024, date = {2024-03-05}}\n"
         "@incollection{c, author = {A. Writer}, title = {A Chapter}, booktitle = {The Book},\n"
-        "  year = 2001, editor = {E. Ditor and F. Ditor}, publisher = {Springer}}\n"
+        "  year = 2001, editor = {E. Ditor and F. Ditor}, publisher = {Springer}}\n",
     )
-    assert importing.run_to_end(importing.import_files(catalog, [source])).ok
     knuth = next(w for w in works.works(catalog) if w.citation_key == "knuth1984")
     assert dict(knuth.extra) == {
         "volume": "27",
@@ -291,16 +297,16 @@ def test_fields_curator_does_not_model_come_back_out(catalog: Catalog, tmp_path:
 def test_a_venue_never_overwrites_a_field_the_source_gave(catalog: Catalog, tmp_path: Path) -> None:
     """Where an entry type writes its venue (a @book's publisher) the source may have its own
     value: both reach the file, and read back as venue and field again."""
-    source = tmp_path / "in.bib"
-    source.write_text(
+    import_bib(
+        catalog,
+        tmp_path,
         "@proceedings{p, title = {Proc}, editor = {E. D}, booktitle = {Proc Conf 2020},\n"
         "  publisher = {ACM}, year = 2020}\n"
         "@book{b, title = {Book}, author = {A. B}, year = 2001, publisher = {Springer},\n"
         "  institution = {Some Lab}, howpublished = {\\url{https://x.org/~me}}}\n"
         "@misc{m, title = {Misc}, author = {C. D}, year = 2002, institution = {MIT},\n"
-        "  howpublished = {\\url{https://y.org/a_b}}}\n"
+        "  howpublished = {\\url{https://y.org/a_b}}}\n",
     )
-    assert importing.run_to_end(importing.import_files(catalog, [source])).ok
     before = {w.title: (w.venue, w.extra) for w in works.works(catalog)}
     out = tmp_path / "out.bib"
     export(catalog, out)
@@ -313,14 +319,14 @@ def test_a_venue_never_overwrites_a_field_the_source_gave(catalog: Catalog, tmp_
 
 
 def test_a_merged_pubmed_id_is_kept_beside_the_arxiv_id(catalog: Catalog, tmp_path: Path) -> None:
-    source = tmp_path / "in.bib"
-    source.write_text(
+    import_bib(
+        catalog,
+        tmp_path,
         "@article{pub, author = {A. B}, title = {Same Paper}, journal = {Nature}, year = 2020,\n"
         "  eprint = {31234567}, eprinttype = {pubmed}}\n"
         "@misc{pre, author = {A. B}, title = {Same Paper}, year = 2019,\n"
-        "  eprint = {2001.00001}, archiveprefix = {arXiv}}\n"
+        "  eprint = {2001.00001}, archiveprefix = {arXiv}}\n",
     )
-    assert importing.run_to_end(importing.import_files(catalog, [source])).ok
     ids = [w.id for w in works.works(catalog)]
     merged = decisions.merge(catalog, ids)
     work = works.work(catalog, merged.survivor)
@@ -333,12 +339,12 @@ def test_a_merged_pubmed_id_is_kept_beside_the_arxiv_id(catalog: Catalog, tmp_pa
 
 
 def test_latex_charset_leaves_urls_and_paths_alone(catalog: Catalog, tmp_path: Path) -> None:
-    source = tmp_path / "in.bib"
-    source.write_text(
+    import_bib(
+        catalog,
+        tmp_path,
         "@misc{m, author = {A. B}, title = {T}, year = 2020,\n"
-        "  note = {Zürich, see \\url{https://x.org/Jörg}}, file = {:/home/jörg/a.pdf:PDF}}\n"
+        "  note = {Zürich, see \\url{https://x.org/Jörg}}, file = {:/home/jörg/a.pdf:PDF}}\n",
     )
-    assert importing.run_to_end(importing.import_files(catalog, [source])).ok
     out = tmp_path / "out.bib"
     export(catalog, out, ExportOptions(charset=Charset.LATEX))
     text = out.read_text(encoding="utf-8")
