@@ -56,6 +56,11 @@ def one_line(value: str) -> str:
     return " \\par ".join(" ".join(p.split()) for p in paragraphs if p.strip())
 
 
+def key_aliases(extra: Mapping[str, str] | None) -> list[str]:
+    """The other citation keys a work answers to: biblatex's `ids = {old1, old2}`."""
+    return [k.strip() for k in (extra or {}).get("ids", "").split(",") if k.strip()]
+
+
 def keeps(name: str) -> bool:
     """Whether a BibTeX field is one curator keeps as it came (not one it models)."""
     return bool(_NAME.fullmatch(name)) and name not in MODELLED

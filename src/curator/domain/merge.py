@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from curator.domain.bibfields import key_aliases
 from curator.domain.catalog import VenueKind
 
 MERGE_FIELDS = (
@@ -77,11 +78,6 @@ def _notes(order: list[MergeSide]) -> Choice:
     if len(notes) > 1:
         return Choice("\n\n".join(notes), None, "notes of every work kept")
     return _first(order, "notes", "non-empty beats empty")
-
-
-def key_aliases(extra: dict[str, str] | None) -> list[str]:
-    """The other keys a work answers to: biblatex's `ids = {old1, old2}`."""
-    return [k.strip() for k in (extra or {}).get("ids", "").split(",") if k.strip()]
 
 
 def keep_keys(choices: dict[str, Choice], sides: Sequence[MergeSide]) -> None:

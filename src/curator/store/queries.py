@@ -9,11 +9,10 @@ from collections.abc import Iterable
 from sqlalchemy import func, text
 from sqlmodel import Session, select
 
-from curator.domain.bibfields import ordered
+from curator.domain.bibfields import key_aliases, ordered
 from curator.domain.catalog import RecordView, WorkRow, WorkView, default_entry_type
 from curator.domain.errors import NotFoundError
 from curator.domain.matching import WorkFeatures
-from curator.domain.merge import key_aliases
 from curator.store.tables import MAX_ROW_ID, SourceRecord, Venue, Work
 
 _WORD = re.compile(r"\w+", re.UNICODE)
