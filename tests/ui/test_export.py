@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from curator.services import candidates, works
 from curator.store.catalog import Catalog
+from curator.ui import export_dialog
 from curator.ui.export_dialog import SCOPE_SELECTED
 from curator.ui.main_window import MainWindow
 from tests.conftest import FIXTURES
@@ -70,3 +71,22 @@ def test_import_bibtex_from_the_menu(qtbot, window: MainWindow, monkeypatch) -> 
     qtbot.waitUntil(lambda: window.model.rowCount() == before + 4, timeout=10000)
     (report,) = window.files.last_import.reports
     assert report.format == "bibtex" and report.counts["rejected"] == 3
+
+
+def test_a_large_catalogs_plan_is_made_in_the_background(
+    qtbot, window: MainWindow, seeded: Catalog, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(export_dialog, "BACKGROUND_FROM", 0)  # the sample counts as large
+    dialog = window.choose_and_export()
+    assert dialog is not None
+    assert dialog.plan is None and not dialog.export_button.isEnabled()  # still checking
+    assert "Checking" in dialog.gaps_label.text()
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=10_000)
+    assert len(dialog.plan.works) == len(works.works(seeded))
+    assert dialog.export_button.isEnabled()
+    # two scope changes in a row: the plan of the newest is shown
+    dialog.scope.button(0).click()
+    dialog.scope.button(0).click()
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=10_000)
+    assert len(dialog.plan.works) == len(works.works(seeded))
+    dialog.reject()

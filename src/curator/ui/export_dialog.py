@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -27,8 +27,10 @@ from curator.export.latex import Charset
 from curator.services import exporting
 from curator.services.exporting import ExportPlan
 from curator.store.catalog import Catalog
+from curator.ui.tasks import TaskRunner
 
 MAX_LISTED = 500  # gaps listed in the dialog; the count says how many there are in all
+BACKGROUND_FROM = 5_000  # works: a larger plan is made off the GUI thread (3 s at 100k)
 SCOPE_ALL, SCOPE_SELECTED, SCOPE_SHOWN = range(3)
 
 
@@ -50,6 +52,9 @@ class ExportDialog(QDialog):
         self.selected = list(selected)
         self.search = search
         self.plan: ExportPlan | None = None
+        self.n_works = n_works
+        self.tasks = TaskRunner(self)
+        self._generation = 0
         self.setWindowTitle("Export BibTeX")
         self.resize(860, 600)
         layout = QVBoxLayout(self)
@@ -129,13 +134,38 @@ class ExportDialog(QDialog):
         )
 
     def update_plan(self) -> None:
+        """The works the scope names and their gaps; a large catalog's are found in the
+        background (the newest scope wins), with Export disabled until they are known."""
         scope = self.scope.checkedId()
-        if scope == SCOPE_SELECTED:
-            self.plan = exporting.plan(self.catalog, ids=self.selected)
-        else:
-            search = self.search if scope == SCOPE_SHOWN else None
-            self.plan = exporting.plan(self.catalog, search=search)
-        self._show_gaps(self.plan)
+        ids = self.selected if scope == SCOPE_SELECTED else None
+        search = self.search if scope == SCOPE_SHOWN else None
+        self._generation += 1
+        self.plan = None
+        if self.n_works < BACKGROUND_FROM or (ids is not None and len(ids) < BACKGROUND_FROM):
+            self._show_plan(exporting.plan(self.catalog, ids=ids, search=search))
+            return
+        generation = self._generation
+        self.export_button.setEnabled(False)
+        self.gaps_label.setText(f"Checking what the entries lack ({self.n_works:,} works)…")
+
+        def make() -> Generator[None, None, ExportPlan]:
+            return exporting.plan(self.catalog, ids=ids, search=search)
+            yield  # a generator for the task runner, with no progress to report
+
+        task = self.tasks.start(make)
+        task.finished.connect(
+            lambda plan, g=generation: g == self._generation and self._show_plan(plan)
+        )
+        task.failed.connect(lambda message: self.gaps_label.setText(message))
+
+    def _show_plan(self, plan: ExportPlan) -> None:
+        self.plan = plan
+        self._show_gaps(plan)
+
+    def done(self, result: int) -> None:
+        self._generation += 1  # a plan still being made is not shown
+        self.tasks.wait()
+        super().done(result)
 
     def _show_gaps(self, plan: ExportPlan) -> None:
         self.gaps.clear()
