@@ -68,6 +68,11 @@ def test_capitals_that_matter_are_protected() -> None:
     assert [w for w, protect in protect_case("Emergent Memorization in LLaMA") if protect] == [
         "LLaMA"
     ]
+    # a single capital letter a style would lower-case: the language C, C++, Type I, I
+    assert encode_title("Programs in C and C++: What I Learned") == (
+        "Programs in {C} and {C++:} What {I} Learned"
+    )
+    assert encode_title("Plan A Is a Theory of Type I") == "Plan A Is a Theory of Type {I}"
 
 
 def test_ligatures_and_paragraphs() -> None:
