@@ -73,6 +73,7 @@ def test_capitals_that_matter_are_protected() -> None:
         "Programs in {C} and {C++:} What {I} Learned"
     )
     assert encode_title("Plan A Is a Theory of Type I") == "Plan A Is a Theory of Type {I}"
+    assert encode_title("Part A: Notes on A. A. Milne") == "Part {A:} Notes on {A.} {A.} Milne"
 
 
 def test_ligatures_and_paragraphs() -> None:

@@ -90,6 +90,33 @@ def test_merged_keys_stay_citable_and_unmerge_gives_them_back(seeded: Catalog) -
     assert state(seeded) == before
 
 
+def test_aliases_never_clash_with_keys(seeded: Catalog, tmp_path: Path) -> None:
+    a, b, c = llemma(seeded)
+    for wid, key in ((a, "ka"), (b, "kb"), (c, "kc")):
+        works.edit_work(seeded, wid, {"citation_key": key})
+    decisions.merge(seeded, [a, b], keep=a)  # a keeps ka, answers to kb too
+    # merging again under the alias as key: the key is not also an alias of itself
+    decisions.merge(seeded, [a, c], keep=a, overrides={"citation_key": "kb"})
+    assert works.work(seeded, a).citation_key == "kb"
+    assert dict(works.work(seeded, a).extra)["ids"] == "ka, kc"
+    # taking an alias as the key drops it from ids; typed ids may not name another work's key
+    works.edit_work(seeded, a, {"citation_key": "ka"})
+    assert dict(works.work(seeded, a).extra)["ids"] == "kc"
+    other = next(w.id for w in works.works(seeded) if w.id not in (a, b, c))
+    works.edit_work(seeded, other, {"citation_key": "kz"})
+    with pytest.raises(ValidationError, match=f"ids: 'kz' is a key of work {other}"):
+        works.edit_work(seeded, a, {"extra": "ids = kc, kz"})
+    with pytest.raises(ValidationError, match=f"ids: 'kc' is a key of work {a}"):
+        works.edit_work(seeded, other, {"extra": "ids = kc"})
+    # an imported entry keyed like an alias does not take it: the export gives it another
+    bib = tmp_path / "again.bib"
+    bib.write_text("@misc{kc, title = {Another}, author = {A. B}, year = 2020}\n")
+    run = importing.run_to_end(importing.import_files(seeded, [bib]))
+    outcome = run.reports[0].outcomes[0]
+    assert "'kc' is already used by work" in outcome.reason
+    assert works.work(seeded, outcome.work_id or 0).citation_key is None
+
+
 def test_unmerge_is_refused_when_another_work_took_a_key_it_would_give_back(
     seeded: Catalog,
 ) -> None:

@@ -77,6 +77,7 @@ def test_a_large_catalogs_plan_is_made_in_the_background(
     qtbot, window: MainWindow, seeded: Catalog, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(export_dialog, "BACKGROUND_FROM", 0)  # the sample counts as large
+    window.table.selectRow(0)
     dialog = window.choose_and_export()
     assert dialog is not None
     assert dialog.plan is None and not dialog.export_button.isEnabled()  # still checking
@@ -84,9 +85,12 @@ def test_a_large_catalogs_plan_is_made_in_the_background(
     qtbot.waitUntil(lambda: dialog.plan is not None, timeout=10_000)
     assert len(dialog.plan.works) == len(works.works(seeded))
     assert dialog.export_button.isEnabled()
-    # two scope changes in a row: the plan of the newest is shown
-    dialog.scope.button(0).click()
+    # two scope changes in a row: the plan of the newest is shown, not the one before
+    dialog.scope.button(SCOPE_SELECTED).click()
     dialog.scope.button(0).click()
     qtbot.waitUntil(lambda: dialog.plan is not None, timeout=10_000)
-    assert len(dialog.plan.works) == len(works.works(seeded))
-    dialog.reject()
+    qtbot.wait(200)  # the selected scope's plan, had it run, would have arrived by now
+    assert len(dialog.plan.works) == len(works.works(seeded)) > 1
+    dialog.scope.button(SCOPE_SELECTED).click()
+    dialog.reject()  # closing while a plan is made: it is dropped, nothing waits long
+    assert dialog.plan is None

@@ -85,7 +85,8 @@ def keep_keys(choices: dict[str, Choice], sides: Sequence[MergeSide]) -> None:
     that cite them still find it (biblatex)."""
     chosen = choices["citation_key"].value
     extra = dict(choices["extra"].value or {})
-    aliases = key_aliases(extra)
+    folded = (chosen or "").casefold()
+    aliases = [k for k in key_aliases(extra) if k.casefold() != folded]  # never its own key
     seen = {k.casefold() for k in [*aliases, chosen or ""]}
     for side in sides:
         for key in [side.values.get("citation_key"), *key_aliases(side.values.get("extra"))]:
@@ -94,6 +95,8 @@ def keep_keys(choices: dict[str, Choice], sides: Sequence[MergeSide]) -> None:
                 aliases.append(key)
     if aliases != key_aliases(extra):
         extra["ids"] = ", ".join(aliases)
+        if not aliases:
+            del extra["ids"]
         rule = f"{choices['extra'].rule}; the other works' keys kept as ids"
         choices["extra"] = Choice(extra, None, rule)
 

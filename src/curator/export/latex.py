@@ -108,8 +108,9 @@ def protect_case(title: str) -> list[tuple[str, bool]]:
     """The title's words, each with whether its capitals must survive a style's lower-casing.
 
     A word is protected when it has a capital after its first letter (LLM, BERT, GPT-4, LLaMA,
-    iPhone) or is a single capital letter other than the article A (the C language, C++, Type
-    I, the pronoun I); a capitalised ordinary word (Pythia, English) is left to the style.
+    iPhone) or is a single capital letter, but for a bare A, the article (the C language, C++,
+    Type I, the pronoun I, Part A:, A. A. Milne); a capitalised ordinary word (Pythia, English)
+    is left to the style.
     """
     return [(word, _capitals_matter(word)) for word in title.split(" ")]
 
@@ -118,7 +119,7 @@ def _capitals_matter(word: str) -> bool:
     if any(c.isupper() for c in word[1:]):
         return True
     letters = "".join(c for c in word if c.isalnum())
-    return len(letters) == 1 and letters.isupper() and letters != "A"
+    return len(letters) == 1 and letters.isupper() and word != "A"  # "A." and "A:" are not "a"
 
 
 def encode_title(title: str, charset: Charset = Charset.UTF8) -> str:

@@ -184,7 +184,9 @@ def _write_new(
     created = Created()
     work_ids: list[int] = []
     record_ids: list[int] = []
-    taken = queries.citation_keys(session) if any(r.citation_key for r in new) else {}
+    taken = {}
+    if any(r.citation_key for r in new):  # keys, and the keys merged works answer to (ids)
+        taken = {**queries.alias_keys(session), **queries.citation_keys(session)}
     notes = venue_store.alias_notes(session)
     venue_of = _venue_resolver(session, created)
     for start in range(0, len(new), CHUNK):

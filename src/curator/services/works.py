@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from curator.domain.bibfields import key_aliases
 from curator.domain.catalog import RecordView, WorkRow, WorkView
 from curator.domain.errors import ValidationError
 from curator.domain.validation import validate_changes
@@ -65,6 +66,7 @@ def edit_work(catalog: Catalog, work_id: int, changes: dict[str, Any]) -> WorkVi
         after: dict[str, Any] = {}
         if clean.get("citation_key"):
             _check_unique_key(s, work_id, clean["citation_key"])
+        _keep_aliases_apart(s, row, clean)
         for field, value in clean.items():
             old = _current(s, row, field)
             new = _assign(s, row, field, value, created)
@@ -111,6 +113,33 @@ def _assign(s, row: Work, field: str, value: Any, created: Created) -> Any:  # t
         return list(value)
     setattr(row, field, value)
     return value
+
+
+def _keep_aliases_apart(s, row: Work, clean: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+    """A work's `ids` (other keys it answers to) never hold its own key, nor another work's
+    key or alias: biber would skip them. Taking an alias as the key drops it from `ids`."""
+    if "citation_key" not in clean and "extra" not in clean:
+        return
+    key = clean.get("citation_key", row.citation_key) or ""
+    extra = dict(clean.get("extra", row.extra) or {})
+    aliases = key_aliases(extra)
+    folded = {key.casefold()}
+    kept = []
+    for alias in aliases:  # not its own key, and each once
+        if alias.casefold() not in folded:
+            folded.add(alias.casefold())
+            kept.append(alias)
+    if "extra" in clean:
+        for alias in kept:
+            other = queries.work_with_citation_key(s, alias, other_than=[row.id or 0])
+            if other is not None:
+                raise ValidationError("extra", f"ids: {alias!r} is a key of work {other}")
+    if kept != aliases:
+        if kept:
+            extra["ids"] = ", ".join(kept)
+        else:
+            extra.pop("ids")
+        clean["extra"] = extra
 
 
 def _check_unique_key(s, work_id: int, key: str) -> None:  # type: ignore[no-untyped-def]

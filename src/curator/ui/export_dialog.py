@@ -27,7 +27,7 @@ from curator.export.latex import Charset
 from curator.services import exporting
 from curator.services.exporting import ExportPlan
 from curator.store.catalog import Catalog
-from curator.ui.tasks import TaskRunner
+from curator.ui.tasks import Task, TaskRunner
 
 MAX_LISTED = 500  # gaps listed in the dialog; the count says how many there are in all
 BACKGROUND_FROM = 5_000  # works: a larger plan is made off the GUI thread (3 s at 100k)
@@ -54,6 +54,7 @@ class ExportDialog(QDialog):
         self.plan: ExportPlan | None = None
         self.n_works = n_works
         self.tasks = TaskRunner(self)
+        self.task: Task | None = None
         self._generation = 0
         self.setWindowTitle("Export BibTeX")
         self.resize(860, 600)
@@ -141,6 +142,8 @@ class ExportDialog(QDialog):
         search = self.search if scope == SCOPE_SHOWN else None
         self._generation += 1
         self.plan = None
+        if self.task is not None:
+            self.task.cancel()  # not started yet: it never runs; running: its plan is dropped
         if self.n_works < BACKGROUND_FROM or (ids is not None and len(ids) < BACKGROUND_FROM):
             self._show_plan(exporting.plan(self.catalog, ids=ids, search=search))
             return
@@ -152,11 +155,13 @@ class ExportDialog(QDialog):
             return exporting.plan(self.catalog, ids=ids, search=search)
             yield  # a generator for the task runner, with no progress to report
 
-        task = self.tasks.start(make)
-        task.finished.connect(
+        self.task = self.tasks.start(make)
+        self.task.finished.connect(
             lambda plan, g=generation: g == self._generation and self._show_plan(plan)
         )
-        task.failed.connect(lambda message: self.gaps_label.setText(message))
+        self.task.failed.connect(
+            lambda message, g=generation: g == self._generation and self.gaps_label.setText(message)
+        )
 
     def _show_plan(self, plan: ExportPlan) -> None:
         self.plan = plan
@@ -164,7 +169,9 @@ class ExportDialog(QDialog):
 
     def done(self, result: int) -> None:
         self._generation += 1  # a plan still being made is not shown
-        self.tasks.wait()
+        if self.task is not None:
+            self.task.cancel()
+        self.tasks.wait()  # at most the one plan already running
         super().done(result)
 
     def _show_gaps(self, plan: ExportPlan) -> None:
