@@ -121,6 +121,12 @@ def test_edit_sets_and_clears_other_bibtex_fields_by_name(
     assert code == 0 and json.loads(out)["extra"]["location"] == "Rome"  # a field it has
 
 
+def test_recover_fields_runs_and_says_how_many(capsys: pytest.CaptureFixture[str], db: str) -> None:
+    run(capsys, "--db", db, "seed")
+    code, out, _ = run(capsys, "--db", db, "recover-fields")
+    assert code == 0 and out.strip() == "other BibTeX fields recovered for 0 works"
+
+
 def test_bad_input_never_gives_a_traceback(
     capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
 ) -> None:

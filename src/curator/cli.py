@@ -18,7 +18,7 @@ from curator.domain.catalog import RecordView, WorkView
 from curator.domain.errors import CuratorError
 from curator.domain.report import ImportReport
 from curator.domain.validation import EDITABLE_FIELDS
-from curator.services import importing, works
+from curator.services import importing, recovery, works
 from curator.services.catalogs import default_catalog_path, log_file_path, open_default
 from curator.services.samples import sample_listing_paths
 from curator.store.catalog import Catalog
@@ -68,6 +68,13 @@ def _add_import_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("seed", help="import the built-in sample listings")
     p.add_argument("--json", action="store_true", help="print a machine-readable report")
     p.set_defaults(run=cmd_seed)
+
+    p = sub.add_parser(
+        "recover-fields",
+        help="read volume, pages, publisher... again from the .bib records of works imported "
+        "before curator kept them (one undoable step)",
+    )
+    p.set_defaults(run=cmd_recover_fields)
 
     p = sub.add_parser("gui", help="open the catalog in the window")
     p.add_argument("--sample", action="store_true", help="open the built-in sample catalog")
@@ -153,6 +160,12 @@ def cmd_import(catalog: Catalog, args: argparse.Namespace) -> int:
 
 def cmd_seed(catalog: Catalog, args: argparse.Namespace) -> int:
     return _run_import(catalog, sample_listing_paths(), None, args.json)
+
+
+def cmd_recover_fields(catalog: Catalog, args: argparse.Namespace) -> int:
+    n = recovery.recover_other_fields(catalog)
+    print(f"other BibTeX fields recovered for {n} works" + (" (curator undo)" if n else ""))
+    return EXIT_OK
 
 
 def cmd_records(catalog: Catalog, args: argparse.Namespace) -> int:

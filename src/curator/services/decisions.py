@@ -12,7 +12,7 @@ from curator.domain.errors import CuratorError, ValidationError
 from curator.domain.merge import Choice, MergeSide, default_choices, keep_keys
 from curator.domain.validation import validate_changes
 from curator.services import history as log
-from curator.services import venues
+from curator.services import recovery, venues
 from curator.store import queries, snapshots
 from curator.store import venues as venue_store
 from curator.store.catalog import Catalog
@@ -316,6 +316,7 @@ _FORWARD: dict[str, Callable[[Session, dict[str, Any]], None]] = {
     "related": _re_decide,
     "keys": _set_keys(forward=True),
     "venue": venues.redo_change,
+    "recover": recovery.redo_recover,
 }
 _INVERSE: dict[str, Callable[[Session, dict[str, Any]], None]] = {
     "edit": _set_fields("before"),
@@ -326,6 +327,7 @@ _INVERSE: dict[str, Callable[[Session, dict[str, Any]], None]] = {
     "related": _undecide,
     "keys": _set_keys(forward=False),
     "venue": venues.undo_change,
+    "recover": recovery.undo_recover,
 }
 
 

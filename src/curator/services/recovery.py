@@ -1,0 +1,82 @@
+"""Other BibTeX fields for works imported before curator kept them (catalog version 3 and
+older): read again from each work's own .bib records, in one undoable step."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Generator
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from curator.domain.progress import Progress, drain
+from curator.importers.bibtex import BibtexImporter
+from curator.store.catalog import Catalog
+from curator.store.writes import add_event
+
+STEP = 1000  # works between progress reports
+
+
+def recover_other_fields(catalog: Catalog) -> int:
+    """`recover_other_fields_steps` without progress: the number of works that got fields."""
+    return drain(recover_other_fields_steps(catalog))
+
+
+def recover_other_fields_steps(catalog: Catalog) -> Generator[Progress, None, int]:
+    """Works without other fields whose records include a BibTeX entry get that entry's
+    volume, pages, publisher... (the first entry that has any). An entry that used a macro
+    defined elsewhere in its file cannot be read alone and is passed over."""
+    with catalog.write() as s:
+        candidates = _bibtex_records(s)
+        found: dict[int, dict[str, str]] = {}
+        for n, (wid, raws) in enumerate(candidates.items()):
+            if n % STEP == 0:
+                yield Progress(n, len(candidates), f"Reading work {n + 1} of {len(candidates)}")
+            extra = next((e for e in map(_extra_of, raws) if e), None)
+            if extra:
+                found[wid] = extra
+        if found:
+            _set_extra(s, found)
+            works = f"{len(found)} work{'s' if len(found) != 1 else ''}"
+            summary = f"Recover other BibTeX fields of {works} from their records"
+            add_event(s, "recover", summary, {"works": {str(w): e for w, e in found.items()}})
+        return len(found)
+
+
+def _bibtex_records(s: Session) -> dict[int, list[str]]:
+    """work id -> raw text of its BibTeX records, oldest first, for works with no fields."""
+    rows = s.execute(
+        text(
+            "SELECT r.work_id, r.raw FROM sourcerecord r JOIN work w ON w.id = r.work_id "
+            "WHERE w.extra = '{}' AND ltrim(r.raw) LIKE '@%' ORDER BY r.work_id, r.id"
+        )
+    )
+    found: dict[int, list[str]] = {}
+    for wid, raw in rows:
+        found.setdefault(wid, []).append(raw)
+    return found
+
+
+def _extra_of(raw: str) -> dict[str, str]:
+    records = BibtexImporter().parse(raw).records
+    return dict(records[0].extra) if records else {}
+
+
+def _set_extra(s: Session, extra: dict[int, dict[str, Any]]) -> None:
+    s.connection().exec_driver_sql(
+        "UPDATE work SET extra = json(?) WHERE id = ?",
+        [(_json(e), wid) for wid, e in extra.items()],
+    )
+
+
+def _json(value: dict[str, Any]) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def redo_recover(s: Session, payload: dict[str, Any]) -> None:
+    _set_extra(s, {int(w): e for w, e in payload["works"].items()})
+
+
+def undo_recover(s: Session, payload: dict[str, Any]) -> None:
+    _set_extra(s, {int(w): {} for w in payload["works"]})
