@@ -12,7 +12,7 @@ from curator.domain.errors import CuratorError, ValidationError
 from curator.domain.merge import Choice, MergeSide, default_choices, keep_keys
 from curator.domain.validation import validate_changes
 from curator.services import history as log
-from curator.services import recovery, venues
+from curator.services import recovery, venues, works
 from curator.store import queries, snapshots
 from curator.store import venues as venue_store
 from curator.store.catalog import Catalog
@@ -43,10 +43,8 @@ def merge(
     clean = validate_changes(overrides or {})
     with catalog.write() as s:
         _check_mergeable(s, ids, keep, force)
-        key = clean.get("citation_key")
-        other = queries.work_with_citation_key(s, key, other_than=ids) if key else None
-        if other is not None:
-            raise ValidationError("citation_key", f"{key!r} is already used by work {other}")
+        if clean.get("citation_key"):
+            works.check_key_free(s, clean["citation_key"], other_than=ids)
         payload, choices = plan(s, ids, keep, clean)
         apply_merge(s, payload)
         title = payload["after"]["title"] or "untitled"

@@ -3,17 +3,16 @@ older): read again from each work's own .bib records, in one undoable step."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Generator
 from typing import Any
 
-from sqlalchemy import text
 from sqlmodel import Session
 
 from curator.domain.progress import Progress, drain
 from curator.importers.bibtex import BibtexImporter
+from curator.store import queries
 from curator.store.catalog import Catalog
-from curator.store.writes import add_event
+from curator.store.writes import add_event, set_work_extra
 
 STEP = 1000  # works between progress reports
 
@@ -28,7 +27,7 @@ def recover_other_fields_steps(catalog: Catalog) -> Generator[Progress, None, in
     volume, pages, publisher... (the first entry that has any). An entry that used a macro
     defined elsewhere in its file cannot be read alone and is passed over."""
     with catalog.write() as s:
-        candidates = _bibtex_records(s)
+        candidates = queries.bibtex_raws_of_bare_works(s)
         found: dict[int, dict[str, str]] = {}
         for n, (wid, raws) in enumerate(candidates.items()):
             if n % STEP == 0:
@@ -37,25 +36,11 @@ def recover_other_fields_steps(catalog: Catalog) -> Generator[Progress, None, in
             if extra:
                 found[wid] = extra
         if found:
-            _set_extra(s, found)
+            set_work_extra(s, found)
             works = f"{len(found)} work{'s' if len(found) != 1 else ''}"
             summary = f"Recover other BibTeX fields of {works} from their records"
             add_event(s, "recover", summary, {"works": {str(w): e for w, e in found.items()}})
         return len(found)
-
-
-def _bibtex_records(s: Session) -> dict[int, list[str]]:
-    """work id -> raw text of its BibTeX records, oldest first, for works with no fields."""
-    rows = s.execute(
-        text(
-            "SELECT r.work_id, r.raw FROM sourcerecord r JOIN work w ON w.id = r.work_id "
-            "WHERE w.extra = '{}' AND ltrim(r.raw) LIKE '@%' ORDER BY r.work_id, r.id"
-        )
-    )
-    found: dict[int, list[str]] = {}
-    for wid, raw in rows:
-        found.setdefault(wid, []).append(raw)
-    return found
 
 
 def _extra_of(raw: str) -> dict[str, str]:
@@ -63,20 +48,9 @@ def _extra_of(raw: str) -> dict[str, str]:
     return dict(records[0].extra) if records else {}
 
 
-def _set_extra(s: Session, extra: dict[int, dict[str, Any]]) -> None:
-    s.connection().exec_driver_sql(
-        "UPDATE work SET extra = json(?) WHERE id = ?",
-        [(_json(e), wid) for wid, e in extra.items()],
-    )
-
-
-def _json(value: dict[str, Any]) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
 def redo_recover(s: Session, payload: dict[str, Any]) -> None:
-    _set_extra(s, {int(w): e for w, e in payload["works"].items()})
+    set_work_extra(s, {int(w): e for w, e in payload["works"].items()})
 
 
 def undo_recover(s: Session, payload: dict[str, Any]) -> None:
-    _set_extra(s, {int(w): {} for w in payload["works"]})
+    set_work_extra(s, {int(w): {} for w in payload["works"]})

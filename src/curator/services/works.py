@@ -65,7 +65,7 @@ def edit_work(catalog: Catalog, work_id: int, changes: dict[str, Any]) -> WorkVi
         created = Created()
         after: dict[str, Any] = {}
         if clean.get("citation_key"):
-            _check_unique_key(s, work_id, clean["citation_key"])
+            check_key_free(s, clean["citation_key"], other_than=[work_id])
         _keep_aliases_apart(s, row, clean)
         for field, value in clean.items():
             old = _current(s, row, field)
@@ -142,7 +142,8 @@ def _keep_aliases_apart(s, row: Work, clean: dict[str, Any]) -> None:  # type: i
         clean["extra"] = extra
 
 
-def _check_unique_key(s, work_id: int, key: str) -> None:  # type: ignore[no-untyped-def]
-    other = queries.work_with_citation_key(s, key, other_than=[work_id])
+def check_key_free(s, key: str, other_than: list[int]) -> None:  # type: ignore[no-untyped-def]
+    """A key is given to one work only (ignoring case, aliases counted): refuse it if taken."""
+    other = queries.work_with_citation_key(s, key, other_than=other_than)
     if other is not None:
         raise ValidationError("citation_key", f"{key!r} is already used by work {other}")

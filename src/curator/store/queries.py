@@ -240,3 +240,18 @@ def keys_by_work(session: Session) -> dict[int, str]:
     """Every work's citation key as stored, by work id (works without one are left out)."""
     stmt = select(Work.id, Work.citation_key).where(Work.citation_key.is_not(None))  # type: ignore[union-attr]
     return {wid: key for wid, key in session.exec(stmt) if key and wid}
+
+
+def bibtex_raws_of_bare_works(session: Session) -> dict[int, list[str]]:
+    """work id -> raw text of its BibTeX records, oldest first, for works with no other
+    fields (imported before curator kept them)."""
+    rows = session.execute(
+        text(
+            "SELECT r.work_id, r.raw FROM sourcerecord r JOIN work w ON w.id = r.work_id "
+            "WHERE w.extra = '{}' AND ltrim(r.raw) LIKE '@%' ORDER BY r.work_id, r.id"
+        )
+    )
+    found: dict[int, list[str]] = {}
+    for wid, raw in rows:
+        found.setdefault(wid, []).append(raw)
+    return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,4 +87,13 @@ def set_citation_keys(session: Session, keys: dict[int, str | None]) -> None:
     if keys:
         session.connection().exec_driver_sql(
             "UPDATE work SET citation_key = ? WHERE id = ?", [(k, wid) for wid, k in keys.items()]
+        )
+
+
+def set_work_extra(session: Session, extra: dict[int, dict[str, str]]) -> None:
+    """Many works' other BibTeX fields in one executemany."""
+    if extra:
+        session.connection().exec_driver_sql(
+            "UPDATE work SET extra = json(?) WHERE id = ?",
+            [(json.dumps(e, ensure_ascii=False), wid) for wid, e in extra.items()],
         )
