@@ -16,11 +16,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from curator.dedup.blocking import TokenCache, block
-from curator.dedup.engine import is_duplicate, scan
-from curator.dedup.scoring import band_of, score
 from curator.domain.matching import Band, Candidate, WorkFeatures
 from curator.domain.progress import drain as run
+from curator.matching.blocking import TokenCache, block
+from curator.matching.engine import is_duplicate, scan
+from curator.matching.scoring import band_of, score
 from dedup_generator import Catalog, generate
 
 

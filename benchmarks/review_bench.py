@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QApplication
 from curator.domain.matching import BAND_ORDER, Candidate
 from curator.services import importing, works
 from curator.store.catalog import open_catalog
-from curator.ui.review import ReviewPanel
+from curator.ui.review.panel import ReviewPanel
 from curator.ui.tasks import TaskRunner
 from generate import arxiv_listing
 

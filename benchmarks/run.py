@@ -68,7 +68,7 @@ def bench_model(rows: list) -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
-    from curator.ui.work_table import COL_TITLE, WorkTableModel
+    from curator.ui.catalog.work_table import COL_TITLE, WorkTableModel
 
     QApplication.instance() or QApplication([])
     model = WorkTableModel()

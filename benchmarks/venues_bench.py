@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from curator.dedup.venue_labels import iso4
 from curator.services import decisions, importing, venues
 from curator.store.catalog import open_catalog
+from curator.venues.labels import iso4
 from run import timed
 
 WORDS = [

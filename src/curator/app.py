@@ -82,5 +82,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
+def cli_main(argv: Sequence[str] | None = None) -> int:
+    """`curator`: the command line, whose `gui` command opens the window."""
+    from curator import cli
+
+    return cli.main(argv, gui=main)
+
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QMessageBox
 
 from curator.services import importing, works
 from curator.store.catalog import Catalog
+from curator.ui.catalog.work_table import COL_TITLE
 from curator.ui.import_report import ImportReportDialog
 from curator.ui.main_window import MainWindow
-from curator.ui.work_table import COL_TITLE
 
 
 def _titles(w: MainWindow) -> list[str]:

@@ -7,12 +7,12 @@ from typing import Any
 
 from sqlmodel import Session
 
-from curator.dedup import engine
-from curator.dedup.blocking import TokenCache
 from curator.domain.catalog import WorkRow
 from curator.domain.errors import CuratorError
 from curator.domain.matching import BAND_ORDER, Band, Candidate
 from curator.domain.progress import Progress, drain
+from curator.matching import engine
+from curator.matching.blocking import TokenCache
 from curator.services import decisions
 from curator.store import queries, snapshots
 from curator.store.catalog import Catalog

@@ -9,6 +9,8 @@ from platformdirs import user_data_path, user_log_path
 
 from curator.store.catalog import Catalog, open_catalog
 
+__all__ = ["Catalog", "default_catalog_path", "log_file_path", "open_default"]
+
 APP_NAME = "curator"
 
 

@@ -13,15 +13,6 @@ from typing import Any
 
 from sqlmodel import Session
 
-from curator.dedup.venues import (
-    MergedEvidence,
-    ParentLink,
-    Suggestion,
-    VenueFacts,
-    presentation_notes,
-    suggest,
-    suggest_parents,
-)
 from curator.domain.catalog import AliasView, VenueKind, VenueView
 from curator.domain.errors import CuratorError, ValidationError
 from curator.domain.normalize import clean_line
@@ -31,6 +22,15 @@ from curator.store import venues as store
 from curator.store.catalog import Catalog
 from curator.store.tables import Venue, VenueAlias
 from curator.store.writes import add_event
+from curator.venues.suggest import (
+    MergedEvidence,
+    ParentLink,
+    Suggestion,
+    VenueFacts,
+    presentation_notes,
+    suggest,
+    suggest_parents,
+)
 
 Step = dict[str, Any]
 MAX_NAME = 300

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from curator.domain import bibfields
 from curator.domain.bibfields import key_aliases
 from curator.domain.catalog import RecordView, WorkRow, WorkView
 from curator.domain.errors import ValidationError
-from curator.domain.validation import validate_changes
+from curator.domain.validation import EDITABLE_FIELDS, validate_changes
 from curator.store import queries
 from curator.store import venues as venue_store
 from curator.store.catalog import Catalog
@@ -57,10 +58,14 @@ def venue_names(catalog: Catalog) -> list[str]:
 
 
 def edit_work(catalog: Catalog, work_id: int, changes: dict[str, Any]) -> WorkView:
-    """Apply validated changes in one transaction and log them; a bad value changes nothing."""
-    clean = validate_changes(changes)
+    """Apply validated changes in one transaction and log them; a bad value changes nothing.
+
+    Other BibTeX fields may be named like the usual ones (`volume`: a usual BibTeX field, or
+    one the work has); a typo ("titel") is still refused.
+    """
     with catalog.write() as s:
         row = queries.get_work(s, work_id)
+        clean = validate_changes(_other_fields_as_extra(row.extra or {}, changes))
         before: dict[str, Any] = {}
         created = Created()
         after: dict[str, Any] = {}
@@ -91,6 +96,21 @@ def edit_work(catalog: Catalog, work_id: int, changes: dict[str, Any]) -> WorkVi
             )
         s.flush()
         return queries.work_view(s, work_id)
+
+
+def _other_fields_as_extra(current: dict[str, str], changes: dict[str, Any]) -> dict[str, Any]:
+    """`volume=27` edits the work's other fields, on top of `extra=...` if given."""
+    known = set(bibfields.ORDER) | set(current)
+    kept = {f: v for f, v in changes.items() if f not in EDITABLE_FIELDS and f in known}
+    if not kept:
+        return dict(changes)
+    extra = bibfields.parse(changes["extra"]) if "extra" in changes else dict(current)
+    for field, value in kept.items():
+        if value is None:
+            extra.pop(field, None)
+        else:
+            extra[field] = value
+    return {**{f: v for f, v in changes.items() if f not in kept}, "extra": extra}
 
 
 def _current(s, row: Work, field: str) -> Any:  # type: ignore[no-untyped-def]

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 from curator.export.bibtex import ExportOptions
 from curator.export.latex import Charset
 from curator.services import exporting
+from curator.services.catalogs import Catalog
 from curator.services.exporting import ExportPlan
-from curator.store.catalog import Catalog
 from curator.ui.tasks import Task, TaskRunner
 
 MAX_LISTED = 500  # gaps listed in the dialog; the count says how many there are in all

@@ -14,10 +14,10 @@ from curator.domain.progress import Progress
 from curator.domain.records import BlockStatus
 from curator.export.bibtex import ExportOptions
 from curator.services import exporting, importing, works
+from curator.services.catalogs import Catalog
 from curator.services.exporting import ExportPlan, ExportResult
 from curator.services.importing import ImportRun
 from curator.services.samples import sample_listing_paths
-from curator.store.catalog import Catalog
 from curator.ui.export_dialog import ExportDialog
 from curator.ui.import_report import ImportReportDialog
 from curator.ui.tasks import Task, TaskRunner

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 
 from curator.domain.errors import CuratorError
 from curator.services import decisions, history
+from curator.services.catalogs import Catalog
 from curator.services.history import HistoryEntry
-from curator.store.catalog import Catalog
 
 
 class HistoryPanel(QWidget):

@@ -26,18 +26,11 @@ from curator.domain.catalog import WorkView
 from curator.domain.errors import CuratorError
 from curator.export.bibtex import ExportOptions
 from curator.services import decisions, works
+from curator.services.catalogs import Catalog
 from curator.services.exporting import ExportPlan
-from curator.store.catalog import Catalog
-from curator.ui.editor import WorkEditor
-from curator.ui.export_dialog import ExportDialog
-from curator.ui.file_actions import FileActions
-from curator.ui.history_view import HistoryPanel
-from curator.ui.review import SHORTCUTS, ReviewPanel
-from curator.ui.sources import SourcesPanel
-from curator.ui.tasks import Task, TaskRunner
-from curator.ui.venues_view import SHORTCUTS as VENUE_SHORTCUTS
-from curator.ui.venues_view import VenuesPanel
-from curator.ui.work_table import (
+from curator.ui.catalog.editor import WorkEditor
+from curator.ui.catalog.sources import SourcesPanel
+from curator.ui.catalog.work_table import (
     COL_ARXIV,
     COL_AUTHORS,
     COL_RECORDS,
@@ -46,6 +39,13 @@ from curator.ui.work_table import (
     COL_YEAR,
     WorkTableModel,
 )
+from curator.ui.export_dialog import ExportDialog
+from curator.ui.file_actions import FileActions
+from curator.ui.history_view import HistoryPanel
+from curator.ui.review.panel import SHORTCUTS, ReviewPanel
+from curator.ui.tasks import Task, TaskRunner
+from curator.ui.venues.view import SHORTCUTS as VENUE_SHORTCUTS
+from curator.ui.venues.view import VenuesPanel
 
 SEARCH_DELAY_MS = 200
 

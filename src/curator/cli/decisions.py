@@ -1,0 +1,113 @@
+"""Command-line faces of duplicate review: candidates, merge, distinct, related, undo, history."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from curator.cli.output import EXIT_OK, print_json
+from curator.cli.works import parse_assignments
+from curator.domain.errors import CuratorError
+from curator.domain.matching import Band
+from curator.services import candidates, decisions, history
+from curator.services.catalogs import Catalog
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("candidates", help="list duplicate candidates, best first")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--band", choices=[b.value for b in Band], help="this band or better")
+    p.add_argument("--min-score", type=float, metavar="X", help="only scores of at least X")
+    p.set_defaults(run=cmd_candidates)
+
+    p = sub.add_parser("merge", help="merge works into one (undoable)")
+    p.add_argument("ids", nargs="+", type=int, metavar="ID")
+    p.add_argument("--keep", type=int, metavar="ID", help="the work that survives")
+    p.add_argument("--set", dest="changes", action="append", default=[], metavar="FIELD=VALUE",
+                   help="choose a value for the merged work (repeatable)")  # fmt: skip
+    p.add_argument("--force", action="store_true", help="merge even works decided distinct")
+    p.set_defaults(run=cmd_merge)
+
+    for name, text in (("distinct", "mark two works as not duplicates"),
+                       ("related", "mark two works as versions of one paper")):  # fmt: skip
+        p = sub.add_parser(name, help=text)
+        p.add_argument("ids", nargs=2, type=int, metavar="ID")
+        p.set_defaults(run=cmd_decide, decision=name)
+
+    p = sub.add_parser("unmerge", help="undo the latest merge into a work")
+    p.add_argument("work_id", type=int, metavar="ID")
+    p.set_defaults(run=cmd_unmerge)
+    for name in ("undo", "redo"):
+        p = sub.add_parser(name, help=f"{name} the last change")
+        p.set_defaults(run=cmd_undo_redo, step=name)
+    p = sub.add_parser("history", help="list past changes")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=cmd_history)
+    p = sub.add_parser("auto-merge", help="merge every sure group in one undoable step")
+    p.add_argument("--band", required=True, choices=[Band.SURE.value])
+    p.set_defaults(run=cmd_auto_merge)
+
+
+def cmd_candidates(catalog: Catalog, args: argparse.Namespace) -> int:
+    band = Band(args.band) if args.band else None
+    found = candidates.candidates(catalog, band=band, min_score=args.min_score)
+    if args.json:
+        data = [{"works": [c.a, c.b], "score": round(c.score, 4), "band": c.band.value,
+                 "reasons": list(c.reasons)} for c in found]  # fmt: skip
+        print_json(data)
+        return EXIT_OK
+    for c in found:
+        print(f"{c.a:>6} {c.b:>6}  {c.score:.3f}  {c.band.value:<8} {'; '.join(c.reasons)}")
+    print(f"{len(found)} candidates", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_merge(catalog: Catalog, args: argparse.Namespace) -> int:
+    overrides = parse_assignments(args.changes)
+    outcome = decisions.merge(catalog, args.ids, args.keep, overrides, args.force)
+    absorbed = ", ".join(map(str, outcome.absorbed))
+    print(f"merged {absorbed} into work {outcome.survivor} (event {outcome.event_id})")
+    for field, choice in outcome.choices.items():
+        source = f"work {choice.from_work}" if choice.from_work is not None else "combined"
+        print(f"  {field:>18}: from {source} ({choice.rule})")
+    return EXIT_OK
+
+
+def cmd_decide(catalog: Catalog, args: argparse.Namespace) -> int:
+    a, b = args.ids
+    act = decisions.distinct if args.decision == "distinct" else decisions.related
+    event = act(catalog, a, b)
+    print(f"works {a} and {b} marked {args.decision} (event {event})")
+    return EXIT_OK
+
+
+def cmd_unmerge(catalog: Catalog, args: argparse.Namespace) -> int:
+    restored = decisions.unmerge(catalog, args.work_id)
+    print(f"restored works {', '.join(map(str, restored))}")
+    return EXIT_OK
+
+
+def cmd_undo_redo(catalog: Catalog, args: argparse.Namespace) -> int:
+    step = decisions.undo if args.step == "undo" else decisions.redo
+    print(f"{args.step}: {step(catalog)}")
+    return EXIT_OK
+
+
+def cmd_history(catalog: Catalog, args: argparse.Namespace) -> int:
+    entries = history.history(catalog)
+    if args.json:
+        data = [{"id": e.id, "kind": e.kind, "summary": e.summary, "state": e.state,
+                 "created_at": e.created_at.isoformat()} for e in entries]  # fmt: skip
+        print_json(data)
+        return EXIT_OK
+    for e in entries:
+        print(f"{e.id:>5}  {e.created_at:%Y-%m-%d %H:%M}  {e.state:<7} {e.summary}")
+    return EXIT_OK
+
+
+def cmd_auto_merge(catalog: Catalog, args: argparse.Namespace) -> int:
+    n_groups, n_works = candidates.auto_merge(catalog, Band(args.band))
+    if not n_groups:
+        raise CuratorError("no sure groups to merge")
+    print(f"merged {n_works} works in {n_groups} groups (one step: `curator undo` reverts it)")
+    return EXIT_OK

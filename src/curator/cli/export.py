@@ -1,0 +1,71 @@
+"""Command-line face of export: `curator export --format bibtex [-o FILE] [--only IDS|--search]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from curator.cli.output import EXIT_OK
+from curator.domain.errors import CuratorError
+from curator.export.bibtex import ExportOptions
+from curator.export.latex import Charset
+from curator.services import exporting
+from curator.services.catalogs import Catalog
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("export", help="write works as a BibTeX file")
+    p.add_argument("--format", default="bibtex", choices=["bibtex"], help="the file format")
+    p.add_argument("-o", "--output", metavar="FILE", help="the file to write (default: stdout)")
+    scope = p.add_mutually_exclusive_group()
+    scope.add_argument("--only", metavar="IDS", help="only these works: 3,5,8-12")
+    scope.add_argument("--search", metavar="TEXT", help="only works matching this search")
+    p.add_argument(
+        "--charset",
+        choices=[c.value for c in Charset],
+        default=Charset.UTF8.value,
+        help='utf8: keep accents as they are (biber); latex: write \\"u etc. (classic bibtex)',
+    )
+    p.add_argument("--abstracts", action="store_true", help="include abstracts")
+    p.add_argument("--no-notes", action="store_true", help="leave out notes (written as annote)")
+    p.set_defaults(run=cmd_export)
+
+
+MAX_IDS = 10_000_000
+
+
+def parse_ids(text: str) -> list[int]:
+    """'3,5,8-12' -> [3, 5, 8, 9, 10, 11, 12]; a CuratorError for anything else."""
+    ids: list[int] = []
+    for part in text.split(","):
+        part = part.strip()
+        low, dash, high = part.partition("-")
+        if not low.isdigit() or (dash and not high.isdigit()):
+            raise CuratorError(f"--only: {part!r} is not a work id or a range such as 8-12")
+        if dash and int(high) - int(low) > MAX_IDS:
+            raise CuratorError(f"--only: {part!r} is a range of more than {MAX_IDS:,} ids")
+        ids.extend(range(int(low), int(high) + 1) if dash else [int(low)])
+    return ids
+
+
+def cmd_export(catalog: Catalog, args: argparse.Namespace) -> int:
+    ids = parse_ids(args.only) if args.only is not None else None
+    export = exporting.plan(catalog, ids=ids, search=args.search)
+    if not export.works:
+        raise CuratorError("nothing to export: no work matches")
+    for gap in export.gaps:
+        print(f"curator: incomplete: {gap.describe()}", file=sys.stderr)
+    options = ExportOptions(
+        charset=Charset(args.charset), abstracts=args.abstracts, notes=not args.no_notes
+    )
+    result = exporting.run_to_end(exporting.export_bibtex(catalog, export, args.output, options))
+    if result.path is None:
+        sys.stdout.write(result.text)
+    summary = f"{result.n_entries} entries"
+    if export.gaps:
+        summary += f", {len(export.gaps)} incomplete (listed above)"
+    if result.new_keys:
+        summary += f", {len(result.new_keys)} new citation keys"
+    print(f"curator: exported {summary}" + (f" to {result.path}" if result.path else ""),
+          file=sys.stderr)  # fmt: skip
+    return EXIT_OK

@@ -1,1 +1,0 @@
-"""dedup layer."""

@@ -1,0 +1,1 @@
+"""Work duplicates: normalisation, blocking, comparison, scores, bands and reasons."""

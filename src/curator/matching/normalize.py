@@ -1,0 +1,294 @@
+"""Comparable forms of titles, abstracts, authors and ids: matching ignores accents and case."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from sys import intern
+from typing import TYPE_CHECKING
+
+from curator.domain.folding import fold
+
+if TYPE_CHECKING:
+    from curator.domain.matching import WorkFeatures
+
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "of",
+        "for",
+        "in",
+        "on",
+        "at",
+        "to",
+        "from",
+        "by",
+        "with",
+        "without",
+        "into",
+        "onto",
+        "over",
+        "under",
+        "via",
+        "vs",
+        "versus",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "as",
+        "we",
+        "our",
+        "us",
+        "you",
+        "your",
+        "they",
+        "their",
+        "not",
+        "no",
+        "do",
+        "does",
+        "did",
+        "can",
+        "could",
+        "should",
+        "would",
+        "may",
+        "might",
+        "will",
+        "shall",
+        "than",
+        "then",
+        "there",
+        "here",
+        "how",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "whom",
+        "why",
+        "whose",
+        "all",
+        "any",
+        "both",
+        "each",
+        "few",
+        "more",
+        "most",
+        "other",
+        "some",
+        "such",
+        "only",
+        "own",
+        "same",
+        "so",
+        "too",
+        "very",
+        "s",
+        "t",
+        "just",
+        "also",
+        "about",
+        "against",
+        "between",
+        "through",
+        "during",
+        "before",
+        "after",
+        "above",
+        "below",
+        "up",
+        "down",
+        "out",
+        "off",
+        "again",
+        "further",
+        "once",
+        "using",
+        "use",
+        "based",
+        "towards",
+        "toward",
+        "new",
+        "i",
+    ]
+)
+
+# Tokens that name one part of a series; two titles that differ only here are different papers.
+_ROMAN = frozenset(["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"])
+_SERIES_WORDS = frozenset(
+    ["part", "vol", "volume", "chapter", "section", "book", "no", "number", "episode"]
+)
+
+
+def words(text: str | None) -> list[str]:
+    """The folded words of `text`, in order."""
+    return fold(text).split()
+
+
+def content_words(text: str | None) -> list[str]:
+    """The folded words of `text` without stopwords, in order."""
+    return [w for w in words(text) if w not in STOPWORDS]
+
+
+def title_numbers(folded_title: str) -> frozenset[str]:
+    """Numbers and series markers in a folded title ("part ii", "gpt 4", "2023"): must agree."""
+    tokens = folded_title.split()
+    found = {t for t in tokens if t.isdigit()}
+    for before, token in pairwise(tokens):
+        if before in _SERIES_WORDS and token in _ROMAN:
+            found.add(token)
+    return frozenset(found)
+
+
+def split_title(title: str | None) -> tuple[str, str]:
+    """A raw title's main part and subtitle (split at the first colon, dash or question mark)."""
+    if not title:
+        return "", ""
+    match = re.search(r"\s*(?::|\s[-–—]\s|\?)\s*", title)
+    if not match or match.end() >= len(title):
+        return fold(title), ""
+    return fold(title[: match.start()]), fold(title[match.end() :])
+
+
+# --- people ---------------------------------------------------------------------------------------
+
+_PARTICLES = frozenset(
+    [
+        "van",
+        "von",
+        "der",
+        "den",
+        "de",
+        "del",
+        "della",
+        "di",
+        "da",
+        "du",
+        "dos",
+        "das",
+        "le",
+        "la",
+        "ter",
+        "ten",
+        "bin",
+        "al",
+        "el",
+    ]
+)
+_SUFFIXES = frozenset(["jr", "sr", "ii", "iii", "iv"])
+
+
+def surname_key(name: str) -> str:
+    """A family name, folded: "Biderman, Stella", "S. Biderman", "Stella Bíderman" -> "biderman".
+
+    Particles are kept with the surname ("van der Berg" -> "vanderberg") so both spellings meet.
+    """
+    name = name.strip()
+    if not name:
+        return ""
+    if "," in name:  # "Last, First"
+        last = name.split(",", 1)[0]
+        return "".join(fold(last).split())
+    parts = [p for p in fold(name).split() if p not in _SUFFIXES]
+    if not parts:
+        return ""
+    start = len(parts) - 1
+    while start > 0 and parts[start - 1] in _PARTICLES:
+        start -= 1
+    return "".join(parts[start:])
+
+
+def surname_keys(authors: Sequence[str]) -> frozenset[str]:
+    """The surname keys of an author list, ignoring "et al." and "others"."""
+    keys = {surname_key(a) for a in authors if a.strip().casefold() not in {"others", "et al."}}
+    keys.discard("")
+    keys.discard("al")
+    return frozenset(keys)
+
+
+def authors_look_complete(authors: Sequence[str]) -> bool:
+    """Whether an author list can be trusted to be the whole list.
+
+    A single name is most often the owner of an author page, and a list ending in "et al." or
+    "others" says itself it is cut; neither can disagree with another list.
+    """
+    if len(authors) < 2:
+        return False
+    last = authors[-1].strip().casefold()
+    return not (last in {"others", "et al.", "et al"} or last.endswith(" et al."))
+
+
+# --- identifiers ----------------------------------------------------------------------------------
+
+_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
+_ARXIV_VERSION = re.compile(r"v\d+$")
+
+
+def arxiv_key(arxiv_id: str | None, doi: str | None = None) -> str:
+    """An arXiv id without prefix or version, taken from an arXiv DOI when there is no id."""
+    value = (arxiv_id or "").strip()
+    if not value and doi:
+        match = _ARXIV_DOI.match(doi.strip())
+        value = match.group(1) if match else ""
+    value = value.casefold().removeprefix("arxiv:").strip()
+    return _ARXIV_VERSION.sub("", value)
+
+
+def doi_key(doi: str | None) -> str:
+    """A DOI without resolver prefix, casefolded; arXiv DOIs are left to `arxiv_key`."""
+    value = (doi or "").strip().casefold()
+    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:"):
+        value = value.removeprefix(prefix)
+    return "" if _ARXIV_DOI.match(value) else value
+
+
+# --- one work's words -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """A work's folded title and content words, computed once and shared by blocking and scoring."""
+
+    title: str
+    title_words: frozenset[str]  # distinct content words, interned
+    abstract_words: frozenset[str]
+    abstract_hash: int  # hash of the folded abstract, to tell identical abstracts apart cheaply
+    arxiv: str  # arxiv_key
+    doi: str  # doi_key
+
+
+def tokens_of(work: WorkFeatures) -> Tokens:
+    title = fold(work.title)
+    abstract = fold(work.abstract)
+    return Tokens(
+        title=title,
+        title_words=_content_set(title),
+        abstract_words=_content_set(abstract),
+        abstract_hash=hash(abstract) if abstract else 0,
+        arxiv=arxiv_key(work.arxiv_id, work.doi),
+        doi=doi_key(work.doi),
+    )
+
+
+def _content_set(folded: str) -> frozenset[str]:
+    # interned: a catalog repeats the same words millions of times
+    return frozenset(map(intern, folded.split())) - STOPWORDS

@@ -1,0 +1,1 @@
+"""The catalog screen: the works table, the editor and the source records."""

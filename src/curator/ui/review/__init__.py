@@ -1,0 +1,1 @@
+"""The Duplicates screen: the review queue and the side-by-side comparison."""

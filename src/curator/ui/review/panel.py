@@ -1,0 +1,700 @@
+"""The Duplicates view: a queue of candidates, the works side by side, decisions by keyboard."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from curator.domain.catalog import RecordView, WorkRow
+from curator.domain.errors import CuratorError
+from curator.domain.matching import BAND_ORDER, Band, Candidate
+from curator.domain.progress import Progress
+from curator.domain.textdiff import changed_spans
+from curator.services import candidates as candidate_service
+from curator.services import decisions, review
+from curator.services.catalogs import Catalog
+from curator.ui.tasks import Task, TaskRunner
+
+BAND_COLOURS = {Band.SURE: "#1b7f3b", Band.LIKELY: "#b06a00", Band.POSSIBLE: "#6b6b6b"}
+CHANGED = "background-color:#ffe08a;"
+CHOSEN = "background-color:#e3f4e6;"
+MAX_GROUP = 6  # works shown side by side at most
+
+# (key, action, description): shown on the buttons, in tooltips and in Help > Keyboard shortcuts
+SHORTCUTS = (
+    ("M", "merge", "Merge the works shown, with the picks in the Merged column"),
+    ("D", "distinct", "Not duplicates: never offer this pair again"),
+    ("R", "related", "Related versions (preprint and published, workshop and conference)"),
+    ("S", "skip", "Skip: leave the pair open and go to the next one"),
+    ("J", "next", "Next candidate"),
+    ("K", "previous", "Previous candidate"),
+    ("Up / Down", "field", "Move between fields"),
+    ("1 … 6", "pick", "Take the current field from work 1 … 6"),
+    ("E", "type", "Type the current field's merged value yourself"),
+)
+
+
+def _title_of(row: WorkRow | None) -> str:
+    if row is None:
+        return "(merged or removed)"
+    if row.title:
+        return row.title
+    return f"[no title] {(row.abstract_start or '').strip()}"
+
+
+class CandidateModel(QAbstractTableModel):
+    """Open candidates, best first: band, score and the two works' titles."""
+
+    HEADERS = ("Band", "Score", "Work", "Possible duplicate")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._all: list[Candidate] = []
+        self._shown: list[Candidate] = []
+        self._rows: dict[int, WorkRow] = {}
+        self._band: Band | None = None
+
+    # --- contents ---------------------------------------------------------------------
+    def set_candidates(self, found: list[Candidate], rows: dict[int, WorkRow]) -> None:
+        self.beginResetModel()
+        self._all = sorted(found, key=lambda c: (-c.score, c.a, c.b))
+        self._rows = rows
+        self._filter()
+        self.endResetModel()
+
+    def add(self, found: list[Candidate], rows: dict[int, WorkRow]) -> None:
+        known = {(c.a, c.b) for c in self._all}
+        self._rows.update(rows)
+        self.set_candidates(self._all + [c for c in found if (c.a, c.b) not in known], self._rows)
+
+    def remove(self, drop: Callable[[Candidate], bool]) -> None:
+        self.beginResetModel()
+        self._all = [c for c in self._all if not drop(c)]
+        self._filter()
+        self.endResetModel()
+
+    def set_band(self, band: Band | None) -> None:
+        self.beginResetModel()
+        self._band = band
+        self._filter()
+        self.endResetModel()
+
+    def _filter(self) -> None:
+        band = self._band
+        self._shown = self._all if band is None else [c for c in self._all if c.band is band]
+
+    def candidate(self, row: int) -> Candidate:
+        return self._shown[row]
+
+    def row_of(self, pair: tuple[int, int]) -> int | None:
+        for i, c in enumerate(self._shown):
+            if (c.a, c.b) == pair:
+                return i
+        return None
+
+    def open_candidates(self) -> list[Candidate]:
+        return list(self._all)
+
+    def work_row(self, work_id: int) -> WorkRow | None:
+        return self._rows.get(work_id)
+
+    # --- Qt model ---------------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._shown)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        c = self._shown[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return c.band.value
+            if col == 1:
+                return f"{c.score:.3f}"
+            return _title_of(self._rows.get(c.a if col == 2 else c.b))
+        if role == Qt.ItemDataRole.ForegroundRole and col == 0:
+            return QColor(BAND_COLOURS[c.band])
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "\n".join(c.reasons)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == 1:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class ComparisonView(QTextBrowser):
+    """The works in columns, one row per field, differences highlighted, plus the merge result.
+
+    Links in the text pick a side (`pick:FIELD:SIDE`), type a value (`type:FIELD`) or open a
+    source record (`record:ID`); the keyboard does the same through the review panel.
+    """
+
+    picked = Signal(str, int)
+    type_requested = Signal(str)
+    record_requested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.anchorClicked.connect(self._on_link)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the panel
+
+    def _on_link(self, url: QUrl) -> None:
+        kind, _, rest = url.toString().partition(":")
+        if kind == "pick":
+            key, _, side = rest.partition(":")
+            self.picked.emit(key, int(side))
+        elif kind == "type":
+            self.type_requested.emit(rest)
+        elif kind == "record":
+            self.record_requested.emit(int(rest))
+
+    def show_comparison(
+        self,
+        shown: review.Comparison | None,
+        reasons: Collection[str],
+        picks: dict[str, int],
+        typed: dict[str, str],
+        current: str,
+        fold_identical: bool,
+    ) -> None:
+        if shown is None:
+            self.setHtml("<p style='color:#666'>No candidate selected.</p>")
+            return
+        self.setHtml(_comparison_html(shown, reasons, picks, typed, current, fold_identical))
+
+
+def _text(value: str) -> str:
+    """Escaped, line breaks kept (one other field a line, an abstract's paragraphs)."""
+    return escape(value).replace("\n", "<br>")
+
+
+def _highlighted(text: str, reference: str) -> str:
+    if not text:
+        return "<span style='color:#999'>—</span>"
+    return "".join(
+        f"<span style='{CHANGED}'>{_text(piece)}</span>" if flag else _text(piece)
+        for piece, flag in changed_spans(text, reference)
+    )
+
+
+def _comparison_html(
+    shown: review.Comparison,
+    reasons: Collection[str],
+    picks: dict[str, int],
+    typed: dict[str, str],
+    current: str,
+    fold_identical: bool,
+) -> str:
+    n = len(shown.works)
+    parts = ["<div style='margin-bottom:6px'><b>Why these were flagged</b><ul style='margin:2px'>"]
+    parts += [f"<li>{escape(r)}</li>" for r in reasons]
+    parts.append("</ul></div>")
+    parts.append("<table width='100%' cellspacing='0' cellpadding='5' border='1' "
+                 "style='border-color:#ccc; border-collapse:collapse'>")  # fmt: skip
+    head = "".join(
+        f"<th align='left'>Work {i + 1} <span style='color:#666'>(#{w.id})</span></th>"
+        for i, w in enumerate(shown.works)
+    )
+    parts.append(f"<tr style='background:#f0f0f0'><th></th>{head}<th align='left'>Merged</th></tr>")
+    folded = 0
+    empty: list[str] = []
+    for row in shown.rows:
+        key = row.spec.key
+        if row.identical and not row.values[0] and not row.default_text and key != current:
+            empty.append(row.spec.label)  # nothing to see or choose
+            continue
+        if fold_identical and row.identical and key != current:
+            folded += 1
+            continue
+        side = picks.get(key, row.default)
+        label = ("▶ " if key == current else "") + row.spec.label
+        cells = [f"<td valign='top' width='11%'><b>{label.replace(' ', '&nbsp;')}</b></td>"]
+        reference = row.values[1] if n > 1 else ""
+        for i, value in enumerate(row.values):
+            style = CHOSEN if side == i and key not in typed else ""
+            against = row.values[0] if i else reference
+            body = _highlighted(value, against) if not row.identical else _text(value) or "—"
+            radio = "●" if side == i and key not in typed else "○"
+            cells.append(
+                f"<td valign='top' style='{style}'><a href='pick:{key}:{i}' "
+                f"style='text-decoration:none'>{radio} {i + 1}</a> {body}</td>"
+            )
+        cells.append(f"<td valign='top' style='{CHOSEN}'>{_result(row, side, typed)}</td>")
+        parts.append(f"<tr>{''.join(cells)}</tr>")
+    parts.append(_sources_row(shown.records))
+    parts.append("</table>")
+    notes = [f"{folded} identical field(s) folded away"] if folded else []
+    if empty:
+        notes.append("empty in every work: " + ", ".join(empty))
+    if notes:
+        parts.append(f"<p style='color:#666'>{escape('; '.join(notes))}.</p>")
+    return "".join(parts)
+
+
+def _result(row: review.FieldRow, side: int | None, typed: dict[str, str]) -> str:
+    key = row.spec.key
+    link = f" <a href='type:{key}' style='text-decoration:none'>✎</a>"
+    if key in typed:
+        return f"{_text(typed[key]) or '—'}{link}<br><small style='color:#666'>typed</small>"
+    value = row.default_text if side is None else row.values[side]
+    how = f"default: {row.rule}" if side == row.default else f"from work {side + 1}"
+    return f"{_text(value) or '—'}{link}<br><small style='color:#666'>{escape(how)}</small>"
+
+
+def _sources_row(records: tuple[tuple[RecordView, ...], ...]) -> str:
+    cells = ["<td valign='top'><b>Sources</b></td>"]
+    for side in records:
+        links = "<br>".join(
+            f"<a href='record:{r.id}'>{escape(r.source_file)}</a> · lines "
+            f"{r.first_line}–{r.last_line}"
+            for r in side
+        )
+        cells.append(f"<td valign='top'>{links}</td>")
+    cells.append("<td valign='top' style='color:#666'>all records are kept</td>")
+    return f"<tr>{''.join(cells)}</tr>"
+
+
+class ReviewPanel(QWidget):
+    """The review queue and the side-by-side comparison, driven by buttons and single keys."""
+
+    changed = Signal()  # the catalog changed (a decision was made)
+
+    def __init__(self, catalog: Catalog, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.catalog = catalog
+        self.tasks = tasks
+        self.cache = candidate_service.TokenCache()  # kept: rescans read only what changed
+        self.scan_task: Task | None = None
+        self.pending_new: set[int] | None = None  # works to scan once the running scan ends
+        self.reviewed = 0
+        self.scanned = False  # a first scan starts when the view is first shown
+        self.comparison: review.Comparison | None = None
+        self.candidate: Candidate | None = None
+        self.picks: dict[str, int] = {}
+        self.typed: dict[str, str] = {}
+        self.current_field = review.FIELD_KEYS[0]
+        self._build()
+        self._bind_keys()
+
+    # --- construction -----------------------------------------------------------------
+    def _build(self) -> None:
+        self.model = CandidateModel(self)
+        self.queue = QTableView()
+        self.queue.setModel(self.model)
+        self.queue.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.queue.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.queue.setAlternatingRowColors(True)
+        self.queue.setWordWrap(False)
+        self.queue.verticalHeader().setVisible(False)
+        header = self.queue.horizontalHeader()
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.queue.setColumnWidth(0, 64)
+        self.queue.setColumnWidth(1, 56)
+        self.queue.selectionModel().currentRowChanged.connect(self._on_current)
+
+        self.band = QComboBox()
+        self.band.addItem("All bands", "")
+        for b in BAND_ORDER:
+            self.band.addItem(b.value.capitalize(), b.value)
+        self.band.currentIndexChanged.connect(self._on_band)
+        self.scan_button = QPushButton("Scan for duplicates")
+        self.scan_button.clicked.connect(lambda: self.scan())
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setVisible(False)
+        self.cancel_button.clicked.connect(self.cancel_scan)
+        self.merge_sure_button = QPushButton("Merge all sure groups…")
+        self.merge_sure_button.clicked.connect(self.merge_all_sure)
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(True)
+        self.status = QLabel("Not scanned yet.")
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Show:"))
+        top.addWidget(self.band)
+        top.addWidget(self.scan_button)
+        top.addWidget(self.cancel_button)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(6, 6, 0, 6)
+        left_layout.addLayout(top)
+        left_layout.addWidget(self.queue, 1)
+        left_layout.addWidget(self.status)
+        left_layout.addWidget(self.progress)
+        left_layout.addWidget(self.merge_sure_button)
+
+        self.view = ComparisonView()
+        self.view.picked.connect(self.pick)
+        self.view.type_requested.connect(self.type_value)
+        self.view.record_requested.connect(self.show_record)
+        self.fold = QPushButton("Fold identical fields")
+        self.fold.setCheckable(True)
+        self.fold.toggled.connect(lambda _: self._render())
+        self.buttons: dict[str, QPushButton] = {}
+        actions = QHBoxLayout()
+        labels = {
+            "merge": "Merge",
+            "distinct": "Not duplicates",
+            "related": "Related versions",
+            "skip": "Skip",
+            "previous": "◀ Previous",
+            "next": "Next ▶",
+        }
+        keys = {action: key for key, action, _ in SHORTCUTS}
+        descriptions = {action: description for _, action, description in SHORTCUTS}
+        for action, label in labels.items():
+            key, description = keys[action], descriptions[action]
+            button = QPushButton(f"{label}  ({key})")
+            button.setToolTip(description)
+            button.clicked.connect(getattr(self, action))
+            self.buttons[action] = button
+            if action == "previous":
+                actions.addStretch(1)
+            actions.addWidget(button)
+        self.buttons["merge"].setDefault(True)
+        self.buttons["merge"].setStyleSheet("font-weight:bold")
+        actions.addWidget(self.fold)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 6, 6, 6)
+        right_layout.addWidget(self.view, 1)
+        right_layout.addLayout(actions)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        split.setSizes([560, 880])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(split)
+        self._update_status()
+        self._render()
+
+    def _bind_keys(self) -> None:
+        keys: dict[str, Callable[[], Any]] = {
+            "M": self.merge,
+            "D": self.distinct,
+            "R": self.related,
+            "S": self.skip,
+            "J": self.next,
+            "K": self.previous,
+            "E": lambda: self.type_value(self.current_field),
+            "Up": lambda: self.move_field(-1),
+            "Down": lambda: self.move_field(1),
+        }
+        for n in range(1, MAX_GROUP + 1):
+            keys[str(n)] = lambda side=n - 1: self.pick(self.current_field, side)
+        self.shortcuts = []
+        for key, slot in keys.items():
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+            self.shortcuts.append(shortcut)
+
+    def _on_band(self) -> None:
+        value = self.band.currentData()
+        self.model.set_band(Band(value) if value else None)
+        self.candidate = None
+        self.select_row(0)
+
+    # --- scanning ---------------------------------------------------------------------
+    def scan(self, new_ids: Collection[int] | None = None) -> Task | None:
+        """Scan in the background (only `new_ids` against the catalog, when given)."""
+        if self.scan_task is not None:  # one at a time: remember what to scan next
+            if new_ids is None or self.pending_new is None:
+                self.pending_new = set() if new_ids is None else set(new_ids)
+            else:
+                self.pending_new |= set(new_ids)
+            return None
+        ids = None if new_ids is None else set(new_ids)
+        task = self.tasks.start(lambda: candidate_service.scan(self.catalog, ids, self.cache))
+        self.scan_task = task
+        self.scan_button.setEnabled(False)
+        self.cancel_button.setVisible(True)
+        self._update_status("Scanning…")
+        task.progress.connect(self._on_scan_progress)
+        task.finished.connect(lambda found: self._on_scanned(found, ids))
+        task.failed.connect(lambda message: self._scan_ended(f"Scan failed: {message}"))
+        task.cancelled.connect(lambda: self._scan_ended("Scan cancelled."))
+        return task
+
+    def cancel_scan(self) -> None:
+        if self.scan_task is not None:
+            self.scan_task.cancel()
+
+    def _on_scan_progress(self, p: Progress) -> None:
+        self.progress.setMaximum(max(p.total, 1))
+        self.progress.setValue(p.done)
+        self.progress.setFormat(f"{p.message}… %p%")
+
+    def _on_scanned(self, found: list[Candidate], ids: set[int] | None) -> None:
+        # decisions made while the scan ran: drop pairs decided or merged away since it began
+        found, rows = candidate_service.still_open(self.catalog, found)
+        keep = self.candidate.works if self.candidate else None
+        if ids is None:
+            self.model.set_candidates(found, rows)
+            self.scanned = True
+        else:
+            self.model.add(found, rows)
+        self._scan_ended("")
+        row = self.model.row_of(keep) if keep else None
+        self.select_row(row if row is not None else 0)
+
+    def _scan_ended(self, message: str) -> None:
+        self.scan_task = None
+        self.scan_button.setEnabled(True)
+        self.cancel_button.setVisible(False)
+        self._update_status(message)
+        pending, self.pending_new = self.pending_new, None
+        if pending is not None:
+            self.scan(pending or None)
+
+    # --- the queue --------------------------------------------------------------------
+    def select_row(self, row: int) -> None:
+        if self.model.rowCount() == 0:
+            self._show(None)
+            return
+        row = max(0, min(row, self.model.rowCount() - 1))
+        index = self.model.index(row, 2)
+        if self.queue.currentIndex().row() == row:  # no change signal: show it here
+            self._show(self.model.candidate(row))
+        self.queue.setCurrentIndex(index)  # otherwise _on_current shows it
+        self.queue.scrollTo(index)
+
+    def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():  # a reset passes through "no row": select_row handles empty queues
+            self._show(self.model.candidate(current.row()))
+
+    def _group(self, candidate: Candidate) -> list[int]:
+        """The pair, and works tied to it by sure or likely pairs: the copies of one paper."""
+        if not candidate.band.is_duplicate:
+            return [candidate.a, candidate.b]
+        strong = [c for c in self.model.open_candidates() if c.band.is_duplicate]
+        group = [candidate.a, candidate.b]
+        grew = True
+        while grew and len(group) < MAX_GROUP:
+            grew = False
+            for c in strong:
+                a_in, b_in = c.a in group, c.b in group
+                if a_in != b_in and len(group) < MAX_GROUP:
+                    group.append(c.b if a_in else c.a)
+                    grew = True
+        return group
+
+    def _show(self, candidate: Candidate | None) -> None:
+        """Show a candidate; the same pair shown again (after a scan) keeps the picks made."""
+        same = candidate is not None and self.candidate is not None
+        if not (same and candidate.works == self.candidate.works):  # type: ignore[union-attr]
+            self.picks, self.typed = {}, {}
+            self.current_field = review.FIELD_KEYS[0]
+        self.candidate = candidate
+        self.comparison = None
+        if candidate is not None:
+            try:
+                self.comparison = review.compare(self.catalog, self._group(candidate))
+            except CuratorError as exc:  # a work merged away since the scan
+                self.status.setText(str(exc))
+        for action in ("merge", "distinct", "related", "skip"):
+            self.buttons[action].setEnabled(self.comparison is not None)
+        self._render()
+
+    def _render(self) -> None:
+        reasons = self.candidate.reasons if self.candidate else ()
+        if self.comparison and len(self.comparison.works) > 2:
+            reasons = (*reasons, f"{len(self.comparison.works)} works tied by sure or likely pairs")
+        self.view.show_comparison(
+            self.comparison,
+            reasons,
+            self.picks,
+            self.typed,
+            self.current_field,
+            self.fold.isChecked(),
+        )
+
+    def _update_status(self, message: str = "") -> None:
+        left = len(self.model.open_candidates())
+        total = left + self.reviewed
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(self.reviewed)
+        self.progress.setFormat(f"{self.reviewed} of {total} reviewed")
+        sure = sum(1 for c in self.model.open_candidates() if c.band is Band.SURE)
+        self.merge_sure_button.setEnabled(sure > 0 and self.scan_task is None)
+        text = f"{left} open candidate(s), {sure} sure"
+        self.status.setText(f"{message}  {text}".strip() if message else text)
+
+    # --- picking fields ---------------------------------------------------------------
+    def pick(self, key: str, side: int) -> None:
+        if self.comparison is None or side >= len(self.comparison.works):
+            return
+        self.current_field = key
+        self.picks[key] = side
+        self.typed.pop(key, None)
+        self._render()
+
+    def move_field(self, step: int) -> None:
+        keys = review.FIELD_KEYS
+        self.current_field = keys[(keys.index(self.current_field) + step) % len(keys)]
+        self._render()
+
+    def type_value(self, key: str, value: str | None = None) -> None:
+        """Type the merged value of a field (asks for it when `value` is None)."""
+        if self.comparison is None:
+            return
+        row = self.comparison.row(key)
+        if value is None:
+            side = self.picks.get(key, row.default)
+            start = self.typed.get(key, row.default_text if side is None else row.values[side])
+            value, ok = QInputDialog.getMultiLineText(
+                self, f"Merged {row.spec.label}", f"{row.spec.label} of the merged work:", start
+            )
+            if not ok:
+                return
+        self.current_field = key
+        self.typed[key] = value
+        self._render()
+
+    def show_record(self, record_id: int) -> None:
+        if self.comparison is None:
+            return
+        found = [r for side in self.comparison.records for r in side if r.id == record_id]
+        if not found:
+            return
+        record = found[0]
+        box = QMessageBox(self)
+        box.setWindowTitle(f"{record.source_file} · lines {record.first_line}–{record.last_line}")
+        box.setText(f"Record {record.ordinal} of {record.source_file}, as imported:")
+        text = QPlainTextEdit(record.raw)
+        text.setReadOnly(True)
+        text.setMinimumSize(640, 260)
+        box.layout().addWidget(text, 1, 0, 1, box.layout().columnCount())
+        box.open()
+
+    # --- decisions --------------------------------------------------------------------
+    def _decided(self, message: str, drop: Callable[[Candidate], bool]) -> None:
+        row = self.queue.currentIndex().row()
+        self.reviewed += 1
+        self.model.remove(drop)
+        self.candidate = None
+        self._update_status(message)
+        self.select_row(row)
+        self.changed.emit()
+
+    def _run(self, action: Callable[[], Any]) -> Any:
+        try:
+            return action()
+        except CuratorError as exc:
+            QMessageBox.warning(self, "Not done", str(exc))
+            return None
+
+    def merge(self) -> None:
+        shown = self.comparison
+        if shown is None:
+            return
+        outcome = self._run(lambda: review.merge(self.catalog, shown, self.picks, self.typed))
+        if outcome is None:
+            self.refresh_comparison()
+            return
+        merged = {w.id for w in shown.works}
+        self._decided(
+            f"Merged {len(merged)} works into #{outcome.survivor}.",
+            lambda c: c.a in merged or c.b in merged,
+        )
+        self.scan({outcome.survivor})  # the merged work may meet others the parts did not
+
+    def _pair_decision(self, decide: Callable[[Catalog, int, int], int], words: str) -> None:
+        candidate = self.candidate
+        if candidate is None or self._run(lambda: decide(self.catalog, *candidate.works)) is None:
+            return
+        self._decided(
+            f"#{candidate.a} and #{candidate.b}: {words}.",
+            lambda c: c.works == candidate.works,
+        )
+
+    def distinct(self) -> None:
+        self._pair_decision(decisions.distinct, "not duplicates")
+
+    def related(self) -> None:
+        self._pair_decision(decisions.related, "related versions")
+
+    def skip(self) -> None:
+        self.next()
+
+    def next(self) -> None:
+        self.select_row(self.queue.currentIndex().row() + 1)
+
+    def previous(self) -> None:
+        self.select_row(self.queue.currentIndex().row() - 1)
+
+    def refresh_comparison(self) -> None:
+        """Show the current candidate's works as they are now (after an edit elsewhere).
+
+        Picks survive when nothing changed; pairs merged away or decided meanwhile leave.
+        """
+        if self.candidate is None:
+            return
+        still, _ = candidate_service.still_open(self.catalog, self.model.open_candidates())
+        kept = {c.works for c in still}
+        if self.candidate.works not in kept:
+            row = self.queue.currentIndex().row()
+            self.model.remove(lambda c: c.works not in kept)
+            self.candidate = None
+            self.select_row(row)
+            return
+        before = self.comparison
+        self._show(self.candidate)
+        if self.comparison != before:
+            self.picks, self.typed = {}, {}
+            self._render()
+
+    def merge_all_sure(self) -> None:
+        if self.scan_task is not None:
+            return
+        groups = candidate_service.groups(
+            [c for c in self.model.open_candidates() if c.band is Band.SURE]
+        )
+        n_works = sum(len(g) for g in groups)
+        answer = QMessageBox.question(
+            self,
+            "Merge all sure groups",
+            f"Merge {n_works} works into {len(groups)} (one per group of sure duplicates)?\n\n"
+            "This is one step: Edit > Undo reverts all of it.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        done = self._run(lambda: candidate_service.merge_groups(self.catalog, groups))
+        if done is None:
+            return
+        self.reviewed += len(groups)
+        self.changed.emit()
+        self.scan()
+        self._update_status(f"Merged {done[1]} works into {done[0]}.")

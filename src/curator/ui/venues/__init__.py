@@ -1,0 +1,1 @@
+"""The Venues screen: venues with their labels, and the suggestions panel."""

@@ -1,0 +1,1 @@
+"""The venue-label engine: fingerprints, decorations, acronyms, ISO 4, suggestions."""

@@ -1,0 +1,109 @@
+"""Blocking: twins meet on some key, generic titles cannot explode, incremental scans stay local."""
+
+from dataclasses import replace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from curator.domain.matching import WorkFeatures
+from curator.domain.progress import drain as run
+from curator.matching.blocking import BlockingRules, TokenCache, block
+
+from .factory import REWORDED, catalog, work
+
+
+def pairs_by_id(works: list[WorkFeatures], **kw) -> set[tuple[int, int]]:
+    blocking = run(block(works, **kw))
+    found = set()
+    for pair in blocking.pairs:
+        a, b = blocking.unpack(pair)
+        found.add(tuple(sorted((works[a].id, works[b].id))))
+    return found
+
+
+def test_retitled_paper_with_same_abstract_meets_its_twin() -> None:
+    works = [*catalog(), work(1), work(2, title="Scaling a maths model on Proof-Pile-2")]
+    assert (1, 2) in pairs_by_id(works)
+
+
+def test_untitled_arxiv_record_with_reworded_abstract_meets_titled_twin() -> None:
+    untitled = work(2, title=None, abstract=REWORDED, authors=(), arxiv_id="2310.10631")
+    works = [*catalog(), work(1), untitled]
+    assert (1, 2) in pairs_by_id(works)
+
+
+def test_never_all_pairs() -> None:
+    assert pairs_by_id(catalog(60)) == set()
+
+
+def test_generic_title_block_is_capped() -> None:
+    rules = BlockingRules(max_exact_block=10)
+    editorials = [
+        WorkFeatures(i, "Editorial", None, (f"Editor{i} Person",), 2000 + i, None, None, None, None)
+        for i in range(1, 40)
+    ]
+    blocking = run(block(editorials, rules=rules))
+    assert blocking.pairs == set()
+    assert blocking.skipped_blocks == [(("title", "editorial"), 39)]
+
+
+def test_incremental_scan_only_pairs_new_works() -> None:
+    old = [*catalog(), work(1), work(2)]
+    new = [work(3, title="LLEMMA: an open language model for mathematics")]
+    found = pairs_by_id(old + new, new_ids={3})
+    assert found == {(1, 3), (2, 3)}
+
+
+def test_identical_arxiv_ids_meet_without_any_text() -> None:
+    a = work(1, title=None, abstract=None, arxiv_id="2310.10631")
+    b = replace(a, id=2, arxiv_id="arXiv:2310.10631v2")
+    assert (1, 2) in pairs_by_id([*catalog(), a, b])
+
+
+_WORDS = [f"word{i}" for i in range(60)]
+_texts = st.lists(st.sampled_from(_WORDS), min_size=0, max_size=20).map(" ".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    texts=st.lists(st.tuples(_texts, _texts), min_size=2, max_size=40),
+    new_share=st.integers(min_value=1, max_value=5),
+)
+def test_incremental_scan_finds_every_pair_a_full_scan_finds_for_new_works(
+    texts: list[tuple[str, str]], new_share: int
+) -> None:
+    works = [
+        replace(work(i), title=title or None, abstract=abstract or None)
+        for i, (title, abstract) in enumerate(texts)
+    ]
+    new_ids = {w.id for w in works[:: 6 - new_share]}
+    full = {p for p in pairs_by_id(works) if p[0] in new_ids or p[1] in new_ids}
+    incremental = pairs_by_id(works, new_ids=new_ids)
+    assert full <= incremental
+    assert all(a in new_ids or b in new_ids for a, b in incremental)
+
+
+def test_token_cache_rereads_only_changed_works_and_keeps_frequencies_exact() -> None:
+    cache = TokenCache()
+    first = [*catalog(), work(1), work(2)]
+    before = run(cache.refresh(first))
+    edited = replace(first[-1], title="Llemma revisited")
+    second = [*first[1:-1], edited, work(3, abstract="A new abstract with new words only")]
+    after = run(cache.refresh(second))
+    assert after[0] is before[1]  # unchanged work: same tokens, not read again
+    assert after[-2].title == "llemma revisited"
+    fresh = TokenCache()
+    run(fresh.refresh(second))
+    assert +cache.title_df == +fresh.title_df  # unary + drops the zero counts of removed words
+    assert +cache.abstract_df == +fresh.abstract_df
+
+
+def test_a_cancelled_refresh_leaves_no_half_counted_words() -> None:
+    works = [replace(work(i), title=f"Shared word paper {i}") for i in range(12_000)]
+    cache = TokenCache()
+    run(cache.refresh(works))
+    refresh = cache.refresh([*works, work(99_999)])
+    next(refresh)  # one progress step of the next scan, then the scan is cancelled
+    refresh.close()
+    run(cache.refresh(works))
+    assert cache.title_df["shared"] == 12_000

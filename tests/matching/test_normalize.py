@@ -1,0 +1,57 @@
+"""Normalisation: titles, surnames and ids compare equal when a librarian would call them equal."""
+
+from curator.domain.matching import WorkFeatures
+from curator.matching.normalize import (
+    arxiv_key,
+    authors_look_complete,
+    doi_key,
+    fold,
+    split_title,
+    surname_key,
+    surname_keys,
+    title_numbers,
+    tokens_of,
+)
+
+
+def test_fold_strips_accents_case_punctuation_and_latex() -> None:
+    assert fold("  Élan:  The \\textit{Über}-Model!  ") == "elan the uber model"
+    assert fold("LLEMMA—an open model") == fold("Llemma - An Open Model")
+    assert fold(None) == ""
+
+
+def test_title_numbers_tell_parts_and_versions_apart() -> None:
+    assert title_numbers(fold("Deep nets, Part II")) == {"ii"}
+    assert title_numbers(fold("Deep nets, Part I")) == {"i"}
+    assert title_numbers(fold("GPT-4 technical report")) == {"4"}
+    assert title_numbers(fold("What I learned")) == frozenset()
+
+
+def test_split_title_at_colon() -> None:
+    assert split_title("Llemma: An Open Language Model") == ("llemma", "an open language model")
+    assert split_title("No subtitle here") == ("no subtitle here", "")
+
+
+def test_surname_key_handles_order_initials_accents_and_particles() -> None:
+    names = ["Biderman, Stella", "S. Biderman", "Stella Bíderman", "STELLA BIDERMAN"]
+    assert {surname_key(n) for n in names} == {"biderman"}
+    assert surname_key("Ludwig van Beethoven") == surname_key("van Beethoven, Ludwig")
+    assert surname_keys(["A. Ng", "others"]) == {"ng"}
+
+
+def test_single_author_or_et_al_lists_are_not_complete() -> None:
+    assert not authors_look_complete(["Stella Biderman"])
+    assert not authors_look_complete(["A. Ng", "B. Lee", "et al."])
+    assert authors_look_complete(["A. Ng", "B. Lee"])
+
+
+def test_ids_lose_prefixes_and_versions() -> None:
+    assert arxiv_key("arXiv:2310.10631v2") == "2310.10631"
+    assert arxiv_key(None, "10.48550/arXiv.2310.10631") == "2310.10631"
+    assert doi_key("https://doi.org/10.1000/ABC") == "10.1000/abc"
+    assert doi_key("10.48550/arXiv.2310.10631") == ""
+
+
+def test_tokens_drop_stopwords() -> None:
+    work = WorkFeatures(1, "The Pile: an 800GB dataset", None, (), None, None, None, None, None)
+    assert set(tokens_of(work).title_words) == {"pile", "800gb", "dataset"}

@@ -1,0 +1,93 @@
+"""Scoring: ids, titles, abstracts and authors move a pair the right way, and say why."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from curator.domain.matching import Band, WorkFeatures
+from curator.matching.scoring import band_of, score
+
+from .factory import REWORDED, work
+
+
+def test_identical_copies_are_sure_and_say_why() -> None:
+    value, reasons = score(work(1), work(2))
+    assert band_of(value) is Band.SURE
+    assert "titles identical" in reasons
+    assert "abstracts identical" in reasons
+    assert "3 of 3 authors in common" in reasons
+
+
+def test_same_arxiv_id_is_near_certain() -> None:
+    a = work(1, title=None, abstract=None, authors=(), arxiv_id="2310.10631")
+    b = work(2, abstract=None, arxiv_id="2310.10631v1")
+    value, reasons = score(a, b)
+    assert band_of(value) is Band.SURE
+    assert reasons[0] == "same arXiv id 2310.10631"
+
+
+def test_conflicting_dois_push_a_pair_down() -> None:
+    same, _ = score(work(1, doi="10.1/a"), work(2, doi="10.1/a"))
+    conflicting, reasons = score(work(1, doi="10.1/a"), work(2, doi="10.1/b"))
+    assert conflicting < same
+    assert band_of(conflicting) is not Band.SURE
+    assert "different DOIs: 10.1/a vs 10.1/b" in reasons
+
+
+def test_incomplete_author_list_is_not_a_disagreement() -> None:
+    owner_only = work(2, authors=("Alex Loftus",))
+    with_owner, _ = score(work(1), owner_only)
+    without_authors, _ = score(work(1), work(2, authors=()))
+    assert with_owner == without_authors
+    disjoint, reasons = score(work(1), work(2, authors=("Ann Other", "Bob Else")))
+    assert disjoint < with_owner
+    assert "no authors in common (3 vs 2 authors)" in reasons
+
+
+def test_reworded_untitled_copy_is_a_duplicate_and_titles_are_quoted() -> None:
+    value, reasons = score(work(1), work(2, title=None, abstract=REWORDED, authors=()))
+    assert band_of(value) in (Band.SURE, Band.LIKELY)
+    assert any(r.startswith("abstracts ") and "alike" in r for r in reasons)
+    _, reasons = score(work(1), work(2, title="Llemma: An Open Language Model for Maths"))
+    assert any(r.startswith("titles 9") and "'Llemma: An Open Language" in r for r in reasons)
+
+
+def test_series_parts_and_distant_years_are_not_sure() -> None:
+    part1 = work(1, title="Deep learning for proofs, Part I", abstract=None)
+    part2 = work(2, title="Deep learning for proofs, Part II", abstract=None)
+    value, reasons = score(part1, part2)
+    assert band_of(value) is None
+    assert "title numbers differ: i vs ii" in reasons
+    value, reasons = score(work(1, year=2015), work(2, year=2023, abstract=REWORDED))
+    assert "years differ: 2015 vs 2023" in reasons
+
+
+def test_generic_titles_alone_are_not_returned() -> None:
+    a = WorkFeatures(1, "Editorial", None, ("Ann Editor",), 2001, "J", None, None, None)
+    b = WorkFeatures(2, "Editorial", None, ("Bob Chief",), 2009, "J", None, None, None)
+    assert band_of(score(a, b)[0]) is None
+
+
+text = st.one_of(st.none(), st.text(max_size=60))
+works = st.builds(
+    WorkFeatures,
+    id=st.integers(1, 10),
+    title=text,
+    abstract=st.one_of(st.none(), st.text(max_size=200), st.just(REWORDED)),
+    authors=st.lists(st.sampled_from(["A. Ng", "Ng, Andrew", "Bo Li", "others"]), max_size=3).map(
+        tuple
+    ),
+    year=st.one_of(st.none(), st.integers(1990, 2030)),
+    venue=st.one_of(st.none(), st.sampled_from(["ICLR", "NeurIPS"])),
+    venue_kind=st.none(),
+    arxiv_id=st.one_of(st.none(), st.sampled_from(["2310.10631", "2401.00001"])),
+    doi=st.one_of(st.none(), st.sampled_from(["10.1/a", "10.1/b"])),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(works, works)
+def test_score_is_symmetric_and_within_unit_interval(a: WorkFeatures, b: WorkFeatures) -> None:
+    ab, _ = score(a, b)
+    ba, _ = score(b, a)
+    assert 0.0 <= ab <= 1.0
+    assert ab == ba

@@ -1,0 +1,204 @@
+"""The Duplicates view driven like a librarian would: keyboard, picks, undo, distinct, restart."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from curator.services import decisions, works
+from curator.store.catalog import Catalog, open_catalog
+from curator.ui.main_window import MainWindow
+
+from tests.ui.conftest import close_window, open_window
+
+
+def show_duplicates(qtbot, w: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    w.views.setCurrentWidget(w.review)  # the first visit starts a scan in the background
+    qtbot.waitUntil(lambda: w.review.scanned and w.review.scan_task is None, timeout=30_000)
+    w.activateWindow()
+    w.review.queue.setFocus()
+
+
+def key(qtbot, w: MainWindow, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Press a key the way a librarian would: in the queue, where the focus is."""
+    qtbot.keyClick(w.review.queue, getattr(Qt.Key, f"Key_{name}"))
+
+
+def test_queue_lists_candidates_best_first_with_reasons(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    show_duplicates(qtbot, window)
+    model = window.review.model
+    assert model.rowCount() >= 20
+    scores = [model.candidate(r).score for r in range(model.rowCount())]
+    assert scores == sorted(scores, reverse=True)
+    assert model.index(0, 0).data() == "sure"
+    html = window.review.view.toHtml()
+    assert "Why these were flagged" in html
+    assert all(r.split(":")[0] in html for r in window.review.candidate.reasons[:1])
+    assert "0 of" in window.review.progress.format()
+    window.review.band.setCurrentIndex(2)  # likely only
+    bands = {model.candidate(r).band.value for r in range(model.rowCount())}
+    assert bands == {"likely"}
+    assert window.review.candidate.band.value == "likely"  # the first of them opened
+
+
+def test_pick_a_field_merge_by_keyboard_then_undo(
+    qtbot, window: MainWindow, seeded: Catalog
+) -> None:  # type: ignore[no-untyped-def]
+    show_duplicates(qtbot, window)
+    review = window.review
+    before = len(works.works(seeded))
+    row = next(
+        r for r in range(review.model.rowCount())
+        if len(set(review.model.candidate(r).works)) == 2
+        and _differs(review, r, "venue")
+    )  # fmt: skip
+    review.select_row(row)
+    shown = review.comparison
+    venue = shown.row("venue")
+    other = next(i for i, v in enumerate(venue.values) if v != venue.default_text)
+    for _ in range(2):  # title -> authors -> venue
+        key(qtbot, window, "Down")
+    assert review.current_field == "venue"
+    key(qtbot, window, str(other + 1))
+    assert review.picks == {"venue": other}
+    assert "from work" in review.view.toHtml()
+    key(qtbot, window, "M")
+    merged_ids = {w.id for w in shown.works}
+    after = works.works(seeded)
+    assert len(after) == before - (len(merged_ids) - 1)
+    survivor = next(w for w in after if w.id in merged_ids)
+    assert (survivor.venue or "") == venue.values[other]
+    assert all(
+        not ({c.a, c.b} & (merged_ids - {survivor.id})) for c in review.model.open_candidates()
+    )
+    assert review.reviewed == 1 and "1 of" in review.progress.format()
+    assert review.candidate is not None  # the next candidate opened by itself
+    window._update_undo_actions()
+    assert window.undo_action.text().startswith("&Undo Merge")
+    window.undo_action.trigger()
+    assert len(works.works(seeded)) == before
+    assert {w.id for w in works.works(seeded)} >= merged_ids
+    qtbot.waitUntil(lambda: review.scan_task is None, timeout=30_000)
+    assert any(set(c.works) <= merged_ids for c in review.model.open_candidates())
+    window.redo_action.trigger()
+    assert len(works.works(seeded)) == before - (len(merged_ids) - 1)
+
+
+def _differs(review, row: int, field: str) -> bool:  # type: ignore[no-untyped-def]
+    from curator.services import review as service
+
+    c = review.model.candidate(row)
+    shown = service.compare(review.catalog, review._group(c))
+    values = shown.row(field).values
+    return len(shown.works) == 2 and len(set(values)) > 1
+
+
+def test_not_duplicates_survives_rescan_and_restart(qtbot, seeded: Catalog) -> None:  # type: ignore[no-untyped-def]
+    w = open_window(seeded)
+    show_duplicates(qtbot, w)
+    review = w.review
+    review.select_row(review.model.rowCount() - 1)  # the least sure pair
+    pair = review.candidate.works
+    qtbot.mouseClick(review.buttons["distinct"], Qt.MouseButton.LeftButton)
+    assert pair not in {c.works for c in review.model.open_candidates()}
+    review.scan()
+    qtbot.waitUntil(lambda: review.scan_task is None, timeout=30_000)
+    assert pair not in {c.works for c in review.model.open_candidates()}
+    path = seeded.path
+    close_window(w)
+    seeded.close()
+    reopened = open_catalog(path)
+    w2 = open_window(reopened)
+    try:
+        show_duplicates(qtbot, w2)
+        assert w2.review.model.rowCount() > 0
+        assert pair not in {c.works for c in w2.review.model.open_candidates()}
+        assert decisions.next_steps(reopened)[0] == f"Works {pair[0]} and {pair[1]}: not duplicates"
+    finally:
+        close_window(w2)
+        reopened.close()
+
+
+def test_history_unmerges_an_older_merge(qtbot, window: MainWindow, seeded: Catalog) -> None:  # type: ignore[no-untyped-def]
+    show_duplicates(qtbot, window)
+    review = window.review
+    older = {w.id for w in review.comparison.works}
+    key(qtbot, window, "M")
+    newer = {w.id for w in review.comparison.works}
+    key(qtbot, window, "M")  # a second, later merge
+    assert not older & newer
+    window.views.setCurrentWidget(window.history)
+    history = window.history
+    merges = [e for e in history.entries if e.kind == "merge"]
+    assert len(merges) == 2
+    history.select_entry(merges[1].id)  # the older one; the newer stays in effect
+    assert history.unmerge_button.isEnabled()
+    qtbot.mouseClick(history.unmerge_button, Qt.MouseButton.LeftButton)
+    present = {w.id for w in works.works(seeded)}
+    assert older <= present
+    assert len(newer & present) == 1
+    assert history.entries[0].kind == "unmerge"
+
+
+def test_merge_all_sure_groups_asks_then_merges_in_one_step(
+    qtbot, window: MainWindow, seeded: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    show_duplicates(qtbot, window)
+    before = len(works.works(seeded))
+    asked: list[str] = []
+
+    def answer(_parent, _title, text, *args, **kwargs):  # type: ignore[no-untyped-def]
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    qtbot.mouseClick(window.review.merge_sure_button, Qt.MouseButton.LeftButton)
+    assert asked and asked[0].startswith("Merge ")
+    assert len(works.works(seeded)) < before
+    window._update_undo_actions()
+    assert "Merge all sure groups" in window.undo_action.text()
+    window.undo_action.trigger()
+    assert len(works.works(seeded)) == before
+    QApplication.processEvents()
+
+
+def test_help_lists_the_review_keys(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.show_shortcuts()
+    box = next(
+        b for b in window.findChildren(QMessageBox) if b.windowTitle() == "Keyboard shortcuts"
+    )
+    for letter in ("M", "D", "R", "S", "J", "K"):
+        assert f"<b>{letter}</b>" in box.text()
+    box.close()
+
+
+def test_a_decision_saves_the_edit_pending_in_the_editor(
+    qtbot, window: MainWindow, seeded: Catalog
+) -> None:  # type: ignore[no-untyped-def]
+    window.table.selectRow(0)
+    wid = window.editor.work.id
+    window.editor.notes.setPlainText("seen in the printed proceedings")
+    show_duplicates(qtbot, window)  # switching views saves it
+    key(qtbot, window, "D")
+    assert works.work(seeded, wid).notes == "seen in the printed proceedings"
+
+
+def test_picks_survive_a_scan_that_ends_meanwhile(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    show_duplicates(qtbot, window)
+    review = window.review
+    pair = review.candidate.works
+    review.pick("title", 1)
+    review.scan()
+    qtbot.waitUntil(lambda: review.scan_task is None, timeout=30_000)
+    assert review.candidate.works == pair
+    assert review.picks == {"title": 1}
+
+
+def test_other_fields_show_one_a_line(qtbot, window: MainWindow, seeded: Catalog) -> None:  # type: ignore[no-untyped-def]
+    show_duplicates(qtbot, window)
+    shown = window.review.candidate
+    works.edit_work(seeded, shown.a, {"extra": "volume = 27\npages = 97--111"})
+    window.review.refresh_comparison()
+    text = window.review.view.toPlainText()
+    assert "volume = 27\npages = 97--111" in text  # a line each, not run together
