@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from curator.domain.errors import CuratorError
-from curator.store.schema import SCHEMA_VERSION, current_version, ensure_schema
+from curator.store.schema import SCHEMA_VERSION, check_readable, current_version, migrate
 
 _WRITE = "curator_write"
 
@@ -73,18 +73,26 @@ def open_catalog(path: Path | str) -> Catalog:
     event.listen(engine, "begin", _on_begin)
     catalog = Catalog(path, engine)
     try:
-        # Read first: opening a current catalog must not wait for another program's write.
-        with catalog.read() as session:
-            version = current_version(session.connection())
-            if version is not None and version >= SCHEMA_VERSION:
-                ensure_schema(session.connection(), str(path))  # refuses newer, writes nothing
-        if version is None or version < SCHEMA_VERSION:
-            with catalog.write() as session:
-                ensure_schema(session.connection(), str(path))
+        with _friendly_errors(path):
+            _bring_up_to_date(path)
     except BaseException:
         engine.dispose()
         raise
     return catalog
+
+
+def _bring_up_to_date(path: Path) -> None:
+    """Create or migrate the schema on a plain sqlite3 connection; a current catalog is only
+    read, so opening it never waits for another program's write."""
+    conn = sqlite3.connect(path, isolation_level=None, timeout=10)
+    try:
+        version = current_version(conn)
+        check_readable(version, str(path))
+        if version is None or version < SCHEMA_VERSION:
+            conn.execute("PRAGMA journal_mode = WAL")
+            migrate(conn, str(path))
+    finally:
+        conn.close()
 
 
 def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
@@ -104,11 +112,12 @@ def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
 
 @contextmanager
 def _friendly_errors(path: Path) -> Iterator[None]:
-    """Turn the database errors a user can fix into plain messages."""
+    """Turn the database errors a user can fix into plain messages (from SQLAlchemy or from
+    the sqlite3 connection that migrates)."""
     try:
         yield
-    except OperationalError as exc:
-        message = str(exc.orig).lower()
+    except (OperationalError, sqlite3.OperationalError) as exc:
+        message = str(getattr(exc, "orig", exc)).lower()
         if "locked" in message or "busy" in message:
             raise CuratorError(
                 f"{path} is busy: another program is writing to it. Try again in a moment."
@@ -120,7 +129,7 @@ def _friendly_errors(path: Path) -> Iterator[None]:
         if "disk" in message and "full" in message:
             raise CuratorError(f"the disk holding {path} is full; free some space.") from exc
         raise
-    except SADatabaseError as exc:
-        if "not a database" in str(exc.orig).lower():
+    except (SADatabaseError, sqlite3.DatabaseError) as exc:
+        if "not a database" in str(getattr(exc, "orig", exc)).lower():
             raise CuratorError(f"{path} is not a curator catalog (not an SQLite file).") from exc
         raise

@@ -125,9 +125,15 @@ class SourceRecord(SQLModel, table=True):
 
 
 class Event(SQLModel, table=True):
-    """The append-only log: every change with the data needed to undo it."""
+    """The append-only log: every change with the data needed to undo it.
+
+    `state` is where a change stands on the undo stack: done, undone (redo would apply it
+    again), or void (undone, then another change came: no redo). Undo and redo entries
+    themselves have none.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
+    state: str | None = Field(default=None, index=True)
     kind: str = Field(index=True)
     summary: str
     created_at: datetime = Field(default_factory=utcnow)

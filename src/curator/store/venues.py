@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from curator.domain.errors import NotFoundError
 from curator.domain.venues import venue_key
+from curator.store.ids import next_id
 from curator.store.tables import (
     MAX_ROW_ID,
     MergedVenue,
@@ -113,10 +114,9 @@ def rejections(session: Session) -> list[VenueRejection]:
 
 
 def next_venue_id(session: Session) -> int:
-    """A fresh id: never one of a merged venue, whose id must keep pointing where it went."""
-    live = session.execute(select(func.coalesce(func.max(Venue.id), 0))).scalar_one()
-    merged = session.execute(select(func.coalesce(func.max(MergedVenue.id), 0))).scalar_one()
-    return max(live, merged) + 1
+    """A fresh id: never one a venue had before (a merged venue's id keeps pointing where
+    it went; a venue removed by an undo may come back under its id with a redo)."""
+    return next_id(session, Venue)
 
 
 def live_venue_id(session: Session, venue_id: int | None) -> int | None:

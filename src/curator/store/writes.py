@@ -6,14 +6,14 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, insert
+from sqlalchemy import insert
 from sqlmodel import Session, SQLModel, select
 
 from curator.domain.catalog import VenueKind
 from curator.domain.normalize import clean_line
 from curator.domain.venues import guess_venue_kind, venue_key
+from curator.store.ids import next_id
 from curator.store.tables import Event, SourceRecord, Venue, VenueAlias, Work, utcnow
-from curator.store.venues import next_venue_id
 
 
 @dataclass(slots=True)
@@ -39,7 +39,7 @@ def venue_for_label(session: Session, label: str, created: Created, kind: str | 
     if venue is None:
         guess = guess_venue_kind(clean)
         kind = guess.value if guess == VenueKind.PREPRINT else kind or guess.value
-        venue = Venue(id=next_venue_id(session), name=clean, kind=kind)
+        venue = Venue(name=clean, kind=kind)
         session.add(venue)
         session.flush()
         created.venues.append(venue.id or 0)
@@ -54,12 +54,12 @@ def _bulk_insert(session: Session, table: type[SQLModel], rows: list[dict[str, A
     """One executemany with ids assigned here; ids in input order.
 
     Safe because every write runs inside BEGIN IMMEDIATE: no other writer can take an id
-    between reading the maximum and inserting. (INSERT ... RETURNING with executemany falls
+    between reading the counter and inserting. (INSERT ... RETURNING with executemany falls
     back to one statement per row in SQLAlchemy, 10x slower.)
     """
     if not rows:
         return []
-    start = session.execute(select(func.coalesce(func.max(table.id), 0))).scalar_one() + 1
+    start = next_id(session, table)
     ids = list(range(start, start + len(rows)))
     session.execute(insert(table), [{**r, "id": i} for r, i in zip(rows, ids, strict=True)])
     return ids

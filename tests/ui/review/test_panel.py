@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from curator.services import decisions, works
 from curator.store.catalog import Catalog, open_catalog
 from curator.ui.main_window import MainWindow
-
 from tests.ui.conftest import close_window, open_window
 
 

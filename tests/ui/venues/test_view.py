@@ -14,12 +14,11 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 from curator.domain.catalog import VenueView
 from curator.services import decisions, venues, works
 from curator.store.catalog import Catalog
-from curator.ui.venues import suggestions as venue_suggestions
 from curator.ui.main_window import MainWindow
+from curator.ui.venues import suggestions as venue_suggestions
 from curator.ui.venues.models import COL_LABELS, COL_NAME, COL_WORKS, ROW_ROLE
 from curator.ui.venues.suggestions import NO_SUGGESTIONS
 from curator.ui.venues.view import VenuesPanel
-
 from tests.ui.conftest import close_window, open_window
 
 SPOTLIGHT = "NeurIPS (Spotlight)"

@@ -1,0 +1,173 @@
+"""The frozen schema: every old catalog is brought to the shape a new one has, ids are never
+reused, undo state is stored, and citation keys are unique ignoring case in the database."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+from curator.domain.errors import CuratorError
+from curator.store import tables
+from curator.store.catalog import Catalog, open_catalog
+from curator.store.schema import SCHEMA_VERSION
+from tests.conftest import FIXTURES
+
+OLD_VERSIONS = [1, 2, 3, 4]
+
+
+def _sql(sql: str | None) -> str:
+    """DDL compared up to layout: one space between words, none inside brackets."""
+    flat = " ".join((sql or "").split())
+    return re.sub(r"\(\s+", "(", re.sub(r"\s+\)", ")", flat))
+
+
+def _shape(path: Path) -> dict[str, object]:
+    """Every table's columns (name, type, not null, default, key), indexes and triggers."""
+    with sqlite3.connect(path) as conn:
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        shape: dict[str, object] = {
+            table: sorted(tuple(c[1:]) for c in conn.execute(f"PRAGMA table_info('{table}')"))
+            for table in sorted(names)
+            if not table.startswith("work_fts_") and table != "sqlite_sequence"
+        }
+        for kind in ("index", "trigger"):
+            rows = conn.execute(f"SELECT name, sql FROM sqlite_master WHERE type = '{kind}'")
+            shape[kind] = {name: _sql(sql) for name, sql in rows}
+        shape["tables"] = {
+            name: _sql(sql)
+            for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE type='table'")
+            if not name.startswith(("work_fts_", "sqlite_"))
+        }
+    return shape
+
+
+def _old_catalog(tmp_path: Path, version: int) -> Path:
+    path = tmp_path / f"v{version}.sqlite"
+    shutil.copy(FIXTURES / "catalogs" / f"v{version}-sample.sqlite", path)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT value FROM meta").fetchone() == (str(version),)
+    return path
+
+
+@pytest.mark.parametrize("version", OLD_VERSIONS)
+def test_an_old_catalog_gets_exactly_the_shape_of_a_new_one(
+    tmp_path: Path, catalog: Catalog, version: int
+) -> None:
+    path = _old_catalog(tmp_path, version)
+    open_catalog(path).close()
+    migrated, fresh = _shape(path), _shape(catalog.path)
+    assert migrated.keys() == fresh.keys()
+    for key in fresh:
+        assert migrated[key] == fresh[key], key
+
+
+@pytest.mark.parametrize("version", OLD_VERSIONS)
+def test_an_old_catalog_keeps_its_rows_and_its_search(tmp_path: Path, version: int) -> None:
+    path = _old_catalog(tmp_path, version)
+    tables = ("work", "sourcerecord", "venue", "venuealias", "event", "importbatch")
+    with sqlite3.connect(path) as conn:
+        columns = {t: [r[1] for r in conn.execute(f"PRAGMA table_info({t})")] for t in tables}
+        select = {t: f"SELECT {', '.join(columns[t])} FROM {t} ORDER BY id" for t in tables}
+        before = {t: conn.execute(select[t]).fetchall() for t in tables}
+    catalog = open_catalog(path)
+    try:
+        with catalog.read() as s:
+            for table, rows in before.items():
+                assert [tuple(r) for r in s.execute(text(select[table]))] == rows, table
+            found = s.execute(text("SELECT rowid FROM work_fts WHERE work_fts MATCH 'llemma'"))
+            assert found.all()
+    finally:
+        catalog.close()
+
+
+def test_the_orm_classes_agree_with_the_frozen_schema(catalog: Catalog) -> None:
+    with sqlite3.connect(catalog.path) as conn:
+        for table in SQLModel.metadata.sorted_tables:
+            columns = {r[1] for r in conn.execute(f"PRAGMA table_info('{table.name}')")}
+            assert columns == {c.name for c in table.columns}, table.name
+    assert tables.Work.__tablename__ == "work"
+
+
+def test_the_upgrade_stores_where_each_change_stands_on_the_undo_stack(tmp_path: Path) -> None:
+    """The version 3 sample ended with an export's keys undone (redoable); the version 4 one
+    made an edit after that undo, so the keys can no longer be redone."""
+    for version, expected in ((3, "undone"), (4, "void")):
+        path = _old_catalog(tmp_path, version)
+        open_catalog(path).close()
+        with sqlite3.connect(path) as conn:
+            states = dict(conn.execute("SELECT kind, state FROM event WHERE kind = 'keys'"))
+            assert states == {"keys": expected}
+            assert not conn.execute(
+                "SELECT 1 FROM event WHERE kind IN ('undo', 'redo') AND state IS NOT NULL"
+            ).fetchall()
+            assert not conn.execute(
+                "SELECT 1 FROM event WHERE kind NOT IN ('undo', 'redo') AND state IS NULL"
+            ).fetchall()
+
+
+def test_the_upgrade_starts_counters_past_every_id_the_log_names(tmp_path: Path) -> None:
+    path = _old_catalog(tmp_path, 4)
+    with sqlite3.connect(path) as conn:
+        absorbed = [
+            int(w)
+            for (raw,) in conn.execute("SELECT payload FROM event WHERE kind = 'merge'")
+            for w in json.loads(raw)["absorbed"]
+        ]
+        top = conn.execute("SELECT max(id) FROM work").fetchone()[0]
+    open_catalog(path).close()
+    with sqlite3.connect(path) as conn:
+        seq = dict(conn.execute("SELECT name, seq FROM sqlite_sequence"))
+    assert absorbed and seq["work"] >= max([top, *absorbed])
+    assert {"venue", "venuealias", "sourcerecord", "event", "importbatch"} <= seq.keys()
+
+
+def test_citation_keys_are_unique_ignoring_case_in_the_database(catalog: Catalog) -> None:
+    insert = text(
+        "INSERT INTO work (title, authors, authors_incomplete, citation_key, created_at, "
+        "updated_at) VALUES ('t', '[]', 0, :k, '2026-01-01', '2026-01-01')"
+    )
+    with catalog.write() as s:
+        s.execute(insert, {"k": "Smith2020"})
+    with pytest.raises(Exception, match="UNIQUE"), catalog.write() as s:
+        s.execute(insert, {"k": "smith2020"})
+
+
+def test_an_upgrade_that_meets_keys_clashing_in_case_refuses_and_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    path = _old_catalog(tmp_path, 4)
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE work SET citation_key = 'Smith2020' WHERE id = 3")
+        conn.execute("UPDATE work SET citation_key = 'smith2020' WHERE id = 4")
+    with pytest.raises(CuratorError, match=r"works 3, 4 .*Smith2020"):
+        open_catalog(path)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT value FROM meta").fetchone() == ("4",)
+
+
+def test_the_event_log_is_append_only_and_states_move_along_the_stack(catalog: Catalog) -> None:
+    with catalog.write() as s:
+        s.execute(text("INSERT INTO event (kind, summary, created_at, payload, state) "
+                       "VALUES ('edit', 'x', '2026-01-01', '{}', 'done')"))  # fmt: skip
+    for sql in (
+        "UPDATE event SET summary = 'y'",
+        "DELETE FROM event",
+        "UPDATE event SET state = 'void'",  # done -> void skips undone
+    ):
+        with pytest.raises(Exception, match=r"append-only|undo state"), catalog.write() as s:
+            s.execute(text(sql))
+    with catalog.write() as s:
+        s.execute(text("UPDATE event SET state = 'undone'"))
+        s.execute(text("UPDATE event SET state = 'done'"))
+
+
+def test_new_catalogs_are_at_the_current_version(catalog: Catalog) -> None:
+    with sqlite3.connect(catalog.path) as conn:
+        assert conn.execute("SELECT value FROM meta").fetchone() == (str(SCHEMA_VERSION),)
