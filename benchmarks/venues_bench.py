@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from curator.services import decisions, importing, venues
+from curator.services import history, importing, venues
 from curator.store.catalog import open_catalog
 from curator.venues.labels import iso4
 from run import timed
@@ -118,9 +118,9 @@ def main(n_works: int, n_venues: int) -> None:
         biggest = max(listed, key=lambda v: v.works)
         timed(f"rename the biggest venue ({biggest.works:,} works)",
               lambda: venues.rename(catalog, biggest.id, biggest.name + " (renamed)"))  # fmt: skip
-        timed("undo the rename", lambda: decisions.undo(catalog))
+        timed("undo the rename", lambda: history.undo(catalog))
         timed("accept all sure suggestions (one event)", lambda: venues.accept_all_sure(catalog))
-        timed("undo accept all sure", lambda: decisions.undo(catalog))
+        timed("undo accept all sure", lambda: history.undo(catalog))
         catalog.close()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  {'peak resident memory':<48} {peak:10.0f} MB")

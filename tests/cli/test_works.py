@@ -241,7 +241,6 @@ def test_candidates_merge_undo_history_from_the_command_line(
         (["unmerge", "99999"], "no work"),
         (["show", "99999999999999999999"], "no work with id 99999999999999999999"),
         (["edit", "99999999999999999999", "--set", "year=2020"], "no work with id"),
-        (["undo"], "cannot be undone yet"),
         (["redo"], "nothing to redo"),
         (["candidates", "--band", "certain"], "invalid choice"),
         (["auto-merge"], "required"),

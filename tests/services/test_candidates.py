@@ -10,7 +10,7 @@ import pytest
 
 from curator.domain.matching import Band
 from curator.domain.progress import drain
-from curator.services import candidates, decisions, works
+from curator.services import candidates, decisions, history, works
 from curator.store.catalog import Catalog
 
 TRUTH = Path(__file__).parents[1] / "fixtures" / "seed_duplicates.json"
@@ -67,7 +67,7 @@ def test_auto_merge_merges_sure_groups_in_one_undoable_step(seeded: Catalog) -> 
     assert n_groups >= 1 and n_works >= 2
     assert len(works.rows(seeded)) == before - (n_works - n_groups)
     assert not candidates.candidates(seeded, band=Band.SURE)
-    decisions.undo(seeded)
+    history.undo(seeded)
     assert len(works.rows(seeded)) == before
 
 

@@ -15,6 +15,7 @@ from curator.domain.errors import CuratorError, NotFoundError, ValidationError
 from curator.services import decisions, history, importing, venues, works
 from curator.services.samples import sample_listing_paths
 from curator.store.catalog import Catalog, open_catalog
+from tests.catalog_state import tables_state
 
 
 def state(catalog: Catalog) -> tuple[list[dict], dict[int, int]]:
@@ -137,9 +138,9 @@ def test_a_venue_typed_for_a_merge_goes_with_its_undo(seeded: Catalog) -> None:
     ids = llemma(seeded)[:2]
     outcome = decisions.merge(seeded, ids, overrides={"venue": "Totally New Venue"})
     new_id = venues.find_venue(seeded, "Totally New Venue")
-    decisions.undo(seeded)
+    history.undo(seeded)
     assert venues.list_venues(seeded) == before
-    decisions.redo(seeded)
+    history.redo(seeded)
     assert venues.find_venue(seeded, "Totally New Venue") == new_id
     assert works.work(seeded, outcome.survivor).venue == "Totally New Venue"
     decisions.unmerge(seeded, outcome.survivor)
@@ -167,14 +168,14 @@ def test_undo_and_redo_walk_the_log(seeded: Catalog) -> None:
     before = state(seeded)
     outcome = decisions.merge(seeded, llemma(seeded))
     merged = state(seeded)
-    assert "Merge 3 works" in decisions.undo(seeded)
+    assert "Merge 3 works" in history.undo(seeded)
     assert state(seeded) == before
-    decisions.redo(seeded)
+    history.redo(seeded)
     assert state(seeded) == merged
-    decisions.undo(seeded)
-    decisions.redo(seeded)
+    history.undo(seeded)
+    history.redo(seeded)
     with pytest.raises(CuratorError, match="nothing to redo"):
-        decisions.redo(seeded)
+        history.redo(seeded)
     assert works.work(seeded, outcome.survivor).id == outcome.survivor
 
 
@@ -182,16 +183,29 @@ def test_undo_of_an_edit_and_history(seeded: Catalog) -> None:
     wid = works.rows(seeded)[0].id
     old = works.work(seeded, wid).title
     works.edit_work(seeded, wid, {"title": "Changed", "venue": "Some New Venue"})
-    decisions.undo(seeded)
+    history.undo(seeded)
     assert works.work(seeded, wid).title == old
     entries = history.history(seeded)
     assert [e.kind for e in entries[-2:]] == ["edit", "undo"]
     assert entries[-2].state == "undone"
 
 
-def test_undo_stops_at_an_import(seeded: Catalog) -> None:
-    with pytest.raises(CuratorError, match="cannot be undone yet"):
-        decisions.undo(seeded)
+def test_an_import_is_undone_and_redone_like_any_step(
+    catalog: Catalog, seed_paths: list[Path]
+) -> None:
+    """Undo takes the file's works, records, batch and new venues out; redo puts the very same
+    rows back; the import before it is untouched."""
+    importing.run_to_end(importing.import_files(catalog, seed_paths[:1]))
+    before = tables_state(catalog)
+    importing.run_to_end(importing.import_files(catalog, seed_paths[1:3]))
+    after = tables_state(catalog)
+    assert history.undo(catalog).startswith(f"Import {seed_paths[2].name}")
+    assert history.undo(catalog).startswith(f"Import {seed_paths[1].name}")
+    assert tables_state(catalog) == before
+    history.redo(catalog)
+    history.redo(catalog)
+    assert tables_state(catalog) == after
+    assert [e.state for e in history.history(catalog) if e.kind == "import"] == ["done"] * 3
 
 
 def test_unmerge_then_undo_brings_the_merge_back(seeded: Catalog) -> None:
@@ -200,7 +214,7 @@ def test_unmerge_then_undo_brings_the_merge_back(seeded: Catalog) -> None:
     works.edit_work(seeded, outcome.survivor, {"notes": "after merge"})
     merged = state(seeded)
     decisions.unmerge(seeded, outcome.survivor)
-    decisions.undo(seeded)  # undo the unmerge
+    history.undo(seeded)  # undo the unmerge
     assert state(seeded) == merged
 
 
@@ -284,8 +298,8 @@ def test_merge_then_unmerge_is_identity(
         assert outcome.survivor == keep
         decisions.unmerge(catalog, keep)
         assert state(catalog) == before
-        decisions.undo(catalog)
-        decisions.undo(catalog)
+        history.undo(catalog)
+        history.undo(catalog)
         assert state(catalog) == before
     finally:
         catalog.close()

@@ -17,7 +17,7 @@ from curator.export.bibtex import ExportOptions
 from curator.export.keys import key_base
 from curator.export.latex import Charset
 from curator.importers.latex import decode_bibtex_value
-from curator.services import candidates, decisions, exporting, importing, works
+from curator.services import candidates, decisions, exporting, history, importing, works
 from curator.store.catalog import Catalog, open_catalog
 from curator.store.tables import Work
 from curator.store.writes import Created, venue_for_label
@@ -97,10 +97,10 @@ def test_keys_are_unique_readable_and_one_undoable_step(seeded: Catalog, tmp_pat
     for work in works.works(seeded):
         if work.authors and work.year and work.title:
             assert work.citation_key.startswith(key_base(work.authors, work.year, work.title))
-    assert decisions.next_steps(seeded)[0].startswith("Citation keys for")
-    decisions.undo(seeded)
+    assert history.next_steps(seeded)[0].startswith("Citation keys for")
+    history.undo(seeded)
     assert all(w.citation_key is None for w in works.works(seeded))
-    decisions.redo(seeded)
+    history.redo(seeded)
     assert sorted(w.citation_key for w in works.works(seeded)) == sorted(keys)
 
 

@@ -195,7 +195,8 @@ def test_import_failing_half_way_leaves_nothing(
     def broken(*args: object, **kwargs: object) -> None:
         raise OSError("disk unplugged")
 
-    monkeypatch.setattr(importing, "add_event", broken)  # fails after works and records are written
+    # fails after works and records are written
+    monkeypatch.setattr(importing.log, "record", broken)
     with pytest.raises(OSError):
         _import(catalog, seed_paths[0])
     for table in ("work", "sourcerecord", "importbatch", "venue", "venuealias", "event"):

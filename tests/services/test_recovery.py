@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from curator.services import decisions, importing, recovery, works
+from curator.services import history, importing, recovery, works
 from curator.store.catalog import Catalog
 
 
@@ -31,7 +31,7 @@ def test_fields_are_read_again_from_the_bib_records_in_one_undoable_step(
     assert dict(works.work(seeded, knuth).extra) == {"volume": "27", "pages": "97--111"}
     assert works.work(seeded, macro).extra == ()  # its entry cannot be read without its file
     assert recovery.recover_other_fields(seeded) == 0  # nothing left to recover
-    assert decisions.undo(seeded).startswith("Recover other BibTeX fields of 1 work ")
+    assert history.undo(seeded).startswith("Recover other BibTeX fields of 1 work ")
     assert [w.extra for w in works.works(seeded)] == before
-    decisions.redo(seeded)
+    history.redo(seeded)
     assert dict(works.work(seeded, knuth).extra)["volume"] == "27"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from curator.domain.errors import CuratorError, NotFoundError
-from curator.services import decisions, review, works
+from curator.services import history, review, works
 from curator.store.catalog import Catalog
 
 from .test_decisions import llemma
@@ -40,15 +40,16 @@ def test_a_pick_overrides_the_default_and_the_rest_follow_the_rules(seeded: Cata
     assert {r.id for rs in shown.records for r in rs} == set(merged.record_ids)
 
 
-def test_undo_names_the_step_and_import_is_not_undoable(seeded: Catalog) -> None:
-    assert decisions.next_steps(seeded) == (None, None)
+def test_undo_names_the_step_and_an_import_is_a_step_too(seeded: Catalog) -> None:
+    last_import = history.next_steps(seeded)[0]
+    assert last_import is not None and last_import.startswith("Import 004_")
     ids = llemma(seeded)
     review.merge(seeded, review.compare(seeded, ids), {})
-    undo_text, redo_text = decisions.next_steps(seeded)
+    undo_text, redo_text = history.next_steps(seeded)
     assert undo_text is not None and undo_text.startswith("Merge 3 works:")
     assert redo_text is None
-    decisions.undo(seeded)
-    assert decisions.next_steps(seeded) == (None, undo_text)
+    history.undo(seeded)
+    assert history.next_steps(seeded) == (last_import, undo_text)
 
 
 def test_compare_refuses_unknown_works(seeded: Catalog) -> None:
@@ -97,8 +98,8 @@ def test_other_fields_follow_the_venue_and_can_be_picked(seeded: Catalog) -> Non
     outcome = review.merge(seeded, shown, {})
     merged = dict(works.work(seeded, outcome.survivor).extra)
     assert merged == {"volume": "1", "note": "To appear"}
-    decisions.undo(seeded)
+    history.undo(seeded)
     picked = review.merge(seeded, review.compare(seeded, ids), {"extra": other})
     assert dict(works.work(seeded, picked.survivor).extra) == {"volume": "9", "pages": "10--20"}
-    decisions.undo(seeded)
+    history.undo(seeded)
     assert dict(works.work(seeded, ids[other]).extra) == {"volume": "9", "pages": "10--20"}

@@ -7,13 +7,15 @@ import shutil
 import sqlite3
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from curator.domain.errors import CuratorError, ValidationError
+from curator.events.base import Command
+from curator.events.works import EditWork
 from curator.export.bibtex import ExportOptions
-from curator.services import decisions, exporting, importing, venues, works
-from curator.store import venues as venue_store
+from curator.services import decisions, exporting, history, importing, venues, works
 from curator.store.catalog import Catalog, open_catalog
 from curator.store.schema import SCHEMA_VERSION
 from tests.conftest import FIXTURES
@@ -81,18 +83,19 @@ def test_rename_is_one_event_for_every_work_and_undoes(seeded: Catalog, tmp_path
     # search finds works by the new name (the full-text index follows the rename)
     assert {r.id for r in works.rows(seeded, "representations")} >= set(iclr)
     assert change.event_id > 0
-    with pytest.raises(CuratorError, match="cannot be undone"):
-        decisions.undo(seeded)  # the import came after; nothing is undone out of order
+    history.undo(seeded)  # the import came after: undone first, nothing out of order
     assert state(seeded)[0] != before[0]
+    history.undo(seeded)
+    assert state(seeded) == before
 
 
 def test_rename_undo_redo_restore_exactly(seeded: Catalog) -> None:
     before = state(seeded)
     venues.rename(seeded, vid(seeded, "ICLR"), "Int. Conf. on Learning Representations")
     after = state(seeded)
-    decisions.undo(seeded)
+    history.undo(seeded)
     assert state(seeded) == before
-    decisions.redo(seeded)
+    history.redo(seeded)
     assert state(seeded) == after
 
 
@@ -117,9 +120,9 @@ def test_merge_moves_works_and_labels_and_undoes(seeded: Catalog, tmp_path: Path
     assert set(works_at(seeded, "Empirical Methods in NLP")) >= set(moved)
     merged = venues.list_venues(seeded, "Empirical Methods")[0]
     assert {a.label for a in merged.aliases} >= {"EMNLP", "EMNLP (Findings)"}
-    decisions.undo(seeded)
+    history.undo(seeded)
     assert state(seeded) == before
-    decisions.redo(seeded)
+    history.redo(seeded)
     new = import_bib(seeded, tmp_path, "EMNLP (Findings)")
     assert venue_of(seeded, new) == "Empirical Methods in NLP"
 
@@ -159,7 +162,7 @@ def test_a_plain_merge_keeps_the_presentation_as_a_note_too(seeded: Catalog) -> 
     for wid in spot:
         assert "Presentation: Spotlight" in (works.work(seeded, wid).notes or "")
     assert plain and all("Presentation" not in (works.work(seeded, w).notes or "") for w in plain)
-    decisions.undo(seeded)
+    history.undo(seeded)
     assert state(seeded) == before
 
 
@@ -168,7 +171,7 @@ def test_accept_with_an_edited_name_then_undo(seeded: Catalog) -> None:
     venues.accept(seeded, spotlight(seeded), "Neural Information Processing Systems")
     names = {v.name for v in venues.list_venues(seeded)}
     assert "Neural Information Processing Systems" in names and "NeurIPS" not in names
-    decisions.undo(seeded)
+    history.undo(seeded)
     assert state(seeded) == before
 
 
@@ -176,7 +179,7 @@ def test_reject_is_remembered_and_undoable(seeded: Catalog) -> None:
     suggestion = spotlight(seeded)
     venues.reject(seeded, suggestion)
     assert not [x for x in venues.suggestions(seeded) if "NeurIPS (Spotlight)" in x.labels]
-    decisions.undo(seeded)
+    history.undo(seeded)
     assert spotlight(seeded) == suggestion
 
 
@@ -198,7 +201,7 @@ def test_accept_all_sure_is_one_event(seeded: Catalog) -> None:
     change = venues.accept_all_sure(seeded)
     assert change is not None
     assert not [x for x in venues.suggestions(seeded) if x.band == "sure"]
-    decisions.undo(seeded)
+    history.undo(seeded)
     assert state(seeded) == before
     assert venues.accept_all_sure(seeded) is not None
     assert venues.accept_all_sure(seeded) is None
@@ -234,7 +237,7 @@ def test_split_undo_and_refusals(seeded: Catalog) -> None:
     venues.merge(seeded, [emnlp, vid(seeded, "EMNLP (Findings)")], into=emnlp)
     merged = state(seeded)
     venues.split(seeded, "EMNLP (Findings)")
-    decisions.undo(seeded)
+    history.undo(seeded)
     assert state(seeded) == merged
     with pytest.raises(CuratorError, match="only label"):
         venues.split(seeded, "ICLR")
@@ -247,7 +250,7 @@ def test_split_undo_and_refusals(seeded: Catalog) -> None:
     venues.rename(seeded, emnlp, "Empirical Methods in NLP")
     with pytest.raises(CuratorError, match="is a label of 'Empirical Methods in NLP'"):
         venues.split(seeded, "EMNLP (Findings)", "EMNLP")
-    decisions.undo(seeded)
+    history.undo(seeded)
     assert state(seeded) == merged
 
 
@@ -255,11 +258,16 @@ def test_undo_of_an_edit_takes_back_the_venue_it_created(seeded: Catalog) -> Non
     before = state(seeded)
     iclr = works_at(seeded, "ICLR")[0]
     works.edit_work(seeded, iclr, {"venue": "Brand New Venue"})
-    decisions.undo(seeded)
+    history.undo(seeded)
     assert state(seeded) == before  # no empty "Brand New Venue" left behind
-    decisions.redo(seeded)
+    history.redo(seeded)
     assert venue_of(seeded, iclr) == "Brand New Venue"
     assert venues.list_venues(seeded, "brand new")[0].works == 1
+
+
+def _as_version_1_edit(command: EditWork) -> dict[str, Any]:
+    """An edit event as curator wrote it before catalog version 4: no created rows, no version."""
+    return {k: v for k, v in Command.dump(command).items() if k not in ("created", "version")}
 
 
 @pytest.mark.parametrize("logged_before_this_version", [False, True])
@@ -273,16 +281,16 @@ def test_a_label_given_to_a_split_venue_later_does_not_block_undo(
     split = state(seeded)
     with pytest.MonkeyPatch.context() as patch:
         if logged_before_this_version:  # its event does not say what it created: undo leaves it
-            patch.setattr(venue_store, "created_rows", lambda *_: None)
+            patch.setattr(EditWork, "dump", _as_version_1_edit)
         # the editor files a work under the new venue's name: a label the split did not make
         works.edit_work(seeded, works_at(seeded, "ICLR")[0], {"venue": "Spotlight Track"})
     edited = state(seeded)
-    decisions.undo(seeded)
-    decisions.undo(seeded)
+    history.undo(seeded)
+    history.undo(seeded)
     assert state(seeded) == merged
-    decisions.redo(seeded)
+    history.redo(seeded)
     assert state(seeded) == split
-    decisions.redo(seeded)
+    history.redo(seeded)
     if logged_before_this_version:  # the typed label is gone; every work is as edited
         assert state(seeded)[1] == edited[1]
     else:
@@ -297,11 +305,11 @@ def test_a_work_merge_under_a_split_venue_name_undoes_and_redoes(seeded: Catalog
     two = works_at(seeded, "ICLR")[:2]
     decisions.merge(seeded, two, overrides={"venue": "Spotlight Track"})
     merged = state(seeded)
-    decisions.undo(seeded)
+    history.undo(seeded)
     assert state(seeded) == split
-    decisions.undo(seeded)
-    decisions.redo(seeded)
-    decisions.redo(seeded)
+    history.undo(seeded)
+    history.redo(seeded)
+    history.redo(seeded)
     assert state(seeded) == merged
 
 
@@ -321,7 +329,7 @@ def test_kind_short_name_and_parent(seeded: Catalog) -> None:
     with pytest.raises(CuratorError, match="already has"):
         venues.set_kind(seeded, iclr, "journal")
     for _ in range(3):
-        decisions.undo(seeded)
+        history.undo(seeded)
     assert state(seeded) == before
 
 
@@ -335,7 +343,7 @@ def test_merging_a_parent_moves_its_workshops(seeded: Catalog) -> None:
         into=vid(seeded, "NeurIPS (Spotlight)"),
     )
     assert venues.list_venues(seeded, "solar")[0].parent_name == "NeurIPS (Spotlight)"
-    decisions.undo(seeded)
+    history.undo(seeded)
     assert state(seeded) == before
     with pytest.raises(CuratorError, match="part of another venue"):
         venues.merge(seeded, [solar, neurips])
@@ -386,9 +394,9 @@ def test_a_version_2_catalog_is_migrated(tmp_path: Path) -> None:
             assert conn.execute("SELECT value FROM meta").fetchone() == (str(SCHEMA_VERSION),)
         assert len(venues.list_venues(catalog)) == 11
         venues.accept(catalog, spotlight(catalog))
-        assert decisions.undo(catalog).startswith("Venues")
+        assert history.undo(catalog).startswith("Venues")
         n_works = len(works.works(catalog))
-        decisions.undo(catalog)  # the merge of works 1 and 2 made before the upgrade
+        history.undo(catalog)  # the merge of works 1 and 2 made before the upgrade
         assert len(works.works(catalog)) == n_works + 1
     finally:
         catalog.close()

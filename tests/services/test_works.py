@@ -131,7 +131,7 @@ def test_edit_logs_the_venue_it_created(seeded: Catalog) -> None:
     wid = _first_id(seeded)
     works.edit_work(seeded, wid, {"venue": "Journal of Curiosities"})
     (event,) = _events(seeded, "edit")
-    assert len(event["venues_created"]) == 1 and len(event["aliases_created"]) == 1
+    assert len(event["created"]["venues"]) == 1 and len(event["created"]["aliases"]) == 1
 
 
 def test_the_event_log_cannot_be_rewritten(seeded: Catalog) -> None:

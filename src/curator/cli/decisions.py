@@ -88,7 +88,7 @@ def cmd_unmerge(catalog: Catalog, args: argparse.Namespace) -> int:
 
 
 def cmd_undo_redo(catalog: Catalog, args: argparse.Namespace) -> int:
-    step = decisions.undo if args.step == "undo" else decisions.redo
+    step = history.undo if args.step == "undo" else history.redo
     print(f"{args.step}: {step(catalog)}")
     return EXIT_OK
 

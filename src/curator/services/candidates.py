@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Generator, Iterable
-from typing import Any
 
 from sqlmodel import Session
 
@@ -11,12 +10,13 @@ from curator.domain.catalog import WorkRow
 from curator.domain.errors import CuratorError
 from curator.domain.matching import BAND_ORDER, Band, Candidate
 from curator.domain.progress import Progress, drain
+from curator.events import log
+from curator.events.merges import AutoMerge, AutoMergePayload, MergePayload, apply_merge
 from curator.matching import engine
 from curator.matching.blocking import TokenCache
 from curator.services import decisions
 from curator.store import queries, snapshots
 from curator.store.catalog import Catalog
-from curator.store.writes import add_event
 
 
 def scan(
@@ -94,22 +94,18 @@ def merge_groups(catalog: Catalog, found: list[list[int]]) -> tuple[int, int]:
     if not found:
         return 0, 0
     with catalog.write() as s:
-        merges: list[dict[str, Any]] = []
+        merges: list[MergePayload] = []
         for group in found:
             if decisions.decided_pairs(s, group, kinds=("distinct",)):
                 continue
             payload, _ = decisions.plan(s, group, None, {})
-            decisions.apply_merge(s, payload)
+            apply_merge(s, payload)
             merges.append(payload)
-        n_works = sum(len(m["absorbed"]) + 1 for m in merges)
+        command = AutoMerge(AutoMergePayload(merges=merges))
         if merges:
-            add_event(
-                s,
-                "auto-merge",
-                f"Merge all sure groups: {len(merges)} groups, {n_works} works",
-                {"merges": merges},
-            )
-    return len(merges), n_works
+            n_works = command.payload.n_works
+            log.record(s, command, f"Merge all sure groups: {len(merges)} groups, {n_works} works")
+    return len(merges), command.payload.n_works
 
 
 def still_open(

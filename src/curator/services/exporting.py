@@ -15,11 +15,13 @@ from curator import __version__
 from curator.domain.catalog import WorkView
 from curator.domain.errors import CuratorError
 from curator.domain.progress import Progress, drain
+from curator.events import log
+from curator.events.works import GiveKeys, KeysPayload
 from curator.export.bibtex import ExportOptions, Gap, gaps, to_bibtex
 from curator.export.keys import key_base, unique_key
 from curator.store import queries
 from curator.store.catalog import Catalog
-from curator.store.writes import add_event, set_citation_keys
+from curator.store.writes import set_citation_keys
 
 CHUNK = 5000  # works written between two progress reports
 
@@ -81,12 +83,8 @@ def export_bibtex(
         if path is not None:
             _write_atomically(path, text)
         if new_keys:
-            add_event(
-                s,
-                "keys",
-                f"Citation keys for {len(new_keys)} work(s), exported to {name}",
-                {"keys": {str(wid): key for wid, key in new_keys.items()}},
-            )
+            summary = f"Citation keys for {len(new_keys)} work(s), exported to {name}"
+            log.record(s, GiveKeys(KeysPayload(keys=new_keys)), summary)
     # No progress after the file is written: a Cancel then would report nothing written.
     return ExportResult(path, total, new_keys, "" if path else text)
 

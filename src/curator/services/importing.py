@@ -16,18 +16,14 @@ from curator.domain.progress import Progress, drain
 from curator.domain.records import BlockStatus, ParsedRecord, ParseResult
 from curator.domain.report import BlockOutcome, ImportReport
 from curator.domain.venues import venue_key, with_note
+from curator.events import log
+from curator.events.imports import Import, ImportPayload
 from curator.importers import FORMATS, parse_listing
 from curator.store import queries
 from curator.store import venues as venue_store
 from curator.store.catalog import Catalog
 from curator.store.tables import ImportBatch
-from curator.store.writes import (
-    Created,
-    add_event,
-    insert_records,
-    insert_works,
-    venue_for_label,
-)
+from curator.store.writes import Created, insert_records, insert_works, venue_for_label
 
 CHUNK = 2000  # records written between two progress reports
 
@@ -250,19 +246,15 @@ def _finish_batch(
     batch.n_rejected = counts["rejected"]
     batch.report = report.to_json()["blocks"]
     session.add(batch)
-    add_event(
-        session,
-        "import",
-        f"Import {report.source_file}: {len(record_ids)} records",
-        {
-            "batch_id": batch.id,
-            "source_file": report.source_file,
-            "work_ids": work_ids,
-            "record_ids": record_ids,
-            "venues_created": created.venues,
-            "aliases_created": created.aliases,
-        },
+    payload = ImportPayload(
+        batch_id=batch.id or 0,
+        source_file=report.source_file,
+        work_ids=work_ids,
+        record_ids=record_ids,
+        venues_created=created.venues,
+        aliases_created=created.aliases,
     )
+    log.record(session, Import(payload), f"Import {report.source_file}: {len(record_ids)} records")
 
 
 def _claim_keys(records: list[ParsedRecord], taken: dict[str, int]) -> list[ParsedRecord]:

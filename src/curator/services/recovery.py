@@ -4,15 +4,13 @@ older): read again from each work's own .bib records, in one undoable step."""
 from __future__ import annotations
 
 from collections.abc import Generator
-from typing import Any
-
-from sqlmodel import Session
 
 from curator.domain.progress import Progress, drain
+from curator.events import log
+from curator.events.works import RecoverFields, RecoverPayload
 from curator.importers.bibtex import BibtexImporter
 from curator.store import queries
 from curator.store.catalog import Catalog
-from curator.store.writes import add_event, set_work_extra
 
 STEP = 1000  # works between progress reports
 
@@ -36,21 +34,12 @@ def recover_other_fields_steps(catalog: Catalog) -> Generator[Progress, None, in
             if extra:
                 found[wid] = extra
         if found:
-            set_work_extra(s, found)
             works = f"{len(found)} work{'s' if len(found) != 1 else ''}"
             summary = f"Recover other BibTeX fields of {works} from their records"
-            add_event(s, "recover", summary, {"works": {str(w): e for w, e in found.items()}})
+            log.execute(s, RecoverFields(RecoverPayload(works=found)), summary)
         return len(found)
 
 
 def _extra_of(raw: str) -> dict[str, str]:
     records = BibtexImporter().parse(raw).records
     return dict(records[0].extra) if records else {}
-
-
-def redo_recover(s: Session, payload: dict[str, Any]) -> None:
-    set_work_extra(s, {int(w): e for w, e in payload["works"].items()})
-
-
-def undo_recover(s: Session, payload: dict[str, Any]) -> None:
-    set_work_extra(s, {int(w): {} for w in payload["works"]})

@@ -140,7 +140,7 @@ def compare(catalog: Catalog, ids: list[int]) -> Comparison:
             default = ids.index(choice.from_work)
             text = values[default]
         rows.append(FieldRow(spec, values, default, text, choice.rule))
-    return Comparison(sides, records, tuple(rows), payload["survivor"])
+    return Comparison(sides, records, tuple(rows), payload.survivor)
 
 
 def _combined_text(key: str, choice: Choice, choices: dict[str, Choice]) -> str:

@@ -1,13 +1,13 @@
 """Use cases for venues: the Venues view, explained suggestions, and every venue change
 (rename, merge, split, kind, short name, parent, reject) as one undoable event.
 
-A change is a list of steps; each step is applied by `_DO[op]` and reverted by `_UNDO[op]`
-from its payload alone, so undo and redo replay exactly what was done.
+A change is a list of steps (`events.venues`), each applied as it is planned (a later step
+sees what an earlier one did), then recorded together as one event.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterable, Sequence
+from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,10 +18,13 @@ from curator.domain.errors import CuratorError, ValidationError
 from curator.domain.normalize import clean_line
 from curator.domain.progress import Progress, drain
 from curator.domain.venues import guess_venue_kind, venue_key, with_note
+from curator.events import log
+from curator.events import venues as steps_
+from curator.events.base import AliasRow, VenueRow
+from curator.events.venues import EditStep, MergeStep, RejectStep, SplitStep, Step, VenuePayload
 from curator.store import venues as store
 from curator.store.catalog import Catalog
 from curator.store.tables import Venue, VenueAlias
-from curator.store.writes import add_event
 from curator.venues.suggest import (
     MergedEvidence,
     ParentLink,
@@ -32,7 +35,6 @@ from curator.venues.suggest import (
     suggest_parents,
 )
 
-Step = dict[str, Any]
 MAX_NAME = 300
 MAX_SHORT = 40
 
@@ -132,7 +134,7 @@ def rename(catalog: Catalog, venue_id: int, name: str) -> VenueChange:
     with catalog.write() as s:
         old = store.get_venue(s, venue_id).name
         step = _edit_step(s, venue_id, {"name": _clean_name(name)})
-        return _record(s, f"Rename venue {old!r} to {step['after']['name']!r}", [step], venue_id)
+        return _record(s, f"Rename venue {old!r} to {step.after['name']!r}", [step], venue_id)
 
 
 def set_short_name(catalog: Catalog, venue_id: int, short_name: str | None) -> VenueChange:
@@ -178,7 +180,9 @@ def merge(
         renamed = [v for v in venue_ids if v != target or name is not None]
         labels = [a.label for v in renamed for a in store.aliases(s, v)]  # notes kept
         steps = _merge_steps(s, venue_ids, target, name, presentation_notes(labels))
-        names = ", ".join(repr(r["name"]) for r in steps[0]["absorbed"])
+        merged = steps[0]
+        assert isinstance(merged, MergeStep)
+        names = ", ".join(repr(r.name) for r in merged.absorbed)
         final = store.get_venue(s, target).name
         return _record(s, f"Merge venues {names} into {final!r}", steps, target)
 
@@ -194,13 +198,12 @@ def split(catalog: Catalog, label: str, name: str | None = None) -> VenueChange:
             raise CuratorError(f"{alias.label!r} is the only label of {source.name!r}")
         new_name = _split_name(s, source, alias, name)
         kind, parent = _split_kind(source, alias.label, new_name)
-        row = {"id": store.next_venue_id(s), "name": new_name, "short_name": None,
-               "kind": kind, "parent_id": parent}  # fmt: skip
+        row = VenueRow(id=store.next_venue_id(s), name=new_name, kind=kind, parent_id=parent)
         works = store.works_with_label(s, source.id or 0, alias.label_key)
-        step = {"op": "split", "from": source.id, "venue": row, "alias": alias.id, "works": works}
-        _do_split(s, step)
+        step = SplitStep(source=source.id or 0, venue=row, alias=alias.id or 0, works=works)
+        steps_.do_step(s, step)
         text = f"Split {alias.label!r} off {source.name!r} ({len(works)} works)"
-        return _record(s, text, [step], row["id"])
+        return _record(s, text, [step], row.id)
 
 
 def _split_name(s: Session, source: Venue, alias: VenueAlias, name: str | None) -> str:
@@ -271,7 +274,7 @@ def reject(catalog: Catalog, suggestion: Suggestion) -> VenueChange:
     with catalog.write() as s:
         _check_current(s, suggestion)
         keys = sorted({venue_key(label) for label in suggestion.labels})
-        step = {"op": "reject", "keys": keys, "id": store.add_rejection(s, keys)}
+        step = RejectStep(keys=keys, id=store.add_rejection(s, keys))
         text = "Not one venue: " + ", ".join(repr(label) for label in suggestion.labels)
         return _record(s, text, [step], None)
 
@@ -284,8 +287,8 @@ def link_parent(catalog: Catalog, link: ParentLink) -> VenueChange:
 
 
 def _record(s: Session, summary: str, steps: list[Step], venue_id: int | None) -> VenueChange:
-    event = add_event(s, "venue", summary, {"steps": steps})
-    return VenueChange(event.id or 0, summary, venue_id)
+    event_id = log.record(s, steps_.VenueChange(VenuePayload(steps=steps)), summary)
+    return VenueChange(event_id, summary, venue_id)
 
 
 def _clean_name(name: str) -> str:
@@ -310,7 +313,7 @@ def _check_name_free(s: Session, name: str, allowed: set[int], key_owner: int | 
         )
 
 
-def _edit_step(s: Session, venue_id: int, after: dict[str, Any]) -> Step:
+def _edit_step(s: Session, venue_id: int, after: dict[str, Any]) -> EditStep:
     venue = store.get_venue(s, venue_id)
     if "name" in after:
         _check_name_free(s, after["name"], allowed={venue_id}, key_owner=venue_id)
@@ -320,10 +323,9 @@ def _edit_step(s: Session, venue_id: int, after: dict[str, Any]) -> Step:
     created = []
     if "name" in after and store.alias_for(s, after["name"]) is None:
         label = after["name"]
-        created.append({"id": None, "label_key": venue_key(label), "label": label,
-                        "venue_id": venue_id, "note": None})  # fmt: skip
-    step = {"op": "edit", "venue": venue_id, "before": before, "after": after, "aliases": created}
-    _do_edit(s, step)
+        created.append(AliasRow(label_key=venue_key(label), label=label, venue_id=venue_id))
+    step = EditStep(venue=venue_id, before=before, after=after, aliases=created)
+    steps_.do_step(s, step)
     return step
 
 
@@ -378,7 +380,7 @@ def _merge_steps(
             )
     _check_no_loop(s, ids, target)
     step = _merge_step(s, target, [v for v in rows if v.id != target], notes)
-    _do_merge(s, step)
+    steps_.do_step(s, step)
     steps = [step]
     if name is not None and _clean_name(name) != store.get_venue(s, target).name:
         steps.append(_edit_step(s, target, {"name": _clean_name(name)}))
@@ -391,27 +393,27 @@ def _same_name(s: Session, venue_id: int, name: str | None) -> bool:
 
 def _merge_step(
     s: Session, target: int, absorbed: list[Venue], notes: Sequence[tuple[str, str]]
-) -> Step:
-    alias_notes: dict[str, list[str | None]] = {}
-    work_notes: dict[str, list[str | None]] = {}
+) -> MergeStep:
+    alias_notes: dict[int, tuple[str | None, str | None]] = {}
+    work_notes: dict[int, tuple[str | None, str | None]] = {}
     for label, note in notes:
         alias = store.alias_for(s, label)
         if alias is None:
             continue
-        alias_notes[str(alias.id)] = [alias.note, note]
+        alias_notes[alias.id or 0] = (alias.note, note)
         wids = store.works_with_label(s, alias.venue_id, alias.label_key)
         for wid, old in store.work_notes(s, wids).items():
-            work_notes[str(wid)] = [old, with_note(old, note)]
-    return {
-        "op": "merge",
-        "into": target,
-        "absorbed": [store.venue_row(v) for v in absorbed],
-        "works": {str(v.id): store.works_of(s, v.id or 0) for v in absorbed},
-        "aliases": {str(v.id): [a.id for a in store.aliases(s, v.id)] for v in absorbed},
-        "children": {str(v.id): store.children_of(s, v.id or 0) for v in absorbed},
-        "alias_notes": alias_notes,
-        "work_notes": work_notes,
-    }
+            work_notes[wid] = (old, with_note(old, note))
+    ids = [v.id or 0 for v in absorbed]
+    return MergeStep(
+        into=target,
+        absorbed=[VenueRow(**store.venue_row(v)) for v in absorbed],
+        works={v: store.works_of(s, v) for v in ids},
+        aliases={v: [a.id or 0 for a in store.aliases(s, v)] for v in ids},
+        children={v: store.children_of(s, v) for v in ids},
+        alias_notes=alias_notes,
+        work_notes=work_notes,
+    )
 
 
 def _accept_steps(s: Session, suggestion: Suggestion, canonical: str | None) -> list[Step]:
@@ -443,7 +445,9 @@ def _check_current(s: Session, suggestion: Suggestion) -> None:
 
 def _target_of(steps: list[Step]) -> int | None:
     first = steps[0]
-    return first.get("into", first.get("venue"))
+    if isinstance(first, MergeStep):
+        return first.into
+    return first.venue if isinstance(first, EditStep) else None
 
 
 def _accept_summary(suggestion: Suggestion, s: Session, steps: list[Step]) -> str:
@@ -453,91 +457,3 @@ def _accept_summary(suggestion: Suggestion, s: Session, steps: list[Step]) -> st
     if not others:
         return f"Venue {final!r}: {', '.join(suggestion.rules)}"
     return f"Venues {', '.join(map(repr, others))} are {final!r}"
-
-
-# --- applying and reverting steps ----------------------------------------------------------------
-
-
-def _do_edit(s: Session, step: Step) -> None:
-    store.set_venue_fields(s, step["venue"], step["after"])
-    for row in step["aliases"]:
-        row["id"] = store.insert_alias(s, row)
-
-
-def _undo_edit(s: Session, step: Step) -> None:
-    store.delete_aliases(s, [row["id"] for row in step["aliases"]])
-    store.set_venue_fields(s, step["venue"], step["before"])
-
-
-def _do_merge(s: Session, step: Step) -> None:
-    into = step["into"]
-    for row in step["absorbed"]:
-        vid = str(row["id"])
-        store.move_works(s, step["works"][vid], into)
-        store.move_aliases(s, step["aliases"][vid], into)
-        store.set_parents(s, step["children"][vid], into)
-        store.add_merged(s, row["id"], into)
-        store.delete_venue(s, row["id"])
-    store.set_alias_notes(s, {int(a): n[1] for a, n in step["alias_notes"].items()})
-    store.set_work_notes(s, {int(w): n[1] for w, n in step["work_notes"].items()})
-
-
-def _undo_merge(s: Session, step: Step) -> None:
-    store.set_work_notes(s, {int(w): n[0] for w, n in step["work_notes"].items()})
-    store.set_alias_notes(s, {int(a): n[0] for a, n in step["alias_notes"].items()})
-    for row in step["absorbed"]:
-        vid = str(row["id"])
-        store.insert_venue(s, row)
-        store.remove_merged(s, [row["id"]])
-        store.move_aliases(s, step["aliases"][vid], row["id"])
-        store.move_works(s, step["works"][vid], row["id"])
-        store.set_parents(s, step["children"][vid], row["id"])
-
-
-def _do_split(s: Session, step: Step) -> None:
-    store.insert_venue(s, step["venue"])
-    store.move_aliases(s, [step["alias"]], step["venue"]["id"])
-    store.move_works(s, step["works"], step["venue"]["id"])
-
-
-def _undo_split(s: Session, step: Step) -> None:
-    """Everything on the split-off venue goes back, so the venue can go: including a label an
-    older change typed for it and its undo left behind (dropped, as that undo would now)."""
-    vid, source = step["venue"]["id"], step["from"]
-    store.move_works(s, store.works_of(s, vid), source)
-    later = [a.id or 0 for a in store.aliases(s, vid) if a.id != step["alias"]]
-    store.move_aliases(s, [step["alias"], *store.drop_typed_labels(s, later)], source)
-    store.set_parents(s, store.children_of(s, vid), source)
-    store.delete_venue(s, vid)
-
-
-def _do_reject(s: Session, step: Step) -> None:
-    store.add_rejection(s, step["keys"], step["id"])
-
-
-def _undo_reject(s: Session, step: Step) -> None:
-    store.remove_rejection(s, step["id"])
-
-
-_DO: dict[str, Callable[[Session, Step], None]] = {
-    "edit": _do_edit,
-    "merge": _do_merge,
-    "split": _do_split,
-    "reject": _do_reject,
-}
-_UNDO: dict[str, Callable[[Session, Step], None]] = {
-    "edit": _undo_edit,
-    "merge": _undo_merge,
-    "split": _undo_split,
-    "reject": _undo_reject,
-}
-
-
-def redo_change(s: Session, payload: dict[str, Any]) -> None:
-    for step in payload["steps"]:
-        _DO[step["op"]](s, step)
-
-
-def undo_change(s: Session, payload: dict[str, Any]) -> None:
-    for step in reversed(payload["steps"]):
-        _UNDO[step["op"]](s, step)

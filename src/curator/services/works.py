@@ -9,11 +9,14 @@ from curator.domain.bibfields import key_aliases
 from curator.domain.catalog import RecordView, WorkRow, WorkView
 from curator.domain.errors import ValidationError
 from curator.domain.validation import EDITABLE_FIELDS, validate_changes
+from curator.events import log
+from curator.events.base import CreatedRows
+from curator.events.works import EditPayload, EditWork
 from curator.store import queries
 from curator.store import venues as venue_store
 from curator.store.catalog import Catalog
 from curator.store.tables import Venue, Work, utcnow
-from curator.store.writes import Created, add_event, venue_for_label
+from curator.store.writes import Created, venue_for_label
 
 
 def rows(catalog: Catalog, search: str | None = None) -> list[WorkRow]:
@@ -80,20 +83,11 @@ def edit_work(catalog: Catalog, work_id: int, changes: dict[str, Any]) -> WorkVi
         if after:
             row.updated_at = utcnow()
             s.add(row)
-            names = ", ".join(after)
-            add_event(
-                s,
-                "edit",
-                f"Edit {names} of work {work_id}",
-                {
-                    "work_id": work_id,
-                    "before": before,
-                    "after": after,
-                    "venues_created": created.venues,
-                    "aliases_created": created.aliases,
-                    "created": venue_store.created_rows(s, created.venues, created.aliases),
-                },
+            rows = venue_store.created_rows(s, created.venues, created.aliases)
+            payload = EditPayload(
+                work_id=work_id, before=before, after=after, created=CreatedRows(**rows)
             )
+            log.record(s, EditWork(payload), f"Edit {', '.join(after)} of work {work_id}")
         s.flush()
         return queries.work_view(s, work_id)
 

@@ -236,9 +236,11 @@ def works_with_label(session: Session, venue_id: int, label_key: str) -> list[in
 
 def created_rows(session: Session, venue_ids: list[int], alias_ids: list[int]) -> dict[str, Any]:
     """The venues and labels a change created, as rows its undo removes and its redo restores."""
+    venues = [session.get(Venue, v) for v in venue_ids]
+    aliases = [session.get(VenueAlias, a) for a in alias_ids]
     return {
-        "venues": [venue_row(get_venue(session, v)) for v in venue_ids],
-        "aliases": [alias_row(session.get(VenueAlias, a)) for a in alias_ids],
+        "venues": [venue_row(v) for v in venues if v is not None],
+        "aliases": [alias_row(a) for a in aliases if a is not None],
     }
 
 

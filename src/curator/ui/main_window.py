@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer
@@ -23,9 +22,8 @@ from PySide6.QtWidgets import (
 
 from curator import __version__
 from curator.domain.catalog import WorkView
-from curator.domain.errors import CuratorError
 from curator.export.bibtex import ExportOptions
-from curator.services import decisions, works
+from curator.services import works
 from curator.services.catalogs import Catalog
 from curator.services.exporting import ExportPlan
 from curator.ui.catalog.editor import WorkEditor
@@ -44,14 +42,11 @@ from curator.ui.file_actions import FileActions
 from curator.ui.history_view import HistoryPanel
 from curator.ui.review.panel import SHORTCUTS, ReviewPanel
 from curator.ui.tasks import Task, TaskRunner
+from curator.ui.undo import UndoActions
 from curator.ui.venues.view import SHORTCUTS as VENUE_SHORTCUTS
 from curator.ui.venues.view import VenuesPanel
 
 SEARCH_DELAY_MS = 200
-
-
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class MainWindow(QMainWindow):
@@ -67,6 +62,8 @@ class MainWindow(QMainWindow):
         self.files.works_added.connect(self.review.scan)
         self.files.export_ended.connect(self._after_change)
         self.files.show_work.connect(self.show_work_to_fix)
+        self.steps = UndoActions(self, catalog, self.tasks)
+        self.steps.ended.connect(self._on_step_ended)
         self._build_menus()
         self.refresh()
         self._update_undo_actions()
@@ -156,12 +153,8 @@ class MainWindow(QMainWindow):
         save.triggered.connect(self.editor.save)
         edit_menu.addAction(save)
         edit_menu.addSeparator()
-        self.undo_action = QAction("&Undo", self)
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.undo_action.triggered.connect(self.undo)
-        self.redo_action = QAction("&Redo", self)
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        self.redo_action.triggered.connect(self.redo)
+        self.undo_action = self.steps.undo_action
+        self.redo_action = self.steps.redo_action
         edit_menu.addActions([self.undo_action, self.redo_action])
         edit_menu.aboutToShow.connect(self._update_undo_actions)
 
@@ -279,29 +272,23 @@ class MainWindow(QMainWindow):
 
     # --- undo, views, help ----------------------------------------------------------------
     def _update_undo_actions(self) -> None:
-        undo_text, redo_text = decisions.next_steps(self.catalog)
-        self.undo_action.setEnabled(undo_text is not None)
-        self.undo_action.setText(f"&Undo {_short(undo_text)}" if undo_text else "&Undo")
-        self.redo_action.setEnabled(redo_text is not None)
-        self.redo_action.setText(f"&Redo {_short(redo_text)}" if redo_text else "&Redo")
+        self.steps.update()
 
-    def undo(self) -> None:
-        self._step(decisions.undo, "Undone")
-
-    def redo(self) -> None:
-        self._step(decisions.redo, "Redone")
-
-    def _step(self, action: Callable[[Catalog], str], done: str) -> None:
+    def undo(self) -> Task | None:
+        """Undo the newest step in the background; `steps.ended` says when it is over."""
         if self.editor.changes() and not self.editor.save():
-            return
-        try:
-            summary = action(self.catalog)
-        except CuratorError as exc:
-            self.statusBar().showMessage(str(exc), 5000)
-            return
+            return None
+        return self.steps.undo()
+
+    def redo(self) -> Task | None:
+        if self.editor.changes() and not self.editor.save():
+            return None
+        return self.steps.redo()
+
+    def _on_step_ended(self, message: str) -> None:
         self._after_change()
         self.review.scan()  # works came back or went away: the queue is rebuilt
-        self.statusBar().showMessage(f"{done}: {summary}", 5000)
+        self.statusBar().showMessage(message, 5000)
 
     def _after_change(self) -> None:
         """A decision, undo or unmerge changed works: reload what shows them.
@@ -374,7 +361,7 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Discard:
                 event.ignore()
                 return
-        for task in (self.files.current_task, self.review.scan_task):
+        for task in (self.files.current_task, self.review.scan_task, self.steps.task):
             if task and not task.done:
                 task.cancel()
         self.tasks.wait(10_000)

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from curator.services import decisions, works
+from curator.services import history, works
 from curator.store.catalog import Catalog, open_catalog
 from curator.ui.main_window import MainWindow
 from tests.ui.conftest import close_window, open_window
@@ -75,12 +75,14 @@ def test_pick_a_field_merge_by_keyboard_then_undo(
     assert review.candidate is not None  # the next candidate opened by itself
     window._update_undo_actions()
     assert window.undo_action.text().startswith("&Undo Merge")
-    window.undo_action.trigger()
+    with qtbot.waitSignal(window.steps.ended):
+        window.undo_action.trigger()
     assert len(works.works(seeded)) == before
     assert {w.id for w in works.works(seeded)} >= merged_ids
     qtbot.waitUntil(lambda: review.scan_task is None, timeout=30_000)
     assert any(set(c.works) <= merged_ids for c in review.model.open_candidates())
-    window.redo_action.trigger()
+    with qtbot.waitSignal(window.steps.ended):
+        window.redo_action.trigger()
     assert len(works.works(seeded)) == before - (len(merged_ids) - 1)
 
 
@@ -113,7 +115,7 @@ def test_not_duplicates_survives_rescan_and_restart(qtbot, seeded: Catalog) -> N
         show_duplicates(qtbot, w2)
         assert w2.review.model.rowCount() > 0
         assert pair not in {c.works for c in w2.review.model.open_candidates()}
-        assert decisions.next_steps(reopened)[0] == f"Works {pair[0]} and {pair[1]}: not duplicates"
+        assert history.next_steps(reopened)[0] == f"Works {pair[0]} and {pair[1]}: not duplicates"
     finally:
         close_window(w2)
         reopened.close()
@@ -157,7 +159,8 @@ def test_merge_all_sure_groups_asks_then_merges_in_one_step(
     assert len(works.works(seeded)) < before
     window._update_undo_actions()
     assert "Merge all sure groups" in window.undo_action.text()
-    window.undo_action.trigger()
+    with qtbot.waitSignal(window.steps.ended):
+        window.undo_action.trigger()
     assert len(works.works(seeded)) == before
     QApplication.processEvents()
 

@@ -10,9 +10,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QInputDialog, QMessageBox
+from pytestqt.qtbot import QtBot
 
 from curator.domain.catalog import VenueView
-from curator.services import decisions, venues, works
+from curator.services import history, venues, works
 from curator.store.catalog import Catalog
 from curator.ui.main_window import MainWindow
 from curator.ui.venues import suggestions as venue_suggestions
@@ -121,7 +122,7 @@ def test_search_matches_names_kinds_and_labels(panel: VenuesPanel) -> None:
 
 
 def test_rename_through_the_view_reaches_the_catalog_tab(
-    panel: VenuesPanel, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+    panel: VenuesPanel, window: MainWindow, monkeypatch: pytest.MonkeyPatch, qtbot: QtBot
 ) -> None:
     answers = Answers(monkeypatch, getText=("ICLR (International Conference)", True))
     select(panel, "ICLR")
@@ -133,7 +134,8 @@ def test_rename_through_the_view_reaches_the_catalog_tab(
     assert "ICLR (International Conference)" in catalog_venues(window)
     assert "ICLR" not in catalog_venues(window)
     assert window.undo_action.text().startswith("&Undo Rename venue")
-    window.undo()
+    with qtbot.waitSignal(window.steps.ended):
+        window.undo()
     assert "ICLR" in shown(panel) and "ICLR" in catalog_venues(window)
 
 
@@ -161,12 +163,12 @@ def test_renaming_to_another_venues_name_says_why_and_changes_nothing(
 ) -> None:
     answers = Answers(monkeypatch, getText=("NeurIPS", True))
     before = venues.list_venues(panel.catalog)
-    steps = decisions.next_steps(panel.catalog)
+    steps = history.next_steps(panel.catalog)
     select(panel, "ICLR")
     panel.rename()
     assert len(answers.warnings) == 1 and "merge them instead" in answers.warnings[0]
     assert venues.list_venues(panel.catalog) == before
-    assert decisions.next_steps(panel.catalog) == steps
+    assert history.next_steps(panel.catalog) == steps
     assert [v.name for v in panel.selected()] == ["ICLR"]
 
 
@@ -185,11 +187,13 @@ def test_accept_a_suggestion_then_undo_brings_it_back(
     assert not any(SPOTLIGHT in labels for labels in suggestion_labels(panel))
     assert SPOTLIGHT not in catalog_venues(window)
     assert all(works.work(panel.catalog, w).venue == "NeurIPS" for w in spot_works)
-    window.undo()
+    with qtbot.waitSignal(window.steps.ended):
+        window.undo()
     assert SPOTLIGHT in shown(panel)
     assert any(SPOTLIGHT in labels for labels in suggestion_labels(panel))
     assert SPOTLIGHT in catalog_venues(window)
-    window.redo()
+    with qtbot.waitSignal(window.steps.ended):
+        window.redo()
     assert SPOTLIGHT not in shown(panel)
 
 
@@ -214,7 +218,8 @@ def test_reject_removes_the_suggestion_for_good(
     assert SPOTLIGHT in shown(panel)  # nothing merged
     panel.refresh()
     assert not any(SPOTLIGHT in labels for labels in suggestion_labels(panel))
-    window.undo()
+    with qtbot.waitSignal(window.steps.ended):
+        window.undo()
     assert any(SPOTLIGHT in labels for labels in suggestion_labels(panel))
 
 
@@ -279,7 +284,7 @@ def test_split_a_label_off_into_a_venue_of_its_own(
 
 
 def test_kind_short_name_and_parent(
-    panel: VenuesPanel, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+    panel: VenuesPanel, window: MainWindow, monkeypatch: pytest.MonkeyPatch, qtbot: QtBot
 ) -> None:
     select(panel, "ICLR")
     checked = [a.data() for a in panel.kind_actions.actions() if a.isChecked()]
@@ -297,7 +302,8 @@ def test_kind_short_name_and_parent(
     assert shown(panel)["NeurIPS Workshop (SoLaR)"].parent_name == "NeurIPS"
     assert window.undo_action.text().startswith("&Undo")
     for _ in range(3):
-        window.undo()
+        with qtbot.waitSignal(window.steps.ended):
+            window.undo()
     rows = shown(panel)
     assert rows["ICLR"].kind == "conference" and rows["ICLR"].short_name is None
     assert rows["NeurIPS Workshop (SoLaR)"].parent_name is None

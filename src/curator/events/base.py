@@ -1,0 +1,96 @@
+"""A command per kind of change: its typed, versioned payload, and how to apply and revert it.
+
+The payload is what the log stores: a pydantic model whose `version` says its shape. A payload
+written by an older curator is brought to the current shape by its command's `upgrade` before
+it is validated, so the code below only ever sees the current shape.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, ClassVar, Generic, Self, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+from sqlmodel import Session
+
+Kept = dict[str, Any]  # what a revert removed and its redo must bring back (rows, as JSON)
+WorkSnapshot = dict[str, Any]  # every column of a work, JSON-ready (store.snapshots)
+
+CURRENT = 2  # version 1: the untyped payloads written before commands had classes
+
+
+class Payload(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    version: int = CURRENT
+
+
+class VenueRow(BaseModel):
+    id: int
+    name: str
+    short_name: str | None = None
+    kind: str = "other"
+    parent_id: int | None = None
+
+
+class AliasRow(BaseModel):
+    id: int | None = None
+    label_key: str
+    label: str
+    venue_id: int
+    note: str | None = None
+
+
+class CreatedRows(BaseModel):
+    """Venues and labels a change created along the way: its undo removes them (unless
+    something has come to use them since) and its redo brings them back under the same ids."""
+
+    venues: list[VenueRow] = []
+    aliases: list[AliasRow] = []
+
+    def rows(self) -> dict[str, Any]:
+        return self.model_dump()
+
+    def __bool__(self) -> bool:
+        return bool(self.venues or self.aliases)
+
+
+P = TypeVar("P", bound=Payload)
+
+
+class Command(ABC, Generic[P]):
+    """One kind of change. Services build the payload, then `apply` it (or apply as they
+    plan) and record it in the log; undo calls `revert`, redo `reapply`."""
+
+    kind: ClassVar[str]
+    payload_type: ClassVar[type[Payload]]
+    keeps_on_revert: ClassVar[bool] = False  # revert returns rows its redo needs back
+
+    def __init__(self, payload: P) -> None:
+        self.payload = payload
+
+    @classmethod
+    def upgrade(cls, raw: dict[str, Any]) -> dict[str, Any]:
+        """A stored payload in the current shape. Version 1 payloads had no version field;
+        where their shape differs, a command overrides this."""
+        return {**raw, "version": CURRENT}
+
+    @classmethod
+    def load(cls, raw: dict[str, Any]) -> Self:
+        payload = cls.payload_type.model_validate(cls.upgrade(dict(raw)))
+        return cls(payload)  # type: ignore[arg-type]
+
+    def dump(self) -> dict[str, Any]:
+        return self.payload.model_dump(mode="json", by_alias=True)
+
+    @abstractmethod
+    def apply(self, s: Session) -> None:
+        """Make the change (again) from the payload alone."""
+
+    @abstractmethod
+    def revert(self, s: Session) -> Kept | None:
+        """Take the change back; return what a redo needs that the payload lacks."""
+
+    def reapply(self, s: Session, kept: Kept | None) -> None:
+        """Redo after an undo: by default, apply again."""
+        self.apply(s)

@@ -1,0 +1,41 @@
+"""Decisions about a pair: not duplicates, or related versions; remembered by fingerprints."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from curator.events.base import Command, Kept, Payload
+from curator.store import snapshots
+
+
+class DecisionPayload(Payload):
+    kind: str  # "distinct" or "related"
+    works: list[int]  # the two works, for display
+    fp: list[str]  # a content hash of one source record on each side
+    decision_id: int | None = None
+
+
+class _Decide(Command[DecisionPayload]):
+    payload_type = DecisionPayload
+
+    def apply(self, s: Session) -> None:
+        (a, b), (fp_a, fp_b) = self.payload.works, self.payload.fp
+        self.payload.decision_id = snapshots.add_decision(s, self.payload.kind, fp_a, fp_b, a, b)
+
+    def revert(self, s: Session) -> Kept | None:
+        for d in snapshots.decisions(s):
+            if [d.fp_a, d.fp_b] == self.payload.fp and d.kind == self.payload.kind:
+                snapshots.remove_decision(s, d.id or 0)
+        return None
+
+
+class Distinct(_Decide):
+    """Not duplicates: the pair never comes back as a candidate."""
+
+    kind = "distinct"
+
+
+class Related(_Decide):
+    """Versions of one paper: linked, not merged, not offered again."""
+
+    kind = "related"

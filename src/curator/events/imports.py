@@ -1,0 +1,50 @@
+"""An import: a file's new works and records; undone by taking them out, redone by putting the
+very same rows back (a file may be gone or changed by the time of the redo)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from sqlmodel import Session
+
+from curator.events.base import Command, CreatedRows, Kept, Payload
+from curator.store import venues as venue_store
+from curator.store.rows import put_rows, take_rows
+
+
+class ImportPayload(Payload):
+    batch_id: int
+    source_file: str
+    work_ids: list[int]
+    record_ids: list[int]
+    venues_created: list[int] = Field(default_factory=list)
+    aliases_created: list[int] = Field(default_factory=list)
+
+
+class Import(Command[ImportPayload]):
+    kind = "import"
+    payload_type = ImportPayload
+    keeps_on_revert = True
+
+    def apply(self, s: Session) -> None:
+        """An import is made by the import service; only its redo puts rows back."""
+        raise NotImplementedError("an import is redone from the rows its undo kept")
+
+    def revert(self, s: Session) -> Kept | None:
+        p = self.payload
+        created = venue_store.created_rows(s, p.venues_created, p.aliases_created)
+        kept = {
+            "records": take_rows(s, "sourcerecord", p.record_ids),
+            "works": take_rows(s, "work", p.work_ids),
+            "batch": take_rows(s, "importbatch", [p.batch_id]),
+            "created": created,
+        }
+        venue_store.drop_created(s, created)
+        return kept
+
+    def reapply(self, s: Session, kept: Kept | None) -> None:
+        if kept is None:
+            raise ValueError("the redo of an import needs the rows its undo kept")
+        venue_store.restore_created(s, CreatedRows.model_validate(kept["created"]).rows())
+        put_rows(s, "importbatch", kept["batch"])
+        put_rows(s, "work", kept["works"])
+        put_rows(s, "sourcerecord", kept["records"])

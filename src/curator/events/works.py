@@ -1,0 +1,82 @@
+"""Changes to works' own fields: an edit, the citation keys an export gave, recovered fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from curator.events.base import Command, CreatedRows, Kept, Payload
+from curator.store import queries
+from curator.store import venues as venue_store
+from curator.store.venues import live_venue_id
+from curator.store.writes import set_citation_keys, set_work_extra
+
+
+class EditPayload(Payload):
+    work_id: int
+    before: dict[str, Any]  # field -> value; a venue as {"id", "name"} or None
+    after: dict[str, Any]
+    created: CreatedRows = CreatedRows()
+
+
+class EditWork(Command[EditPayload]):
+    kind = "edit"
+    payload_type = EditPayload
+
+    def apply(self, s: Session) -> None:
+        venue_store.restore_created(s, self.payload.created.rows())
+        _set_fields(s, self.payload.work_id, self.payload.after)
+
+    def revert(self, s: Session) -> Kept | None:
+        _set_fields(s, self.payload.work_id, self.payload.before)
+        venue_store.drop_created(s, self.payload.created.rows())
+        return None
+
+    @classmethod
+    def upgrade(cls, raw: dict[str, Any]) -> dict[str, Any]:
+        """Edits before catalog version 4 did not record the venues they created."""
+        return {**super().upgrade(raw), "created": raw.get("created") or {}}
+
+
+def _set_fields(s: Session, work_id: int, values: dict[str, Any]) -> None:
+    work = queries.get_work(s, work_id)
+    for field, value in values.items():
+        if field == "venue":
+            work.venue_id = live_venue_id(s, value["id"]) if value else None
+        else:
+            setattr(work, field, value)
+    s.add(work)
+    s.flush()
+
+
+class KeysPayload(Payload):
+    keys: dict[int, str]  # work id -> the key an export gave it
+
+
+class GiveKeys(Command[KeysPayload]):
+    kind = "keys"
+    payload_type = KeysPayload
+
+    def apply(self, s: Session) -> None:
+        set_citation_keys(s, dict(self.payload.keys))
+
+    def revert(self, s: Session) -> Kept | None:
+        set_citation_keys(s, dict.fromkeys(self.payload.keys))
+        return None
+
+
+class RecoverPayload(Payload):
+    works: dict[int, dict[str, str]]  # work id -> the other BibTeX fields read again
+
+
+class RecoverFields(Command[RecoverPayload]):
+    kind = "recover"
+    payload_type = RecoverPayload
+
+    def apply(self, s: Session) -> None:
+        set_work_extra(s, dict(self.payload.works))
+
+    def revert(self, s: Session) -> Kept | None:
+        set_work_extra(s, {w: {} for w in self.payload.works})
+        return None
