@@ -50,11 +50,13 @@ def execute(s: Session, command: Command[Any], summary: str) -> int:
 
 
 def _newest_done(s: Session) -> Event | None:
-    return s.exec(select(Event).where(Event.state == "done").order_by(Event.id.desc())).first()  # type: ignore[union-attr]
+    stmt = select(Event).where(Event.state == "done").order_by(Event.id.desc()).limit(1)  # type: ignore[union-attr]
+    return s.exec(stmt).first()
 
 
 def _oldest_undone(s: Session) -> Event | None:
-    return s.exec(select(Event).where(Event.state == "undone").order_by(Event.id)).first()  # type: ignore[arg-type]
+    stmt = select(Event).where(Event.state == "undone").order_by(Event.id).limit(1)  # type: ignore[arg-type]
+    return s.exec(stmt).first()
 
 
 def next_steps(s: Session) -> tuple[Step | None, Step | None]:
@@ -117,19 +119,25 @@ class Entry:
     survivor: int | None = None  # for a merge: the work an unmerge splits again
 
 
-def entries(s: Session) -> list[Entry]:
-    """The whole history in one query, without loading payloads."""
+def entries(s: Session, newest: int | None = None) -> list[Entry]:
+    """The history, oldest first (only the `newest` entries if given), in one query that
+    reads no payload but a merge's survivor."""
     rows = s.execute(
         text(
             "SELECT id, kind, summary, created_at, state, "
             "CASE WHEN kind = 'merge' THEN json_extract(payload, '$.survivor') END "
-            "FROM event ORDER BY id"
-        )
-    )
+            "FROM event ORDER BY id DESC LIMIT :n"
+        ),
+        {"n": -1 if newest is None else newest},
+    ).all()
     return [
         Entry(i, kind, summary, _when(at), "" if state is None else _STATE_WORDS[state], survivor)
-        for i, kind, summary, at, state, survivor in rows
+        for i, kind, summary, at, state, survivor in reversed(rows)
     ]
+
+
+def count(s: Session) -> int:
+    return int(s.execute(text("SELECT count(*) FROM event")).scalar_one())
 
 
 _STATE_WORDS = {"done": "done", "undone": "undone", "void": "undone"}

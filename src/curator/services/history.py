@@ -9,7 +9,16 @@ from curator.events import log
 from curator.events.log import Entry as HistoryEntry
 from curator.store.catalog import Catalog
 
-__all__ = ["HistoryEntry", "history", "next_steps", "redo", "redo_steps", "undo", "undo_steps"]
+__all__ = [
+    "HistoryEntry",
+    "count",
+    "history",
+    "next_steps",
+    "redo",
+    "redo_steps",
+    "undo",
+    "undo_steps",
+]
 
 
 def undo(catalog: Catalog) -> str:
@@ -45,6 +54,13 @@ def next_steps(catalog: Catalog) -> tuple[str | None, str | None]:
         return (undo_step.summary if undo_step else None, redo_step.summary if redo_step else None)
 
 
-def history(catalog: Catalog) -> list[HistoryEntry]:
+def history(catalog: Catalog, newest: int | None = None) -> list[HistoryEntry]:
+    """Every change, oldest first; only the `newest` ones if given (the window's first page)."""
     with catalog.read() as s:
-        return log.entries(s)
+        return log.entries(s, newest)
+
+
+def count(catalog: Catalog) -> int:
+    """How many entries the history has."""
+    with catalog.read() as s:
+        return log.count(s)

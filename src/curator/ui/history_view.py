@@ -21,6 +21,8 @@ from curator.services import decisions, history
 from curator.services.catalogs import Catalog
 from curator.services.history import HistoryEntry
 
+PAGE = 1000  # entries shown at first; "Show older" adds as many again
+
 
 class HistoryPanel(QWidget):
     changed = Signal()  # an unmerge changed the catalog
@@ -29,6 +31,7 @@ class HistoryPanel(QWidget):
         super().__init__(parent)
         self.catalog = catalog
         self.entries: list[HistoryEntry] = []
+        self.shown = PAGE
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["#", "When", "Change", "State"])
         self.tree.setRootIsDecorated(False)
@@ -43,10 +46,13 @@ class HistoryPanel(QWidget):
             "Split the selected merge again, even if later changes followed"
         )
         self.unmerge_button.clicked.connect(self.unmerge_selected)
-        hint = QLabel("Edit > Undo and Redo walk this list from the top.")
-        hint.setStyleSheet("color:#666")
+        self.hint = QLabel()
+        self.hint.setStyleSheet("color:#666")
+        self.older_button = QPushButton("Show Older")
+        self.older_button.clicked.connect(self.show_older)
         bar = QHBoxLayout()
-        bar.addWidget(hint, 1)
+        bar.addWidget(self.hint, 1)
+        bar.addWidget(self.older_button)
         bar.addWidget(self.unmerge_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -54,8 +60,18 @@ class HistoryPanel(QWidget):
         layout.addLayout(bar)
         self.refresh()
 
+    def show_older(self) -> None:
+        self.shown += PAGE
+        self.refresh()
+
     def refresh(self) -> None:
-        self.entries = list(reversed(history.history(self.catalog)))
+        self.entries = list(reversed(history.history(self.catalog, newest=self.shown)))
+        total = history.count(self.catalog)
+        walk = "Edit › Undo and Redo walk this list from the top."
+        more = total > self.shown
+        shown = f"Showing the newest {len(self.entries):,} of {total:,}. " if more else ""
+        self.hint.setText(shown + walk)
+        self.older_button.setVisible(more)
         self.tree.clear()
         grey = QColor("#888")
         for entry in self.entries:
