@@ -303,3 +303,16 @@ def test_merge_then_unmerge_is_identity(
         assert state(catalog) == before
     finally:
         catalog.close()
+
+
+def test_undo_of_an_edit_gives_back_when_the_work_was_last_changed(seeded: Catalog) -> None:
+    wid = works.rows(seeded)[0].id
+    with seeded.write() as s:  # a work last changed long ago
+        s.execute(
+            text("UPDATE work SET updated_at = '2020-01-01 00:00:00.000000' WHERE id = :w"),
+            {"w": wid},
+        )
+    before = tables_state(seeded)
+    works.edit_work(seeded, wid, {"notes": "touched"})
+    history.undo(seeded)
+    assert tables_state(seeded) == before

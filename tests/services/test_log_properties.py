@@ -49,9 +49,13 @@ class EventLog(RuleBasedStateMachine):
     # --- steps ------------------------------------------------------------------------------
     def _change(self, make) -> object:  # type: ignore[no-untyped-def]
         before = tables_state(self.catalog)
+        steps = history.count(self.catalog)
         try:
             result = make()
         except CuratorError:  # refused with a message: nothing may have changed
+            assert tables_state(self.catalog) == before
+            return None
+        if history.count(self.catalog) == steps:  # nothing to do (a value it already had)
             assert tables_state(self.catalog) == before
             return None
         self.undo_stack.append(before)

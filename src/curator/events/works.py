@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
@@ -18,6 +19,7 @@ class EditPayload(Payload):
     before: dict[str, Any]  # field -> value; a venue as {"id", "name"} or None
     after: dict[str, Any]
     created: CreatedRows = CreatedRows()
+    updated_at: tuple[datetime, datetime] | None = None  # before, after (older edits: none)
 
 
 class EditWork(Command[EditPayload]):
@@ -26,10 +28,12 @@ class EditWork(Command[EditPayload]):
 
     def apply(self, s: Session) -> None:
         venue_store.restore_created(s, self.payload.created.rows())
-        _set_fields(s, self.payload.work_id, self.payload.after)
+        stamp = self.payload.updated_at
+        _set_fields(s, self.payload.work_id, self.payload.after, stamp[1] if stamp else None)
 
     def revert(self, s: Session) -> Kept | None:
-        _set_fields(s, self.payload.work_id, self.payload.before)
+        stamp = self.payload.updated_at
+        _set_fields(s, self.payload.work_id, self.payload.before, stamp[0] if stamp else None)
         venue_store.drop_created(s, self.payload.created.rows())
         return None
 
@@ -39,8 +43,12 @@ class EditWork(Command[EditPayload]):
         return {**super().upgrade(raw), "created": raw.get("created") or {}}
 
 
-def _set_fields(s: Session, work_id: int, values: dict[str, Any]) -> None:
+def _set_fields(
+    s: Session, work_id: int, values: dict[str, Any], updated_at: datetime | None
+) -> None:
     work = queries.get_work(s, work_id)
+    if updated_at is not None:
+        work.updated_at = updated_at
     for field, value in values.items():
         if field == "venue":
             work.venue_id = live_venue_id(s, value["id"]) if value else None

@@ -81,11 +81,16 @@ def edit_work(catalog: Catalog, work_id: int, changes: dict[str, Any]) -> WorkVi
             if old != new:
                 before[field], after[field] = old, new
         if after:
-            row.updated_at = utcnow()
+            stamp = (row.updated_at, utcnow())
+            row.updated_at = stamp[1]
             s.add(row)
             rows = venue_store.created_rows(s, created.venues, created.aliases)
             payload = EditPayload(
-                work_id=work_id, before=before, after=after, created=CreatedRows(**rows)
+                work_id=work_id,
+                before=before,
+                after=after,
+                created=CreatedRows(**rows),
+                updated_at=stamp,
             )
             log.record(s, EditWork(payload), f"Edit {', '.join(after)} of work {work_id}")
         s.flush()
