@@ -15,11 +15,13 @@ test: $(VENV)/.test .qt-libs .tex-tools
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: $(VENV)/.test
 	$(BIN)/ruff format src tests benchmarks scripts

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from curator.cli.output import EXIT_OK, print_json
+from curator.cli.output import EXIT_OK, Subcommands, print_json
 from curator.cli.works import parse_assignments
 from curator.domain.errors import CuratorError
 from curator.domain.matching import Band
@@ -13,7 +13,7 @@ from curator.services import candidates, decisions, history
 from curator.services.catalogs import Catalog
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
+def add_commands(sub: Subcommands) -> None:
     p = sub.add_parser("candidates", help="list duplicate candidates, best first")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--band", choices=[b.value for b in Band], help="this band or better")

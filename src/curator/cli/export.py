@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from curator.cli.output import EXIT_OK
+from curator.cli.output import EXIT_OK, Subcommands
 from curator.domain.errors import CuratorError
 from curator.export.bibtex import ExportOptions
 from curator.export.latex import Charset
@@ -13,7 +13,7 @@ from curator.services import exporting
 from curator.services.catalogs import Catalog
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
+def add_commands(sub: Subcommands) -> None:
     p = sub.add_parser("export", help="write works as a BibTeX file")
     p.add_argument("--format", default="bibtex", choices=["bibtex"], help="the file format")
     p.add_argument("-o", "--output", metavar="FILE", help="the file to write (default: stdout)")

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from curator.domain.catalog import RecordView, WorkView
 from curator.domain.report import ImportReport
 
 EXIT_OK, EXIT_USER_ERROR, EXIT_BUG = 0, 1, 2
+
+if TYPE_CHECKING:
+    Subcommands = argparse._SubParsersAction[Any]  # what each area adds its commands to
+else:
+    Subcommands = argparse._SubParsersAction
 
 
 def print_json(data: Any) -> None:

@@ -7,7 +7,7 @@ import argparse
 import sys
 from typing import Any
 
-from curator.cli.output import EXIT_OK, print_json
+from curator.cli.output import EXIT_OK, Subcommands, print_json
 from curator.domain.catalog import VenueKind, VenueView
 from curator.domain.errors import CuratorError
 from curator.services import venues
@@ -18,7 +18,7 @@ from curator.venues.suggest import Suggestion
 VENUE = "venue id, name or label"
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
+def add_commands(sub: Subcommands) -> None:
     p = sub.add_parser("venues", help="list venues with their kind, labels and works")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--search", metavar="TEXT", help="only venues whose name or labels contain it")

@@ -10,6 +10,7 @@ from pathlib import Path
 from curator.cli.output import (
     EXIT_OK,
     EXIT_USER_ERROR,
+    Subcommands,
     print_json,
     print_report,
     print_work,
@@ -22,7 +23,7 @@ from curator.services.catalogs import Catalog
 from curator.services.samples import sample_listing_paths
 
 
-def add_import_commands(sub: argparse._SubParsersAction) -> None:
+def add_import_commands(sub: Subcommands) -> None:
     p = sub.add_parser("import", help="import listing files into the catalog")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--format", metavar="NAME", help="force a listing style instead of detecting it")
@@ -45,7 +46,7 @@ def add_import_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=None)  # the window: started by curator.app, which sits above us
 
 
-def add_catalog_commands(sub: argparse._SubParsersAction) -> None:
+def add_catalog_commands(sub: Subcommands) -> None:
     p = sub.add_parser("records", help="list every source record")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--work", type=int, metavar="WORK_ID", help="only the records of this work")

@@ -26,4 +26,5 @@ def drain(gen: Generator[Progress, None, T]) -> T:
         try:
             next(gen)
         except StopIteration as stop:
-            return stop.value
+            result: T = stop.value
+            return result

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import text, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from curator.domain.errors import CuratorError
 from curator.events.base import Command
@@ -50,12 +50,12 @@ def execute(s: Session, command: Command[Any], summary: str) -> int:
 
 
 def _newest_done(s: Session) -> Event | None:
-    stmt = select(Event).where(Event.state == "done").order_by(Event.id.desc()).limit(1)  # type: ignore[union-attr]
+    stmt = select(Event).where(Event.state == "done").order_by(col(Event.id).desc()).limit(1)
     return s.exec(stmt).first()
 
 
 def _oldest_undone(s: Session) -> Event | None:
-    stmt = select(Event).where(Event.state == "undone").order_by(Event.id).limit(1)  # type: ignore[arg-type]
+    stmt = select(Event).where(Event.state == "undone").order_by(col(Event.id)).limit(1)
     return s.exec(stmt).first()
 
 

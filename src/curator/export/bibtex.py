@@ -6,9 +6,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import bibtexparser
+from bibtexparser.entrypoint import write_string
 from bibtexparser.library import Library
 from bibtexparser.model import Entry, Field
+from bibtexparser.writer import BibtexFormat
 
 from curator.domain.catalog import WorkView
 from curator.export.latex import Charset, ascii_latex, encode, encode_title
@@ -29,7 +30,7 @@ VENUE_FIELD = {
     "unpublished": "howpublished",
 }
 # What each entry type needs to print properly (BibTeX's required fields, in catalog terms).
-REQUIRED = {
+REQUIRED: dict[str, tuple[str, ...]] = {
     entry_type: ("authors", "title", "year")
     if venue == "howpublished"
     else ("authors", "title", "venue", "year")
@@ -198,7 +199,7 @@ def to_bibtex(works: Iterable[WorkView], keys: dict[int, str], options: ExportOp
     for work in works:
         fields = [Field(name, value) for name, value in entry_fields(work, options)]
         library.add(Entry(work.entry_type, keys[work.id], fields))
-    layout = bibtexparser.BibtexFormat()
+    layout = BibtexFormat()  # type: ignore[no-untyped-call]
     layout.indent = "  "
     layout.block_separator = "\n"
-    return bibtexparser.write_string(library, unparse_stack=[], bibtex_format=layout)
+    return write_string(library, unparse_stack=[], bibtex_format=layout)

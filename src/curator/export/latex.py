@@ -83,7 +83,7 @@ def _latex_char(char: str) -> str:
     pylatexenc's table has look-alikes ('ﬁ' as 'fi', '·' as a dot accent); a macro is used only
     when LaTeX-to-text reads it back as exactly the same character.
     """
-    latex = _encoder().unicode_to_latex(char)
+    latex: str = _encoder().unicode_to_latex(char)
     if latex != char and _reader().latex_to_text(latex) == char:
         return latex
     return char

@@ -6,7 +6,7 @@ import logging
 import re
 from dataclasses import dataclass, replace
 
-import bibtexparser
+from bibtexparser.entrypoint import parse_string
 from bibtexparser.middlewares.names import (
     parse_single_name_into_parts,
     split_multiple_persons_names,
@@ -92,7 +92,7 @@ class BibtexImporter:
     def parse(self, text: str) -> ParseResult:
         result = ParseResult(format=self.name)
         text = text.removeprefix("\ufeff")
-        library = bibtexparser.parse_string(text, parse_stack=[])
+        library = parse_string(text, parse_stack=[])
         macros = dict(STANDARD_MACROS)
         locate = _Locator(text)
         entries: list[_Entry] = []
@@ -510,7 +510,8 @@ def _checked(field: str, value: str | None, comments: list[str]) -> str | None:
     if not value:
         return None
     try:
-        return validate_field(field, value)
+        checked: str | None = validate_field(field, value)
+        return checked
     except ValidationError as exc:
         comments.append(f"not kept: {exc}")
         return None

@@ -109,7 +109,7 @@ def _decode_fragment(fragment: str) -> str:
     text = _KEEP_LITERAL.sub(lambda m: keep[m.group(0)], fragment)
     decoder = _decoder()
     try:
-        decoded = decoder.latex_to_text(text)
+        decoded: str = decoder.latex_to_text(text)
     except Exception:  # pylatexenc raises on some malformed input; keep the text readable anyway
         log.debug("LaTeX decoding failed; stripping markup instead", exc_info=True)
         decoded = _strip_markup(text)

@@ -294,7 +294,9 @@ def _keyed(
         reach = _Reach(k for _, keys in keyed for k in keys)
     for start in range(0, len(tokens), STEP):
         for index in range(start, min(start + STEP, len(tokens))):
-            if reach is None or (not is_new[index] and reach.may_meet(tokens[index])):
+            if reach is None or (
+                is_new is not None and not is_new[index] and reach.may_meet(tokens[index])
+            ):
                 keyed.append((index, key(tokens[index])))
         yield Progress(min(start + STEP, len(tokens)), len(tokens), "Keying works")
     return keyed

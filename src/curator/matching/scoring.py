@@ -7,13 +7,13 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
 
+from curator.domain.folding import fold
 from curator.domain.matching import Band, WorkFeatures
 
 from .normalize import (
     STOPWORDS,
     Tokens,
     authors_look_complete,
-    fold,
     split_title,
     surname_keys,
     title_numbers,

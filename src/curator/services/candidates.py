@@ -13,7 +13,7 @@ from curator.domain.progress import Progress, drain
 from curator.events import log
 from curator.events.merges import AutoMerge, AutoMergePayload, MergePayload, apply_merge
 from curator.matching import engine
-from curator.matching.blocking import TokenCache
+from curator.matching.blocking import TokenCache as TokenCache  # the window keeps one
 from curator.services import decisions
 from curator.store import queries, snapshots
 from curator.store.catalog import Catalog

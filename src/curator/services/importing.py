@@ -73,17 +73,17 @@ def import_files(
     imported stay imported. A file that cannot be read or recognised is reported in
     `failures` and nothing of it is written.
     """
-    paths = [Path(p) for p in paths]
+    files = [Path(p) for p in paths]
     run = ImportRun()
-    for index, path in enumerate(paths):
-        yield Progress(index, len(paths), f"Reading {path.name}")
+    for index, path in enumerate(files):
+        yield Progress(index, len(files), f"Reading {path.name}")
         try:
-            report = yield from _import_one(catalog, path, format, index, len(paths))
+            report = yield from _import_one(catalog, path, format, index, len(files))
         except CuratorError as exc:
             run.failures.append(str(exc))
             continue
         run.reports.append(report)
-    yield Progress(len(paths), len(paths), "Done")
+    yield Progress(len(files), len(files), "Done")
     return run
 
 

@@ -381,7 +381,7 @@ def _merge_steps(
     _check_no_loop(s, ids, target)
     step = _merge_step(s, target, [v for v in rows if v.id != target], notes)
     steps_.do_step(s, step)
-    steps = [step]
+    steps: list[Step] = [step]
     if name is not None and _clean_name(name) != store.get_venue(s, target).name:
         steps.append(_edit_step(s, target, {"name": _clean_name(name)}))
     return steps

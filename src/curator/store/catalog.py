@@ -133,3 +133,12 @@ def _friendly_errors(path: Path) -> Iterator[None]:
         if "not a database" in str(getattr(exc, "orig", exc)).lower():
             raise CuratorError(f"{path} is not a curator catalog (not an SQLite file).") from exc
         raise
+
+
+def driver(session: Session) -> sqlite3.Connection:
+    """The sqlite3 connection under a session: the few hot queries (100k table rows) skip
+    SQLAlchemy's row processing, which would cost more than the query."""
+    conn = session.connection().connection.driver_connection
+    if not isinstance(conn, sqlite3.Connection):
+        raise TypeError("the catalog is not an SQLite file")
+    return conn

@@ -7,12 +7,13 @@ import re
 from collections.abc import Iterable
 
 from sqlalchemy import func, text
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from curator.domain.bibfields import key_aliases, ordered
 from curator.domain.catalog import RecordView, WorkRow, WorkView, default_entry_type
 from curator.domain.errors import NotFoundError
 from curator.domain.matching import WorkFeatures
+from curator.store.catalog import driver
 from curator.store.tables import MAX_ROW_ID, SourceRecord, Venue, Work
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -57,7 +58,7 @@ def work_rows(
         LEFT JOIN venue v ON v.id = w.venue_id
         {where}
         ORDER BY w.id"""
-    raw = session.connection().connection.driver_connection
+    raw = driver(session)
     rows = raw.execute(sql, params).fetchall()  # sqlite3 reads :q and :k from the dict
     loads = json.loads
     return [
@@ -90,11 +91,11 @@ def work_views(session: Session, ids: Iterable[int]) -> list[WorkView]:
         record_ids: dict[int, list[int]] = {}
         for rid, wid in session.execute(
             select(SourceRecord.id, SourceRecord.work_id)
-            .where(SourceRecord.work_id.in_(chunk))  # type: ignore[attr-defined]
-            .order_by(SourceRecord.id)
+            .where(col(SourceRecord.work_id).in_(chunk))
+            .order_by(col(SourceRecord.id))
         ):
             record_ids.setdefault(wid, []).append(rid)
-        works = {w.id: w for w in session.exec(select(Work).where(Work.id.in_(chunk)))}
+        works = {w.id: w for w in session.exec(select(Work).where(col(Work.id).in_(chunk)))}
         for wid in chunk:
             views.append(_view(works[wid], venues, record_ids.get(wid, [])))
     return views
@@ -104,9 +105,11 @@ def work_view(session: Session, work_id: int) -> WorkView:
     work = get_work(session, work_id)
     venue = session.get(Venue, work.venue_id) if work.venue_id else None
     rids = session.exec(
-        select(SourceRecord.id).where(SourceRecord.work_id == work_id).order_by(SourceRecord.id)
+        select(SourceRecord.id)
+        .where(SourceRecord.work_id == work_id)
+        .order_by(col(SourceRecord.id))
     ).all()
-    return _view(work, {venue.id: venue} if venue else {}, list(rids))
+    return _view(work, {venue.id: venue} if venue else {}, [r for r in rids if r is not None])
 
 
 def _view(work: Work, venues: dict[int | None, Venue], record_ids: list[int]) -> WorkView:
@@ -135,7 +138,7 @@ def _view(work: Work, venues: dict[int | None, Venue], record_ids: list[int]) ->
 
 
 def record_views(session: Session, work_id: int | None = None) -> list[RecordView]:
-    stmt = select(SourceRecord).order_by(SourceRecord.id)
+    stmt = select(SourceRecord).order_by(col(SourceRecord.id))
     if work_id is not None:
         stmt = stmt.where(SourceRecord.work_id == work_id)
     return [_record_view(r) for r in session.exec(stmt)]
@@ -176,7 +179,7 @@ def counts(session: Session) -> dict[str, int]:
 
 
 def venue_names(session: Session) -> list[str]:
-    return list(session.exec(select(Venue.name).order_by(Venue.name)))
+    return list(session.exec(select(Venue.name).order_by(col(Venue.name))))
 
 
 def record_hashes(session: Session, source_file: str) -> dict[str, tuple[int, int]]:
@@ -193,7 +196,7 @@ def work_with_citation_key(session: Session, key: str, other_than: Iterable[int]
     other_than = list(other_than)
     stmt = select(Work.id).where(
         func.lower(Work.citation_key) == key.lower(),
-        Work.id.not_in(other_than),  # type: ignore[union-attr]
+        col(Work.id).not_in(other_than),
     )
     found = session.exec(stmt).first()
     if found is None:
@@ -207,7 +210,7 @@ def work_features(session: Session) -> list[WorkFeatures]:
     sql = """
         SELECT w.id, w.title, w.abstract, w.authors, w.year, v.name, v.kind, w.arxiv_id, w.doi
         FROM work w LEFT JOIN venue v ON v.id = w.venue_id ORDER BY w.id"""
-    raw = session.connection().connection.driver_connection
+    raw = driver(session)
     return [
         WorkFeatures(i, t, ab, tuple(json.loads(a)), y, vn, vk, ax, doi)
         for i, t, ab, a, y, vn, vk, ax, doi in raw.execute(sql).fetchall()
@@ -216,8 +219,10 @@ def work_features(session: Session) -> list[WorkFeatures]:
 
 def citation_keys(session: Session) -> dict[str, int]:
     """Every citation key in the catalog, case-folded as BibTeX compares them, and its work."""
-    rows = session.exec(select(Work.citation_key, Work.id).where(Work.citation_key.is_not(None)))
-    return {key.casefold(): wid for key, wid in rows if key}
+    rows = session.exec(
+        select(Work.citation_key, Work.id).where(col(Work.citation_key).is_not(None))
+    )
+    return {key.casefold(): wid for key, wid in rows if key and wid is not None}
 
 
 def venue_kinds(session: Session) -> dict[int, str]:
@@ -238,7 +243,7 @@ def alias_keys(session: Session) -> dict[str, int]:
 
 def keys_by_work(session: Session) -> dict[int, str]:
     """Every work's citation key as stored, by work id (works without one are left out)."""
-    stmt = select(Work.id, Work.citation_key).where(Work.citation_key.is_not(None))  # type: ignore[union-attr]
+    stmt = select(Work.id, Work.citation_key).where(col(Work.citation_key).is_not(None))
     return {wid: key for wid, key in session.exec(stmt) if key and wid}
 
 

@@ -10,6 +10,8 @@ from typing import Any
 
 from sqlmodel import Session
 
+from curator.store.catalog import driver
+
 TABLES = frozenset({"work", "sourcerecord", "importbatch"})
 _CHUNK = 500
 
@@ -18,7 +20,7 @@ def take_rows(session: Session, table: str, ids: list[int]) -> list[dict[str, An
     """Delete the rows of `table` with these ids and return them, in id order."""
     if table not in TABLES:
         raise ValueError(f"rows of {table} are not taken")
-    raw = session.connection().connection.driver_connection
+    raw = driver(session)
     taken: list[dict[str, Any]] = []
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from curator.domain.errors import NotFoundError
 from curator.store.tables import Decision, SourceRecord, Work
@@ -46,8 +46,8 @@ def restore(session: Session, data: dict[str, Any]) -> None:
 def records_of(session: Session, work_ids: list[int]) -> dict[int, list[int]]:
     rows = session.execute(
         select(SourceRecord.work_id, SourceRecord.id)
-        .where(SourceRecord.work_id.in_(work_ids))  # type: ignore[attr-defined]
-        .order_by(SourceRecord.id)
+        .where(col(SourceRecord.work_id).in_(work_ids))
+        .order_by(col(SourceRecord.id))
     )
     owned: dict[int, list[int]] = {wid: [] for wid in work_ids}
     for wid, rid in rows:
@@ -58,9 +58,7 @@ def records_of(session: Session, work_ids: list[int]) -> dict[int, list[int]]:
 def move_records(session: Session, record_ids: list[int], work_id: int) -> None:
     if record_ids:
         session.execute(
-            update(SourceRecord)
-            .where(SourceRecord.id.in_(record_ids))  # type: ignore[attr-defined]
-            .values(work_id=work_id)
+            update(SourceRecord).where(col(SourceRecord.id).in_(record_ids)).values(work_id=work_id)
         )
 
 
@@ -72,7 +70,7 @@ def fingerprints(session: Session, work_ids: list[int] | None = None) -> dict[in
     """work id -> the content hashes of its source records."""
     stmt = select(SourceRecord.work_id, SourceRecord.content_hash)
     if work_ids is not None:
-        stmt = stmt.where(SourceRecord.work_id.in_(work_ids))  # type: ignore[attr-defined]
+        stmt = stmt.where(col(SourceRecord.work_id).in_(work_ids))
     found: dict[int, set[str]] = {}
     for wid, digest in session.execute(stmt):
         found.setdefault(wid, set()).add(digest)

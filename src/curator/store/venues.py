@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import delete, func, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from curator.domain.errors import NotFoundError
 from curator.domain.venues import venue_key
@@ -34,11 +34,11 @@ def get_venue(session: Session, venue_id: int) -> Venue:
 
 
 def venues(session: Session) -> list[Venue]:
-    return list(session.exec(select(Venue).order_by(Venue.name)))
+    return list(session.exec(select(Venue).order_by(col(Venue.name))))
 
 
 def aliases(session: Session, venue_id: int | None = None) -> list[VenueAlias]:
-    stmt = select(VenueAlias).order_by(VenueAlias.id)  # type: ignore[arg-type]
+    stmt = select(VenueAlias).order_by(col(VenueAlias.id))
     if venue_id is not None:
         stmt = stmt.where(VenueAlias.venue_id == venue_id)
     return list(session.exec(stmt))
@@ -51,7 +51,7 @@ def alias_for(session: Session, label: str) -> VenueAlias | None:
 def alias_notes(session: Session) -> dict[str, str]:
     """label key -> the note works imported under that label get ("Spotlight")."""
     rows = session.exec(
-        select(VenueAlias.label_key, VenueAlias.note).where(VenueAlias.note.is_not(None))  # type: ignore[union-attr]
+        select(VenueAlias.label_key, VenueAlias.note).where(col(VenueAlias.note).is_not(None))
     )
     return {key: note for key, note in rows if note}
 
@@ -61,10 +61,10 @@ def venue_named(session: Session, name: str) -> Venue | None:
 
 
 def work_counts(session: Session, venue_ids: Sequence[int] | None = None) -> dict[int, int]:
-    stmt = select(Work.venue_id, func.count()).where(Work.venue_id.is_not(None))  # type: ignore[union-attr]
+    stmt = select(Work.venue_id, func.count()).where(col(Work.venue_id).is_not(None))
     if venue_ids is not None:
-        stmt = stmt.where(Work.venue_id.in_(venue_ids))  # type: ignore[union-attr]
-    rows = session.execute(stmt.group_by(Work.venue_id))
+        stmt = stmt.where(col(Work.venue_id).in_(venue_ids))
+    rows = session.execute(stmt.group_by(col(Work.venue_id)))
     return {vid: n for vid, n in rows}
 
 
@@ -72,8 +72,8 @@ def label_record_counts(session: Session) -> Counter[str]:
     """label key -> how many source records carry that label."""
     rows = session.execute(
         select(SourceRecord.venue_label, func.count())
-        .where(SourceRecord.venue_label.is_not(None))  # type: ignore[union-attr]
-        .group_by(SourceRecord.venue_label)
+        .where(col(SourceRecord.venue_label).is_not(None))
+        .group_by(col(SourceRecord.venue_label))
     )
     counts: Counter[str] = Counter()
     for label, n in rows:
@@ -87,10 +87,12 @@ def labels_on_merged_works(session: Session) -> dict[tuple[int, int], int]:
     by_key = {a.label_key: a.venue_id for a in aliases(session)}
     rows = session.execute(
         select(SourceRecord.work_id, SourceRecord.venue_label)
-        .where(SourceRecord.venue_label.is_not(None))  # type: ignore[union-attr]
+        .where(col(SourceRecord.venue_label).is_not(None))
         .where(
-            SourceRecord.work_id.in_(  # type: ignore[attr-defined]
-                select(SourceRecord.work_id).group_by(SourceRecord.work_id).having(func.count() > 1)
+            col(SourceRecord.work_id).in_(
+                select(SourceRecord.work_id)
+                .group_by(col(SourceRecord.work_id))
+                .having(func.count() > 1)
             )
         )
     )
@@ -166,15 +168,13 @@ def insert_alias(session: Session, row: dict[str, Any]) -> int:
 
 def delete_aliases(session: Session, alias_ids: list[int]) -> None:
     if alias_ids:
-        session.execute(delete(VenueAlias).where(VenueAlias.id.in_(alias_ids)))  # type: ignore[attr-defined]
+        session.execute(delete(VenueAlias).where(col(VenueAlias.id).in_(alias_ids)))
 
 
 def move_aliases(session: Session, alias_ids: list[int], venue_id: int) -> None:
     if alias_ids:
         session.execute(
-            update(VenueAlias)
-            .where(VenueAlias.id.in_(alias_ids))  # type: ignore[attr-defined]
-            .values(venue_id=venue_id)
+            update(VenueAlias).where(col(VenueAlias.id).in_(alias_ids)).values(venue_id=venue_id)
         )
 
 
@@ -185,13 +185,12 @@ def set_alias_notes(session: Session, notes: dict[int, str | None]) -> None:
 
 def move_works(session: Session, work_ids: list[int], venue_id: int | None) -> None:
     if work_ids:
-        session.execute(
-            update(Work).where(Work.id.in_(work_ids)).values(venue_id=venue_id)  # type: ignore[union-attr]
-        )
+        session.execute(update(Work).where(col(Work.id).in_(work_ids)).values(venue_id=venue_id))
 
 
 def works_of(session: Session, venue_id: int) -> list[int]:
-    return list(session.exec(select(Work.id).where(Work.venue_id == venue_id).order_by(Work.id)))  # type: ignore[arg-type]
+    stmt = select(col(Work.id)).where(Work.venue_id == venue_id).order_by(col(Work.id))
+    return [wid for wid in session.exec(stmt) if wid is not None]
 
 
 def children_of(session: Session, venue_id: int) -> list[int]:
@@ -201,7 +200,7 @@ def children_of(session: Session, venue_id: int) -> list[int]:
 def set_parents(session: Session, venue_ids: list[int], parent_id: int | None) -> None:
     if venue_ids:
         session.execute(
-            update(Venue).where(Venue.id.in_(venue_ids)).values(parent_id=parent_id)  # type: ignore[union-attr]
+            update(Venue).where(col(Venue.id).in_(venue_ids)).values(parent_id=parent_id)
         )
 
 
@@ -213,7 +212,7 @@ def set_work_notes(session: Session, notes: dict[int, str | None]) -> None:
 
 
 def work_notes(session: Session, work_ids: list[int]) -> dict[int, str | None]:
-    rows = session.execute(select(Work.id, Work.notes).where(Work.id.in_(work_ids)))  # type: ignore[union-attr]
+    rows = session.execute(select(Work.id, Work.notes).where(col(Work.id).in_(work_ids)))
     return {wid: notes for wid, notes in rows}
 
 
@@ -224,7 +223,7 @@ def works_with_label(session: Session, venue_id: int, label_key: str) -> list[in
         select(SourceRecord.work_id, SourceRecord.venue_label)
         .join(Work, Work.id == SourceRecord.work_id)  # type: ignore[arg-type]
         .where(Work.venue_id == venue_id)
-        .where(SourceRecord.venue_label.is_not(None))  # type: ignore[union-attr]
+        .where(col(SourceRecord.venue_label).is_not(None))
     )
     seen: dict[int, set[str]] = defaultdict(set)
     for wid, label in rows:
@@ -286,7 +285,7 @@ def add_merged(session: Session, venue_id: int, into_id: int) -> None:
 
 def remove_merged(session: Session, venue_ids: list[int]) -> None:
     if venue_ids:
-        session.execute(delete(MergedVenue).where(MergedVenue.id.in_(venue_ids)))  # type: ignore[attr-defined]
+        session.execute(delete(MergedVenue).where(col(MergedVenue.id).in_(venue_ids)))
 
 
 def add_rejection(session: Session, keys: list[str], rejection_id: int | None = None) -> int:

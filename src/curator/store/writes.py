@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,7 +82,7 @@ def add_event(session: Session, kind: str, summary: str, payload: dict[str, Any]
     return event
 
 
-def set_citation_keys(session: Session, keys: dict[int, str | None]) -> None:
+def set_citation_keys(session: Session, keys: Mapping[int, str | None]) -> None:
     """Give many works their citation keys in one executemany (the ORM's bulk update went row
     by row: 300 s for 100k works)."""
     if keys:

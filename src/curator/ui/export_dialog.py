@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from curator.domain.progress import Progress
 from curator.export.bibtex import ExportOptions
 from curator.export.latex import Charset
 from curator.services import exporting
@@ -151,17 +152,21 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(False)
         self.gaps_label.setText(f"Checking what the entries lack ({self.n_works:,} works)…")
 
-        def make() -> Generator[None, None, ExportPlan]:
+        def make() -> Generator[Progress, None, ExportPlan]:
+            yield Progress(0, 1, "Checking the entries")
             return exporting.plan(self.catalog, ids=ids, search=search)
-            yield  # a generator for the task runner, with no progress to report
+
+        def show(plan: ExportPlan) -> None:
+            if generation == self._generation:  # the newest scope wins
+                self._show_plan(plan)
+
+        def fail(message: str) -> None:
+            if generation == self._generation:
+                self.gaps_label.setText(message)
 
         self.task = self.tasks.start(make)
-        self.task.finished.connect(
-            lambda plan, g=generation: g == self._generation and self._show_plan(plan)
-        )
-        self.task.failed.connect(
-            lambda message, g=generation: g == self._generation and self.gaps_label.setText(message)
-        )
+        self.task.finished.connect(show)
+        self.task.failed.connect(fail)
 
     def _show_plan(self, plan: ExportPlan) -> None:
         self.plan = plan
@@ -204,7 +209,9 @@ class ExportDialog(QDialog):
         if len(plan.gaps) > MAX_LISTED:
             more = QTreeWidgetItem([f"… and {len(plan.gaps) - MAX_LISTED:,} more", "", "", ""])
             self.gaps.addTopLevelItem(more)
-        self.gaps.setCurrentItem(self.gaps.topLevelItem(0))
+        first = self.gaps.topLevelItem(0)
+        if first is not None:
+            self.gaps.setCurrentItem(first)
 
     def _jump(self, item: QTreeWidgetItem | None) -> None:
         work_id = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QLabel,
+    QMainWindow,
     QMessageBox,
     QPushButton,
     QTreeWidget,
@@ -106,7 +107,7 @@ class HistoryPanel(QWidget):
     def select_entry(self, entry_id: int) -> None:
         for i in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(i)
-            if item.data(0, Qt.ItemDataRole.UserRole) == entry_id:
+            if item is not None and item.data(0, Qt.ItemDataRole.UserRole) == entry_id:
                 self.tree.setCurrentItem(item)
                 return
 
@@ -121,4 +122,6 @@ class HistoryPanel(QWidget):
             return
         self.refresh()
         self.changed.emit()
-        self.window().statusBar().showMessage(f"Unmerged into works {restored}.", 5000)
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(f"Unmerged into works {restored}.", 5000)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
@@ -146,7 +147,7 @@ class MainWindow(QMainWindow):
         edit_menu = self.menuBar().addMenu("&Edit")
         find = QAction("&Find", self)
         find.setShortcut(QKeySequence.StandardKey.Find)
-        find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        find.triggered.connect(self._find)
         edit_menu.addAction(find)
         save = QAction("&Save Work", self)
         save.setShortcut(QKeySequence.StandardKey.Save)
@@ -222,7 +223,11 @@ class MainWindow(QMainWindow):
         self.sources.show_records(works.records(self.catalog, work_id))
 
     # --- editing ------------------------------------------------------------------------
-    def _save_work(self, work_id: int, changes: dict) -> object:
+    def _find(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _save_work(self, work_id: int, changes: dict[str, Any]) -> WorkView:
         return works.edit_work(self.catalog, work_id, changes)
 
     def _on_saved(self, work: WorkView) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from functools import partial
 from html import escape
 from typing import Any
 
@@ -11,6 +12,7 @@ from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -265,7 +267,7 @@ def _result(row: review.FieldRow, side: int | None, typed: dict[str, str]) -> st
     if key in typed:
         return f"{_text(typed[key]) or '—'}{link}<br><small style='color:#666'>typed</small>"
     value = row.default_text if side is None else row.values[side]
-    how = f"default: {row.rule}" if side == row.default else f"from work {side + 1}"
+    how = f"default: {row.rule}" if side is None or side == row.default else f"from work {side + 1}"
     return f"{_text(value) or '—'}{link}<br><small style='color:#666'>{escape(how)}</small>"
 
 
@@ -413,7 +415,7 @@ class ReviewPanel(QWidget):
             "Down": lambda: self.move_field(1),
         }
         for n in range(1, MAX_GROUP + 1):
-            keys[str(n)] = lambda side=n - 1: self.pick(self.current_field, side)
+            keys[str(n)] = partial(self._pick_current, n - 1)
         self.shortcuts = []
         for key, slot in keys.items():
             shortcut = QShortcut(QKeySequence(key), self)
@@ -553,6 +555,9 @@ class ReviewPanel(QWidget):
         self.status.setText(f"{message}  {text}".strip() if message else text)
 
     # --- picking fields ---------------------------------------------------------------
+    def _pick_current(self, side: int) -> None:
+        self.pick(self.current_field, side)
+
     def pick(self, key: str, side: int) -> None:
         if self.comparison is None or side >= len(self.comparison.works):
             return
@@ -596,7 +601,9 @@ class ReviewPanel(QWidget):
         text = QPlainTextEdit(record.raw)
         text.setReadOnly(True)
         text.setMinimumSize(640, 260)
-        box.layout().addWidget(text, 1, 0, 1, box.layout().columnCount())
+        grid = box.layout()
+        if isinstance(grid, QGridLayout):  # QMessageBox lays itself out on a grid
+            grid.addWidget(text, 1, 0, 1, grid.columnCount())
         box.open()
 
     # --- decisions --------------------------------------------------------------------

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from curator.domain.progress import Progress
 from curator.services import venues
 from curator.services.catalogs import Catalog
 from curator.services.venues import VenueChange
@@ -155,16 +156,16 @@ class SuggestionsPanel(QWidget):
         for widget in (self.accept_button, self.reject_button, self.accept_sure_button):
             widget.setEnabled(False)
 
-        def compute() -> Generator[None, None, tuple[list[Suggestion], list[ParentLink]]]:
+        def compute() -> Generator[Progress, None, tuple[list[Suggestion], list[ParentLink]]]:
+            yield Progress(0, 1, "Looking for suggestions")
             return venues.suggestions(self.catalog), self._links()
-            yield  # a generator for the task runner, with no progress to report
+
+        def show(found: tuple[list[Suggestion], list[ParentLink]]) -> None:
+            if generation == self._generation:  # the newest load wins
+                self._show_results(found[0], found[1], names)
 
         self.task = self.tasks.start(compute)
-        self.task.finished.connect(
-            lambda found, g=generation: (
-                g == self._generation and self._show_results(found[0], found[1], names)
-            )
-        )
+        self.task.finished.connect(show)
         self.task.failed.connect(lambda message: self.heading.setText(f"Suggestions: {message}"))
 
     def _links(self) -> list[ParentLink]:
@@ -254,7 +255,12 @@ class SuggestionsPanel(QWidget):
         task = self.tasks.start(lambda: venues.accept_all_sure_steps(self.catalog))
         self.task = task
         dialog.canceled.connect(task.cancel)
-        task.progress.connect(lambda p: (dialog.setMaximum(p.total), dialog.setValue(p.done)))
+
+        def on_progress(p: Progress) -> None:
+            dialog.setMaximum(p.total)
+            dialog.setValue(p.done)
+
+        task.progress.connect(on_progress)
 
         def end(change: VenueChange | None = None, message: str | None = None) -> None:
             dialog.reset()
