@@ -28,6 +28,7 @@ def test_import_contracts_hold() -> None:
         ("ui/history_view.py", "from curator.store import queries"),  # the ui past services
         ("services/works.py", "from curator.ui import tasks"),  # a layer reaching up
         ("matching/engine.py", "from curator.venues import suggest"),  # engines independent
+        ("services/works.py", "from curator.store.tables import Work"),  # ORM past the store
     ],
 )
 def test_a_deliberate_violation_breaks_a_contract(tmp_path: Path, module: str, line: str) -> None:

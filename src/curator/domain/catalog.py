@@ -117,6 +117,28 @@ def format_authors_short(authors: tuple[str, ...] | list[str], incomplete: bool)
 
 
 @dataclass(frozen=True, slots=True)
+class VenueRecord:
+    """A venue as the catalog holds it."""
+
+    id: int
+    name: str
+    short_name: str | None
+    kind: str
+    parent_id: int | None  # the conference a workshop is part of
+
+
+@dataclass(frozen=True, slots=True)
+class LabelRecord:
+    """A venue label as written on some listing, and the venue it is filed under."""
+
+    id: int
+    label_key: str
+    label: str
+    venue_id: int
+    note: str | None  # kept on works imported under this label ("Spotlight")
+
+
+@dataclass(frozen=True, slots=True)
 class AliasView:
     """A label as written on listings, the venue it is filed under, and how often it occurs."""
 

@@ -11,7 +11,6 @@ from curator.domain.errors import CuratorError
 from curator.events.base import Command, CreatedRows, Kept, Payload, WorkSnapshot
 from curator.store import queries, snapshots
 from curator.store import venues as venue_store
-from curator.store.tables import Work
 
 
 class ChoiceNote(BaseModel):
@@ -53,7 +52,7 @@ def apply_merge(s: Session, merge: MergePayload) -> None:
 def restore_merge(s: Session, merge: MergePayload) -> None:
     """Put every work of a merge back exactly as it was before, records included."""
     for wid in merge.absorbed:
-        if s.get(Work, wid) is not None:
+        if snapshots.exists(s, wid):
             raise CuratorError(f"work {wid} exists again; this merge was already undone")
     owned = set(snapshots.records_of(s, [merge.survivor])[merge.survivor])
     for wid in merge.absorbed:

@@ -8,10 +8,9 @@ from typing import Any
 from sqlmodel import Session
 
 from curator.events.base import Command, CreatedRows, Kept, Payload
-from curator.store import queries
 from curator.store import venues as venue_store
 from curator.store.venues import live_venue_id
-from curator.store.writes import set_citation_keys, set_work_extra
+from curator.store.writes import set_citation_keys, set_work_extra, set_work_fields
 
 
 class EditPayload(Payload):
@@ -46,16 +45,12 @@ class EditWork(Command[EditPayload]):
 def _set_fields(
     s: Session, work_id: int, values: dict[str, Any], updated_at: datetime | None
 ) -> None:
-    work = queries.get_work(s, work_id)
-    if updated_at is not None:
-        work.updated_at = updated_at
-    for field, value in values.items():
-        if field == "venue":
-            work.venue_id = live_venue_id(s, value["id"]) if value else None
-        else:
-            setattr(work, field, value)
-    s.add(work)
-    s.flush()
+    """An edit's values, a venue given as {"id", "name"} (a merged venue: where it went)."""
+    columns = {f: v for f, v in values.items() if f != "venue"}
+    if "venue" in values:
+        venue = values["venue"]
+        columns["venue_id"] = live_venue_id(s, venue["id"]) if venue else None
+    set_work_fields(s, work_id, columns, updated_at)
 
 
 class KeysPayload(Payload):

@@ -18,7 +18,6 @@ from curator.services import works
 from curator.store import queries, snapshots
 from curator.store import venues as venue_store
 from curator.store.catalog import Catalog
-from curator.store.tables import Venue
 from curator.store.writes import Created, venue_for_label
 
 
@@ -103,8 +102,7 @@ def plan(
 
 
 def _venue_kind(s: Session, venue_id: int | None) -> str | None:
-    venue = s.get(Venue, venue_id) if venue_id else None
-    return venue.kind if venue else None
+    return venue_store.venue_kind(s, venue_id)
 
 
 def unmerge(catalog: Catalog, work_id: int, event_id: int | None = None) -> list[int]:

@@ -22,8 +22,14 @@ from curator.importers import FORMATS, parse_listing
 from curator.store import queries
 from curator.store import venues as venue_store
 from curator.store.catalog import Catalog
-from curator.store.tables import ImportBatch
-from curator.store.writes import Created, insert_records, insert_works, venue_for_label
+from curator.store.writes import (
+    Created,
+    add_batch,
+    finish_batch,
+    insert_records,
+    insert_works,
+    venue_for_label,
+)
 
 CHUNK = 2000  # records written between two progress reports
 
@@ -168,15 +174,8 @@ def _write_new(
     report: ImportReport,
     position: tuple[int, int],
 ) -> Generator[Progress, None, None]:
-    batch = ImportBatch(
-        source_file=path.name,
-        source_path=report.source_path,
-        file_hash=file_hash,
-        format=report.format,
-    )
-    session.add(batch)
-    session.flush()
-    report.batch_id = batch.id
+    batch = add_batch(session, path.name, report.source_path, file_hash, report.format)
+    report.batch_id = batch
     created = Created()
     work_ids: list[int] = []
     record_ids: list[int] = []
@@ -194,7 +193,7 @@ def _write_new(
         wids = insert_works(session, rows)
         rids = insert_records(
             session,
-            [_record_row(r, batch.id or 0, w, path.name) for r, w in zip(chunk, wids, strict=True)],
+            [_record_row(r, batch, w, path.name) for r, w in zip(chunk, wids, strict=True)],
         )
         work_ids += wids
         record_ids += rids
@@ -233,21 +232,15 @@ def _venue_resolver(session: Session, created: Created) -> Callable[[ParsedRecor
 
 def _finish_batch(
     session: Session,
-    batch: ImportBatch,
+    batch: int,
     report: ImportReport,
     work_ids: list[int],
     record_ids: list[int],
     created: Created,
 ) -> None:
-    counts = report.counts
-    batch.n_imported = counts["imported"]
-    batch.n_unchanged = counts["unchanged"]
-    batch.n_skipped = counts["skipped"]
-    batch.n_rejected = counts["rejected"]
-    batch.report = report.to_json()["blocks"]
-    session.add(batch)
+    finish_batch(session, batch, report.counts, report.to_json()["blocks"])
     payload = ImportPayload(
-        batch_id=batch.id or 0,
+        batch_id=batch,
         source_file=report.source_file,
         work_ids=work_ids,
         record_ids=record_ids,

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from curator.domain.catalog import AliasView, VenueKind, VenueView
+from curator.domain.catalog import AliasView, LabelRecord, VenueKind, VenueRecord, VenueView
 from curator.domain.errors import CuratorError, ValidationError
 from curator.domain.normalize import clean_line
 from curator.domain.progress import Progress, drain
@@ -24,7 +24,6 @@ from curator.events.base import AliasRow, VenueRow
 from curator.events.venues import EditStep, MergeStep, RejectStep, SplitStep, Step, VenuePayload
 from curator.store import venues as store
 from curator.store.catalog import Catalog
-from curator.store.tables import Venue, VenueAlias
 from curator.venues.suggest import (
     MergedEvidence,
     ParentLink,
@@ -206,7 +205,7 @@ def split(catalog: Catalog, label: str, name: str | None = None) -> VenueChange:
         return _record(s, text, [step], row.id)
 
 
-def _split_name(s: Session, source: Venue, alias: VenueAlias, name: str | None) -> str:
+def _split_name(s: Session, source: VenueRecord, alias: LabelRecord, name: str | None) -> str:
     """The split venue's name: its label, or one of its own that no venue or label holds."""
     new_name = _clean_name(name or alias.label)
     _check_name_free(s, new_name, allowed={source.id or 0}, key_owner=source.id)
@@ -224,7 +223,7 @@ def _split_name(s: Session, source: Venue, alias: VenueAlias, name: str | None) 
     return new_name
 
 
-def _split_kind(source: Venue, label: str, name: str) -> tuple[str, int | None]:
+def _split_kind(source: VenueRecord, label: str, name: str) -> tuple[str, int | None]:
     """The kind and parent of a venue split off `source`: the kind its label names, if any
     (a workshop whose label names the conference it leaves becomes part of it), else the
     source's."""
@@ -392,7 +391,7 @@ def _same_name(s: Session, venue_id: int, name: str | None) -> bool:
 
 
 def _merge_step(
-    s: Session, target: int, absorbed: list[Venue], notes: Sequence[tuple[str, str]]
+    s: Session, target: int, absorbed: list[VenueRecord], notes: Sequence[tuple[str, str]]
 ) -> MergeStep:
     alias_notes: dict[int, tuple[str | None, str | None]] = {}
     work_notes: dict[int, tuple[str | None, str | None]] = {}
@@ -435,7 +434,7 @@ def _accept_steps(s: Session, suggestion: Suggestion, canonical: str | None) -> 
 
 def _check_current(s: Session, suggestion: Suggestion) -> None:
     for vid, label in zip(suggestion.venue_ids, suggestion.labels, strict=True):
-        venue = s.get(Venue, vid)
+        venue = store.find_venue(s, vid)
         if venue is None or venue.name != label:
             raise CuratorError(
                 f"this suggestion is out of date ({label!r} has changed since); "

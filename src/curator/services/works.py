@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+
+from sqlmodel import Session
 
 from curator.domain import bibfields
 from curator.domain.bibfields import key_aliases
 from curator.domain.catalog import RecordView, WorkRow, WorkView
+from curator.domain.clock import utcnow
 from curator.domain.errors import ValidationError
 from curator.domain.validation import EDITABLE_FIELDS, validate_changes
 from curator.events import log
-from curator.events.base import CreatedRows
+from curator.events.base import CreatedRows, WorkSnapshot
 from curator.events.works import EditPayload, EditWork
-from curator.store import queries
+from curator.store import queries, snapshots
 from curator.store import venues as venue_store
 from curator.store.catalog import Catalog
-from curator.store.tables import Venue, Work, utcnow
 from curator.store.writes import Created, venue_for_label
 
 
@@ -67,33 +70,29 @@ def edit_work(catalog: Catalog, work_id: int, changes: dict[str, Any]) -> WorkVi
     one the work has); a typo ("titel") is still refused.
     """
     with catalog.write() as s:
-        row = queries.get_work(s, work_id)
-        clean = validate_changes(_other_fields_as_extra(row.extra or {}, changes))
-        before: dict[str, Any] = {}
-        created = Created()
-        after: dict[str, Any] = {}
+        queries.get_work(s, work_id)  # raises NotFoundError
+        row = snapshots.snapshot(s, work_id)
+        clean = validate_changes(_other_fields_as_extra(row["extra"] or {}, changes))
         if clean.get("citation_key"):
             check_key_free(s, clean["citation_key"], other_than=[work_id])
         _keep_aliases_apart(s, row, clean)
+        created = Created()
+        before: dict[str, Any] = {}
+        after: dict[str, Any] = {}
         for field, value in clean.items():
-            old = _current(s, row, field)
-            new = _assign(s, row, field, value, created)
+            old, new = _current(s, row, field), _new(s, field, value, created)
             if old != new:
                 before[field], after[field] = old, new
         if after:
-            stamp = (row.updated_at, utcnow())
-            row.updated_at = stamp[1]
-            s.add(row)
             rows = venue_store.created_rows(s, created.venues, created.aliases)
             payload = EditPayload(
                 work_id=work_id,
                 before=before,
                 after=after,
                 created=CreatedRows(**rows),
-                updated_at=stamp,
+                updated_at=(datetime.fromisoformat(row["updated_at"]), utcnow()),
             )
-            log.record(s, EditWork(payload), f"Edit {', '.join(after)} of work {work_id}")
-        s.flush()
+            log.execute(s, EditWork(payload), f"Edit {', '.join(after)} of work {work_id}")
         return queries.work_view(s, work_id)
 
 
@@ -112,35 +111,33 @@ def _other_fields_as_extra(current: dict[str, str], changes: dict[str, Any]) -> 
     return {**{f: v for f, v in changes.items() if f not in kept}, "extra": extra}
 
 
-def _current(s, row: Work, field: str) -> Any:  # type: ignore[no-untyped-def]
+def _venue_value(s: Session, venue_id: int | None) -> dict[str, Any] | None:
+    """A work's venue as an edit records it: its id and its name then."""
+    venue = venue_store.find_venue(s, venue_id) if venue_id else None
+    return {"id": venue.id, "name": venue.name} if venue else None
+
+
+def _current(s: Session, row: WorkSnapshot, field: str) -> Any:
     if field == "venue":
-        venue = s.get(Venue, row.venue_id) if row.venue_id else None
-        return {"id": venue.id, "name": venue.name} if venue else None
-    value = getattr(row, field)
+        return _venue_value(s, row["venue_id"])
+    value = row[field]
     return list(value) if field == "authors" else value
 
 
-def _assign(s, row: Work, field: str, value: Any, created: Created) -> Any:  # type: ignore[no-untyped-def]
+def _new(s: Session, field: str, value: Any, created: Created) -> Any:
+    """The value an edit will store; a venue typed by name is found or made."""
     if field == "venue":
-        if value is None:
-            row.venue_id = None
-            return None
-        row.venue_id = venue_for_label(s, value, created)
-        return _current(s, row, "venue")
-    if field == "authors":
-        row.authors = list(value)
-        return list(value)
-    setattr(row, field, value)
-    return value
+        return _venue_value(s, venue_for_label(s, value, created)) if value is not None else None
+    return list(value) if field == "authors" else value
 
 
-def _keep_aliases_apart(s, row: Work, clean: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+def _keep_aliases_apart(s: Session, row: WorkSnapshot, clean: dict[str, Any]) -> None:
     """A work's `ids` (other keys it answers to) never hold its own key, nor another work's
     key or alias: biber would skip them. Taking an alias as the key drops it from `ids`."""
     if "citation_key" not in clean and "extra" not in clean:
         return
-    key = clean.get("citation_key", row.citation_key) or ""
-    extra = dict(clean.get("extra", row.extra) or {})
+    key = clean.get("citation_key", row["citation_key"]) or ""
+    extra = dict(clean.get("extra", row["extra"]) or {})
     aliases = key_aliases(extra)
     folded = {key.casefold()}
     kept = []
@@ -150,7 +147,7 @@ def _keep_aliases_apart(s, row: Work, clean: dict[str, Any]) -> None:  # type: i
             kept.append(alias)
     if "extra" in clean:
         for alias in kept:
-            other = queries.work_with_citation_key(s, alias, other_than=[row.id or 0])
+            other = queries.work_with_citation_key(s, alias, other_than=[row["id"]])
             if other is not None:
                 raise ValidationError("extra", f"ids: {alias!r} is a key of work {other}")
     if kept != aliases:

@@ -43,6 +43,10 @@ def restore(session: Session, data: dict[str, Any]) -> None:
     session.flush()
 
 
+def exists(session: Session, work_id: int) -> bool:
+    return session.get(Work, work_id) is not None
+
+
 def records_of(session: Session, work_ids: list[int]) -> dict[int, list[int]]:
     rows = session.execute(
         select(SourceRecord.work_id, SourceRecord.id)

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from curator.domain.clock import utcnow
+
 MAX_ROW_ID = 2**63 - 1  # SQLite's largest integer: a larger id cannot even be looked up
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
 
 
 class Meta(SQLModel, table=True):

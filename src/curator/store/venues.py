@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
+from curator.domain.catalog import LabelRecord, VenueRecord
 from curator.domain.errors import NotFoundError
 from curator.domain.venues import venue_key
 from curator.store.ids import next_id
@@ -26,26 +27,45 @@ from curator.store.tables import (
 VENUE_FIELDS = ("name", "short_name", "kind", "parent_id")
 
 
-def get_venue(session: Session, venue_id: int) -> Venue:
+def _venue(v: Venue) -> VenueRecord:
+    return VenueRecord(v.id or 0, v.name, v.short_name, v.kind, v.parent_id)
+
+
+def _label(a: VenueAlias) -> LabelRecord:
+    return LabelRecord(a.id or 0, a.label_key, a.label, a.venue_id, a.note)
+
+
+def _orm_venue(session: Session, venue_id: int) -> Venue:
     venue = session.get(Venue, venue_id) if 0 < venue_id <= MAX_ROW_ID else None
     if venue is None:
         raise NotFoundError(f"no venue with id {venue_id}")
     return venue
 
 
-def venues(session: Session) -> list[Venue]:
-    return list(session.exec(select(Venue).order_by(col(Venue.name))))
+def get_venue(session: Session, venue_id: int) -> VenueRecord:
+    return _venue(_orm_venue(session, venue_id))
 
 
-def aliases(session: Session, venue_id: int | None = None) -> list[VenueAlias]:
+def find_venue(session: Session, venue_id: int) -> VenueRecord | None:
+    venue = session.get(Venue, venue_id) if 0 < venue_id <= MAX_ROW_ID else None
+    return _venue(venue) if venue is not None else None
+
+
+def venues(session: Session) -> list[VenueRecord]:
+    return [_venue(v) for v in session.exec(select(Venue).order_by(col(Venue.name)))]
+
+
+def aliases(session: Session, venue_id: int | None = None) -> list[LabelRecord]:
     stmt = select(VenueAlias).order_by(col(VenueAlias.id))
     if venue_id is not None:
         stmt = stmt.where(VenueAlias.venue_id == venue_id)
-    return list(session.exec(stmt))
+    return [_label(a) for a in session.exec(stmt)]
 
 
-def alias_for(session: Session, label: str) -> VenueAlias | None:
-    return session.exec(select(VenueAlias).where(VenueAlias.label_key == venue_key(label))).first()
+def alias_for(session: Session, label: str) -> LabelRecord | None:
+    found = session.exec(select(VenueAlias).where(VenueAlias.label_key == venue_key(label)))
+    alias = found.first()
+    return _label(alias) if alias is not None else None
 
 
 def alias_notes(session: Session) -> dict[str, str]:
@@ -56,8 +76,14 @@ def alias_notes(session: Session) -> dict[str, str]:
     return {key: note for key, note in rows if note}
 
 
-def venue_named(session: Session, name: str) -> Venue | None:
-    return session.exec(select(Venue).where(Venue.name == name)).first()
+def venue_named(session: Session, name: str) -> VenueRecord | None:
+    venue = session.exec(select(Venue).where(Venue.name == name)).first()
+    return _venue(venue) if venue is not None else None
+
+
+def venue_kind(session: Session, venue_id: int | None) -> str | None:
+    venue = session.get(Venue, venue_id) if venue_id else None
+    return venue.kind if venue is not None else None
 
 
 def work_counts(session: Session, venue_ids: Sequence[int] | None = None) -> dict[int, int]:
@@ -133,7 +159,7 @@ def live_venue_id(session: Session, venue_id: int | None) -> int | None:
     return venue_id
 
 
-def venue_row(venue: Venue) -> dict[str, Any]:
+def venue_row(venue: Venue | VenueRecord) -> dict[str, Any]:
     return {"id": venue.id, **{f: getattr(venue, f) for f in VENUE_FIELDS}}
 
 
@@ -143,7 +169,7 @@ def alias_row(alias: VenueAlias) -> dict[str, Any]:
 
 
 def set_venue_fields(session: Session, venue_id: int, values: dict[str, Any]) -> None:
-    venue = get_venue(session, venue_id)
+    venue = _orm_venue(session, venue_id)
     for field, value in values.items():
         setattr(venue, field, value)
     session.add(venue)

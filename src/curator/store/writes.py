@@ -5,16 +5,25 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert
 from sqlmodel import Session, SQLModel, select
 
 from curator.domain.catalog import VenueKind
+from curator.domain.clock import utcnow
+from curator.domain.errors import NotFoundError
 from curator.domain.normalize import clean_line
 from curator.domain.venues import guess_venue_kind, venue_key
 from curator.store.ids import next_id
-from curator.store.tables import Event, SourceRecord, Venue, VenueAlias, Work, utcnow
+from curator.store.tables import (
+    ImportBatch,
+    SourceRecord,
+    Venue,
+    VenueAlias,
+    Work,
+)
 
 
 @dataclass(slots=True)
@@ -75,13 +84,6 @@ def insert_records(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     return _bulk_insert(session, SourceRecord, rows)
 
 
-def add_event(session: Session, kind: str, summary: str, payload: dict[str, Any]) -> Event:
-    event = Event(kind=kind, summary=summary, payload=payload)
-    session.add(event)
-    session.flush()
-    return event
-
-
 def set_citation_keys(session: Session, keys: Mapping[int, str | None]) -> None:
     """Give many works their citation keys in one executemany (the ORM's bulk update went row
     by row: 300 s for 100k works)."""
@@ -98,3 +100,45 @@ def set_work_extra(session: Session, extra: dict[int, dict[str, str]]) -> None:
             "UPDATE work SET extra = json(?) WHERE id = ?",
             [(json.dumps(e, ensure_ascii=False), wid) for wid, e in extra.items()],
         )
+
+
+def add_batch(
+    session: Session, source_file: str, source_path: str, file_hash: str, fmt: str
+) -> int:
+    """A new import batch (a file being read); its counts come with `finish_batch`."""
+    batch = ImportBatch(
+        source_file=source_file, source_path=source_path, file_hash=file_hash, format=fmt
+    )
+    session.add(batch)
+    session.flush()
+    return batch.id or 0
+
+
+def finish_batch(
+    session: Session, batch_id: int, counts: Mapping[str, int], blocks: list[dict[str, Any]]
+) -> None:
+    """The batch's outcome: how many blocks were imported, unchanged, skipped, rejected."""
+    batch = session.get(ImportBatch, batch_id)
+    if batch is None:
+        raise ValueError(f"no import batch {batch_id}")
+    batch.n_imported = counts["imported"]
+    batch.n_unchanged = counts["unchanged"]
+    batch.n_skipped = counts["skipped"]
+    batch.n_rejected = counts["rejected"]
+    batch.report = blocks
+    session.add(batch)
+
+
+def set_work_fields(
+    session: Session, work_id: int, values: Mapping[str, Any], updated_at: datetime | None
+) -> None:
+    """Columns of one work (a venue by `venue_id`), and when it was last changed."""
+    work = session.get(Work, work_id)
+    if work is None:
+        raise NotFoundError(f"no work with id {work_id}")
+    for column, value in values.items():
+        setattr(work, column, list(value) if column == "authors" else value)
+    if updated_at is not None:
+        work.updated_at = updated_at
+    session.add(work)
+    session.flush()
