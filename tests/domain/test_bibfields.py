@@ -6,7 +6,7 @@ import pytest
 
 from curator.domain import bibfields
 from curator.domain.errors import ValidationError
-from curator.domain.validation import validate_changes
+from curator.domain.fields import validate_changes
 
 
 def test_lines_become_fields_in_entry_order() -> None:

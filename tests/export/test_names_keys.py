@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from curator.domain.validation import validate_field
+from curator.domain.fields import validate_field
 from curator.export.keys import key_base, unique_key
 from curator.export.latex import Charset
 from curator.export.names import bibtex_name, bibtex_names

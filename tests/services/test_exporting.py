@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from curator.domain.catalog import VenueKind, WorkView
 from curator.domain.errors import CuratorError, ValidationError
-from curator.domain.validation import validate_changes
+from curator.domain.fields import validate_changes
 from curator.export.bibtex import ExportOptions
 from curator.export.keys import key_base
 from curator.export.latex import Charset

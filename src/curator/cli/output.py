@@ -9,6 +9,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from curator.domain.catalog import RecordView, WorkView
+from curator.domain.fields import WORK_FIELDS
 from curator.domain.report import ImportReport
 
 EXIT_OK, EXIT_USER_ERROR, EXIT_BUG = 0, 1, 2
@@ -39,8 +40,16 @@ def record_json(r: RecordView) -> dict[str, Any]:
     return data
 
 
-_SHOWN = ("id", "title", "authors", "venue", "venue_kind", "year", "month", "arxiv_id", "doi",
-          "url", "entry_type", "citation_key", "notes", "abstract")  # fmt: skip
+def _shown() -> tuple[str, ...]:
+    """`curator show`'s lines, in the registry's order; other fields follow by name."""
+    names = ["id"]
+    for field in WORK_FIELDS:
+        if field.kind not in ("flag", "fields"):  # incompleteness is said with the authors
+            names += [field.name, "venue_kind"] if field.name == "venue" else [field.name]
+    return tuple(names)
+
+
+_SHOWN = _shown()
 
 
 def print_work(w: WorkView) -> None:

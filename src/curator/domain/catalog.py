@@ -58,6 +58,7 @@ class WorkView:
     notes: str | None
     record_ids: tuple[int, ...]
     extra: tuple[tuple[str, str], ...] = ()  # other BibTeX fields, in entry order
+    venue_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,8 +27,8 @@ from curator.domain.arxiv import normalize_arxiv_id
 from curator.domain.bibfields import MODELLED, Extra, keeps, one_line, ordered
 from curator.domain.catalog import ENTRY_TYPES, VenueKind
 from curator.domain.errors import ValidationError
+from curator.domain.fields import validate_field
 from curator.domain.records import BlockProblem, BlockStatus, ParsedRecord, ParseResult
-from curator.domain.validation import validate_field
 from curator.domain.venues import guess_venue_kind
 from curator.importers._lines import LineIndex, split_lines
 from curator.importers.latex import decode_bibtex_value

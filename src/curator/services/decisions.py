@@ -8,8 +8,8 @@ from typing import Any
 from sqlmodel import Session
 
 from curator.domain.errors import CuratorError, ValidationError
+from curator.domain.fields import validate_changes
 from curator.domain.merge import Choice, MergeSide, default_choices, keep_keys
-from curator.domain.validation import validate_changes
 from curator.events import log
 from curator.events.base import CreatedRows
 from curator.events.decisions import DecisionPayload, Distinct, Related

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from curator.domain.catalog import default_entry_type
 from curator.domain.errors import CuratorError
+from curator.domain.fields import WORK_FIELDS
 from curator.domain.progress import Progress, drain
 from curator.domain.records import BlockStatus, ParsedRecord, ParseResult
 from curator.domain.report import BlockOutcome, ImportReport
@@ -274,22 +275,19 @@ def _work_row(
     kind = kinds.get(venue_id) if venue_id is not None else None
     explicit = rec.entry_type and rec.entry_type != default_entry_type(kind)
     note = alias_notes.get(venue_key(rec.venue)) if rec.venue else None
-    return {
-        "title": rec.title,
-        "abstract": rec.abstract,
-        "authors": list(rec.authors),
-        "authors_incomplete": rec.authors_incomplete,
-        "venue_id": venue_id,
-        "year": rec.year,
-        "month": rec.month,
-        "arxiv_id": rec.arxiv_id,
-        "doi": rec.doi,
-        "url": rec.url,
-        "entry_type": rec.entry_type if explicit else None,
-        "citation_key": rec.citation_key,
-        "notes": with_note(rec.notes, note) if note else rec.notes,
-        "extra": dict(rec.extra),
-    }
+    row = {f.name: _stored(getattr(rec, f.name)) for f in WORK_FIELDS if f.kind != "reference"}
+    row.update(
+        venue_id=venue_id,
+        entry_type=rec.entry_type if explicit else None,
+        notes=with_note(rec.notes, note) if note else rec.notes,
+        extra=dict(rec.extra),
+    )
+    return row
+
+
+def _stored(value: Any) -> Any:
+    """A parsed value as a column holds it (a JSON list for a tuple of names)."""
+    return list(value) if isinstance(value, tuple) else value
 
 
 def _record_row(rec: ParsedRecord, batch_id: int, work_id: int, source_file: str) -> dict[str, Any]:
@@ -302,16 +300,7 @@ def _record_row(rec: ParsedRecord, batch_id: int, work_id: int, source_file: str
         "last_line": rec.last_line,
         "raw": rec.raw,
         "content_hash": rec.content_hash,
-        "title": rec.title,
-        "abstract": rec.abstract,
-        "authors": list(rec.authors),
-        "authors_incomplete": rec.authors_incomplete,
-        "venue_label": rec.venue,
+        **{f.record: _stored(getattr(rec, f.name)) for f in WORK_FIELDS if f.record},
         "date": rec.date,
-        "year": rec.year,
-        "month": rec.month,
-        "arxiv_id": rec.arxiv_id,
-        "doi": rec.doi,
-        "url": rec.url,
         "comments": list(rec.comments),
     }

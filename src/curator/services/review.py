@@ -14,6 +14,7 @@ from typing import Any
 from curator.domain import bibfields
 from curator.domain.catalog import RecordView, WorkView
 from curator.domain.errors import CuratorError
+from curator.domain.fields import FIELDS as REGISTRY
 from curator.domain.merge import Choice
 from curator.services import decisions
 from curator.store import queries
@@ -68,26 +69,39 @@ def _read_authors(text: str) -> dict[str, Any]:
     return {"authors": names, "authors_incomplete": bool(cut)}
 
 
+def _row(name: str, choice: str | None = None) -> FieldSpec:
+    """A row showing one field of the registry as stored."""
+    label = REGISTRY[name].label
+    return FieldSpec(name, label, (name,), choice or name, lambda w: getattr(w, name) or "")
+
+
 FIELDS = (
-    FieldSpec("title", "Title", ("title",), "title", lambda w: w.title or ""),
+    _row("title"),
     FieldSpec(
         "authors",
-        "Authors",
+        REGISTRY["authors"].label,
         ("authors", "authors_incomplete"),
         "authors",
         _authors,
         _read_authors,
     ),
-    FieldSpec("venue", "Venue", ("venue",), "venue_id", lambda w: w.venue or ""),
+    _row("venue", choice="venue_id"),
     FieldSpec(
-        "date", "Year", ("year", "month"), "year", lambda w: _date_text(w.year, w.month), _read_date
+        "date",
+        REGISTRY["year"].label,
+        ("year", "month"),
+        "year",
+        lambda w: _date_text(w.year, w.month),
+        _read_date,
     ),
-    FieldSpec("arxiv_id", "arXiv", ("arxiv_id",), "arxiv_id", lambda w: w.arxiv_id or ""),
-    FieldSpec("doi", "DOI", ("doi",), "doi", lambda w: w.doi or ""),
-    FieldSpec("url", "URL", ("url",), "url", lambda w: w.url or ""),
-    FieldSpec("abstract", "Abstract", ("abstract",), "abstract", lambda w: w.abstract or ""),
-    FieldSpec("notes", "Notes", ("notes",), "notes", lambda w: w.notes or ""),
-    FieldSpec("extra", "Other fields", ("extra",), "extra", lambda w: bibfields.as_text(w.extra)),
+    _row("arxiv_id"),
+    _row("doi"),
+    _row("url"),
+    _row("abstract"),
+    _row("notes"),
+    FieldSpec(
+        "extra", REGISTRY["extra"].label, ("extra",), "extra", lambda w: bibfields.as_text(w.extra)
+    ),
 )
 FIELD_KEYS = tuple(spec.key for spec in FIELDS)
 

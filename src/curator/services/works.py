@@ -12,7 +12,7 @@ from curator.domain.bibfields import key_aliases
 from curator.domain.catalog import RecordView, WorkRow, WorkView
 from curator.domain.clock import utcnow
 from curator.domain.errors import ValidationError
-from curator.domain.validation import EDITABLE_FIELDS, validate_changes
+from curator.domain.fields import EDITABLE_FIELDS, validate_changes
 from curator.events import log
 from curator.events.base import CreatedRows, WorkSnapshot
 from curator.events.works import EditPayload, EditWork

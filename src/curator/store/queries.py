@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import func, text
 from sqlmodel import Session, col, select
@@ -12,6 +13,7 @@ from sqlmodel import Session, col, select
 from curator.domain.bibfields import key_aliases, ordered
 from curator.domain.catalog import RecordView, WorkRow, WorkView, default_entry_type
 from curator.domain.errors import NotFoundError
+from curator.domain.fields import WORK_FIELDS
 from curator.domain.matching import WorkFeatures
 from curator.store.catalog import driver
 from curator.store.tables import MAX_ROW_ID, SourceRecord, Venue, Work
@@ -115,26 +117,27 @@ def work_view(session: Session, work_id: int) -> WorkView:
 def _view(work: Work, venues: dict[int | None, Venue], record_ids: list[int]) -> WorkView:
     venue = venues.get(work.venue_id) if work.venue_id else None
     kind = venue.kind if venue else None
+    plain = {f.name: _viewed(getattr(work, f.name)) for f in WORK_FIELDS if f.name not in _RESOLVED}
     return WorkView(
         id=work.id or 0,
-        title=work.title,
-        abstract=work.abstract,
-        authors=tuple(work.authors),
-        authors_incomplete=work.authors_incomplete,
+        **plain,
         venue=venue.name if venue else None,
+        venue_id=venue.id if venue else None,
         venue_kind=kind,
-        year=work.year,
-        month=work.month,
-        arxiv_id=work.arxiv_id,
-        doi=work.doi,
-        url=work.url,
         entry_type=work.entry_type or default_entry_type(kind),
         entry_type_overridden=work.entry_type is not None,
-        citation_key=work.citation_key,
-        notes=work.notes,
         record_ids=tuple(record_ids),
         extra=ordered(work.extra or {}),
     )
+
+
+# Fields a view shows resolved (a venue by name, the entry type its kind gives, other fields in
+# entry order); every other field of the registry is shown as stored.
+_RESOLVED = ("venue", "entry_type", "extra")
+
+
+def _viewed(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
 
 
 def record_views(session: Session, work_id: int | None = None) -> list[RecordView]:
@@ -145,6 +148,7 @@ def record_views(session: Session, work_id: int | None = None) -> list[RecordVie
 
 
 def _record_view(r: SourceRecord) -> RecordView:
+    said = {f.name: _viewed(getattr(r, f.record)) for f in WORK_FIELDS if f.record}
     return RecordView(
         id=r.id or 0,
         work_id=r.work_id,
@@ -155,18 +159,9 @@ def _record_view(r: SourceRecord) -> RecordView:
         last_line=r.last_line,
         raw=r.raw,
         content_hash=r.content_hash,
-        title=r.title,
-        abstract=r.abstract,
-        authors=tuple(r.authors),
-        authors_incomplete=r.authors_incomplete,
-        venue=r.venue_label,
         date=r.date,
-        year=r.year,
-        month=r.month,
-        arxiv_id=r.arxiv_id,
-        doi=r.doi,
-        url=r.url,
         comments=tuple(r.comments),
+        **said,
     )
 
 

@@ -1,9 +1,14 @@
-"""What a librarian may type into a work's fields, checked before anything is stored."""
+"""The one registry of a work's fields: name, label, how a typed value is checked, and which
+source-record column carries it. Validation, import, the views, the command line and the review
+screen derive their field lists from `WORK_FIELDS`; adding a field means an entry here, a
+migration (`store/schema.py`) and the typed attribute on `WorkView` (a test checks they agree).
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from curator.domain import bibfields
@@ -125,35 +130,53 @@ def _citation_key(field: str, value: Any) -> str | None:
     return text
 
 
-VALIDATORS: dict[str, Callable[[str, Any], Any]] = {
-    "title": _one_line,
-    "abstract": _text,
-    "authors": _authors,
-    "authors_incomplete": _flag,
-    "venue": _one_line,
-    "year": _int_in(MIN_YEAR, MAX_YEAR, "a plausible year"),
-    "month": _int_in(1, 12, "a month number"),
-    "arxiv_id": _arxiv,
-    "doi": _doi,
-    "url": _url,
-    "entry_type": _entry_type,
-    "citation_key": _citation_key,
-    "notes": _text,
-    "extra": lambda field, value: bibfields.parse(value),
-}
-EDITABLE_FIELDS = tuple(VALIDATORS)
+Validator = Callable[[str, Any], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class WorkField:
+    """One field of a work as every layer sees it."""
+
+    name: str  # the work's attribute, the column (a venue: venue_id), what --set names
+    label: str  # what the window and `curator show` call it
+    validate: Validator  # a typed value -> the value stored, or ValidationError
+    record: str | None = None  # the source record's column holding what a listing said
+    kind: str = "text"  # text, long_text, names, flag, number, choice, reference, fields
+
+
+WORK_FIELDS: tuple[WorkField, ...] = (
+    WorkField("title", "Title", _one_line, record="title"),
+    WorkField("authors", "Authors", _authors, record="authors", kind="names"),
+    WorkField("authors_incomplete", "Authors incomplete", _flag, "authors_incomplete", "flag"),
+    WorkField("venue", "Venue", _one_line, record="venue_label", kind="reference"),
+    WorkField("year", "Year", _int_in(MIN_YEAR, MAX_YEAR, "a plausible year"), "year", "number"),
+    WorkField("month", "Month", _int_in(1, 12, "a month number"), "month", "number"),
+    WorkField("arxiv_id", "arXiv", _arxiv, record="arxiv_id"),
+    WorkField("doi", "DOI", _doi, record="doi"),
+    WorkField("url", "URL", _url, record="url"),
+    WorkField("entry_type", "Entry type", _entry_type, kind="choice"),
+    WorkField("citation_key", "Citation key", _citation_key),
+    WorkField("notes", "Notes", _text, kind="long_text"),
+    WorkField("abstract", "Abstract", _text, record="abstract", kind="long_text"),
+    WorkField("extra", "Other fields", lambda field, value: bibfields.parse(value), kind="fields"),
+)
+FIELDS = {f.name: f for f in WORK_FIELDS}
+EDITABLE_FIELDS = tuple(FIELDS)
+# Fields a work and the record it came from both hold, as the same value (the venue is a
+# label on the record and a reference on the work).
+COPIED_FROM_RECORD = tuple(f for f in WORK_FIELDS if f.record and f.kind != "reference")
 
 
 def validate_field(field: str, value: Any) -> Any:
     """The value to store for `field`, or ValidationError saying what is wrong."""
-    check = VALIDATORS.get(field)
-    if check is None:
+    spec = FIELDS.get(field)
+    if spec is None:
         raise ValidationError(
             field,
             f"not an editable field; choose one of {', '.join(EDITABLE_FIELDS)} "
             "(extra holds other BibTeX fields: volume, pages, publisher...)",
         )
-    return check(field, value)
+    return spec.validate(field, value)
 
 
 def validate_changes(changes: dict[str, Any]) -> dict[str, Any]:
