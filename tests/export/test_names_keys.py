@@ -55,6 +55,21 @@ def test_keys_read_like_the_paper() -> None:
     assert key_base(("John von Neumann",), 1945, "On a draft") == "neumann1945draft"
 
 
+@pytest.mark.parametrize(
+    ("author", "key"),
+    [
+        ("Jón Þórsson", "thorsson2020saga"),
+        ("Иван Иванов", "ivanov2020saga"),
+        ("王小明", "wangxiaoming2020saga"),
+        ("John von Neumann", "neumann2020saga"),
+        ("von Neumann, John", "neumann2020saga"),
+        ("Martin Luther King Jr.", "king2020saga"),
+    ],
+)
+def test_keys_transliterate_any_script_and_read_names_as_bibtex_does(author: str, key: str) -> None:
+    assert key_base((author,), 2020, "The Saga") == key
+
+
 def test_keys_are_made_unique_with_letters() -> None:
     taken = {"lee2020a", "lee2020aa", "lee2020ab"}
     assert unique_key("lee2020b", taken) == "lee2020b"

@@ -204,26 +204,17 @@ def looks_like_author_list(text: str) -> bool:
 
 # --- dates ----------------------------------------------------------------------------------------
 
+# English month names, written here rather than taken from `calendar`: calendar.month_name
+# follows the process locale, which Qt sets from the desktop, and BibTeX's month macros and
+# listings are English whatever the librarian's desktop speaks.
+MONTH_NAMES = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
 _MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for name in names
+    **{name: number for number, name in enumerate(MONTH_NAMES, start=1)},
+    **{name[:3]: number for number, name in enumerate(MONTH_NAMES, start=1)},
+    "sept": 9,
 }
 _MON = r"(?P<mon>[A-Za-z]{3,9})\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"

@@ -12,10 +12,11 @@ from bibtexparser.model import Entry, Field
 from bibtexparser.writer import BibtexFormat
 
 from curator.domain.catalog import WorkView
+from curator.domain.normalize import MONTH_NAMES
 from curator.export.latex import Charset, ascii_latex, encode, encode_title
 from curator.export.names import bibtex_names
 
-MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+MONTHS = tuple(name[:3] for name in MONTH_NAMES)  # BibTeX's month macros: jan, feb, ...
 
 # The field that names a work's venue, by entry type.
 VENUE_FIELD = {

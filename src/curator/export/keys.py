@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Container
 
-from curator.export.names import surname
+from anyascii import anyascii
+
+from curator.domain.names import split_name
 
 STOPWORDS = frozenset(
     [
@@ -41,19 +42,18 @@ STOPWORDS = frozenset(
         "über",
     ]
 )
-_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ı": "i"})
 _NOT_KEY = re.compile(r"[^a-z0-9]+")
 
 
 def ascii_word(text: str) -> str:
-    """Lower-case ASCII letters and digits only: "Müller" -> "muller", "Łukasz" -> "lukasz"."""
-    text = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
-    return _NOT_KEY.sub("", text.encode("ascii", "ignore").decode())
+    """Lower-case ASCII letters and digits only, transliterated: "Müller" -> "muller",
+    "Þórsson" -> "thorsson", "Иванов" -> "ivanov", "王小明" -> "wangxiaoming"."""
+    return _NOT_KEY.sub("", anyascii(text).casefold())
 
 
 def key_base(authors: tuple[str, ...], year: int | None, title: str | None) -> str:
     """The key a work would get if no other work had it: `biderman2023pythia`."""
-    name = ascii_word(surname(authors[0])) if authors else ""
+    name = ascii_word(split_name(authors[0]).surname) if authors else ""
     word = ""
     for candidate in (title or "").split():
         folded = ascii_word(candidate)

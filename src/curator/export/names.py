@@ -2,26 +2,10 @@
 
 from __future__ import annotations
 
+from curator.domain.names import split_name
 from curator.export.latex import Charset, encode
 
-SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 _NAME_PUNCTUATION = frozenset(".-'’")
-
-
-def split_name(name: str) -> tuple[list[str], list[str], list[str], list[str]]:
-    """(first, von, last, jr) words of a name written "First von Last Jr."."""
-    words = name.split()
-    jr = [words.pop()] if len(words) > 2 and words[-1].casefold() in SUFFIXES else []
-    last = [words.pop()] if words else []
-    von: list[str] = []
-    while len(words) > 1 and words[-1][:1].islower():
-        von.insert(0, words.pop())
-    return words, von, last, jr
-
-
-def surname(name: str) -> str:
-    """The family name BibTeX would sort and cite by: "von Neumann" -> "Neumann"."""
-    return " ".join(split_name(name)[2])
 
 
 def bibtex_name(name: str, charset: Charset = Charset.UTF8) -> str:
@@ -37,7 +21,11 @@ def bibtex_name(name: str, charset: Charset = Charset.UTF8) -> str:
         encoded = encode(name, charset)
         plain_start = name[:1].isalnum() and encoded[:1] not in "\\{"
         return "{" + ("" if plain_start else "\\relax ") + encoded + "}"
-    first, von, last, jr = (" ".join(encode(w, charset) for w in part) for part in split_name(name))
+    parts = split_name(name)
+    first, von, last, jr = (
+        " ".join(encode(w, charset) for w in part)
+        for part in (parts.first, parts.von, parts.last, parts.jr)
+    )
     family = f"{von} {last}" if von else last
     if jr:
         return f"{family}, {jr}, {first}"

@@ -28,15 +28,12 @@ from curator.domain.bibfields import MODELLED, Extra, keeps, one_line, ordered
 from curator.domain.catalog import ENTRY_TYPES, VenueKind
 from curator.domain.errors import ValidationError
 from curator.domain.fields import validate_field
+from curator.domain.normalize import MONTH_NAMES
 from curator.domain.records import BlockProblem, BlockStatus, ParsedRecord, ParseResult
 from curator.domain.venues import guess_venue_kind
 from curator.importers._lines import LineIndex, split_lines
 from curator.importers.latex import decode_bibtex_value
 
-MONTH_NAMES = (
-    "january", "february", "march", "april", "may", "june",
-    "july", "august", "september", "october", "november", "december",
-)  # fmt: skip
 # The macros every BibTeX style defines: jan = "January", ...
 STANDARD_MACROS = {name[:3]: name.capitalize() for name in MONTH_NAMES}
 # Entry types outside curator's list, read as the nearest one it has.

@@ -10,6 +10,7 @@ from sys import intern
 from typing import TYPE_CHECKING
 
 from curator.domain.folding import fold
+from curator.domain.names import split_name
 
 if TYPE_CHECKING:
     from curator.domain.matching import WorkFeatures
@@ -171,50 +172,14 @@ def split_title(title: str | None) -> tuple[str, str]:
 
 # --- people ---------------------------------------------------------------------------------------
 
-_PARTICLES = frozenset(
-    [
-        "van",
-        "von",
-        "der",
-        "den",
-        "de",
-        "del",
-        "della",
-        "di",
-        "da",
-        "du",
-        "dos",
-        "das",
-        "le",
-        "la",
-        "ter",
-        "ten",
-        "bin",
-        "al",
-        "el",
-    ]
-)
-_SUFFIXES = frozenset(["jr", "sr", "ii", "iii", "iv"])
-
 
 def surname_key(name: str) -> str:
     """A family name, folded: "Biderman, Stella", "S. Biderman", "Stella Bíderman" -> "biderman".
 
     Particles are kept with the surname ("van der Berg" -> "vanderberg") so both spellings meet.
     """
-    name = name.strip()
-    if not name:
-        return ""
-    if "," in name:  # "Last, First"
-        last = name.split(",", 1)[0]
-        return "".join(fold(last).split())
-    parts = [p for p in fold(name).split() if p not in _SUFFIXES]
-    if not parts:
-        return ""
-    start = len(parts) - 1
-    while start > 0 and parts[start - 1] in _PARTICLES:
-        start -= 1
-    return "".join(parts[start:])
+    family = split_name(name).family
+    return "".join(fold(" ".join(family)).split())
 
 
 def surname_keys(authors: Sequence[str]) -> frozenset[str]:
