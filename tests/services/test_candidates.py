@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from curator.domain.matching import Band
+from curator.domain.matching import Band, Candidate
 from curator.domain.progress import drain
 from curator.services import candidates, decisions, history, works
 from curator.store.catalog import Catalog
@@ -74,3 +74,14 @@ def test_auto_merge_merges_sure_groups_in_one_undoable_step(seeded: Catalog) -> 
 def test_auto_merge_only_for_sure(seeded: Catalog) -> None:
     with pytest.raises(Exception, match="sure"):
         candidates.auto_merge(seeded, Band.LIKELY)
+
+
+def test_the_group_around_a_pair_follows_strong_pairs_only_up_to_a_limit() -> None:
+    def pair(a: int, b: int, band: Band) -> Candidate:
+        return Candidate(a, b, 0.9, band, ())
+
+    found = [pair(1, 2, Band.SURE), pair(2, 3, Band.LIKELY), pair(3, 4, Band.SURE),
+             pair(4, 5, Band.POSSIBLE), pair(7, 8, Band.SURE)]  # fmt: skip
+    assert candidates.group_around(found[0], found, limit=6) == [1, 2, 3, 4]
+    assert candidates.group_around(found[0], found, limit=3) == [1, 2, 3]
+    assert candidates.group_around(found[3], found, limit=6) == [4, 5]  # possible: the pair only

@@ -78,6 +78,24 @@ def groups(pairs: Iterable[Candidate]) -> list[list[int]]:
     return sorted((sorted(g) for g in found.values()), key=lambda g: (-len(g), g[0]))
 
 
+def group_around(candidate: Candidate, pairs: Iterable[Candidate], limit: int) -> list[int]:
+    """The pair's works first, then works tied to them by sure or likely pairs, up to `limit`:
+    the copies of one paper the review screen shows side by side."""
+    group = [candidate.a, candidate.b]
+    if not candidate.band.is_duplicate:
+        return group
+    strong = [c for c in pairs if c.band.is_duplicate]
+    grew = True
+    while grew and len(group) < limit:
+        grew = False
+        for c in strong:
+            a_in, b_in = c.a in group, c.b in group
+            if a_in != b_in and len(group) < limit:
+                group.append(c.b if a_in else c.a)
+                grew = True
+    return group
+
+
 def auto_merge(catalog: Catalog, band: Band = Band.SURE) -> tuple[int, int]:
     """Merge every group of `band` pairs in one undoable step; returns (groups, works merged)."""
     if band != Band.SURE:

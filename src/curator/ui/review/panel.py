@@ -499,19 +499,7 @@ class ReviewPanel(QWidget):
 
     def _group(self, candidate: Candidate) -> list[int]:
         """The pair, and works tied to it by sure or likely pairs: the copies of one paper."""
-        if not candidate.band.is_duplicate:
-            return [candidate.a, candidate.b]
-        strong = [c for c in self.model.open_candidates() if c.band.is_duplicate]
-        group = [candidate.a, candidate.b]
-        grew = True
-        while grew and len(group) < MAX_GROUP:
-            grew = False
-            for c in strong:
-                a_in, b_in = c.a in group, c.b in group
-                if a_in != b_in and len(group) < MAX_GROUP:
-                    group.append(c.b if a_in else c.a)
-                    grew = True
-        return group
+        return candidate_service.group_around(candidate, self.model.open_candidates(), MAX_GROUP)
 
     def _show(self, candidate: Candidate | None) -> None:
         """Show a candidate; the same pair shown again (after a scan) keeps the picks made."""
