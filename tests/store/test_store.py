@@ -1,0 +1,98 @@
+"""The store on its own: ids, transactions, the full-text index its triggers keep, rows taken
+and put back, and the event log's rows."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from curator.store import eventlog, queries
+from curator.store.catalog import Catalog
+from curator.store.ids import next_id
+from curator.store.rows import put_rows, take_rows
+from curator.store.tables import Work
+from curator.store.writes import Created, insert_works, venue_for_label
+
+
+def _work(title: str, **values: object) -> dict[str, object]:
+    return {"title": title, "authors": ["Ada Lovelace"], "authors_incomplete": False, **values}
+
+
+def _search(catalog: Catalog, words: str) -> list[int]:
+    with catalog.read() as s:
+        return queries.work_ids(s, words)
+
+
+def test_ids_run_on_past_deleted_rows(catalog: Catalog) -> None:
+    with catalog.write() as s:
+        ids = insert_works(s, [_work("one"), _work("two"), _work("three")])
+        assert ids == [1, 2, 3]
+        s.execute(text("DELETE FROM work WHERE id = 3"))
+        assert next_id(s, Work) == 4
+        assert insert_works(s, [_work("four")]) == [4]
+
+
+def test_a_write_is_all_or_nothing(catalog: Catalog) -> None:
+    with pytest.raises(RuntimeError), catalog.write() as s:
+        insert_works(s, [_work("lost")])
+        raise RuntimeError("the disk went away")
+    assert _search(catalog, "lost") == []
+    with catalog.write() as s:  # and the id the rollback took back is free again: nothing used it
+        assert insert_works(s, [_work("kept")]) == [1]
+
+
+def test_the_full_text_index_follows_inserts_edits_venue_names_and_deletes(
+    catalog: Catalog,
+) -> None:
+    with catalog.write() as s:
+        venue = venue_for_label(s, "NeurIPS", Created())
+        (wid,) = insert_works(s, [_work("Sparse quokkas", venue_id=venue, notes="shelf 3")])
+    assert _search(catalog, "quokkas") == [wid]
+    assert _search(catalog, "lovelace") == [wid]
+    assert _search(catalog, "shelf") == [wid]
+    assert _search(catalog, "neurips") == [wid]
+    with catalog.write() as s:
+        s.execute(text("UPDATE work SET title = 'Dense wombats' WHERE id = :w"), {"w": wid})
+        s.execute(text("UPDATE venue SET name = 'Neural Information Processing Systems'"))
+    assert _search(catalog, "quokkas") == []
+    assert _search(catalog, "wombats") == [wid]
+    assert _search(catalog, "neural information") == [wid]
+    with catalog.write() as s:
+        s.execute(text("DELETE FROM work WHERE id = :w"), {"w": wid})
+    assert _search(catalog, "wombats") == []
+
+
+def test_citation_keys_are_searched_by_any_part(catalog: Catalog) -> None:
+    with catalog.write() as s:
+        (wid,) = insert_works(s, [_work("x", citation_key="DBLP:conf/nips/VaswaniSPUJGKP17")])
+    assert _search(catalog, "conf/nips") == [wid]
+    assert _search(catalog, "vaswani") == [wid]
+
+
+def test_rows_taken_come_back_exactly(catalog: Catalog) -> None:
+    with catalog.write() as s:
+        ids = insert_works(s, [_work("one", extra={"volume": "2"}), _work("two")])
+        before = s.execute(text("SELECT * FROM work ORDER BY id")).all()
+        taken = take_rows(s, "work", ids)
+        assert s.execute(text("SELECT count(*) FROM work")).scalar_one() == 0
+        put_rows(s, "work", taken)
+        assert s.execute(text("SELECT * FROM work ORDER BY id")).all() == before
+    assert _search(catalog, "one") == [ids[0]]
+    with pytest.raises(ValueError, match="not taken"), catalog.write() as s:
+        take_rows(s, "event", [1])
+
+
+def test_the_event_log_keeps_where_each_change_stands(catalog: Catalog) -> None:
+    with catalog.write() as s:
+        first = eventlog.append(s, "edit", "first", {"version": 2}, "done")
+        second = eventlog.append(s, "edit", "second", {"version": 2}, "done")
+        eventlog.append(s, "undo", "Undo: second", {"target": second}, None)
+        eventlog.set_state(s, second, "undone")
+        newest, oldest = eventlog.newest_done(s), eventlog.oldest_undone(s)
+        assert newest is not None and newest.id == first
+        assert oldest is not None and oldest.id == second
+        eventlog.void_undone(s)
+        assert eventlog.oldest_undone(s) is None
+        rows = eventlog.history_rows(s, newest=2)
+        assert [(r.summary, r.state) for r in rows] == [("second", "void"), ("Undo: second", None)]
+        assert eventlog.count(s) == 3
