@@ -223,7 +223,7 @@ def test_import_is_logged_as_an_event(seeded: Catalog) -> None:
     with seeded.read() as s:
         rows = s.execute(text("SELECT kind, payload FROM event ORDER BY id")).all()
     assert [k for k, _ in rows] == ["import"] * 5
-    assert sum(len(json.loads(p)["record_ids"]) for _, p in rows) == 65
+    assert sum(len(json.loads(p)["record_ids"]) for _, p in rows) == _count(seeded, "sourcerecord")
 
 
 def test_venue_labels_become_venues_with_aliases(seeded: Catalog) -> None:

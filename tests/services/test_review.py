@@ -77,9 +77,10 @@ def test_a_merge_refuses_works_changed_since_they_were_shown(seeded: Catalog) ->
     ids = llemma(seeded)
     shown = review.compare(seeded, ids)
     works.edit_work(seeded, ids[0], {"title": "Llemma, corrected by hand"})
+    before = len(works.works(seeded))
     with pytest.raises(CuratorError, match="changed since"):
         review.merge(seeded, shown, {"title": 1})
-    assert len(works.works(seeded)) == 65
+    assert len(works.works(seeded)) == before
 
 
 def test_other_fields_follow_the_venue_and_can_be_picked(seeded: Catalog) -> None:
