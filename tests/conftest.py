@@ -15,6 +15,9 @@ from curator.services.samples import sample_listing_paths
 from curator.store.catalog import Catalog, open_catalog
 
 ROOT = Path(__file__).resolve().parents[1]
+# How long a GUI test waits for a signal or a state: only a real hang should ever reach it.
+# Machines here are shared and loaded; a test must never fail because one was slow.
+HANG = 600_000  # ms
 FIXTURES = ROOT / "tests" / "fixtures"
 
 

@@ -11,7 +11,7 @@ from curator.store.catalog import Catalog
 from curator.ui import export_dialog
 from curator.ui.export_dialog import SCOPE_SELECTED
 from curator.ui.main_window import MainWindow
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, HANG
 
 
 def _save_as(monkeypatch, path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -35,7 +35,7 @@ def test_menu_export_after_merges_writes_the_file_and_keys(
     _save_as(monkeypatch, out)
     dialog.latex.setChecked(True)
     dialog.export_button.click()
-    qtbot.waitUntil(lambda: out.exists() and window.files.export_action.isEnabled(), timeout=10000)
+    qtbot.waitUntil(lambda: out.exists() and window.files.export_action.isEnabled(), timeout=HANG)
     text = out.read_text(encoding="utf-8")
     assert text.count("\n@") == n and text.isascii()
     assert f"Exported {n} entries" in window.statusBar().currentMessage()
@@ -68,7 +68,7 @@ def test_import_bibtex_from_the_menu(qtbot, window: MainWindow, monkeypatch) -> 
     bib = FIXTURES / "listings" / "messy.bib"
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(bib)], ""))
     window.files.import_bibtex_action.trigger()
-    qtbot.waitUntil(lambda: window.model.rowCount() == before + 4, timeout=10000)
+    qtbot.waitUntil(lambda: window.model.rowCount() == before + 4, timeout=HANG)
     (report,) = window.files.last_import.reports
     assert report.format == "bibtex" and report.counts["rejected"] == 3
 
@@ -82,13 +82,13 @@ def test_a_large_catalogs_plan_is_made_in_the_background(
     assert dialog is not None
     assert dialog.plan is None and not dialog.export_button.isEnabled()  # still checking
     assert "Checking" in dialog.gaps_label.text()
-    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=HANG)
     assert len(dialog.plan.works) == len(works.works(seeded))
     assert dialog.export_button.isEnabled()
     # two scope changes in a row: the plan of the newest is shown, not the one before
     dialog.scope.button(SCOPE_SELECTED).click()
     dialog.scope.button(0).click()
-    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=HANG)
     qtbot.wait(200)  # the selected scope's plan, had it run, would have arrived by now
     assert len(dialog.plan.works) == len(works.works(seeded)) > 1
     dialog.scope.button(SCOPE_SELECTED).click()

@@ -15,6 +15,7 @@ from curator.store.catalog import Catalog
 from curator.ui.catalog.work_table import COL_TITLE
 from curator.ui.import_report import ImportReportDialog
 from curator.ui.main_window import MainWindow
+from tests.conftest import HANG
 
 
 def _titles(w: MainWindow) -> list[str]:
@@ -31,7 +32,8 @@ def test_search_filters_as_you_type(qtbot, window: MainWindow) -> None:  # type:
     everything = len(works.rows(window.catalog))
     qtbot.keyClicks(window.search, "reverse language")
     qtbot.waitUntil(
-        lambda: not window.search_timer.isActive() and window.model.rowCount() < everything
+        lambda: not window.search_timer.isActive() and window.model.rowCount() < everything,
+        timeout=HANG,
     )
     shown = [window.model.work_row(r).id for r in range(window.model.rowCount())]
     texts = [f"{w.title} {w.abstract}" for w in (works.work(window.catalog, i) for i in shown)]
@@ -39,14 +41,14 @@ def test_search_filters_as_you_type(qtbot, window: MainWindow) -> None:  # type:
     assert all("reverse" in t.lower() and "language" in t.lower() for t in texts)
     assert "shown" in window.counts_label.text()
     window.search.clear()
-    qtbot.waitUntil(lambda: window.model.rowCount() == everything)
+    qtbot.waitUntil(lambda: window.model.rowCount() == everything, timeout=HANG)
 
 
 def test_select_edit_save_updates_catalog_and_table(
     qtbot, window: MainWindow, seeded: Catalog
 ) -> None:  # type: ignore[no-untyped-def]
     window.search.setText("ReLoRA")
-    qtbot.waitUntil(lambda: window.model.rowCount() == 2)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 2, timeout=HANG)
     window.table.selectRow(0)
     editor = window.editor
     assert editor.work is not None and "ReLoRA" in (editor.work.title or "")
@@ -58,7 +60,7 @@ def test_select_edit_save_updates_catalog_and_table(
     assert editor.save_button.isEnabled()
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     assert works.work(seeded, wid).year == 2024
-    qtbot.waitUntil(lambda: window.model.index(0, 3).data() == "2024")  # the table follows
+    qtbot.waitUntil(lambda: window.model.index(0, 3).data() == "2024", timeout=HANG)
     assert window.editor.work.id == wid  # still selected after the table refresh
     assert not editor.save_button.isEnabled()
 
@@ -99,7 +101,8 @@ def test_invalid_pending_edit_keeps_the_work_selected(
     window.editor.year.setText("199")
     window.table.selectRow(1)
     qtbot.waitUntil(
-        lambda: window.editor.work.id == first and window.table.currentIndex().row() == 0
+        lambda: window.editor.work.id == first and window.table.currentIndex().row() == 0,
+        timeout=HANG,
     )
     assert "year" in window.editor.error.text()
     assert window.editor.year.text() == "199"  # the librarian's typing is still there
@@ -126,9 +129,9 @@ def test_import_runs_in_background_and_shows_report(
     assert w.model.rowCount() == 0
     task = w.import_files(seed_paths[:2])
     # the worker's signals are queued to the GUI thread, so none is missed before we wait
-    with qtbot.waitSignal(task.finished, timeout=20_000):
+    with qtbot.waitSignal(task.finished, timeout=HANG):
         pass
-    qtbot.waitUntil(lambda: w.model.rowCount() == 40)
+    qtbot.waitUntil(lambda: w.model.rowCount() == 40, timeout=HANG)
     dialogs = w.findChildren(ImportReportDialog)
     assert dialogs and dialogs[-1].table.rowCount() == 40
     assert w.files.import_action.isEnabled()
@@ -156,7 +159,7 @@ def test_cancel_rolls_back_the_file_being_imported(
     qtbot.addWidget(w)
     task = w.import_files([listing])
     task.progress.connect(lambda p: (task.cancel(), gate.set()) if "records" in p.message else None)
-    with qtbot.waitSignal(task.cancelled, timeout=20_000):
+    with qtbot.waitSignal(task.cancelled, timeout=HANG):
         pass
     assert works.stats(catalog)["records"] == 0
     assert "cancelled" in w.statusBar().currentMessage()

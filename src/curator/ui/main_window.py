@@ -63,7 +63,7 @@ class MainWindow(QMainWindow):
         self.files.works_added.connect(self.review.scan)
         self.files.export_ended.connect(self._after_change)
         self.files.show_work.connect(self.show_work_to_fix)
-        self.steps = UndoActions(self, catalog, self.tasks)
+        self.steps = UndoActions(self, catalog, self.tasks, ready=self._edits_saved)
         self.steps.ended.connect(self._on_step_ended)
         self._build_menus()
         self.refresh()
@@ -281,14 +281,14 @@ class MainWindow(QMainWindow):
 
     def undo(self) -> Task | None:
         """Undo the newest step in the background; `steps.ended` says when it is over."""
-        if self.editor.changes() and not self.editor.save():
-            return None
         return self.steps.undo()
 
     def redo(self) -> Task | None:
-        if self.editor.changes() and not self.editor.save():
-            return None
         return self.steps.redo()
+
+    def _edits_saved(self) -> bool:
+        """Pending edits in the editor are saved before an undo or redo; False if they cannot."""
+        return not self.editor.changes() or self.editor.save()
 
     def _on_step_ended(self, message: str) -> None:
         self._after_change()

@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable, Generator
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from curator.domain.errors import CuratorError
 from curator.domain.progress import Progress
@@ -72,25 +72,38 @@ class _Worker(QRunnable):
 
 
 class TaskRunner(QObject):
-    """Starts tasks on a thread pool; keeps them alive until they end."""
+    """Starts tasks on a thread pool; keeps them alive until they end.
+
+    A job is handed to the pool only when control returns to the event loop, after the caller
+    has connected the task's signals: a job that ends at once (a file that fails on its first
+    byte, a redo of a few rows) can then never report before anyone listens.
+    """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)  # one writer at a time
         self._running: list[Task] = []
+        self._pending: list[_Worker] = []
 
     def start(self, make: GeneratorFactory) -> Task:
         task = Task(self)
         self._running.append(task)
         for signal in (task.finished, task.failed, task.cancelled):
             signal.connect(lambda *_, t=task: self._forget(t))
-        self._pool.start(_Worker(make, task))
+        self._pending.append(_Worker(make, task))
+        QTimer.singleShot(0, self, self._launch)
         return task
+
+    def _launch(self) -> None:
+        while self._pending:
+            self._pool.start(self._pending.pop(0))
 
     def _forget(self, task: Task) -> None:
         if task in self._running:
             self._running.remove(task)
 
     def wait(self, msecs: int = -1) -> bool:
+        """Wait for every job, those not yet handed to the pool included."""
+        self._launch()
         return self._pool.waitForDone(msecs)

@@ -26,9 +26,16 @@ class UndoActions(QObject):
 
     ended = Signal(str)  # what the status bar says: "Undone: …", a failure, or a cancel
 
-    def __init__(self, window: QMainWindow, catalog: Catalog, tasks: TaskRunner) -> None:
+    def __init__(
+        self,
+        window: QMainWindow,
+        catalog: Catalog,
+        tasks: TaskRunner,
+        ready: Callable[[], bool] = lambda: True,
+    ) -> None:
         super().__init__(window)
         self.window = window
+        self.ready = ready  # False: not now (an edit on screen that cannot be saved)
         self.catalog = catalog
         self.tasks = tasks
         self.task: Task | None = None
@@ -55,7 +62,7 @@ class UndoActions(QObject):
         return self._start(history.redo_steps, "Redone", "Redoing…")
 
     def _start(self, steps: StepFactory, done: str, label: str) -> Task | None:
-        if self.task is not None:
+        if self.task is not None or not self.ready():
             return None
         dialog = QProgressDialog(label, "Cancel", 0, 0, self.window)
         dialog.setWindowTitle("Curator")

@@ -9,12 +9,13 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from curator.services import history, works
 from curator.store.catalog import Catalog, open_catalog
 from curator.ui.main_window import MainWindow
+from tests.conftest import HANG
 from tests.ui.conftest import close_window, open_window
 
 
 def show_duplicates(qtbot, w: MainWindow) -> None:  # type: ignore[no-untyped-def]
     w.views.setCurrentWidget(w.review)  # the first visit starts a scan in the background
-    qtbot.waitUntil(lambda: w.review.scanned and w.review.scan_task is None, timeout=30_000)
+    qtbot.waitUntil(lambda: w.review.scanned and w.review.scan_task is None, timeout=HANG)
     w.activateWindow()
     w.review.queue.setFocus()
 
@@ -75,13 +76,13 @@ def test_pick_a_field_merge_by_keyboard_then_undo(
     assert review.candidate is not None  # the next candidate opened by itself
     window._update_undo_actions()
     assert window.undo_action.text().startswith("&Undo Merge")
-    with qtbot.waitSignal(window.steps.ended):
+    with qtbot.waitSignal(window.steps.ended, timeout=HANG):
         window.undo_action.trigger()
     assert len(works.works(seeded)) == before
     assert {w.id for w in works.works(seeded)} >= merged_ids
-    qtbot.waitUntil(lambda: review.scan_task is None, timeout=30_000)
+    qtbot.waitUntil(lambda: review.scan_task is None, timeout=HANG)
     assert any(set(c.works) <= merged_ids for c in review.model.open_candidates())
-    with qtbot.waitSignal(window.steps.ended):
+    with qtbot.waitSignal(window.steps.ended, timeout=HANG):
         window.redo_action.trigger()
     assert len(works.works(seeded)) == before - (len(merged_ids) - 1)
 
@@ -104,7 +105,7 @@ def test_not_duplicates_survives_rescan_and_restart(qtbot, seeded: Catalog) -> N
     qtbot.mouseClick(review.buttons["distinct"], Qt.MouseButton.LeftButton)
     assert pair not in {c.works for c in review.model.open_candidates()}
     review.scan()
-    qtbot.waitUntil(lambda: review.scan_task is None, timeout=30_000)
+    qtbot.waitUntil(lambda: review.scan_task is None, timeout=HANG)
     assert pair not in {c.works for c in review.model.open_candidates()}
     path = seeded.path
     close_window(w)
@@ -159,7 +160,7 @@ def test_merge_all_sure_groups_asks_then_merges_in_one_step(
     assert len(works.works(seeded)) < before
     window._update_undo_actions()
     assert "Merge all sure groups" in window.undo_action.text()
-    with qtbot.waitSignal(window.steps.ended):
+    with qtbot.waitSignal(window.steps.ended, timeout=HANG):
         window.undo_action.trigger()
     assert len(works.works(seeded)) == before
     QApplication.processEvents()
@@ -192,7 +193,7 @@ def test_picks_survive_a_scan_that_ends_meanwhile(qtbot, window: MainWindow) -> 
     pair = review.candidate.works
     review.pick("title", 1)
     review.scan()
-    qtbot.waitUntil(lambda: review.scan_task is None, timeout=30_000)
+    qtbot.waitUntil(lambda: review.scan_task is None, timeout=HANG)
     assert review.candidate.works == pair
     assert review.picks == {"title": 1}
 

@@ -20,6 +20,7 @@ from curator.ui.venues import suggestions as venue_suggestions
 from curator.ui.venues.models import COL_LABELS, COL_NAME, COL_WORKS, ROW_ROLE
 from curator.ui.venues.suggestions import NO_SUGGESTIONS
 from curator.ui.venues.view import VenuesPanel
+from tests.conftest import HANG
 from tests.ui.conftest import close_window, open_window
 
 SPOTLIGHT = "NeurIPS (Spotlight)"
@@ -134,7 +135,7 @@ def test_rename_through_the_view_reaches_the_catalog_tab(
     assert "ICLR (International Conference)" in catalog_venues(window)
     assert "ICLR" not in catalog_venues(window)
     assert window.undo_action.text().startswith("&Undo Rename venue")
-    with qtbot.waitSignal(window.steps.ended):
+    with qtbot.waitSignal(window.steps.ended, timeout=HANG):
         window.undo()
     assert "ICLR" in shown(panel) and "ICLR" in catalog_venues(window)
 
@@ -146,7 +147,7 @@ def test_keyboard_f2_and_enter_rename_and_delete_changes_nothing(
     window.activateWindow()
     select(panel, "ICLR")
     panel.table.setFocus()
-    qtbot.waitUntil(panel.table.hasFocus)
+    qtbot.waitUntil(panel.table.hasFocus, timeout=HANG)
     qtbot.keyClick(panel.table, Qt.Key.Key_F2)
     assert "ICLR 2" in shown(panel)
     qtbot.keyClick(panel.table, Qt.Key.Key_Return)
@@ -187,12 +188,12 @@ def test_accept_a_suggestion_then_undo_brings_it_back(
     assert not any(SPOTLIGHT in labels for labels in suggestion_labels(panel))
     assert SPOTLIGHT not in catalog_venues(window)
     assert all(works.work(panel.catalog, w).venue == "NeurIPS" for w in spot_works)
-    with qtbot.waitSignal(window.steps.ended):
+    with qtbot.waitSignal(window.steps.ended, timeout=HANG):
         window.undo()
     assert SPOTLIGHT in shown(panel)
     assert any(SPOTLIGHT in labels for labels in suggestion_labels(panel))
     assert SPOTLIGHT in catalog_venues(window)
-    with qtbot.waitSignal(window.steps.ended):
+    with qtbot.waitSignal(window.steps.ended, timeout=HANG):
         window.redo()
     assert SPOTLIGHT not in shown(panel)
 
@@ -218,7 +219,7 @@ def test_reject_removes_the_suggestion_for_good(
     assert SPOTLIGHT in shown(panel)  # nothing merged
     panel.refresh()
     assert not any(SPOTLIGHT in labels for labels in suggestion_labels(panel))
-    with qtbot.waitSignal(window.steps.ended):
+    with qtbot.waitSignal(window.steps.ended, timeout=HANG):
         window.undo()
     assert any(SPOTLIGHT in labels for labels in suggestion_labels(panel))
 
@@ -230,7 +231,7 @@ def test_accept_all_sure_then_the_empty_state(
     suggested = panel.suggestions
     assert suggested.accept_sure_button.isEnabled()
     suggested.accept_all_sure()  # in the background, with progress
-    qtbot.waitUntil(lambda: suggested.task is None, timeout=30_000)
+    qtbot.waitUntil(lambda: suggested.task is None, timeout=HANG)
     assert window.undo_action.text().startswith("&Undo Accept 1 sure venue suggestions")
     assert not any(x.band == "sure" for x in suggested.model.rows())
     assert not suggested.accept_sure_button.isEnabled()
@@ -302,7 +303,7 @@ def test_kind_short_name_and_parent(
     assert shown(panel)["NeurIPS Workshop (SoLaR)"].parent_name == "NeurIPS"
     assert window.undo_action.text().startswith("&Undo")
     for _ in range(3):
-        with qtbot.waitSignal(window.steps.ended):
+        with qtbot.waitSignal(window.steps.ended, timeout=HANG):
             window.undo()
     rows = shown(panel)
     assert rows["ICLR"].kind == "conference" and rows["ICLR"].short_name is None
@@ -384,13 +385,13 @@ def test_a_large_catalog_finds_suggestions_in_the_background(
     assert first is not None and "looking" in panel.suggestions.heading.text()
     assert not panel.suggestions.accept_button.isEnabled()
     panel.refresh()  # overtakes the first load
-    qtbot.waitUntil(lambda: panel.suggestions.task is None, timeout=30_000)
+    qtbot.waitUntil(lambda: panel.suggestions.task is None, timeout=HANG)
     assert first.done
     assert any(SPOTLIGHT in labels for labels in suggestion_labels(panel))
     assert panel.suggestions.heading.text() == "Suggestions (1, 1 sure)"
     select_suggestion(panel, SPOTLIGHT)
     qtbot.mouseClick(panel.suggestions.accept_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: panel.suggestions.task is None, timeout=30_000)
+    qtbot.waitUntil(lambda: panel.suggestions.task is None, timeout=HANG)
     assert not any(SPOTLIGHT in labels for labels in suggestion_labels(panel))
     assert SPOTLIGHT not in shown(panel)
 
@@ -411,6 +412,6 @@ def test_accept_all_sure_cancelled_changes_nothing(
     suggested.accept_all_sure()
     suggested.task.cancel()  # as the progress dialog's Cancel does, before the first step
     gate.set()
-    qtbot.waitUntil(lambda: suggested.task is None, timeout=30_000)
+    qtbot.waitUntil(lambda: suggested.task is None, timeout=HANG)
     assert venues.list_venues(panel.catalog) == before
     assert answers.warnings == ["Cancelled: no suggestion was accepted."]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -24,9 +25,40 @@ from PySide6.QtWidgets import (
 from curator.domain import bibfields
 from curator.domain.catalog import ENTRY_TYPES, WorkView
 from curator.domain.errors import CuratorError
+from curator.domain.fields import FIELDS
 
 SaveFn = Callable[[int, dict[str, Any]], WorkView]
 AUTO_TYPE = "automatic"
+_EMPTY: dict[str, Any] = {"names": [], "flag": False, "choice": None}  # no work shown
+
+
+def _text_input(widget: QLineEdit | QPlainTextEdit) -> _Input:
+    if isinstance(widget, QLineEdit):
+        return _Input(widget.text, widget.setText)
+    return _Input(widget.toPlainText, widget.setPlainText)
+
+
+def form_value(work: WorkView, field: str) -> Any:
+    """A field of `work` as the form shows it (what `WorkEditor.values` gives back unchanged)."""
+    kind = FIELDS[field].kind
+    value = getattr(work, field)
+    if kind == "names":
+        return list(value)
+    if kind == "flag":
+        return bool(value)
+    if kind == "choice":
+        return value if work.entry_type_overridden else None
+    if kind == "fields":
+        return bibfields.as_text(value)
+    return "" if value is None else str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class _Input:
+    """How one field's widget is read and filled."""
+
+    get: Callable[[], Any]
+    put: Callable[[Any], None]
 
 
 def _plain(lines: int) -> QPlainTextEdit:
@@ -85,7 +117,38 @@ class WorkEditor(QWidget):
         )
         self._build_buttons()
         self._layout()
+        self._bind()
         self._watch_changes()
+
+    def _bind(self) -> None:
+        """One input per field of the registry: the form reads and fills fields by name."""
+        texts: dict[str, QLineEdit | QPlainTextEdit] = {
+            "title": self.title, "venue": self.venue, "year": self.year, "month": self.month,
+            "arxiv_id": self.arxiv_id, "doi": self.doi, "url": self.url,
+            "citation_key": self.citation_key, "abstract": self.abstract, "notes": self.notes,
+            "extra": self.extra,
+        }  # fmt: skip
+        self.inputs = {name: _text_input(widget) for name, widget in texts.items()}
+        self.inputs["authors"] = _Input(
+            lambda: [a for a in self.authors.toPlainText().splitlines() if a.strip()],
+            lambda names: self.authors.setPlainText("\n".join(names)),
+        )
+        self.inputs["authors_incomplete"] = _Input(
+            self.incomplete.isChecked, self.incomplete.setChecked
+        )
+        self.inputs["entry_type"] = _Input(self._entry_type, self._set_entry_type)
+        missing = set(FIELDS) - set(self.inputs)
+        assert not missing, f"the editor has no input for {missing}"
+
+    def _entry_type(self) -> str | None:
+        entry = self.entry_type.currentText()
+        return None if entry.startswith(AUTO_TYPE) else entry
+
+    def _set_entry_type(self, value: str | None) -> None:
+        if value is None:
+            self.entry_type.setCurrentIndex(0)
+        else:
+            self.entry_type.setCurrentText(value)
 
     def _build_buttons(self) -> None:
         self.error = QLabel()
@@ -168,71 +231,24 @@ class WorkEditor(QWidget):
             if w
             else "Select a work in the table to see and edit it."
         )
-        self.title.setPlainText(w.title or "" if w else "")
-        self.authors.setPlainText("\n".join(w.authors) if w else "")
-        self.incomplete.setChecked(bool(w and w.authors_incomplete))
-        self.venue.setText(w.venue or "" if w else "")
-        self.year.setText(str(w.year) if w and w.year else "")
-        self.month.setText(str(w.month) if w and w.month else "")
-        self.arxiv_id.setText(w.arxiv_id or "" if w else "")
-        self.doi.setText(w.doi or "" if w else "")
-        self.url.setText(w.url or "" if w else "")
         auto = f"{AUTO_TYPE} ({w.entry_type})" if w and not w.entry_type_overridden else AUTO_TYPE
         self.entry_type.setItemText(0, auto)
-        if w and w.entry_type_overridden:
-            self.entry_type.setCurrentText(w.entry_type)
-        else:
-            self.entry_type.setCurrentIndex(0)
-        self.citation_key.setText(w.citation_key or "" if w else "")
-        self.abstract.setPlainText(w.abstract or "" if w else "")
-        self.notes.setPlainText(w.notes or "" if w else "")
-        self.extra.setPlainText(bibfields.as_text(w.extra) if w else "")
+        for name, field in self.inputs.items():
+            field.put(form_value(w, name) if w else _EMPTY.get(FIELDS[name].kind, ""))
         self.error.clear()
         self._loading = False
         self.setEnabled(w is not None)
         self._on_change()
 
     def values(self) -> dict[str, Any]:
-        """What the form holds now, in the services' field names."""
-        entry = self.entry_type.currentText()
-        return {
-            "title": self.title.toPlainText(),
-            "authors": [a for a in self.authors.toPlainText().splitlines() if a.strip()],
-            "authors_incomplete": self.incomplete.isChecked(),
-            "venue": self.venue.text(),
-            "year": self.year.text(),
-            "month": self.month.text(),
-            "arxiv_id": self.arxiv_id.text(),
-            "doi": self.doi.text(),
-            "url": self.url.text(),
-            "entry_type": None if entry.startswith(AUTO_TYPE) else entry,
-            "citation_key": self.citation_key.text(),
-            "abstract": self.abstract.toPlainText(),
-            "notes": self.notes.toPlainText(),
-            "extra": self.extra.toPlainText(),
-        }
+        """What the form holds now, by the registry's field names."""
+        return {name: field.get() for name, field in self.inputs.items()}
 
     def changes(self) -> dict[str, Any]:
         w = self._work
         if w is None:
             return {}
-        current = {
-            "title": w.title or "",
-            "authors": list(w.authors),
-            "authors_incomplete": w.authors_incomplete,
-            "venue": w.venue or "",
-            "year": str(w.year or ""),
-            "month": str(w.month or ""),
-            "arxiv_id": w.arxiv_id or "",
-            "doi": w.doi or "",
-            "url": w.url or "",
-            "entry_type": w.entry_type if w.entry_type_overridden else None,
-            "citation_key": w.citation_key or "",
-            "abstract": w.abstract or "",
-            "notes": w.notes or "",
-            "extra": bibfields.as_text(w.extra),
-        }
-        return {k: v for k, v in self.values().items() if v != current[k]}
+        return {k: v for k, v in self.values().items() if v != form_value(w, k)}
 
     def _on_change(self) -> None:
         if getattr(self, "_loading", False):
