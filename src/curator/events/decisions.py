@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Session
 
 from curator.events.base import Command, Kept, Payload
@@ -17,16 +19,30 @@ class DecisionPayload(Payload):
 
 class _Decide(Command[DecisionPayload]):
     payload_type = DecisionPayload
+    keeps_on_revert = True
 
     def apply(self, s: Session) -> None:
+        self._add(s, None)
+
+    def _add(self, s: Session, decided_at: datetime | None) -> None:
         (a, b), (fp_a, fp_b) = self.payload.works, self.payload.fp
-        self.payload.decision_id = snapshots.add_decision(s, self.payload.kind, fp_a, fp_b, a, b)
+        self.payload.decision_id = snapshots.add_decision(
+            s, self.payload.kind, fp_a, fp_b, a, b, self.payload.decision_id, decided_at
+        )
 
     def revert(self, s: Session) -> Kept | None:
+        """Take the decision back; keep when it was made, for a redo."""
+        kept = None
         for d in snapshots.decisions(s):
             if [d.fp_a, d.fp_b] == self.payload.fp and d.kind == self.payload.kind:
+                kept = {"id": d.id, "decided_at": d.created_at.isoformat()}
                 snapshots.remove_decision(s, d.id or 0)
-        return None
+        return kept
+
+    def reapply(self, s: Session, kept: Kept | None) -> None:
+        if kept is not None:
+            self.payload.decision_id = kept["id"]
+        self._add(s, datetime.fromisoformat(kept["decided_at"]) if kept else None)
 
 
 class Distinct(_Decide):

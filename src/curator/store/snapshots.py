@@ -86,9 +86,21 @@ def decisions(session: Session) -> list[Decision]:
 
 
 def add_decision(
-    session: Session, kind: str, fp_a: str, fp_b: str, work_a: int, work_b: int
+    session: Session,
+    kind: str,
+    fp_a: str,
+    fp_b: str,
+    work_a: int,
+    work_b: int,
+    decision_id: int | None = None,
+    decided_at: datetime | None = None,
 ) -> int:
-    decision = Decision(kind=kind, fp_a=fp_a, fp_b=fp_b, work_a=work_a, work_b=work_b)
+    """A decision about a pair; a redo gives it back its own id and time."""
+    decision = Decision(
+        id=decision_id, kind=kind, fp_a=fp_a, fp_b=fp_b, work_a=work_a, work_b=work_b
+    )
+    if decided_at is not None:
+        decision.created_at = decided_at
     session.add(decision)
     session.flush()
     return decision.id or 0
