@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint format bench bench-dedup bench-review bench-bibtex bench-venues bench-events screenshots clean
+.PHONY: run test lint format bench bench-dedup bench-review bench-bibtex bench-venues bench-events bench-matching screenshots clean
 
 run: $(VENV)/.runtime .qt-libs
 	$(BIN)/curator-gui --sample
@@ -38,6 +38,9 @@ bench-bibtex: $(VENV)/.test
 
 bench-venues: $(VENV)/.test
 	$(BIN)/python benchmarks/venues_bench.py
+
+bench-matching: $(VENV)/.test
+	$(BIN)/python benchmarks/matching_bench.py
 
 bench-events: $(VENV)/.test
 	$(BIN)/python benchmarks/events_bench.py

@@ -1,0 +1,207 @@
+"""The duplicate engine on real catalogs: labelled collections imported as a librarian would.
+
+Each collection in `benchmarks/data/` (a `records.bib` and its answer key `truth.json`, whose
+`pairs` are 1-based positions of entries in the file) is imported into a fresh catalog. Works are
+mapped back to entries through their source records' lines (an entry the import skipped as a
+verbatim repeat belongs to the work of the entry it repeats), and the pairs the engine proposes
+are scored against the key. Printed per collection: precision / recall / F1 of sure + likely,
+sure alone (count and precision), candidate recall of blocking, the related band, a naive
+baseline (token_sort_ratio of folded titles and equal year, at its best threshold), time and
+peak memory. Nothing is asserted: this prints figures.
+
+Usage: python benchmarks/matching_bench.py [--only cora,stroke]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import combinations
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from curator.domain.folding import fold
+from curator.domain.matching import Band
+from curator.domain.progress import drain
+from curator.domain.records import BlockStatus
+from curator.matching.blocking import block
+from curator.services import candidates, importing, works
+from curator.store import queries
+from curator.store.catalog import Catalog, open_catalog
+
+DATA = Path(__file__).resolve().parent / "data"
+COLLECTIONS = ("cora", "cytology_screening", "stroke")
+_ENTRY = re.compile(r"^@\w+\s*\{", re.MULTILINE)
+_LINES = re.compile(r"lines (\d+)-(\d+)")
+
+Pair = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    predicted: int
+    precision: float
+    recall: float
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def row(self) -> str:
+        return (
+            f"{self.precision:.3f} / {self.recall:.3f} / {self.f1:.3f}  ({self.predicted:,} pairs)"
+        )
+
+
+def score(predicted: set[Pair], truth: set[Pair]) -> Score:
+    hits = len(predicted & truth)
+    precision = hits / len(predicted) if predicted else 1.0
+    return Score(len(predicted), precision, hits / len(truth) if truth else 1.0)
+
+
+def entry_lines(text: str) -> list[int]:
+    """The first line of each entry, in file order (position 1 is the first)."""
+    return [text.count("\n", 0, m.start()) + 1 for m in _ENTRY.finditer(text)]
+
+
+def _import(catalog: Catalog, path: Path) -> dict[int, int]:
+    """Import `path`; entry position -> work id (verbatim repeats share their first's work)."""
+    run = importing.run_to_end(importing.import_files(catalog, [path]))
+    if not run.ok:
+        raise SystemExit(f"{path}: {run.failures}")
+    positions = {line: n for n, line in enumerate(entry_lines(path.read_text()), start=1)}
+    by_line: dict[int, int] = {}
+    repeats: list[tuple[int, int]] = []
+    for outcome in run.reports[0].outcomes:
+        if outcome.work_id is not None:
+            by_line[outcome.first_line] = outcome.work_id
+        elif outcome.status is BlockStatus.SKIPPED and (m := _LINES.search(outcome.reason)):
+            repeats.append((outcome.first_line, int(m.group(1))))
+    for line, first in repeats:
+        if first in by_line:
+            by_line[line] = by_line[first]
+    return {positions[line]: wid for line, wid in by_line.items() if line in positions}
+
+
+def _entry_pairs(work_pairs: Iterable[Pair], entries_of: dict[int, list[int]]) -> set[Pair]:
+    found: set[Pair] = set()
+    for a, b in work_pairs:
+        for x in entries_of.get(a, ()):
+            for y in entries_of.get(b, ()):
+                found.add((min(x, y), max(x, y)))
+    for entries in entries_of.values():  # entries that became one work (verbatim repeats)
+        found.update(combinations(sorted(entries), 2))
+    return found
+
+
+def naive(path: Path) -> tuple[Score, int]:
+    """token_sort_ratio of folded titles >= t and the same year; the best t of 80..95."""
+    from bibtexparser import parse_string
+
+    library = parse_string(path.read_text())
+    titles = [
+        fold(e.fields_dict["title"].value) if "title" in e.fields_dict else ""
+        for e in library.entries
+    ]
+    years = [
+        e.fields_dict["year"].value.strip() if "year" in e.fields_dict else ""
+        for e in library.entries
+    ]
+    truth = _truth(path)
+    sims = []
+    for i, j in combinations(range(len(titles)), 2):
+        if titles[i] and years[i] == years[j]:
+            sims.append((fuzz.token_sort_ratio(titles[i], titles[j]), (i + 1, j + 1)))
+    best = max(
+        ((score({p for s, p in sims if s >= t}, truth), t) for t in (80, 85, 90, 95)),
+        key=lambda found: found[0].f1,
+    )
+    return best
+
+
+def _truth(path: Path) -> set[Pair]:
+    pairs = json.loads((path.parent / "truth.json").read_text())["pairs"]
+    return {(min(a, b), max(a, b)) for a, b in pairs}
+
+
+def run_one(name: str) -> dict[str, object]:
+    path = DATA / name / "records.bib"
+    truth = _truth(path)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        catalog = open_catalog(Path(tmp) / "catalog.sqlite")
+        work_of = _import(catalog, path)
+        imported = time.perf_counter()
+        entries_of: dict[int, list[int]] = {}
+        for entry, wid in work_of.items():
+            entries_of.setdefault(wid, []).append(entry)
+        found = candidates.candidates(catalog)
+        scanned = time.perf_counter()
+        with catalog.read() as s:
+            features = queries.work_features(s)
+        blocking = drain(block(features))
+        index_ids = [w.id for w in features]
+        blocked = {blocking.unpack(p) for p in blocking.pairs}
+        blocked_works = {(index_ids[a], index_ids[b]) for a, b in blocked}
+        n_works = works.stats(catalog)["works"]
+        catalog.close()
+    by_band = {band: [(c.a, c.b) for c in found if c.band is band] for band in Band}
+    strong = by_band[Band.SURE] + by_band[Band.LIKELY]
+    result = {
+        "name": name,
+        "entries": len(work_of),
+        "works": n_works,
+        "true pairs": len(truth),
+        "sure+likely": score(_entry_pairs(strong, entries_of), truth),
+        "sure": score(_entry_pairs(by_band[Band.SURE], entries_of), truth),
+        "candidates": score(_entry_pairs(blocked_works, entries_of), truth),
+        "related": sum(1 for c in found if c.band.value == "related"),
+        "import s": imported - started,
+        "scan s": scanned - imported,
+        "peak MB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+    baseline, threshold = naive(path)
+    result["naive"] = baseline
+    result["naive t"] = threshold
+    return result
+
+
+def report(r: dict[str, object]) -> None:
+    print(
+        f"{r['name']}: {r['entries']:,} entries -> {r['works']:,} works, "
+        f"{r['true pairs']:,} true pairs"
+    )
+    print(f"  sure+likely  P / R / F1   {r['sure+likely'].row()}")  # type: ignore[attr-defined]
+    sure = r["sure"]
+    print(f"  sure alone   P / R / F1   {sure.row()}")  # type: ignore[attr-defined]
+    print(f"  candidate recall          {r['candidates'].recall:.4f}")  # type: ignore[attr-defined]
+    print(f"  related band              {r['related']:,} pairs")
+    print(f"  naive baseline (t = {r['naive t']})   {r['naive'].row()}")  # type: ignore[attr-defined]
+    print(f"  import {r['import s']:.1f} s, scan {r['scan s']:.1f} s, peak {r['peak MB']:.0f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", help="comma-separated collection names")
+    parser.add_argument("--one", help=argparse.SUPPRESS)  # run one collection in this process
+    args = parser.parse_args()
+    if args.one:
+        report(run_one(args.one))
+        return
+    names = args.only.split(",") if args.only else list(COLLECTIONS)
+    for name in names:  # one process each: a peak of memory per collection
+        subprocess.run([sys.executable, __file__, "--one", name], check=True)
+
+
+if __name__ == "__main__":
+    main()
