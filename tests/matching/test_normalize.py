@@ -1,5 +1,7 @@
 """Normalisation: titles, surnames and ids compare equal when a librarian would call them equal."""
 
+import pytest
+
 from curator.domain.matching import WorkFeatures
 from curator.matching.normalize import (
     arxiv_key,
@@ -7,6 +9,7 @@ from curator.matching.normalize import (
     doi_key,
     fold,
     split_title,
+    strip_annotations,
     surname_key,
     surname_keys,
     title_numbers,
@@ -55,3 +58,29 @@ def test_ids_lose_prefixes_and_versions() -> None:
 def test_tokens_drop_stopwords() -> None:
     work = WorkFeatures(1, "The Pile: an 800GB dataset", None, (), None, None, None, None, None)
     assert set(tokens_of(work).title_words) == {"pile", "800gb", "dataset"}
+
+
+@pytest.mark.parametrize(
+    ("title", "clean"),
+    [
+        ("Effect of X on Y. [Review] [72 refs]", "Effect of X on Y"),
+        ("Screening uptake (Structured abstract)", "Screening uptake"),
+        ("[Cereton in rehabilitation after stroke]", "Cereton in rehabilitation after stroke"),
+        ("HPV testing [Erratum appears in J Clin Virol. 2009 Oct;46(2):199]", "HPV testing"),
+        ("Neural nets in stroke care [Chinese]", "Neural nets in stroke care"),
+        ("Learning to act (Extended Abstract)", "Learning to act"),
+        ("Learning from examples (1983)", "Learning from examples"),
+        ("Efficient induction CMU-CS-88-162", "Efficient induction"),
+        ("Planning with maps - Book Review", "Planning with maps"),
+    ],
+)  # fmt: skip
+def test_database_annotations_are_not_the_title(title: str, clean: str) -> None:
+    assert strip_annotations(title) == clean
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["The ALTS trial (ALTS)", "Chemistry Part 2", "GPT-4 Technical Report", "Statistics (II)"],
+)
+def test_a_titles_own_numbers_and_acronyms_stay(title: str) -> None:
+    assert strip_annotations(title) == title

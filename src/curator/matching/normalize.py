@@ -170,6 +170,43 @@ def split_title(title: str | None) -> tuple[str, str]:
     return fold(title[: match.start()]), fold(title[match.end() :])
 
 
+# --- database annotations in titles -------------------------------------------------------------
+
+# What bibliographic databases and citing authors add to a title that is not the title: Medline's
+# "[Review] [72 refs]" and "[Chinese]", Embase's "(Structured abstract)", erratum notices, a year
+# or a report number in brackets, "(Extended Abstract)", "- Book Review". Two copies of a paper
+# differ by these, and their numbers must not read as the title's own ("Part 2", "GPT-4").
+_ANNOTATIONS = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"\[\s*review\s*\]",
+        r"\[\s*\d+\s*refs?\.?\s*\]",
+        r"\[\s*(?:published\s+)?(?:erratum|corrigendum|retraction|comment)s?\b[^\]]*\]",
+        r"\[\s*[a-z]+(?:\s+[a-z]+)?\s*\]",  # one or two words: a language, "corrected"
+        r"\(\s*(?:structured|provisional|extended)\s+abstract\s*\)",
+        r"\(\s*(?:abstract|panel|poster|in\s+press|invited\s+talk|summary)\s*\)",
+        r"\(\s*(?:\d+(?:st|nd|rd|th)|second|third|revised)\s+ed(?:ition|\.)?\s*\)",
+        r"\(\s*(?:19|20)\d\d[a-z]?\s*\)",  # a year: "(1983)", "(1995b)"
+        r"\(?\b[A-Z]{2,}(?:-[A-Z]{2,})+-\d{2,4}-\d+\b\)?",  # "CMU-CS-88-162"
+        r"\s[-–—:]\s*book\s+review\s*$",
+    )
+]
+_WHOLE_IN_BRACKETS = re.compile(r"^\s*\[(.+)\]\s*\.?\s*$", re.DOTALL)  # a translated title
+
+
+def strip_annotations(title: str | None) -> str:
+    """A title without what databases add to it; a title given in brackets (Medline's
+    translated titles) without its brackets."""
+    if not title:
+        return ""
+    whole = _WHOLE_IN_BRACKETS.match(title)
+    text = whole.group(1) if whole and "]" not in whole.group(1) else title
+    for pattern in _ANNOTATIONS:
+        text = pattern.sub(" ", text)
+    text = " ".join(text.split()).rstrip(" .;,-")
+    return text or title
+
+
 # --- people ---------------------------------------------------------------------------------------
 
 
@@ -242,7 +279,7 @@ class Tokens:
 
 
 def tokens_of(work: WorkFeatures) -> Tokens:
-    title = fold(work.title)
+    title = fold(strip_annotations(work.title))
     abstract = fold(work.abstract)
     return Tokens(
         title=title,

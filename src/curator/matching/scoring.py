@@ -15,6 +15,7 @@ from .normalize import (
     Tokens,
     authors_look_complete,
     split_title,
+    strip_annotations,
     surname_keys,
     title_numbers,
     tokens_of,
@@ -96,8 +97,8 @@ def prepare(work: WorkFeatures, tokens: Tokens | None = None) -> Prepared:
     tokens = tokens or tokens_of(work)
     return Prepared(
         title=tokens.title,
-        raw_title=(work.title or "").strip(),
-        title_parts=_title_parts(work.title, tokens.title),
+        raw_title=strip_annotations(work.title),
+        title_parts=_title_parts(strip_annotations(work.title), tokens.title),
         numbers=title_numbers(tokens.title),
         abstract=tokens.abstract_words,
         abstract_hash=tokens.abstract_hash,
