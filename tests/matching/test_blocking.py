@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from curator.domain.matching import WorkFeatures
 from curator.domain.progress import drain as run
-from curator.matching.blocking import BlockingRules, TokenCache, block
+from curator.matching.blocking import RULES, BlockingRules, TokenCache, block
 
 from .factory import REWORDED, catalog, work
 
@@ -33,7 +33,9 @@ def test_untitled_arxiv_record_with_reworded_abstract_meets_titled_twin() -> Non
 
 
 def test_never_all_pairs() -> None:
-    assert pairs_by_id(catalog(60)) == set()
+    """Sixty works on one generic theme: each meets a few neighbours, not all the others."""
+    found = pairs_by_id(catalog(60))
+    assert len(found) <= 60 * RULES.neighbours < 60 * 59 // 2
 
 
 def test_generic_title_block_is_capped() -> None:
@@ -43,8 +45,10 @@ def test_generic_title_block_is_capped() -> None:
         for i in range(1, 40)
     ]
     blocking = run(block(editorials, rules=rules))
-    assert blocking.pairs == set()
-    assert blocking.skipped_blocks == [(("title", "editorial"), 39)]
+    # too big to pair all: each meets the next few by title (a sorted neighbourhood), and the
+    # block is reported; whether "Editorial" twice is one paper is the scorer's question
+    assert blocking.capped_blocks == [(("title", "editorial"), 39)]
+    assert len(blocking.pairs) == sum(min(rules.neighbours, 38 - i) for i in range(39))
 
 
 def test_incremental_scan_only_pairs_new_works() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Generator, Iterable, Sequence
+from collections.abc import Collection, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import combinations
@@ -23,15 +23,17 @@ STEP = 5000  # works (or blocks) between two progress reports
 
 @dataclass(frozen=True, slots=True)
 class BlockingRules:
-    """How works are keyed and how large a block may grow before it is skipped as uninformative."""
+    """How works are keyed, and how large a block may grow before its works meet only their
+    nearest neighbours by title instead of every other member."""
 
     rare_title_words: int = 3  # pairs of the rarest title words: 3 words -> 3 keys
     rare_abstract_words: int = 4  # pairs of the rarest abstract words: 4 words -> 6 keys
     min_abstract_words: int = 12  # shorter abstracts ("No abstract available") give no key
     max_single_word_df: int = 3  # a word in at most this many works can be a key on its own
     lone_words: int = 6  # at most this many such words per field
-    max_block: int = 30  # rare-word blocks larger than this are skipped
-    max_exact_block: int = 100  # id and exact-title blocks larger than this are skipped
+    max_block: int = 30  # rare-word blocks larger than this: sorted neighbourhood
+    max_exact_block: int = 100  # id and exact-title blocks larger: sorted neighbourhood
+    neighbours: int = 10  # in a larger block, each work meets the next this many by title
 
 
 RULES = BlockingRules()
@@ -55,7 +57,7 @@ class Blocking:
     titles: WordStats
     abstracts: WordStats
     rules: BlockingRules = RULES
-    skipped_blocks: list[tuple[Key, int]] = field(default_factory=list)
+    capped_blocks: list[tuple[Key, int]] = field(default_factory=list)  # met by neighbourhood
 
     def unpack(self, pair: int) -> tuple[int, int]:
         return divmod(pair, self.stride)
@@ -302,6 +304,13 @@ def _keyed(
     return keyed
 
 
+def _neighbours(members: list[int], window: int) -> Iterator[tuple[int, int]]:
+    """Sorted neighbourhood: each member with the `window` that follow it in sorted order."""
+    for i, a in enumerate(members):
+        for b in members[i + 1 : i + 1 + window]:
+            yield a, b
+
+
 def _limit(key: Key, rules: BlockingRules) -> int:
     return rules.max_block if key[0] in ("tw", "aw") else rules.max_exact_block
 
@@ -338,10 +347,14 @@ def block(
     for done, (key, members) in enumerate(blocks.items()):
         if len(members) < 2:
             continue
-        if len(members) > _limit(key, rules):
-            result.skipped_blocks.append((key, len(members)))
-            continue
-        for a, b in combinations(members, 2):
+        limit = _limit(key, rules)
+        if len(members) > limit:  # too big to pair all: each meets its nearest by title
+            result.capped_blocks.append((key, len(members)))
+            members = sorted(members, key=lambda i: (tokens[i].title, i))
+            chosen = _neighbours(members, rules.neighbours)
+        else:
+            chosen = combinations(members, 2)
+        for a, b in chosen:
             if is_new is None or is_new[a] or is_new[b]:
                 pairs.add(a * stride + b if a < b else b * stride + a)
         if done % (STEP * 10) == 0:
