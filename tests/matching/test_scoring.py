@@ -91,3 +91,33 @@ def test_score_is_symmetric_and_within_unit_interval(a: WorkFeatures, b: WorkFea
     ba, _ = score(b, a)
     assert 0.0 <= ab <= 1.0
     assert ab == ba
+
+
+def _printed(id: int, venue: str, volume: str | None, pages: str | None) -> WorkFeatures:
+    title = "Comparison of human papillomavirus distribution in cytologic subgroups"
+    authors = ("R. E. Zuna", "S. S. Wang", "M. Schiffman")
+    return WorkFeatures(id, title, None, authors, 2006, venue, "journal", None, None, volume, pages)
+
+
+def test_the_same_volume_and_first_page_make_two_printings_one_article() -> None:
+    value, reasons = score(
+        _printed(1, "Cancer", "108", "288-297"), _printed(2, "Cancer", "108", "288--97")
+    )
+    assert band_of(value) is Band.SURE
+    assert "same volume and first page: 108, p. 288" in reasons
+
+
+def test_other_pages_or_volume_tell_a_second_publication_apart() -> None:
+    conference = _printed(1, "Stroke", "41", "e494")
+    journal = _printed(2, "Canadian Journal of Neurological Sciences", "37", "S99")
+    value, reasons = score(conference, journal)
+    assert "pages differ: e494 vs s99" in reasons
+    assert band_of(value) is not Band.SURE and not (band_of(value) or Band.POSSIBLE).is_duplicate
+
+
+def test_mangled_pages_say_nothing() -> None:
+    value, reasons = score(
+        _printed(1, "Cancer", "108", "2665-2668"), _printed(2, "Cancer", "108", "t-8")
+    )
+    assert not any("pages" in r for r in reasons)
+    assert band_of(value) is not None and band_of(value).is_duplicate  # type: ignore[union-attr]

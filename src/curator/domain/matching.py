@@ -35,6 +35,8 @@ class WorkFeatures:
     venue_kind: str | None
     arxiv_id: str | None
     doi: str | None
+    volume: str | None = None  # as the source gave it (BibTeX source text)
+    pages: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -263,6 +263,27 @@ def doi_key(doi: str | None) -> str:
     return "" if _ARXIV_DOI.match(value) else value
 
 
+# --- where in a journal ---------------------------------------------------------------------------
+
+_PAGE = r"[a-z]?\d+[a-z]?"
+_PAGES = re.compile(
+    rf"^\s*(?:pp?\.?\s*)?({_PAGE})(?:\s*[-–—]+\s*{_PAGE})?\s*\.?\s*$", re.IGNORECASE
+)
+
+
+def first_page(pages: str | None) -> str:
+    """The first page of a range: "288-297", "pp. 288--297", "e494", "S99-S102"; "" for what
+    does not read as pages ("Suppl-12", "t-8": a database's mangled range says nothing)."""
+    found = _PAGES.match(pages or "")
+    return found.group(1).lower().lstrip("0") if found else ""
+
+
+def volume_key(volume: str | None) -> str:
+    """A volume number without decoration: "Vol. 108" -> "108"; "" when it holds none."""
+    found = re.search(r"\d+", volume or "")
+    return found.group(0).lstrip("0") if found else ""
+
+
 # --- one work's words -----------------------------------------------------------------------------
 
 

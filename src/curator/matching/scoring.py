@@ -14,11 +14,13 @@ from .normalize import (
     STOPWORDS,
     Tokens,
     authors_look_complete,
+    first_page,
     split_title,
     strip_annotations,
     surname_keys,
     title_numbers,
     tokens_of,
+    volume_key,
 )
 
 
@@ -49,6 +51,9 @@ class Weights:
     same_year: float = 0.7
     years_apart: float = -3.0  # per year beyond one (preprint and published version differ by one)
     same_venue: float = 0.4
+    same_place: float = 2.0  # same volume and first page: the same printed article
+    pages_differ: float = -4.0  # both give a first page, and they differ
+    volumes_differ: float = -2.0  # both give a volume, and it differs
     conflict_cap: float = 0.95  # a pair with two different DOIs or arXiv ids is never sure
 
 
@@ -90,6 +95,8 @@ class Prepared:
     doi: str
     year: int | None
     venue: str
+    volume: str
+    page: str
 
 
 def prepare(work: WorkFeatures, tokens: Tokens | None = None) -> Prepared:
@@ -108,6 +115,8 @@ def prepare(work: WorkFeatures, tokens: Tokens | None = None) -> Prepared:
         doi=tokens.doi,
         year=work.year,
         venue=fold(work.venue),
+        volume=volume_key(work.volume),
+        page=first_page(work.pages),
     )
 
 
@@ -230,10 +239,23 @@ def _year_and_venue(a: Prepared, b: Prepared, w: Weights, out: Evidence) -> None
         out.append((w.same_venue, "same venue"))
 
 
+def _place(a: Prepared, b: Prepared, w: Weights, out: Evidence) -> None:
+    """Volume and pages: two printings of one article agree; a paper and its later version, a
+    conference abstract and the journal paper, or two reviews of one book do not."""
+    pages = bool(a.page and b.page)
+    volumes = bool(a.volume and b.volume)
+    if pages and a.page != b.page:
+        out.append((w.pages_differ, f"pages differ: {a.page} vs {b.page}"))
+    elif volumes and a.volume != b.volume:
+        out.append((w.volumes_differ, f"volumes differ: {a.volume} vs {b.volume}"))
+    elif pages and volumes:
+        out.append((w.same_place, f"same volume and first page: {a.volume}, p. {a.page}"))
+
+
 def evidence(a: Prepared, b: Prepared, weights: Weights = WEIGHTS) -> Evidence:
     """Every piece of evidence about a pair, strongest kinds first (ids, title, abstract...)."""
     out: Evidence = []
-    for part in (_ids, _title, _abstract, _authors, _year_and_venue):
+    for part in (_ids, _title, _abstract, _authors, _year_and_venue, _place):
         part(a, b, weights, out)
     return out
 

@@ -203,12 +203,13 @@ def work_with_citation_key(session: Session, key: str, other_than: Iterable[int]
 def work_features(session: Session) -> list[WorkFeatures]:
     """What the duplicate engine compares, for every work, in one lean query."""
     sql = """
-        SELECT w.id, w.title, w.abstract, w.authors, w.year, v.name, v.kind, w.arxiv_id, w.doi
+        SELECT w.id, w.title, w.abstract, w.authors, w.year, v.name, v.kind, w.arxiv_id, w.doi,
+               json_extract(w.extra, '$.volume'), json_extract(w.extra, '$.pages')
         FROM work w LEFT JOIN venue v ON v.id = w.venue_id ORDER BY w.id"""
     raw = driver(session)
     return [
-        WorkFeatures(i, t, ab, tuple(json.loads(a)), y, vn, vk, ax, doi)
-        for i, t, ab, a, y, vn, vk, ax, doi in raw.execute(sql).fetchall()
+        WorkFeatures(i, t, ab, tuple(json.loads(a)), y, vn, vk, ax, doi, vol, pp)
+        for i, t, ab, a, y, vn, vk, ax, doi, vol, pp in raw.execute(sql).fetchall()
     ]
 
 
