@@ -316,3 +316,17 @@ def test_undo_of_an_edit_gives_back_when_the_work_was_last_changed(seeded: Catal
     works.edit_work(seeded, wid, {"notes": "touched"})
     history.undo(seeded)
     assert tables_state(seeded) == before
+
+
+def test_a_venue_typed_for_a_merge_and_merged_away_since_stays_merged(seeded: Catalog) -> None:
+    """Unmerge, undo of the unmerge, then undo of the venue merge: each exact, none fails."""
+    a, b, _ = llemma(seeded)
+    outcome = decisions.merge(seeded, [a, b], keep=a, overrides={"venue": "Fresh Venue"})
+    fresh = venues.find_venue(seeded, "Fresh Venue")
+    other = next(v.id for v in venues.list_venues(seeded) if v.id != fresh)
+    venues.merge(seeded, [other, fresh], into=other)
+    merged = tables_state(seeded)
+    decisions.unmerge(seeded, outcome.survivor)
+    history.undo(seeded)  # the unmerge: the typed venue stays merged into the other
+    assert tables_state(seeded) == merged
+    assert history.undo(seeded).startswith("Merge venues 'Fresh Venue'")

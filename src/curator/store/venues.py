@@ -295,13 +295,14 @@ def record_label_keys(session: Session) -> set[str]:
 
 
 def restore_created(session: Session, rows: dict[str, Any]) -> None:
-    """Redo of such a change: the same venues and labels, under the same ids."""
+    """Redo of such a change: the same venues and labels, under the same ids. A venue merged
+    into another since stays merged (its id points there), and its labels go where it went."""
     for row in rows["venues"]:
-        if session.get(Venue, row["id"]) is None:
+        if session.get(Venue, row["id"]) is None and session.get(MergedVenue, row["id"]) is None:
             insert_venue(session, row)
     for row in rows["aliases"]:
         if session.get(VenueAlias, row["id"]) is None and alias_for(session, row["label"]) is None:
-            insert_alias(session, row)
+            insert_alias(session, {**row, "venue_id": live_venue_id(session, row["venue_id"])})
 
 
 def add_merged(session: Session, venue_id: int, into_id: int) -> None:
