@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from curator.domain.errors import CuratorError
-from curator.services import works
+from curator.services import history
 from curator.services.catalogs import (
     default_catalog_path,
     log_file_path,
@@ -75,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _install_excepthook()
     window = MainWindow(catalog)
     window.show()
-    if works.stats(catalog)["works"] == 0:
+    if history.is_new(catalog):
         window.import_samples()
     code = app.exec()
     catalog.close()

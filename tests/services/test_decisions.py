@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from curator.domain.errors import CuratorError, NotFoundError, ValidationError
+from curator.domain.progress import drain
 from curator.services import decisions, history, importing, venues, works
 from curator.services.samples import sample_listing_paths
 from curator.store.catalog import Catalog, open_catalog
@@ -330,3 +331,42 @@ def test_a_venue_typed_for_a_merge_and_merged_away_since_stays_merged(seeded: Ca
     history.undo(seeded)  # the unmerge: the typed venue stays merged into the other
     assert tables_state(seeded) == merged
     assert history.undo(seeded).startswith("Merge venues 'Fresh Venue'")
+
+
+def test_undoing_an_unmerge_keeps_what_was_done_to_a_typed_venue_since(seeded: Catalog) -> None:
+    a, b, _ = llemma(seeded)
+    outcome = decisions.merge(seeded, [a, b], keep=a, overrides={"venue": "Fresh Venue"})
+    fresh = venues.find_venue(seeded, "Fresh Venue")
+    parent = next(v.id for v in venues.list_venues(seeded) if v.name == "NeurIPS")
+    venues.set_kind(seeded, fresh, "workshop")
+    venues.set_parent(seeded, fresh, parent)
+    before = tables_state(seeded)
+    decisions.unmerge(seeded, outcome.survivor)
+    history.undo(seeded)
+    assert tables_state(seeded) == before
+
+
+def test_undo_takes_the_step_it_was_shown_or_none(seeded: Catalog) -> None:
+    """The window names a step in its menu; if another change came first, nothing is undone."""
+    wid = works.rows(seeded)[0].id
+    works.edit_work(seeded, wid, {"notes": "first"})
+    shown, _ = history.next_step_ids(seeded)
+    works.edit_work(seeded, wid, {"notes": "second"})  # e.g. an import that ran first
+    before = tables_state(seeded)
+    with pytest.raises(CuratorError, match="has changed since it was shown"):
+        drain(history.undo_steps(seeded, expected=shown))
+    assert tables_state(seeded) == before
+    latest, _ = history.next_step_ids(seeded)
+    drain(history.undo_steps(seeded, expected=latest))
+    assert works.work(seeded, wid).notes == "first"
+
+
+def test_a_catalog_whose_only_import_was_undone_is_not_new(
+    catalog: Catalog, seed_paths: list[Path]
+) -> None:
+    """The window fills a new catalog with the sample listings; that must never void a redo."""
+    assert history.is_new(catalog)
+    importing.run_to_end(importing.import_files(catalog, seed_paths[:1]))
+    history.undo(catalog)
+    assert works.stats(catalog)["works"] == 0
+    assert not history.is_new(catalog)

@@ -171,3 +171,17 @@ def test_the_event_log_is_append_only_and_states_move_along_the_stack(catalog: C
 def test_new_catalogs_are_at_the_current_version(catalog: Catalog) -> None:
     with sqlite3.connect(catalog.path) as conn:
         assert conn.execute("SELECT value FROM meta").fetchone() == (str(SCHEMA_VERSION),)
+
+
+def test_an_undo_state_cannot_be_cleared_nor_given_to_an_undo_row(catalog: Catalog) -> None:
+    with catalog.write() as s:
+        s.execute(text("INSERT INTO event (kind, summary, created_at, payload, state) "
+                       "VALUES ('edit', 'x', '2026-01-01', '{}', 'done')"))  # fmt: skip
+        s.execute(text("INSERT INTO event (kind, summary, created_at, payload) "
+                       "VALUES ('undo', 'Undo: x', '2026-01-01', '{}')"))  # fmt: skip
+    for sql in (
+        "UPDATE event SET state = NULL WHERE kind = 'edit'",
+        "UPDATE event SET state = 'done' WHERE kind = 'undo'",
+    ):
+        with pytest.raises(Exception, match="undo state"), catalog.write() as s:
+            s.execute(text(sql))

@@ -53,8 +53,18 @@ def next_steps(s: Session) -> tuple[Step | None, Step | None]:
     return _step(eventlog.newest_done(s)), _step(eventlog.oldest_undone(s))
 
 
-def undo(s: Session) -> Step:
+def _expected(row: eventlog.EventRow | None, expected: int | None, what: str) -> None:
+    if expected is not None and (row is None or row.id != expected):
+        raise CuratorError(
+            f"the step to {what} has changed since it was shown (another change came first); "
+            f"look at Edit › {what.capitalize()} again"
+        )
+
+
+def undo(s: Session, expected: int | None = None) -> Step:
+    """Revert the newest change; with `expected`, only if it is still that event."""
     row = eventlog.newest_done(s)
+    _expected(row, expected, "undo")
     if row is None:
         raise CuratorError("nothing to undo")
     kept = load(row.kind, row.payload).revert(s)
@@ -66,8 +76,9 @@ def undo(s: Session) -> Step:
     return Step(row.id, row.kind, row.summary)
 
 
-def redo(s: Session) -> Step:
+def redo(s: Session, expected: int | None = None) -> Step:
     row = eventlog.oldest_undone(s)
+    _expected(row, expected, "redo")
     if row is None:
         raise CuratorError("nothing to redo")
     command = load(row.kind, row.payload)

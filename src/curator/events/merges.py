@@ -128,6 +128,9 @@ class UnmergePayload(Payload):
     merge_event: int  # the merge (or auto-merge) event undone
     merge: MergePayload
     survivor_now: WorkSnapshot  # the survivor as it was when unmerged (edits since kept)
+    # the venues and labels the merge typed, as they were when unmerged (renamed, moved,
+    # merged away since): what undoing the unmerge brings back; older unmerges: as typed
+    created_now: CreatedRows | None = None
 
 
 class Unmerge(Command[UnmergePayload]):
@@ -138,8 +141,9 @@ class Unmerge(Command[UnmergePayload]):
         restore_merge(s, self.payload.merge)
 
     def revert(self, s: Session) -> Kept | None:
-        merge = self.payload.merge.model_copy(update={"after": self.payload.survivor_now})
-        apply_merge(s, merge)
+        created = self.payload.created_now or self.payload.merge.created
+        update = {"after": self.payload.survivor_now, "created": created}
+        apply_merge(s, self.payload.merge.model_copy(update=update))
         return None
 
     @classmethod

@@ -117,7 +117,16 @@ def unmerge(catalog: Catalog, work_id: int, event_id: int | None = None) -> list
             raise CuratorError(f"work {work_id} is not the result of a merge in effect")
         event_id, merge = found
         now = snapshots.snapshot(s, work_id)
-        command = Unmerge(UnmergePayload(merge_event=event_id, merge=merge, survivor_now=now))
+        typed = venue_store.created_rows(
+            s, [v.id for v in merge.created.venues], [a.id or 0 for a in merge.created.aliases]
+        )
+        payload = UnmergePayload(
+            merge_event=event_id,
+            merge=merge,
+            survivor_now=now,
+            created_now=CreatedRows.model_validate(typed),
+        )
+        command = Unmerge(payload)
         restored = [work_id, *merge.absorbed]
         log.execute(s, command, f"Unmerge work {work_id} into {len(restored)} works")
         return restored

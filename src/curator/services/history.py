@@ -31,20 +31,31 @@ def redo(catalog: Catalog) -> str:
     return drain(redo_steps(catalog))
 
 
-def undo_steps(catalog: Catalog) -> Generator[Progress, None, str]:
+def undo_steps(catalog: Catalog, expected: int | None = None) -> Generator[Progress, None, str]:
     """`undo` for the window: a large step (an import, a bulk merge) runs in the background;
-    closing the generator before the end rolls it back."""
+    closing the generator before the end rolls it back. With `expected` (the event the menu
+    named), a step that is no longer the newest is refused instead of another undone."""
     with catalog.write() as s:
         step, _ = log.next_steps(s)
         yield Progress(0, 1, f"Undoing: {step.summary}" if step else "Undoing")
-        return log.undo(s).summary
+        return log.undo(s, expected).summary
 
 
-def redo_steps(catalog: Catalog) -> Generator[Progress, None, str]:
+def redo_steps(catalog: Catalog, expected: int | None = None) -> Generator[Progress, None, str]:
     with catalog.write() as s:
         _, step = log.next_steps(s)
         yield Progress(0, 1, f"Redoing: {step.summary}" if step else "Redoing")
-        return log.redo(s).summary
+        return log.redo(s, expected).summary
+
+
+def next_step_ids(catalog: Catalog) -> tuple[int | None, int | None]:
+    """The events undo and redo would take now, to hold the window to what its menu says."""
+    with catalog.read() as s:
+        undo_step, redo_step = log.next_steps(s)
+        return (
+            undo_step.event_id if undo_step else None,
+            redo_step.event_id if redo_step else None,
+        )
 
 
 def next_steps(catalog: Catalog) -> tuple[str | None, str | None]:
@@ -52,6 +63,12 @@ def next_steps(catalog: Catalog) -> tuple[str | None, str | None]:
     with catalog.read() as s:
         undo_step, redo_step = log.next_steps(s)
         return (undo_step.summary if undo_step else None, redo_step.summary if redo_step else None)
+
+
+def is_new(catalog: Catalog) -> bool:
+    """Nothing was ever done in this catalog (an empty one whose import was undone is not new:
+    its redo must not be voided by anything done on its behalf)."""
+    return count(catalog) == 0
 
 
 def history(catalog: Catalog, newest: int | None = None) -> list[HistoryEntry]:

@@ -215,8 +215,8 @@ _TRIGGERS_V5 = (
     """CREATE TRIGGER event_no_update BEFORE UPDATE OF id, kind, summary, created_at, payload
     ON event BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END""",
     """CREATE TRIGGER event_state_moves BEFORE UPDATE OF state ON event
-    WHEN NOT ((old.state = 'done' AND new.state = 'undone')
-              OR (old.state = 'undone' AND new.state IN ('done', 'void')))
+    WHEN NOT ((old.state IS 'done' AND new.state IS 'undone')
+              OR (old.state IS 'undone' AND coalesce(new.state, '') IN ('done', 'void')))
     BEGIN SELECT RAISE(ABORT, 'an undo state moves done -> undone -> done or void'); END""",
 )
 
@@ -237,8 +237,8 @@ def _v4_to_v5(conn: sqlite3.Connection) -> None:
         conn.execute(f"INSERT INTO {table}_v5 ({columns}) SELECT {columns} FROM {table}")
         conn.execute(f"DROP TABLE {table}")
         conn.execute(f"ALTER TABLE {table}_v5 RENAME TO {table}")
+    _set_event_states(conn)  # before the triggers: they let a state move only along the stack
     _run(conn, [*_INDEXES_V5, *_TRIGGERS_V5])
-    _set_event_states(conn)
     for table, mark in marks.items():
         conn.execute("DELETE FROM sqlite_sequence WHERE name = ?", (table,))
         conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (table, mark))

@@ -39,6 +39,7 @@ class UndoActions(QObject):
         self.catalog = catalog
         self.tasks = tasks
         self.task: Task | None = None
+        self.shown: tuple[int | None, int | None] = (None, None)
         self.undo_action = QAction("&Undo", window)
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.undo_action.triggered.connect(self.undo)
@@ -49,6 +50,7 @@ class UndoActions(QObject):
     def update(self) -> None:
         """Name each action after the step it would take (two indexed queries)."""
         undo_text, redo_text = history.next_steps(self.catalog)
+        self.shown = history.next_step_ids(self.catalog)  # what the menu names, by event
         idle = self.task is None
         self.undo_action.setEnabled(idle and undo_text is not None)
         self.undo_action.setText(f"&Undo {_short(undo_text)}" if undo_text else "&Undo")
@@ -56,10 +58,12 @@ class UndoActions(QObject):
         self.redo_action.setText(f"&Redo {_short(redo_text)}" if redo_text else "&Redo")
 
     def undo(self) -> Task | None:
-        return self._start(history.undo_steps, "Undone", "Undoing…")
+        expected = self.shown[0]
+        return self._start(lambda c: history.undo_steps(c, expected), "Undone", "Undoing…")
 
     def redo(self) -> Task | None:
-        return self._start(history.redo_steps, "Redone", "Redoing…")
+        expected = self.shown[1]
+        return self._start(lambda c: history.redo_steps(c, expected), "Redone", "Redoing…")
 
     def _start(self, steps: StepFactory, done: str, label: str) -> Task | None:
         if self.task is not None or not self.ready():
