@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
-from curator.domain.errors import CuratorError
 from curator.store import tables
 from curator.store.catalog import Catalog, open_catalog
 from curator.store.schema import SCHEMA_VERSION
@@ -139,17 +138,19 @@ def test_citation_keys_are_unique_ignoring_case_in_the_database(catalog: Catalog
         s.execute(insert, {"k": "smith2020"})
 
 
-def test_an_upgrade_that_meets_keys_clashing_in_case_refuses_and_changes_nothing(
+def test_an_upgrade_that_meets_keys_clashing_in_case_keeps_the_first_and_notes_the_other(
     tmp_path: Path,
 ) -> None:
     path = _old_catalog(tmp_path, 4)
     with sqlite3.connect(path) as conn:
         conn.execute("UPDATE work SET citation_key = 'Smith2020' WHERE id = 3")
-        conn.execute("UPDATE work SET citation_key = 'smith2020' WHERE id = 4")
-    with pytest.raises(CuratorError, match=r"works 3, 4 .*Smith2020"):
-        open_catalog(path)
+        conn.execute("UPDATE work SET citation_key = 'smith2020', notes = 'mine' WHERE id = 4")
+    open_catalog(path).close()
     with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT value FROM meta").fetchone() == ("4",)
+        rows = dict(conn.execute("SELECT id, citation_key FROM work WHERE id IN (3, 4)"))
+        notes = conn.execute("SELECT notes FROM work WHERE id = 4").fetchone()[0]
+    assert rows == {3: "Smith2020", 4: None}
+    assert notes.startswith("mine\n\nCitation key 'smith2020' set aside")
 
 
 def test_the_event_log_is_append_only_and_states_move_along_the_stack(catalog: Catalog) -> None:

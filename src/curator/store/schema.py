@@ -227,7 +227,7 @@ def _v4_to_v5(conn: sqlite3.Connection) -> None:
     change stores whether it is done, undone or void, so undo reads its target, not the whole
     log; citation keys are unique ignoring case in the database itself."""
     marks = _high_water_marks(conn)
-    _check_keys_unique_ignoring_case(conn)
+    _resolve_key_clashes(conn)
     for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
         conn.execute(f"DROP TRIGGER {name}")
     for table, ddl in _TABLES_V5.items():
@@ -282,16 +282,28 @@ def _ids_named(kind: str, payload: dict) -> Iterator[tuple[str, Iterable[int]]]:
         )
 
 
-def _check_keys_unique_ignoring_case(conn: sqlite3.Connection) -> None:
-    clash = conn.execute(
-        "SELECT group_concat(id, ', '), citation_key FROM work WHERE citation_key IS NOT NULL "
+def _resolve_key_clashes(conn: sqlite3.Connection) -> None:
+    """Keys that differ only in case are one key to BibTeX: the oldest work keeps it, the
+    others lose it (the next export gives them one) with a note saying which key they had."""
+    groups = conn.execute(
+        "SELECT lower(citation_key) FROM work WHERE citation_key IS NOT NULL "
         "GROUP BY lower(citation_key) HAVING count(*) > 1"
-    ).fetchone()
-    if clash:
-        raise CuratorError(
-            f"works {clash[0]} have the citation key {clash[1]!r} in different cases, which "
-            "BibTeX reads as one; give one of them another key with an older curator first"
-        )
+    ).fetchall()
+    for (folded,) in groups:
+        rows = conn.execute(
+            "SELECT id, citation_key, notes FROM work WHERE lower(citation_key) = ? ORDER BY id",
+            (folded,),
+        ).fetchall()
+        keeper = rows[0]
+        for wid, key, notes in rows[1:]:
+            note = (
+                f"Citation key {key!r} set aside at the upgrade to catalog version 5: work "
+                f"{keeper[0]} has {keeper[1]!r}, which BibTeX reads as the same key."
+            )
+            conn.execute(
+                "UPDATE work SET citation_key = NULL, notes = ? WHERE id = ?",
+                (f"{notes}\n\n{note}" if notes else note, wid),
+            )
 
 
 def _set_event_states(conn: sqlite3.Connection) -> None:
