@@ -30,7 +30,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from curator.domain.folding import fold
-from curator.domain.matching import Band
+from curator.domain.matching import Band, Candidate
 from curator.domain.progress import drain
 from curator.domain.records import BlockStatus
 from curator.matching.blocking import block
@@ -112,8 +112,8 @@ def _group_pairs(pairs: list[Pair]) -> list[Pair]:
     return expanded
 
 
-def _as_candidates(pairs: list[Pair]) -> list[candidates.Candidate]:
-    return [candidates.Candidate(a, b, 1.0, Band.LIKELY, ()) for a, b in pairs]
+def _as_candidates(pairs: list[Pair]) -> list[Candidate]:
+    return [Candidate(a, b, 1.0, Band.LIKELY, ()) for a, b in pairs]
 
 
 def naive(path: Path) -> tuple[Score, int]:

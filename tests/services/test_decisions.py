@@ -350,13 +350,13 @@ def test_undo_takes_the_step_it_was_shown_or_none(seeded: Catalog) -> None:
     """The window names a step in its menu; if another change came first, nothing is undone."""
     wid = works.rows(seeded)[0].id
     works.edit_work(seeded, wid, {"notes": "first"})
-    shown, _ = history.next_step_ids(seeded)
+    shown = history.next_step_events(seeded)[0].event_id  # type: ignore[union-attr]
     works.edit_work(seeded, wid, {"notes": "second"})  # e.g. an import that ran first
     before = tables_state(seeded)
     with pytest.raises(CuratorError, match="has changed since it was shown"):
         drain(history.undo_steps(seeded, expected=shown))
     assert tables_state(seeded) == before
-    latest, _ = history.next_step_ids(seeded)
+    latest = history.next_step_events(seeded)[0].event_id  # type: ignore[union-attr]
     drain(history.undo_steps(seeded, expected=latest))
     assert works.work(seeded, wid).notes == "first"
 

@@ -7,12 +7,16 @@ from collections.abc import Generator
 from curator.domain.progress import Progress, drain
 from curator.events import log
 from curator.events.log import Entry as HistoryEntry
+from curator.events.log import Step
 from curator.store.catalog import Catalog
 
 __all__ = [
     "HistoryEntry",
+    "Step",
     "count",
     "history",
+    "is_new",
+    "next_step_events",
     "next_steps",
     "redo",
     "redo_steps",
@@ -48,21 +52,16 @@ def redo_steps(catalog: Catalog, expected: int | None = None) -> Generator[Progr
         return log.redo(s, expected).summary
 
 
-def next_step_ids(catalog: Catalog) -> tuple[int | None, int | None]:
-    """The events undo and redo would take now, to hold the window to what its menu says."""
+def next_step_events(catalog: Catalog) -> tuple[Step | None, Step | None]:
+    """The changes undo and redo would take now (event id and words), in one read."""
     with catalog.read() as s:
-        undo_step, redo_step = log.next_steps(s)
-        return (
-            undo_step.event_id if undo_step else None,
-            redo_step.event_id if redo_step else None,
-        )
+        return log.next_steps(s)
 
 
 def next_steps(catalog: Catalog) -> tuple[str | None, str | None]:
     """What undo and redo would do now, in words; None where there is nothing."""
-    with catalog.read() as s:
-        undo_step, redo_step = log.next_steps(s)
-        return (undo_step.summary if undo_step else None, redo_step.summary if redo_step else None)
+    undo_step, redo_step = next_step_events(catalog)
+    return (undo_step.summary if undo_step else None, redo_step.summary if redo_step else None)
 
 
 def is_new(catalog: Catalog) -> bool:

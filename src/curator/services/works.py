@@ -70,8 +70,7 @@ def edit_work(catalog: Catalog, work_id: int, changes: dict[str, Any]) -> WorkVi
     one the work has); a typo ("titel") is still refused.
     """
     with catalog.write() as s:
-        queries.get_work(s, work_id)  # raises NotFoundError
-        row = snapshots.snapshot(s, work_id)
+        row = snapshots.snapshot(s, work_id)  # raises NotFoundError
         clean = validate_changes(_other_fields_as_extra(row["extra"] or {}, changes))
         if clean.get("citation_key"):
             check_key_free(s, clean["citation_key"], other_than=[work_id])

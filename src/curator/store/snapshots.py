@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
-from curator.domain.errors import NotFoundError
+from curator.store.queries import get_work
 from curator.store.tables import Decision, SourceRecord, Work
 from curator.store.venues import live_venue_id
 
@@ -17,9 +17,7 @@ _WORK_COLUMNS = [c.name for c in Work.__table__.columns]  # type: ignore[attr-de
 
 def snapshot(session: Session, work_id: int) -> dict[str, Any]:
     """Every column of a work, JSON-ready (datetimes as ISO strings)."""
-    work = session.get(Work, work_id)
-    if work is None:
-        raise NotFoundError(f"no work with id {work_id}")
+    work = get_work(session, work_id)  # NotFoundError, for ids beyond SQLite's range too
     data = {name: getattr(work, name) for name in _WORK_COLUMNS}
     data["authors"] = list(data["authors"])
     for key in ("created_at", "updated_at"):

@@ -49,8 +49,13 @@ class UndoActions(QObject):
 
     def update(self) -> None:
         """Name each action after the step it would take (two indexed queries)."""
-        undo_text, redo_text = history.next_steps(self.catalog)
-        self.shown = history.next_step_ids(self.catalog)  # what the menu names, by event
+        undo_step, redo_step = history.next_step_events(self.catalog)
+        self.shown = (  # what the menu names, by event: undo and redo take that or nothing
+            undo_step.event_id if undo_step else None,
+            redo_step.event_id if redo_step else None,
+        )
+        undo_text = undo_step.summary if undo_step else None
+        redo_text = redo_step.summary if redo_step else None
         idle = self.task is None
         self.undo_action.setEnabled(idle and undo_text is not None)
         self.undo_action.setText(f"&Undo {_short(undo_text)}" if undo_text else "&Undo")
