@@ -36,3 +36,24 @@ def test_incremental_scan_returns_only_pairs_with_new_works() -> None:
     works = [*catalog(), work(1), work(2), work(3)]
     found = run(scan(works, new_ids={3}))
     assert {(c.a, c.b) for c in found} == {(1, 3), (2, 3)}
+
+
+def test_another_version_goes_to_the_related_band_and_says_why() -> None:
+    """A conference abstract and its journal paper: same title and authors, other pages."""
+    works = [
+        *catalog(),
+        work(1, abstract=None, volume="41", pages="e494"),
+        work(2, abstract=None, volume="37", pages="S99-S102"),
+        work(3, abstract=None, volume="41", pages="e494"),
+    ]
+    found = {(c.a, c.b): c for c in run(scan(works))}
+    assert found[1, 3].band.is_duplicate
+    version = found[1, 2]
+    assert version.band is Band.RELATED and not is_duplicate(version)
+    assert version.reasons[0] == "another version, not a copy: other pages"
+
+
+def test_every_weight_in_the_reasons_says_where_it_came_from() -> None:
+    found = run(scan([*catalog(), work(1), work(2)]))
+    weighed = [r for r in found[0].reasons if not r.startswith("met on")]
+    assert weighed and all(r.endswith(("default)", "learned)", "your decisions)")) for r in weighed)

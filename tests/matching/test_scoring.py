@@ -9,12 +9,17 @@ from curator.matching.scoring import band_of, score
 from .factory import REWORDED, work
 
 
+def said(text: str, reasons: list[str]) -> bool:
+    """Whether a reason says `text` (each is followed by its weight and where it came from)."""
+    return any(r == text or r.startswith(text + " (") for r in reasons)
+
+
 def test_identical_copies_are_sure_and_say_why() -> None:
     value, reasons = score(work(1), work(2))
     assert band_of(value) is Band.SURE
-    assert "titles identical" in reasons
-    assert "abstracts identical" in reasons
-    assert "3 of 3 authors in common" in reasons
+    assert said("titles identical", reasons)
+    assert said("abstracts identical", reasons)
+    assert said("3 of 3 authors in common", reasons)
 
 
 def test_same_arxiv_id_is_near_certain() -> None:
@@ -22,7 +27,7 @@ def test_same_arxiv_id_is_near_certain() -> None:
     b = work(2, abstract=None, arxiv_id="2310.10631v1")
     value, reasons = score(a, b)
     assert band_of(value) is Band.SURE
-    assert reasons[0] == "same arXiv id 2310.10631"
+    assert reasons[0].startswith("same arXiv id 2310.10631 (")
 
 
 def test_conflicting_dois_push_a_pair_down() -> None:
@@ -30,7 +35,7 @@ def test_conflicting_dois_push_a_pair_down() -> None:
     conflicting, reasons = score(work(1, doi="10.1/a"), work(2, doi="10.1/b"))
     assert conflicting < same
     assert band_of(conflicting) is not Band.SURE
-    assert "different DOIs: 10.1/a vs 10.1/b" in reasons
+    assert said("different DOIs: 10.1/a vs 10.1/b", reasons)
 
 
 def test_incomplete_author_list_is_not_a_disagreement() -> None:
@@ -40,7 +45,7 @@ def test_incomplete_author_list_is_not_a_disagreement() -> None:
     assert with_owner == without_authors
     disjoint, reasons = score(work(1), work(2, authors=("Ann Other", "Bob Else")))
     assert disjoint < with_owner
-    assert "no authors in common (3 vs 2 authors)" in reasons
+    assert said("no authors in common (3 vs 2 authors)", reasons)
 
 
 def test_reworded_untitled_copy_is_a_duplicate_and_titles_are_quoted() -> None:
@@ -56,9 +61,9 @@ def test_series_parts_and_distant_years_are_not_sure() -> None:
     part2 = work(2, title="Deep learning for proofs, Part II", abstract=None)
     value, reasons = score(part1, part2)
     assert band_of(value) is None
-    assert "title numbers differ: i vs ii" in reasons
+    assert said("title numbers differ: i vs ii", reasons)
     value, reasons = score(work(1, year=2015), work(2, year=2023, abstract=REWORDED))
-    assert "years differ: 2015 vs 2023" in reasons
+    assert said("years differ: 2015 vs 2023", reasons)
 
 
 def test_generic_titles_alone_are_not_returned() -> None:
@@ -104,14 +109,14 @@ def test_the_same_volume_and_first_page_make_two_printings_one_article() -> None
         _printed(1, "Cancer", "108", "288-297"), _printed(2, "Cancer", "108", "288--97")
     )
     assert band_of(value) is Band.SURE
-    assert "same volume and first page: 108, p. 288" in reasons
+    assert said("same volume and first page: 108, p. 288", reasons)
 
 
 def test_other_pages_or_volume_tell_a_second_publication_apart() -> None:
     conference = _printed(1, "Stroke", "41", "e494")
     journal = _printed(2, "Canadian Journal of Neurological Sciences", "37", "S99")
     value, reasons = score(conference, journal)
-    assert "pages differ: e494 vs s99" in reasons
+    assert said("pages differ: e494 vs s99", reasons)
     assert band_of(value) is not Band.SURE and not (band_of(value) or Band.POSSIBLE).is_duplicate
 
 

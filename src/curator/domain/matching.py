@@ -11,6 +11,7 @@ class Band(StrEnum):
 
     SURE = "sure"  # safe to merge in bulk without looking (>= 99.5% precision on the benchmark)
     LIKELY = "likely"  # more often the same paper than not
+    RELATED = "related"  # the same study in another version: erratum, journal version, other pages
     POSSIBLE = "possible"  # worth a look
 
     @property
@@ -19,7 +20,7 @@ class Band(StrEnum):
         return self in (Band.SURE, Band.LIKELY)
 
 
-BAND_ORDER = (Band.SURE, Band.LIKELY, Band.POSSIBLE)
+BAND_ORDER = (Band.SURE, Band.LIKELY, Band.RELATED, Band.POSSIBLE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,21 @@
-"""The duplicate scan: block, score, band; a generator so the GUI can show progress and cancel."""
+"""The duplicate scan: block, weigh, score, group, band; a generator so the GUI can show progress
+and cancel.
+
+A scan learns as it goes: the levels of every candidate pair (and of random pairs, and of the
+pairs a librarian decided) estimate the weights for this catalog (`model.estimate`), then each
+pair is scored with them and the strong ones are grouped without chaining (`clustering`).
+"""
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Collection, Generator, Iterator, Sequence
+import math
+import random
+from array import array
+from collections import Counter
+from collections.abc import Collection, Generator, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 
 from curator.domain.matching import Band, Candidate, WorkFeatures
 from curator.domain.progress import Progress
@@ -18,10 +29,46 @@ from .blocking import (
     describe_keys,
     shared_keys,
 )
-from .scoring import BANDS, WEIGHTS, Bands, Prepared, Weights, band_of, prepare, score_prepared
+from .clustering import LINKAGE, Link, cluster
+from .model import INDEX, LEVEL, Model, Pattern, estimate
+from .scoring import (
+    BANDS,
+    Bands,
+    Evidence,
+    Prepared,
+    band_of,
+    compare,
+    explain,
+    prepare,
+    probability,
+    vetoes,
+)
 
 SCORE_STEP = 5000  # pairs between two progress reports
 CACHE_LIMIT = 200_000  # prepared works kept while scoring
+WEIGH_FROM = -4.6  # pairs at least this likely (1%) weigh in when groups are formed
+RANDOM_PAIRS = 10_000  # random pairs that tell how often unrelated works agree (u)
+_TITLE = INDEX["title"]
+_IDENTICAL = frozenset((LEVEL["title"]["identical"], LEVEL["title"]["identical_short"]))
+
+
+@dataclass(frozen=True, slots=True)
+class Labels:
+    """What the librarian decided, as the engine learns from it.
+
+    `pairs`: (smaller work id, larger work id) -> whether they are one publication (a pair
+    decided not duplicates or related is False). `same`: pairs of records a merge put into one
+    work, as features (they are no longer works of their own).
+    """
+
+    pairs: Mapping[tuple[int, int], bool] = field(default_factory=dict)
+    same: Sequence[tuple[WorkFeatures, WorkFeatures]] = ()
+
+    def __len__(self) -> int:
+        return len(self.pairs) + len(self.same)
+
+
+NO_LABELS = Labels()
 
 
 def is_duplicate(candidate: Candidate) -> bool:
@@ -44,39 +91,27 @@ class _PreparedCache:
         return found
 
 
-def _candidate(
-    works: Sequence[WorkFeatures],
-    blocking: Blocking,
-    found: tuple[float, int, int, list[tuple[float, str]]],
-    band: Band,
-) -> Candidate:
-    value, a, b, evidence = found
-    keys = tuple(describe_keys(shared_keys(blocking, a, b)))
-    reasons = [reason for _, reason in evidence]
-    if keys:
-        reasons.append("met on: " + "; ".join(keys))
-    return Candidate(works[a].id, works[b].id, value, band, tuple(reasons), keys)
-
-
 def scan(
     works: Sequence[WorkFeatures],
     new_ids: Collection[int] | None = None,
     *,
     rules: BlockingRules = RULES,
-    weights: Weights = WEIGHTS,
     bands: Bands = BANDS,
     cache: TokenCache | None = None,
+    labels: Labels = NO_LABELS,
+    model: Model | None = None,
 ) -> Generator[Progress, None, list[Candidate]]:
     """Find the pairs of `works` that may be one publication, best first.
 
     With `new_ids`, only pairs with at least one new work are returned (compared against the
-    whole catalog). A `cache` kept between scans spares re-reading unchanged works. Yields
-    progress regularly; closing the generator cancels the scan. Returns candidates in band
-    `possible` or better, sorted by score, highest first.
+    whole catalog). A `cache` kept between scans spares re-reading unchanged works. The weights
+    are estimated from the catalog and `labels` unless a `model` is given. Yields progress
+    regularly; closing the generator cancels the scan. Returns candidates in band `possible`
+    or better, sorted by score, highest first.
     """
     with _collector_paused():
         new = None if new_ids is None else frozenset(new_ids)
-        return (yield from _scan(works, new, rules, weights, bands, cache))
+        return (yield from _scan(works, new, rules, bands, cache, labels, model))
 
 
 @contextmanager
@@ -92,32 +127,182 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+@dataclass(slots=True)
+class _Levels:
+    """The level pattern of every candidate pair, stored compactly, and their counts."""
+
+    codes: array[int] = field(default_factory=lambda: array("I"))
+    patterns: list[Pattern] = field(default_factory=list)
+    index: dict[Pattern, int] = field(default_factory=dict)
+    unlabelled: Counter[Pattern] = field(default_factory=Counter)
+    labelled: Counter[tuple[Pattern, bool]] = field(default_factory=Counter)
+
+    def add(self, pattern: Pattern, label: bool | None) -> None:
+        code = self.index.get(pattern)
+        if code is None:
+            code = self.index[pattern] = len(self.patterns)
+            self.patterns.append(pattern)
+        self.codes.append(code)
+        if label is None:
+            self.unlabelled[pattern] += 1
+        else:
+            self.labelled[pattern, label] += 1
+
+
 def _scan(
     works: Sequence[WorkFeatures],
     new: frozenset[int] | None,
     rules: BlockingRules,
-    weights: Weights,
     bands: Bands,
     cache: TokenCache | None,
+    labels: Labels,
+    model: Model | None,
 ) -> Generator[Progress, None, list[Candidate]]:
     blocking = yield from block(works, new, rules, cache)
     pairs = sorted(blocking.pairs)
     prepared = _PreparedCache(works, blocking)
-    kept: list[tuple[float, int, int, list[tuple[float, str]]]] = []
+    levels = yield from _weigh(works, blocking, pairs, prepared, labels)
+    if model is None:
+        for same_a, same_b in labels.same:
+            levels.labelled[compare(prepare(same_a), prepare(same_b)), True] += 1
+        model = estimate(levels.unlabelled, _random_patterns(works, prepared), levels.labelled)
+    kept, weighed = yield from _score(works, blocking, pairs, prepared, levels, model, bands)
+    return _grouped(works, blocking, kept, weighed, bands)
+
+
+def _weigh(
+    works: Sequence[WorkFeatures],
+    blocking: Blocking,
+    pairs: list[int],
+    prepared: _PreparedCache,
+    labels: Labels,
+) -> Generator[Progress, None, _Levels]:
+    """The levels of every candidate pair (first half of the scan's progress)."""
+    levels = _Levels()
     for done, pair in enumerate(pairs):
+        a, b = blocking.unpack(pair)
+        ids = (
+            (works[a].id, works[b].id) if works[a].id < works[b].id else (works[b].id, works[a].id)
+        )
+        levels.add(compare(prepared[a], prepared[b]), labels.pairs.get(ids))
+        if done % SCORE_STEP == 0:
+            yield Progress(done, 2 * len(pairs), "Weighing candidate pairs")
+    return levels
+
+
+def _score(
+    works: Sequence[WorkFeatures],
+    blocking: Blocking,
+    pairs: list[int],
+    prepared: _PreparedCache,
+    levels: _Levels,
+    model: Model,
+    bands: Bands,
+) -> Generator[Progress, None, tuple[list[_Scored], list[Link]]]:
+    """Each pair's score with the model's weights, the title's frequency and the vetoes: the
+    pairs worth showing, and the links that weigh when groups are formed."""
+    titles = Counter(t.title for t in blocking.tokens if t.title)
+    odds_of = [model.log_odds(p) for p in levels.patterns]
+    vetoed = [vetoes(p) for p in levels.patterns]
+    kept: list[_Scored] = []
+    weighed: list[Link] = []  # every pair worth weighing when groups form, as work ids
+    for done, (pair, code) in enumerate(zip(pairs, levels.codes, strict=True)):
         a, b = blocking.unpack(pair)
         if works[a].id > works[b].id:
             a, b = b, a
-        value, evidence = score_prepared(prepared[a], prepared[b], weights)
+        pattern, odds, adjust = levels.patterns[code], odds_of[code], 0.0
+        if pattern[_TITLE] in _IDENTICAL:
+            adjust = _title_frequency(model, pattern, titles[prepared[a].title], len(works))
+            odds += adjust
+        if vetoed[code]:  # another version: keeps groups apart
+            weighed.append((works[a].id, works[b].id, min(odds, LINKAGE.veto)))
+        elif odds >= WEIGH_FROM or odds <= LINKAGE.veto:
+            weighed.append((works[a].id, works[b].id, odds))
+        value = probability(odds, pattern)
         if band_of(value, bands) is not None:
-            kept.append((value, a, b, evidence))
+            evidence = explain(prepared[a], prepared[b], pattern, model)
+            if adjust:
+                count = titles[prepared[a].title]
+                said = f"a title {count} works of this catalog share ({adjust:+.1f}, learned)"
+                evidence.append((adjust, said))
+            kept.append((value, odds, a, b, evidence, vetoed[code]))
         if done % SCORE_STEP == 0:
-            yield Progress(done, len(pairs), "Scoring candidate pairs")
-    yield Progress(len(pairs), len(pairs), "Scoring candidate pairs")
-    kept.sort(key=lambda item: (-item[0], works[item[1]].id, works[item[2]].id))
+            yield Progress(len(pairs) + done, 2 * len(pairs), "Scoring candidate pairs")
+    yield Progress(2 * len(pairs), 2 * len(pairs), "Scoring candidate pairs")
+    return kept, weighed
+
+
+_Scored = tuple[float, float, int, int, Evidence, list[str]]  # score, log-odds, a, b, why, vetoes
+
+
+def _random_patterns(works: Sequence[WorkFeatures], prepared: _PreparedCache) -> Counter[Pattern]:
+    """The levels of random pairs of works: how often unrelated works agree by chance.
+
+    Seeded by the catalog's size, so the same catalog always gets the same weights."""
+    n = len(works)
+    found: Counter[Pattern] = Counter()
+    if n < 2:
+        return found
+    rng = random.Random(n)
+    for _ in range(min(RANDOM_PAIRS, n * (n - 1) // 2)):
+        a, b = rng.sample(range(n), 2)
+        found[compare(prepared[a], prepared[b])] += 1
+    return found
+
+
+def _title_frequency(model: Model, pattern: Pattern, count: int, n_works: int) -> float:
+    """Term-frequency adjustment of an identical title: a title many works share ("Editorial"
+    in 40 issues) is weaker evidence than the level's average; never below nothing at all."""
+    if count < 2 or n_works < 2 or model.u_identical_title <= 0:
+        return 0.0
+    share = (count - 1) / (n_works - 1)
+    weight, _ = model.weight("title", pattern[_TITLE])
+    return max(-max(weight, 0.0), min(0.0, math.log(model.u_identical_title / share)))
+
+
+def _grouped(
+    works: Sequence[WorkFeatures],
+    blocking: Blocking,
+    kept: list[_Scored],
+    weighed: list[Link],
+    bands: Bands,
+) -> list[Candidate]:
+    """Candidates best first; a strong pair the grouping kept apart is only worth a look."""
+    kept.sort(key=lambda item: (-item[0], works[item[2]].id, works[item[3]].id))
+    strong = [
+        (works[a].id, works[b].id, odds)
+        for value, odds, a, b, _, vetoed in kept
+        if not vetoed and band_of(value, bands) in (Band.SURE, Band.LIKELY)
+    ]
+    group = cluster(strong, weighed)
     result = []
     for item in kept:
         band = band_of(item[0], bands)
         assert band is not None
-        result.append(_candidate(works, blocking, item, band))
+        found = _candidate(works, blocking, item, band)
+        if found.band.is_duplicate and group.get(found.a) != group.get(found.b):
+            found = _kept_apart(found)
+        result.append(found)
     return result
+
+
+def _candidate(
+    works: Sequence[WorkFeatures], blocking: Blocking, found: _Scored, band: Band
+) -> Candidate:
+    value, _, a, b, evidence, vetoed = found
+    keys = tuple(describe_keys(shared_keys(blocking, a, b)))
+    reasons = [reason for _, reason in evidence]
+    if vetoed and band.is_duplicate:
+        band = Band.RELATED
+        reasons.insert(0, "another version, not a copy: " + ", ".join(dict.fromkeys(vetoed)))
+    if keys:
+        reasons.append("met on: " + "; ".join(keys))
+    return Candidate(works[a].id, works[b].id, value, band, tuple(reasons), keys)
+
+
+def _kept_apart(found: Candidate) -> Candidate:
+    """A strong pair whose works the grouping kept in different groups: worth a look only."""
+    why = (
+        "kept apart: other copies of these works say they differ, or are too unlike to be one group"
+    )
+    return replace(found, band=Band.POSSIBLE, reasons=(why, *found.reasons))

@@ -1,8 +1,14 @@
-"""How alike two works are, in [0, 1], with the evidence in words; all weights live at the top."""
+"""How alike two works are: each comparison's level, its weight, and the evidence in words.
+
+`compare` puts a pair at one level of every comparison in `model.COMPARISONS` (fast: no text);
+`explain` says the same in words for the pairs worth showing. The weights come from a `Model`:
+the hand-set defaults, or the ones estimated from the catalog (`model.estimate`).
+"""
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
@@ -10,6 +16,7 @@ from rapidfuzz.distance import Indel
 from curator.domain.folding import fold
 from curator.domain.matching import Band, WorkFeatures
 
+from .model import DEFAULT, INDEX, LEVEL, Model, Pattern
 from .normalize import (
     STOPWORDS,
     Tokens,
@@ -23,38 +30,10 @@ from .normalize import (
     volume_key,
 )
 
-
-@dataclass(frozen=True, slots=True)
-class Weights:
-    """Evidence in log-odds; the score is the logistic of their sum. Tuned on the benchmark."""
-
-    prior: float = -4.0
-    same_id: float = 10.0  # same arXiv id or DOI
-    different_arxiv: float = -8.0
-    different_doi: float = -6.0
-    title_identical: float = 5.0  # scaled down for short titles ("Editorial")
-    title_alike: float = 4.0  # at 100% alike, scaled linearly down to 0 at `title_alike_floor`
-    title_alike_floor: float = 0.80
-    title_differs: float = -3.0  # below `title_differs_below`
-    title_differs_below: float = 0.60
-    title_numbers_differ: float = -7.0  # "Part I" vs "Part II", "GPT-3" vs "GPT-4"
-    title_full_chars: int = 30  # titles this long carry full weight
-    abstract_alike: float = 10.0  # identical; scaled linearly down to 0 at `abstract_alike_floor`
-    abstract_alike_floor: float = 0.45
-    abstract_differs: float = -3.5  # below `abstract_differs_below`
-    abstract_differs_below: float = 0.30
-    abstract_full_words: int = 40
-    abstract_min_words: int = 12
-    authors_agree: float = 2.0  # both lists complete, most names shared
-    authors_some: float = 0.7  # a name in common, one list possibly cut
-    authors_disjoint: float = -4.0  # both lists complete, no name shared
-    same_year: float = 0.7
-    years_apart: float = -3.0  # per year beyond one (preprint and published version differ by one)
-    same_venue: float = 0.4
-    same_place: float = 2.0  # same volume and first page: the same printed article
-    pages_differ: float = -4.0  # both give a first page, and they differ
-    volumes_differ: float = -2.0  # both give a volume, and it differs
-    conflict_cap: float = 0.95  # a pair with two different DOIs or arXiv ids is never sure
+TITLE_FULL_CHARS = 30  # shorter identical titles ("Editorial") are their own, weaker level
+ABSTRACT_MIN_WORDS = 12  # shorter abstracts ("No abstract available") are not compared
+FUZZY_SURNAME = 0.8  # "Fahlmann" and "Fahlman", "Thurn" and "Thrun" are one name
+CONFLICT_CAP = 0.95  # a pair with two different DOIs or arXiv ids is never sure
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +43,6 @@ class Bands:
     possible: float = 0.25
 
 
-WEIGHTS = Weights()
 BANDS = Bands()
 
 
@@ -85,6 +63,7 @@ class Prepared:
 
     title: str
     raw_title: str
+    notice: str  # "erratum", "reply", "comment"... when the work is one, else ""
     title_parts: tuple[str, ...]  # informative main title and subtitle
     numbers: frozenset[str]
     abstract: frozenset[str]  # distinct content words
@@ -102,10 +81,12 @@ class Prepared:
 def prepare(work: WorkFeatures, tokens: Tokens | None = None) -> Prepared:
     """The comparable forms of a work; pass the blocking's `tokens` to avoid folding twice."""
     tokens = tokens or tokens_of(work)
+    raw_title = strip_annotations(work.title)
     return Prepared(
         title=tokens.title,
-        raw_title=strip_annotations(work.title),
-        title_parts=_title_parts(strip_annotations(work.title), tokens.title),
+        raw_title=raw_title,
+        notice=notice_kind(tokens.title),
+        title_parts=_title_parts(raw_title, tokens.title),
         numbers=title_numbers(tokens.title),
         abstract=tokens.abstract_words,
         abstract_hash=tokens.abstract_hash,
@@ -120,29 +101,81 @@ def prepare(work: WorkFeatures, tokens: Tokens | None = None) -> Prepared:
     )
 
 
+_NOTICE = re.compile(
+    r"^(?:(erratum|corrigendum|correction|retraction|retracted|reply|response|comment|commentary)"
+    r"\b|.*\b(?:(erratum|corrigendum|correction|retraction) (?:to|of|for|on|in)|"
+    r"(reply|response|comment|commentary) (?:to|on)) )"
+)
+
+
+def notice_kind(folded_title: str) -> str:
+    """What kind of notice a title announces ("Erratum: ...", "Reply to ...", "Comment on
+    ..."), "" for a paper: a notice and the paper it is about are related, not one work."""
+    found = _NOTICE.match(folded_title)
+    if not found:
+        return ""
+    word = next(g for g in found.groups() if g)
+    return {
+        "corrigendum": "erratum",
+        "correction": "erratum",
+        "retracted": "retraction",
+        "response": "reply",
+        "commentary": "comment",
+    }.get(word, word)
+
+
 def _title_parts(raw: str | None, title: str) -> tuple[str, ...]:
     """The main title and subtitle when each is informative enough to stand for the whole."""
     return tuple(p for p in split_title(raw) if p and p != title and _informative(p))
 
 
-Evidence = list[tuple[float, str]]  # (log-odds, reason)
-
-
-def _ids(a: Prepared, b: Prepared, w: Weights, out: Evidence) -> None:
-    if a.arxiv and b.arxiv:
-        if a.arxiv == b.arxiv:
-            out.append((w.same_id, f"same arXiv id {a.arxiv}"))
-        else:
-            out.append((w.different_arxiv, f"different arXiv ids: {a.arxiv} vs {b.arxiv}"))
-    if a.doi and b.doi:
-        if a.doi == b.doi:
-            out.append((w.same_id, f"same DOI {a.doi}"))
-        else:
-            out.append((w.different_doi, f"different DOIs: {a.doi} vs {b.doi}"))
-
-
 def _informative(text: str) -> bool:
     return sum(1 for t in text.split() if t not in STOPWORDS) >= 2 and len(text) >= 10
+
+
+# --- levels ---------------------------------------------------------------------------------------
+
+_IDS, _TITLE, _NUMBERS, _ABSTRACT = (
+    LEVEL["ids"],
+    LEVEL["title"],
+    LEVEL["numbers"],
+    LEVEL["abstract"],
+)
+_NOTICE_LEVEL = LEVEL["notice"]
+_AUTHORS, _YEAR, _VENUE, _PLACE = LEVEL["authors"], LEVEL["year"], LEVEL["venue"], LEVEL["place"]
+
+
+def compare(a: Prepared, b: Prepared) -> Pattern:
+    """The level of each comparison, in the order of `model.COMPARISONS`."""
+    return (
+        _ids_level(a, b),
+        _title_level(a, b),
+        _numbers_level(a, b),
+        _NOTICE_LEVEL["same" if a.notice == b.notice else "differ"] if a.title and b.title else 0,
+        _abstract_level(a, b),
+        _authors_level(a, b)[0],
+        _year_level(a, b),
+        (_VENUE["same"] if a.venue == b.venue else _VENUE["different"])
+        if a.venue and b.venue
+        else 0,
+        _place_level(a, b),
+    )
+
+
+def _numbers_level(a: Prepared, b: Prepared) -> int:
+    if not a.title or not b.title:
+        return 0
+    if a.numbers == b.numbers:
+        return _NUMBERS["same"]
+    return _NUMBERS["differ" if a.numbers and b.numbers else "one_only"]
+
+
+def _ids_level(a: Prepared, b: Prepared) -> int:
+    if (a.arxiv and a.arxiv == b.arxiv) or (a.doi and a.doi == b.doi):
+        return _IDS["same"]
+    if (a.arxiv and b.arxiv) or (a.doi and b.doi):
+        return _IDS["different"]
+    return 0
 
 
 def title_similarity(a: Prepared, b: Prepared) -> tuple[float, bool]:
@@ -161,26 +194,20 @@ def title_similarity(a: Prepared, b: Prepared) -> tuple[float, bool]:
     return best, part_used
 
 
-def _title(a: Prepared, b: Prepared, w: Weights, out: Evidence) -> None:
+def _title_level(a: Prepared, b: Prepared) -> int:
     if not a.title or not b.title:
-        return
-    weight = min(1.0, min(len(a.title), len(b.title)) / w.title_full_chars)
-    if a.numbers != b.numbers:
-        shown = " vs ".join(", ".join(sorted(n)) or "none" for n in (a.numbers, b.numbers))
-        out.append((w.title_numbers_differ, f"title numbers differ: {shown}"))
+        return 0
     if a.title == b.title:
-        out.append((w.title_identical * weight, "titles identical"))
-        return
-    sim, part_used = title_similarity(a, b)
-    shown = f"'{a.raw_title}' vs '{b.raw_title}'"
-    if sim >= w.title_alike_floor:
-        gain = (sim - w.title_alike_floor) / (1 - w.title_alike_floor)
-        how = " (one is the other's main title or subtitle)" if part_used else ""
-        out.append((w.title_alike * gain * weight, f"titles {sim:.0%} alike{how}: {shown}"))
-    elif sim < w.title_differs_below:
-        out.append((w.title_differs * weight, f"titles differ ({sim:.0%} alike): {shown}"))
-    else:
-        out.append((0.0, f"titles {sim:.0%} alike: {shown}"))
+        short = len(a.title) < TITLE_FULL_CHARS
+        return _TITLE["identical_short" if short else "identical"]
+    return _title_level_of(title_similarity(a, b)[0])
+
+
+def _title_level_of(sim: float) -> int:
+    for floor, name in ((0.95, "near"), (0.88, "alike"), (0.80, "similar"), (0.60, "loose")):
+        if sim >= floor:
+            return _TITLE[name]
+    return _TITLE["different"]
 
 
 def abstract_similarity(a: Prepared, b: Prepared) -> float:
@@ -190,86 +217,223 @@ def abstract_similarity(a: Prepared, b: Prepared) -> float:
     return 2 * len(a.abstract & b.abstract) / (len(a.abstract) + len(b.abstract))
 
 
-def _abstract(a: Prepared, b: Prepared, w: Weights, out: Evidence) -> None:
-    shortest = min(len(a.abstract), len(b.abstract))
-    if shortest < w.abstract_min_words:
-        return
-    weight = min(1.0, shortest / w.abstract_full_words)
+def _abstract_level(a: Prepared, b: Prepared) -> int:
+    if min(len(a.abstract), len(b.abstract)) < ABSTRACT_MIN_WORDS:
+        return 0
+    if a.abstract_hash == b.abstract_hash:
+        return _ABSTRACT["identical"]
     sim = abstract_similarity(a, b)
-    if sim >= w.abstract_alike_floor:
-        gain = (sim - w.abstract_alike_floor) / (1 - w.abstract_alike_floor)
-        if a.abstract_hash == b.abstract_hash:
-            label = "abstracts identical"
-        else:
-            label = f"abstracts {sim:.0%} alike (words in common)"
-        out.append((w.abstract_alike * gain * weight, label))
-    elif sim < w.abstract_differs_below:
-        out.append((w.abstract_differs * weight, f"abstracts differ ({sim:.0%} alike)"))
+    for floor, name in ((0.85, "near"), (0.65, "alike"), (0.45, "similar"), (0.30, "loose")):
+        if sim >= floor:
+            return _ABSTRACT[name]
+    return _ABSTRACT["different"]
 
 
-def _authors(a: Prepared, b: Prepared, w: Weights, out: Evidence) -> None:
+def common_authors(a: frozenset[str], b: frozenset[str]) -> int:
+    """How many surnames two lists share, a typo apart ("Fahlmann" = "Fahlman")."""
+    common = a & b
+    rest = sorted(b - common)
+    found = len(common)
+    for name in sorted(a - common):
+        for other in rest:
+            if min(len(name), len(other)) >= 4 and Indel.normalized_similarity(
+                name, other, score_cutoff=FUZZY_SURNAME
+            ):
+                rest.remove(other)
+                found += 1
+                break
+    return found
+
+
+def _authors_level(a: Prepared, b: Prepared) -> tuple[int, int]:
+    """(level, names in common)."""
     if not a.surnames or not b.surnames:
-        return
-    common = len(a.surnames & b.surnames)
+        return 0, 0
+    common = common_authors(a.surnames, b.surnames)
     fewest = min(len(a.surnames), len(b.surnames))
     if a.authors_complete and b.authors_complete:
         if common == 0:
-            sizes = f"{len(a.surnames)} vs {len(b.surnames)} authors"
-            out.append((w.authors_disjoint, f"no authors in common ({sizes})"))
-        elif common * 2 >= fewest:
-            out.append(
-                (w.authors_agree * common / fewest, f"{common} of {fewest} authors in common")
-            )
-        return
-    if common:
-        out.append((w.authors_some, f"{common} author(s) in common (one list may be incomplete)"))
+            return _AUTHORS["none"], 0
+        if common == len(a.surnames) == len(b.surnames):
+            return _AUTHORS["same"], common
+        return _AUTHORS["most" if common * 2 >= fewest else "some"], common
+    if common == 0:
+        return _AUTHORS["none_cut"], 0
+    return _AUTHORS["shorter_all" if common == fewest else "some"], common
 
 
-def _year_and_venue(a: Prepared, b: Prepared, w: Weights, out: Evidence) -> None:
-    if a.year is not None and b.year is not None:
-        gap = abs(a.year - b.year)
-        if gap == 0:
-            out.append((w.same_year, f"same year {a.year}"))
-        elif gap == 1:
-            out.append((0.0, f"years one apart: {a.year} vs {b.year}"))
-        else:
-            low, high = sorted((a.year, b.year))
-            out.append((w.years_apart * min(gap - 1, 3), f"years differ: {low} vs {high}"))
-    if a.venue and a.venue == b.venue:
-        out.append((w.same_venue, "same venue"))
+def _year_level(a: Prepared, b: Prepared) -> int:
+    if a.year is None or b.year is None:
+        return 0
+    gap = abs(a.year - b.year)
+    return _YEAR[("same", "one_apart", "two_apart")[gap] if gap < 3 else "far"]
 
 
-def _place(a: Prepared, b: Prepared, w: Weights, out: Evidence) -> None:
+def _place_level(a: Prepared, b: Prepared) -> int:
     """Volume and pages: two printings of one article agree; a paper and its later version, a
     conference abstract and the journal paper, or two reviews of one book do not."""
     pages = bool(a.page and b.page)
     volumes = bool(a.volume and b.volume)
     if pages and a.page != b.page:
-        out.append((w.pages_differ, f"pages differ: {a.page} vs {b.page}"))
-    elif volumes and a.volume != b.volume:
-        out.append((w.volumes_differ, f"volumes differ: {a.volume} vs {b.volume}"))
-    elif pages and volumes:
-        out.append((w.same_place, f"same volume and first page: {a.volume}, p. {a.page}"))
+        return _PLACE["pages_differ"]
+    if volumes and a.volume != b.volume:
+        return _PLACE["volume_differs"]
+    if pages and volumes:
+        return _PLACE["same"]
+    return 0
 
 
-def evidence(a: Prepared, b: Prepared, weights: Weights = WEIGHTS) -> Evidence:
-    """Every piece of evidence about a pair, strongest kinds first (ids, title, abstract...)."""
+# --- words ----------------------------------------------------------------------------------------
+
+Evidence = list[tuple[float, str]]  # (log-odds, reason)
+
+
+def explain(a: Prepared, b: Prepared, pattern: Pattern, model: Model = DEFAULT) -> Evidence:
+    """Each comparison that had something to compare: its weight and, in words, its level."""
     out: Evidence = []
-    for part in (_ids, _title, _abstract, _authors, _year_and_venue, _place):
-        part(a, b, weights, out)
+    for name, level in zip(LEVEL, pattern, strict=True):
+        if level:
+            weight, origin = model.weight(name, level)
+            if abs(weight) < 0.05 and name in _QUIET:
+                continue
+            text = _WORDS[name](a, b, level)
+            out.append((weight, f"{text} ({weight:+.1f}, {origin})"))
     return out
 
 
-def score_prepared(a: Prepared, b: Prepared, weights: Weights = WEIGHTS) -> tuple[float, Evidence]:
-    """The probability-like score of a pair and the evidence it rests on."""
-    found = evidence(a, b, weights)
-    logit = weights.prior + sum(value for value, _ in found)
-    value = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
-    conflict = (a.arxiv and b.arxiv and a.arxiv != b.arxiv) or (a.doi and b.doi and a.doi != b.doi)
-    return (min(value, weights.conflict_cap) if conflict else value), found
+def _notice_words(a: Prepared, b: Prepared, level: int) -> str:
+    if level == _NOTICE_LEVEL["same"]:
+        return f"both {a.notice}s" if a.notice else "neither is an erratum, reply or comment"
+    return f"one is {'an' if (a.notice or b.notice)[0] in 'aeiou' else 'a'} {a.notice or b.notice}"
 
 
-def score(a: WorkFeatures, b: WorkFeatures, weights: Weights = WEIGHTS) -> tuple[float, list[str]]:
-    """Score two works from scratch: (score in [0, 1], readable reasons)."""
-    value, found = score_prepared(prepare(a), prepare(b), weights)
+def _ids_words(a: Prepared, b: Prepared, level: int) -> str:
+    if level == _IDS["same"]:
+        return f"same arXiv id {a.arxiv}" if a.arxiv and a.arxiv == b.arxiv else f"same DOI {a.doi}"
+    if a.arxiv and b.arxiv and a.arxiv != b.arxiv:
+        return f"different arXiv ids: {a.arxiv} vs {b.arxiv}"
+    return f"different DOIs: {a.doi} vs {b.doi}"
+
+
+def _title_words(a: Prepared, b: Prepared, level: int) -> str:
+    if level in (_TITLE["identical"], _TITLE["identical_short"]):
+        return "titles identical" + (
+            " (a short title)" if level == _TITLE["identical_short"] else ""
+        )
+    sim, part_used = title_similarity(a, b)
+    shown = f"'{a.raw_title}' vs '{b.raw_title}'"
+    if level == _TITLE["different"]:
+        return f"titles differ ({sim:.0%} alike): {shown}"
+    how = " (one is the other's main title or subtitle)" if part_used else ""
+    return f"titles {sim:.0%} alike{how}: {shown}"
+
+
+_QUIET = frozenset(("numbers", "notice", "venue"))  # said only when they weigh something
+
+
+def _numbers_words(a: Prepared, b: Prepared, level: int) -> str:
+    if level == _NUMBERS["same"]:
+        return "title numbers agree" if a.numbers else "no numbers in either title"
+    shown = " vs ".join(", ".join(sorted(n)) or "none" for n in (a.numbers, b.numbers))
+    return f"title numbers differ: {shown}"
+
+
+def _abstract_words(a: Prepared, b: Prepared, level: int) -> str:
+    if level == _ABSTRACT["identical"]:
+        return "abstracts identical"
+    sim = abstract_similarity(a, b)
+    if level == _ABSTRACT["different"]:
+        return f"abstracts differ ({sim:.0%} alike)"
+    return f"abstracts {sim:.0%} alike (words in common)"
+
+
+def _authors_words(a: Prepared, b: Prepared, level: int) -> str:
+    _, common = _authors_level(a, b)
+    fewest = min(len(a.surnames), len(b.surnames))
+    if level == _AUTHORS["none"]:
+        return f"no authors in common ({len(a.surnames)} vs {len(b.surnames)} authors)"
+    if level == _AUTHORS["none_cut"]:
+        return "no authors in common (one list may be incomplete)"
+    if level in (_AUTHORS["shorter_all"], _AUTHORS["some"]) and not (
+        a.authors_complete and b.authors_complete
+    ):
+        return f"{common} of {fewest} authors in common (one list may be incomplete)"
+    return f"{common} of {fewest} authors in common"
+
+
+def _year_words(a: Prepared, b: Prepared, level: int) -> str:
+    if level == _YEAR["same"]:
+        return f"same year {a.year}"
+    low, high = sorted((a.year or 0, b.year or 0))
+    if level == _YEAR["one_apart"]:
+        return f"years one apart: {low} vs {high}"
+    return f"years differ: {low} vs {high}"
+
+
+def _venue_words(a: Prepared, b: Prepared, level: int) -> str:
+    return "same venue" if level == _VENUE["same"] else "different venues"
+
+
+def _place_words(a: Prepared, b: Prepared, level: int) -> str:
+    if level == _PLACE["pages_differ"]:
+        return f"pages differ: {a.page} vs {b.page}"
+    if level == _PLACE["volume_differs"]:
+        return f"volumes differ: {a.volume} vs {b.volume}"
+    return f"same volume and first page: {a.volume}, p. {a.page}"
+
+
+_WORDS = {
+    "ids": _ids_words,
+    "title": _title_words,
+    "numbers": _numbers_words,
+    "notice": _notice_words,
+    "abstract": _abstract_words,
+    "authors": _authors_words,
+    "year": _year_words,
+    "venue": _venue_words,
+    "place": _place_words,
+}
+
+
+# --- vetoes: a version, not a copy ---
+
+_VETOES = (  # (comparison, level, why)
+    ("ids", "different", "different identifiers"),
+    ("numbers", "differ", "another part or number in the title"),
+    ("notice", "differ", "a notice about the other (erratum, reply, comment)"),
+    ("year", "two_apart", "years apart"),
+    ("year", "far", "years apart"),
+    ("place", "pages_differ", "other pages"),
+    ("place", "volume_differs", "another volume"),
+)
+
+
+def vetoes(pattern: Pattern) -> list[str]:
+    """Why a pair that looks alike is another version of one study rather than a copy: such a
+    pair goes to the related band, never to likely or sure."""
+    return [why for name, level, why in _VETOES if pattern[INDEX[name]] == LEVEL[name][level]]
+
+
+# --- the score ------------------------------------------------------------------------------------
+
+
+def probability(log_odds: float, pattern: Pattern) -> float:
+    """The score of a pair: the logistic of its log-odds; never sure with conflicting ids."""
+    value = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, log_odds))))
+    return min(value, CONFLICT_CAP) if pattern[INDEX["ids"]] == _IDS["different"] else value
+
+
+def score_prepared(
+    a: Prepared, b: Prepared, model: Model = DEFAULT, adjust: float = 0.0
+) -> tuple[float, float, Evidence]:
+    """(score, log-odds, evidence) of a pair; `adjust` is added to the log-odds (the title's
+    term-frequency adjustment, which the evidence should already list)."""
+    pattern = compare(a, b)
+    odds = model.log_odds(pattern) + adjust
+    return probability(odds, pattern), odds, explain(a, b, pattern, model)
+
+
+def score(a: WorkFeatures, b: WorkFeatures, model: Model = DEFAULT) -> tuple[float, list[str]]:
+    """Score two works from scratch with `model`'s weights: (score in [0, 1], readable reasons)."""
+    value, _, found = score_prepared(prepare(a), prepare(b), model)
     return value, [reason for _, reason in found]

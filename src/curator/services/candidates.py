@@ -32,12 +32,23 @@ def scan(
     with catalog.read() as s:
         works = queries.work_features(s)
         decided = decided_work_pairs(s)
-    found = yield from engine.scan(works, new_ids, cache=cache)
+        known = engine.Labels(dict.fromkeys(decided, False), queries.merged_record_pairs(s))
+    found = yield from engine.scan(works, new_ids, cache=cache, labels=known)
     return [c for c in found if (c.a, c.b) not in decided]
 
 
+def learned_from(catalog: Catalog) -> str:
+    """What the next scan learns its weights from, in words for the Duplicates view."""
+    with catalog.read() as s:
+        n = len(decided_work_pairs(s)) + len(queries.merged_record_pairs(s))
+    if n:
+        return f"Weights learned from this catalog and {n:,} of your decisions"
+    return "Weights learned from this catalog"
+
+
 def decided_work_pairs(s: Session) -> set[tuple[int, int]]:
-    """Every (smaller id, larger id) pair that a distinct or related decision covers."""
+    """Every (smaller id, larger id) pair that a distinct or related decision covers: two
+    publications, as the engine learns from them."""
     owners: dict[str, list[int]] = {}
     for wid, prints in snapshots.fingerprints(s).items():
         for digest in prints:

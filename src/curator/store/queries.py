@@ -213,6 +213,25 @@ def work_features(session: Session) -> list[WorkFeatures]:
     ]
 
 
+def merged_record_pairs(session: Session) -> list[tuple[WorkFeatures, WorkFeatures]]:
+    """For each work a merge made of several records: its first record paired with each other
+    one, as the engine compares them (records keep no volume or pages of their own)."""
+    sql = """
+        SELECT r.work_id, r.title, r.abstract, r.authors, r.year, r.venue_label, r.arxiv_id, r.doi
+        FROM sourcerecord r
+        WHERE r.work_id IN (SELECT work_id FROM sourcerecord GROUP BY work_id HAVING COUNT(*) > 1)
+        ORDER BY r.work_id, r.id"""
+    first: dict[int, WorkFeatures] = {}
+    pairs: list[tuple[WorkFeatures, WorkFeatures]] = []
+    for wid, t, ab, a, y, venue, ax, doi in driver(session).execute(sql):
+        record = WorkFeatures(wid, t, ab, tuple(json.loads(a)), y, venue, None, ax, doi)
+        if wid in first:
+            pairs.append((first[wid], record))
+        else:
+            first[wid] = record
+    return pairs
+
+
 def citation_keys(session: Session) -> dict[str, int]:
     """Every citation key in the catalog, case-folded as BibTeX compares them, and its work."""
     rows = session.exec(

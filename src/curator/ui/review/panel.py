@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Generator
 from functools import partial
 from html import escape
 from typing import Any
@@ -38,7 +38,12 @@ from curator.services import decisions, review
 from curator.services.catalogs import Catalog
 from curator.ui.tasks import Task, TaskRunner
 
-BAND_COLOURS = {Band.SURE: "#1b7f3b", Band.LIKELY: "#b06a00", Band.POSSIBLE: "#6b6b6b"}
+BAND_COLOURS = {
+    Band.SURE: "#1b7f3b",
+    Band.LIKELY: "#b06a00",
+    Band.RELATED: "#6a3d9a",
+    Band.POSSIBLE: "#6b6b6b",
+}
 CHANGED = "background-color:#ffe08a;"
 CHOSEN = "background-color:#e3f4e6;"
 MAX_GROUP = 6  # works shown side by side at most
@@ -338,6 +343,8 @@ class ReviewPanel(QWidget):
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
         self.status = QLabel("Not scanned yet.")
+        self.learned = QLabel("")  # what the scan's weights were learned from
+        self.learned.setObjectName("learned")
 
         top = QHBoxLayout()
         top.addWidget(QLabel("Show:"))
@@ -350,6 +357,7 @@ class ReviewPanel(QWidget):
         left_layout.addLayout(top)
         left_layout.addWidget(self.queue, 1)
         left_layout.addWidget(self.status)
+        left_layout.addWidget(self.learned)
         left_layout.addWidget(self.progress)
         left_layout.addWidget(self.merge_sure_button)
 
@@ -381,8 +389,7 @@ class ReviewPanel(QWidget):
             if action == "previous":
                 actions.addStretch(1)
             actions.addWidget(button)
-        self.buttons["merge"].setDefault(True)
-        self.buttons["merge"].setStyleSheet("font-weight:bold")
+        self._offer("merge")
         actions.addWidget(self.fold)
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -439,16 +446,22 @@ class ReviewPanel(QWidget):
                 self.pending_new |= set(new_ids)
             return None
         ids = None if new_ids is None else set(new_ids)
-        task = self.tasks.start(lambda: candidate_service.scan(self.catalog, ids, self.cache))
+        task = self.tasks.start(lambda: self._scan_job(ids))
         self.scan_task = task
         self.scan_button.setEnabled(False)
         self.cancel_button.setVisible(True)
         self._update_status("Scanning…")
         task.progress.connect(self._on_scan_progress)
-        task.finished.connect(lambda found: self._on_scanned(found, ids))
+        task.finished.connect(lambda result: self._on_scanned(result[0], result[1], ids))
         task.failed.connect(lambda message: self._scan_ended(f"Scan failed: {message}"))
         task.cancelled.connect(lambda: self._scan_ended("Scan cancelled."))
         return task
+
+    def _scan_job(
+        self, ids: set[int] | None
+    ) -> Generator[Progress, None, tuple[list[Candidate], str]]:
+        found = yield from candidate_service.scan(self.catalog, ids, self.cache)
+        return found, candidate_service.learned_from(self.catalog)
 
     def cancel_scan(self) -> None:
         if self.scan_task is not None:
@@ -459,7 +472,8 @@ class ReviewPanel(QWidget):
         self.progress.setValue(p.done)
         self.progress.setFormat(f"{p.message}… %p%")
 
-    def _on_scanned(self, found: list[Candidate], ids: set[int] | None) -> None:
+    def _on_scanned(self, found: list[Candidate], learned: str, ids: set[int] | None) -> None:
+        self.learned.setText(learned + ".")
         # decisions made while the scan ran: drop pairs decided or merged away since it began
         found, rows = candidate_service.still_open(self.catalog, found)
         keep = self.candidate.works if self.candidate else None
@@ -516,7 +530,19 @@ class ReviewPanel(QWidget):
                 self.status.setText(str(exc))
         for action in ("merge", "distinct", "related", "skip"):
             self.buttons[action].setEnabled(self.comparison is not None)
+        self._offer(self.default_action(candidate))
         self._render()
+
+    @staticmethod
+    def default_action(candidate: Candidate | None) -> str:
+        """What the queue offers first: related for another version of a study, else merge."""
+        return "related" if candidate and candidate.band is Band.RELATED else "merge"
+
+    def _offer(self, action: str) -> None:
+        for name in ("merge", "related"):
+            button = self.buttons[name]
+            button.setDefault(name == action)
+            button.setStyleSheet("font-weight:bold" if name == action else "")
 
     def _render(self) -> None:
         reasons = self.candidate.reasons if self.candidate else ()

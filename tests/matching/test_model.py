@@ -1,0 +1,50 @@
+"""The weights: estimated from the catalog's own pairs, and from the librarian's answers."""
+
+from collections import Counter
+
+from curator.matching.model import COMPARISONS, DEFAULT, INDEX, LEVEL, Origin, Pattern, estimate
+
+
+def pattern(**levels: str) -> Pattern:
+    """A level pattern: the named levels, nothing to compare elsewhere."""
+    out = [0] * len(COMPARISONS)
+    for name, level in levels.items():
+        out[INDEX[name]] = LEVEL[name][level]
+    return tuple(out)
+
+
+COPY = pattern(title="identical", authors="same", year="same")
+OTHER = pattern(title="loose", authors="none", year="far")
+RANDOM = Counter({OTHER: 9_000, pattern(title="different", authors="none", year="far"): 1_000})
+
+
+def test_too_few_pairs_keep_the_hand_set_weights() -> None:
+    assert estimate(Counter({COPY: 3}), RANDOM) is DEFAULT
+
+
+def test_weights_follow_the_catalog() -> None:
+    """Where copies and others are clearly apart, copies score high and others low, and each
+    weight says it was learned."""
+    model = estimate(Counter({COPY: 300, OTHER: 700}), RANDOM)
+    assert model.log_odds(COPY) > 5 > -5 > model.log_odds(OTHER)
+    assert 0.2 < 1 / (1 + 2.718 ** -model.prior) < 0.4  # the share of copies among candidates
+    weight, origin = model.weight("title", LEVEL["title"]["identical"])
+    assert weight > 0 and origin == Origin.LEARNED
+
+
+def test_decisions_fix_what_the_catalog_cannot_tell() -> None:
+    """A pattern the catalog alone cannot place (alike titles, same year, nothing else) is
+    pushed up by merges of such pairs and down by not-duplicate decisions."""
+    unsure = pattern(title="alike", year="same")
+    pairs = Counter({COPY: 300, OTHER: 700, unsure: 100})
+    alone = estimate(pairs, RANDOM).log_odds(unsure)
+    merged = estimate(pairs, RANDOM, Counter({(unsure, True): 40}))
+    apart = estimate(pairs, RANDOM, Counter({(unsure, False): 40}))
+    assert apart.log_odds(unsure) < alone < merged.log_odds(unsure)
+    assert merged.weight("title", LEVEL["title"]["alike"])[1] == Origin.DECISIONS
+    assert merged.decisions == 40
+
+
+def test_a_missing_field_weighs_nothing() -> None:
+    model = estimate(Counter({COPY: 300, OTHER: 700}), RANDOM)
+    assert all(weights[0] == 0.0 for weights in model.weights)
