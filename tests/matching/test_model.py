@@ -27,7 +27,7 @@ def test_weights_follow_the_catalog() -> None:
     weight says it was learned."""
     model = estimate(Counter({COPY: 300, OTHER: 700}), RANDOM)
     assert model.log_odds(COPY) > 5 > -5 > model.log_odds(OTHER)
-    assert 0.2 < 1 / (1 + 2.718 ** -model.prior) < 0.4  # the share of copies among candidates
+    assert 0.2 < 1 / (1 + 2.718**-model.prior) < 0.4  # the share of copies among candidates
     weight, origin = model.weight("title", LEVEL["title"]["identical"])
     assert weight > 0 and origin == Origin.LEARNED
 
