@@ -7,7 +7,14 @@ from hypothesis import strategies as st
 
 from curator.domain.matching import WorkFeatures
 from curator.domain.progress import drain as run
-from curator.matching.blocking import RULES, BlockingRules, TokenCache, block
+from curator.matching.blocking import (
+    RULES,
+    BlockingRules,
+    TokenCache,
+    block,
+    describe_keys,
+    shared_keys,
+)
 
 from .factory import REWORDED, catalog, work
 
@@ -35,7 +42,18 @@ def test_untitled_arxiv_record_with_reworded_abstract_meets_titled_twin() -> Non
 def test_never_all_pairs() -> None:
     """Sixty works on one generic theme: each meets a few neighbours, not all the others."""
     found = pairs_by_id(catalog(60))
-    assert len(found) <= 60 * RULES.neighbours < 60 * 59 // 2
+    assert len(found) <= 60 * (RULES.neighbours + RULES.author_year_neighbours) < 60 * 59 // 2
+
+
+def test_a_copy_that_lost_its_title_meets_its_copies_by_first_author_and_year() -> None:
+    titled = WorkFeatures(1, "Instance-based learning algorithms", None, ("D. W. Aha", "D. Kibler"),
+                          1991, "Machine Learning", None, None, None)  # fmt: skip
+    untitled = WorkFeatures(2, None, None, ("David W Aha", "Dennis Kibler"), 1991, None, None,
+                            None, None)  # fmt: skip
+    other_year = WorkFeatures(3, None, None, ("D. Aha",), 1994, None, None, None, None)
+    blocking = run(block([titled, untitled, other_year], rules=BlockingRules(author_year=False)))
+    assert {blocking.unpack(p) for p in blocking.pairs} == {(0, 1)}
+    assert describe_keys(shared_keys(blocking, 0, 1)) == ["first author and year aha 1991"]
 
 
 def test_generic_title_block_is_capped() -> None:

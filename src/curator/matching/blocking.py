@@ -34,6 +34,9 @@ class BlockingRules:
     max_block: int = 30  # rare-word blocks larger than this: sorted neighbourhood
     max_exact_block: int = 100  # id and exact-title blocks larger: sorted neighbourhood
     neighbours: int = 10  # in a larger block, each work meets the next this many by title
+    author_year: bool = True  # key every work by first author and year (else untitled ones)
+    max_author_year_block: int = 10  # "Wang 2020": larger blocks meet by neighbourhood,
+    author_year_neighbours: int = 3  # the next this many by title
 
 
 RULES = BlockingRules()
@@ -44,6 +47,7 @@ KEY_KINDS = {
     "title": "identical title",
     "tw": "rare title words",
     "aw": "rare abstract words",
+    "ay": "first author and year",
 }
 
 
@@ -58,12 +62,14 @@ class Blocking:
     abstracts: WordStats
     rules: BlockingRules = RULES
     capped_blocks: list[tuple[Key, int]] = field(default_factory=list)  # met by neighbourhood
+    untitled: frozenset[str] = frozenset()  # first author and year of the works with no title
 
     def unpack(self, pair: int) -> tuple[int, int]:
         return divmod(pair, self.stride)
 
     def keys_of(self, index: int) -> list[Key]:
-        return work_keys(self.tokens[index], self.titles, self.abstracts, self.rules)
+        tokens = self.tokens[index]
+        return work_keys(tokens, self.titles, self.abstracts, self.rules, self.untitled)
 
 
 def describe_keys(keys: Iterable[Key]) -> list[str]:
@@ -74,7 +80,7 @@ def describe_keys(keys: Iterable[Key]) -> list[str]:
     words: dict[str, list[str]] = {}
     described: list[str] = []
     for kind, *values in keys:
-        if kind in ("arxiv", "doi"):
+        if kind in ("arxiv", "doi", "ay"):
             described.append(f"{KEY_KINDS[kind]} {values[0]}")
         elif kind == "title":
             described.append(KEY_KINDS[kind])
@@ -141,9 +147,14 @@ def work_keys(
     titles: WordStats,
     abstracts: WordStats,
     rules: BlockingRules,
+    untitled: frozenset[str] = frozenset(),
 ) -> list[Key]:
-    """Every blocking key of a work: exact ids and title first, then rare words and their pairs."""
+    """Every blocking key of a work: exact ids and title first, then rare words and their pairs;
+    and its first author and year when some work without a title has the same (a copy that lost
+    its title, as scraped listings and citations have, meets its titled copies there)."""
     keys = id_keys(tokens)
+    if tokens.author_year and (rules.author_year or tokens.author_year in untitled):
+        keys.append(("ay", tokens.author_year))
     if tokens.title:
         keys.append(("title", tokens.title))
         keys.extend(_rare_keys("tw", tokens.title_words, titles, rules.rare_title_words, rules))
@@ -276,6 +287,8 @@ class _Reach:
                 return True
         if tokens.title and ("title", tokens.title) in self.exact:
             return True
+        if tokens.author_year and ("ay", tokens.author_year) in self.exact:
+            return True
         return any(key in self.exact for key in id_keys(tokens))
 
 
@@ -285,9 +298,10 @@ def _keyed(
     abstracts: WordStats,
     rules: BlockingRules,
     is_new: list[bool] | None,
+    untitled: frozenset[str],
 ) -> Generator[Progress, None, list[tuple[int, list[Key]]]]:
     """Each work's keys; with `is_new`, the new works' and those of old works that may meet them."""
-    key = partial(work_keys, titles=titles, abstracts=abstracts, rules=rules)
+    key = partial(work_keys, titles=titles, abstracts=abstracts, rules=rules, untitled=untitled)
     if is_new is None:
         keyed: list[tuple[int, list[Key]]] = []
         reach = None
@@ -311,8 +325,14 @@ def _neighbours(members: list[int], window: int) -> Iterator[tuple[int, int]]:
             yield a, b
 
 
-def _limit(key: Key, rules: BlockingRules) -> int:
-    return rules.max_block if key[0] in ("tw", "aw") else rules.max_exact_block
+def _limit(key: Key, rules: BlockingRules) -> tuple[int, int]:
+    """How large a block of this kind may grow before its works meet only their neighbours,
+    and how many neighbours each then meets."""
+    if key[0] == "ay":
+        return rules.max_author_year_block, rules.author_year_neighbours
+    if key[0] in ("tw", "aw"):
+        return rules.max_block, rules.neighbours
+    return rules.max_exact_block, rules.neighbours
 
 
 def block(
@@ -332,7 +352,8 @@ def block(
     tokens = yield from cache.refresh(works)
     titles, abstracts = WordStats.of(cache.title_df), WordStats.of(cache.abstract_df)
     is_new = None if new_ids is None else [w.id in new_ids for w in works]
-    keyed = yield from _keyed(tokens, titles, abstracts, rules, is_new)
+    untitled = frozenset(t.author_year for t in tokens if t.author_year and not t.title)
+    keyed = yield from _keyed(tokens, titles, abstracts, rules, is_new, untitled)
     blocks: dict[Key, list[int]] = {}
     for index, keys in keyed:
         for key in keys:
@@ -342,16 +363,16 @@ def block(
             else:
                 members.append(index)
     stride = max(len(works), 1)
-    result = Blocking(set(), stride, tokens, titles, abstracts, rules)
+    result = Blocking(set(), stride, tokens, titles, abstracts, rules, untitled=untitled)
     pairs = result.pairs
     for done, (key, members) in enumerate(blocks.items()):
         if len(members) < 2:
             continue
-        limit = _limit(key, rules)
+        limit, window = _limit(key, rules)
         if len(members) > limit:  # too big to pair all: each meets its nearest by title
             result.capped_blocks.append((key, len(members)))
             members = sorted(members, key=lambda i: (tokens[i].title, i))
-            chosen = _neighbours(members, rules.neighbours)
+            chosen = _neighbours(members, window)
         else:
             chosen = combinations(members, 2)
         for a, b in chosen:

@@ -297,12 +297,15 @@ class Tokens:
     abstract_hash: int  # hash of the folded abstract, to tell identical abstracts apart cheaply
     arxiv: str  # arxiv_key
     doi: str  # doi_key
+    author_year: str = ""  # first author's surname key and the year: "aha 1991"
 
 
 def tokens_of(work: WorkFeatures) -> Tokens:
     title = fold(strip_annotations(work.title))
     abstract = fold(work.abstract)
+    first = surname_key(work.authors[0]) if work.authors else ""
     return Tokens(
+        author_year=f"{first} {work.year}" if first and work.year else "",
         title=title,
         title_words=_content_set(title),
         abstract_words=_content_set(abstract),
