@@ -34,7 +34,7 @@ class BlockingRules:
     max_block: int = 30  # rare-word blocks larger than this: sorted neighbourhood
     max_exact_block: int = 100  # id and exact-title blocks larger: sorted neighbourhood
     neighbours: int = 10  # in a larger block, each work meets the next this many by title
-    author_year: bool = True  # key every work by first author and year (else untitled ones)
+    author_year: bool = True  # key titled works by first author, year and the title's initial
     max_author_year_block: int = 10  # "Wang 2020": larger blocks meet by neighbourhood,
     author_year_neighbours: int = 3  # the next this many by title
 
@@ -48,6 +48,7 @@ KEY_KINDS = {
     "tw": "rare title words",
     "aw": "rare abstract words",
     "ay": "first author and year",
+    "at": "first author, year and title's first letter",
 }
 
 
@@ -80,7 +81,7 @@ def describe_keys(keys: Iterable[Key]) -> list[str]:
     words: dict[str, list[str]] = {}
     described: list[str] = []
     for kind, *values in keys:
-        if kind in ("arxiv", "doi", "ay"):
+        if kind in ("arxiv", "doi", "ay", "at"):
             described.append(f"{KEY_KINDS[kind]} {values[0]}")
         elif kind == "title":
             described.append(KEY_KINDS[kind])
@@ -153,8 +154,10 @@ def work_keys(
     and its first author and year when some work without a title has the same (a copy that lost
     its title, as scraped listings and citations have, meets its titled copies there)."""
     keys = id_keys(tokens)
-    if tokens.author_year and (rules.author_year or tokens.author_year in untitled):
+    if tokens.author_year in untitled:
         keys.append(("ay", tokens.author_year))
+    if rules.author_year:
+        keys.extend(_author_keys(tokens))
     if tokens.title:
         keys.append(("title", tokens.title))
         keys.extend(_rare_keys("tw", tokens.title_words, titles, rules.rare_title_words, rules))
@@ -163,6 +166,14 @@ def work_keys(
             _rare_keys("aw", tokens.abstract_words, abstracts, rules.rare_abstract_words, rules)
         )
     return keys
+
+
+def _author_keys(tokens: Tokens) -> list[Key]:
+    """First author, year and the title's first letter: copies whose titles share no rare
+    word (one cut short by a database, one with its words mangled) still meet."""
+    if not tokens.author_year or not tokens.title:
+        return []
+    return [("at", f"{tokens.author_year} {tokens.title[0]}")]
 
 
 def _rare_keys(
@@ -289,7 +300,7 @@ class _Reach:
             return True
         if tokens.author_year and ("ay", tokens.author_year) in self.exact:
             return True
-        return any(key in self.exact for key in id_keys(tokens))
+        return any(key in self.exact for key in (*id_keys(tokens), *_author_keys(tokens)))
 
 
 def _keyed(
@@ -328,7 +339,7 @@ def _neighbours(members: list[int], window: int) -> Iterator[tuple[int, int]]:
 def _limit(key: Key, rules: BlockingRules) -> tuple[int, int]:
     """How large a block of this kind may grow before its works meet only their neighbours,
     and how many neighbours each then meets."""
-    if key[0] == "ay":
+    if key[0] in ("ay", "at"):
         return rules.max_author_year_block, rules.author_year_neighbours
     if key[0] in ("tw", "aw"):
         return rules.max_block, rules.neighbours
