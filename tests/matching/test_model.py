@@ -45,6 +45,23 @@ def test_decisions_fix_what_the_catalog_cannot_tell() -> None:
     assert merged.decisions == 40
 
 
-def test_a_missing_field_weighs_nothing() -> None:
+def test_a_level_no_pair_showed_keeps_its_hand_set_weight() -> None:
     model = estimate(Counter({COPY: 300, OTHER: 700}), RANDOM)
-    assert all(weights[0] == 0.0 for weights in model.weights)
+    for comparison in ("ids", "abstract", "place"):  # no pair here has ids, abstracts, pages
+        for level, name in enumerate(COMPARISONS[INDEX[comparison]].levels):
+            weight, origin = model.weight(comparison, level)
+            assert origin == Origin.DEFAULT, name
+            assert weight == COMPARISONS[INDEX[comparison]].defaults[level]
+
+
+def test_a_closer_title_never_weighs_less_than_a_looser_one() -> None:
+    """Even where a catalog's few alike-titled pairs are all other works and its looser ones
+    copies, the learned weights keep the levels in order."""
+    odd = Counter({
+        COPY: 300, OTHER: 700,
+        pattern(title="alike", authors="none", year="far"): 60,
+        pattern(title="similar", authors="same", year="same"): 60,
+    })  # fmt: skip
+    weights = estimate(odd, RANDOM).weights[INDEX["title"]]
+    order = [LEVEL["title"][n] for n in ("identical", "near", "alike", "similar", "loose")]
+    assert [weights[lv] for lv in order] == sorted((weights[lv] for lv in order), reverse=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from curator.domain.matching import Candidate
 from curator.services import candidates, decisions, importing, works
 from curator.store.catalog import Catalog
 
@@ -46,38 +47,42 @@ def scraped_pairs(catalog: Catalog) -> list[tuple[int, int]]:
     ]  # fmt: skip
 
 
-def scores(catalog: Catalog) -> dict[tuple[int, int], float]:
-    return {(c.a, c.b): c.score for c in candidates.candidates(catalog)}
+def scores(catalog: Catalog, cache: candidates.ScanCache) -> dict[tuple[int, int], Candidate]:
+    return {c.works: c for c in candidates.candidates(catalog, cache=cache)}
 
 
-def test_merges_teach_the_next_scan_to_find_pairs_like_them(
+def test_merges_teach_the_next_scan(catalog: Catalog, tmp_path: Path) -> None:
+    assert importing.run_to_end(importing.import_files(catalog, [listing(tmp_path)])).ok
+    pairs = scraped_pairs(catalog)
+    cache = candidates.ScanCache()
+    before = scores(catalog, cache)
+    assert candidates.learned_from(cache) == "Weights learned from this catalog"
+    for a, b in pairs[:4]:  # the librarian merges four of them
+        decisions.merge(catalog, [a, b])
+    after = scores(catalog, cache)
+    said = "Weights learned from this catalog and 4 of your decisions"
+    assert candidates.learned_from(cache) == said
+    for pair in pairs[4:]:
+        assert after[pair].score > before[pair].score
+        assert any(r.endswith("learned, with your decisions)") for r in after[pair].reasons)
+
+
+def test_not_duplicate_decisions_take_pairs_like_them_out_of_likely(
     catalog: Catalog, tmp_path: Path
 ) -> None:
+    """The scraped copies are in fact other reports: each "not duplicates" lowers the rest,
+    and after six the last four are no longer proposed as duplicates."""
     assert importing.run_to_end(importing.import_files(catalog, [listing(tmp_path)])).ok
     pairs = scraped_pairs(catalog)
-    taught, rest = pairs[:4], pairs[4:]
-    before = scores(catalog)
-    assert candidates.learned_from(catalog) == "Weights learned from this catalog"
-    assert not any(p in before for p in rest), "the catalog alone does not find them"
-    for a, b in taught:  # the librarian finds four by hand and merges them
-        decisions.merge(catalog, [a, b])
-    after = scores(catalog)
-    assert all(after.get(p, 0.0) >= 0.25 for p in rest), "the rest are now worth a look"
-    said = "Weights learned from this catalog and 4 of your decisions"
-    assert candidates.learned_from(catalog) == said
-    found = next(c for c in candidates.candidates(catalog) if (c.a, c.b) == rest[0])
-    assert any(r.endswith("learned, with your decisions)") for r in found.reasons)
-
-
-def test_not_duplicate_decisions_lower_pairs_like_them(catalog: Catalog, tmp_path: Path) -> None:
-    assert importing.run_to_end(importing.import_files(catalog, [listing(tmp_path)])).ok
-    pairs = scraped_pairs(catalog)
-    for a, b in pairs[:4]:
-        decisions.merge(catalog, [a, b])
-    taught = scores(catalog)
-    rest = pairs[4:]
-    for a, b in rest[:3]:  # on second thought, these are different reports
+    cache = candidates.ScanCache()
+    rest = pairs[6:]
+    found = scores(catalog, cache)
+    assert all(found[p].band.is_duplicate for p in rest)
+    for n, (a, b) in enumerate(pairs[:6], start=1):
         decisions.distinct(catalog, a, b)
-    after = scores(catalog)
-    assert not set(rest[:3]) & set(after)  # decided pairs never come back
-    assert all(after.get(p, 0.0) < taught[p] for p in rest[3:])
+        now = scores(catalog, cache)
+        assert (a, b) not in now  # a decided pair never comes back
+        assert all(now[p].score < found[p].score for p in rest)
+        found = now
+        assert candidates.learned_from(cache).endswith(f"and {n} of your decisions")
+    assert not any(found[p].band.is_duplicate for p in rest)

@@ -35,8 +35,8 @@ class BlockingRules:
     max_exact_block: int = 100  # id and exact-title blocks larger: sorted neighbourhood
     neighbours: int = 10  # in a larger block, each work meets the next this many by title
     author_year: bool = True  # key titled works by first author, year and the title's initial
-    max_author_year_block: int = 10  # "Wang 2020": larger blocks meet by neighbourhood,
-    author_year_neighbours: int = 3  # the next this many by title
+    max_author_year_block: int = 4  # "Wang 2020": larger blocks meet by neighbourhood,
+    author_year_neighbours: int = 2  # the next this many by title
 
 
 RULES = BlockingRules()
@@ -336,6 +336,15 @@ def _neighbours(members: list[int], window: int) -> Iterator[tuple[int, int]]:
             yield a, b
 
 
+def _untitled_pairs(members: list[int], tokens: list[Tokens]) -> Iterator[tuple[int, int]]:
+    """Each untitled member with every other member; titled ones do not meet here."""
+    untitled = [i for i in members if not tokens[i].title]
+    for a in untitled:
+        for b in members:
+            if b != a and (tokens[b].title or b > a):
+                yield a, b
+
+
 def _limit(key: Key, rules: BlockingRules) -> tuple[int, int]:
     """How large a block of this kind may grow before its works meet only their neighbours,
     and how many neighbours each then meets."""
@@ -380,7 +389,9 @@ def block(
         if len(members) < 2:
             continue
         limit, window = _limit(key, rules)
-        if len(members) > limit:  # too big to pair all: each meets its nearest by title
+        if key[0] == "ay":  # works without a title meet every work of their author and year
+            chosen = _untitled_pairs(members, tokens)
+        elif len(members) > limit:  # too big to pair all: each meets its nearest by title
             result.capped_blocks.append((key, len(members)))
             members = sorted(members, key=lambda i: (tokens[i].title, i))
             chosen = _neighbours(members, window)

@@ -29,8 +29,9 @@ from .blocking import (
     describe_keys,
     shared_keys,
 )
-from .clustering import LINKAGE, Link, cluster
+from .clustering import LINKAGE, Link, Linkage, cluster
 from .model import INDEX, LEVEL, Model, Pattern, estimate
+from .normalize import Tokens
 from .scoring import (
     BANDS,
     Bands,
@@ -46,7 +47,6 @@ from .scoring import (
 
 SCORE_STEP = 5000  # pairs between two progress reports
 CACHE_LIMIT = 200_000  # prepared works kept while scoring
-WEIGH_FROM = -4.6  # pairs at least this likely (1%) weigh in when groups are formed
 RANDOM_PAIRS = 10_000  # random pairs that tell how often unrelated works agree (u)
 _TITLE = INDEX["title"]
 _IDENTICAL = frozenset((LEVEL["title"]["identical"], LEVEL["title"]["identical_short"]))
@@ -69,6 +69,16 @@ class Labels:
 
 
 NO_LABELS = Labels()
+
+
+class ScanCache(TokenCache):
+    """What one catalog's scans keep between them (the window keeps one per session): works'
+    tokens and word counts, and the weights the last full scan learned, which an incremental
+    scan (new works against the catalog) uses instead of learning from its few pairs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.model: Model | None = None
 
 
 def is_duplicate(candidate: Candidate) -> bool:
@@ -162,12 +172,16 @@ def _scan(
     pairs = sorted(blocking.pairs)
     prepared = _PreparedCache(works, blocking)
     levels = yield from _weigh(works, blocking, pairs, prepared, labels)
+    if model is None and new is not None and isinstance(cache, ScanCache):
+        model = cache.model
     if model is None:
-        for same_a, same_b in labels.same:
-            levels.labelled[compare(prepare(same_a), prepare(same_b)), True] += 1
-        model = estimate(levels.unlabelled, _random_patterns(works, prepared), levels.labelled)
-    kept, weighed = yield from _score(works, blocking, pairs, prepared, levels, model, bands)
-    return _grouped(works, blocking, kept, weighed, bands)
+        merged = Counter(compare(prepare(a), prepare(b)) for a, b in labels.same)
+        random_pairs = _random_patterns(works, prepared)
+        model = estimate(levels.unlabelled, random_pairs, levels.labelled, merged)
+    if new is None and isinstance(cache, ScanCache):
+        cache.model = model
+    kept, links = yield from _score(works, blocking, pairs, prepared, levels, model, bands)
+    return _grouped(works, blocking, kept, links, bands)
 
 
 def _weigh(
@@ -198,41 +212,54 @@ def _score(
     levels: _Levels,
     model: Model,
     bands: Bands,
-) -> Generator[Progress, None, tuple[list[_Scored], list[Link]]]:
+) -> Generator[Progress, None, tuple[list[_Scored], _Links]]:
     """Each pair's score with the model's weights, the title's frequency and the vetoes: the
     pairs worth showing, and the links that weigh when groups are formed."""
-    titles = Counter(t.title for t in blocking.tokens if t.title)
+    titles = _TitleFrequency.of(blocking.tokens)
     odds_of = [model.log_odds(p) for p in levels.patterns]
     vetoed = [vetoes(p) for p in levels.patterns]
+    veto_odds = [  # what the vetoes weigh: without them, would the pair look like a copy?
+        sum(model.weight(name, p[INDEX[name]])[0] for name in {name for name, _ in why})
+        for p, why in zip(levels.patterns, vetoed, strict=True)
+    ]
     kept: list[_Scored] = []
-    weighed: list[Link] = []  # every pair worth weighing when groups form, as work ids
+    links = _Links()  # every pair, to weigh when groups form
     for done, (pair, code) in enumerate(zip(pairs, levels.codes, strict=True)):
         a, b = blocking.unpack(pair)
         if works[a].id > works[b].id:
             a, b = b, a
         pattern, odds, adjust = levels.patterns[code], odds_of[code], 0.0
         if pattern[_TITLE] in _IDENTICAL:
-            adjust = _title_frequency(model, pattern, titles[prepared[a].title], len(works))
+            adjust = titles.adjust(model, pattern, prepared[a].title)
             odds += adjust
-        if vetoed[code]:  # another version: keeps groups apart
-            weighed.append((works[a].id, works[b].id, min(odds, LINKAGE.veto)))
-        elif odds >= WEIGH_FROM or odds <= LINKAGE.veto:
-            weighed.append((works[a].id, works[b].id, odds))
+        links.add(a, b, min(odds, LINKAGE.veto) if vetoed[code] else odds)
         value = probability(odds, pattern)
-        if band_of(value, bands) is not None:
+        band = band_of(value, bands)
+        if vetoed[code] and (
+            (band and band.is_duplicate)
+            or _is_strong(band_of(probability(odds - veto_odds[code], pattern), bands))
+        ):
+            band = Band.RELATED
+        if band is not None:
             evidence = explain(prepared[a], prepared[b], pattern, model)
             if adjust:
-                count = titles[prepared[a].title]
+                count = titles.counts[prepared[a].title]
                 said = f"a title {count} works of this catalog share ({adjust:+.1f}, learned)"
                 evidence.append((adjust, said))
-            kept.append((value, odds, a, b, evidence, vetoed[code]))
+            why = [reason for _, reason in vetoed[code]]
+            kept.append((value, odds, a, b, evidence, why, band))
         if done % SCORE_STEP == 0:
             yield Progress(len(pairs) + done, 2 * len(pairs), "Scoring candidate pairs")
     yield Progress(2 * len(pairs), 2 * len(pairs), "Scoring candidate pairs")
-    return kept, weighed
+    return kept, links
 
 
-_Scored = tuple[float, float, int, int, Evidence, list[str]]  # score, log-odds, a, b, why, vetoes
+# score, log-odds, a, b, evidence, vetoes, band
+_Scored = tuple[float, float, int, int, Evidence, list[str], Band]
+
+
+def _is_strong(band: Band | None) -> bool:
+    return band is not None and band.is_duplicate
 
 
 def _random_patterns(works: Sequence[WorkFeatures], prepared: _PreparedCache) -> Counter[Pattern]:
@@ -250,50 +277,80 @@ def _random_patterns(works: Sequence[WorkFeatures], prepared: _PreparedCache) ->
     return found
 
 
-def _title_frequency(model: Model, pattern: Pattern, count: int, n_works: int) -> float:
-    """Term-frequency adjustment of an identical title: a title many works share ("Editorial"
-    in 40 issues) is weaker evidence than the level's average; never below nothing at all."""
-    if count < 2 or n_works < 2 or model.u_identical_title <= 0:
-        return 0.0
-    share = (count - 1) / (n_works - 1)
-    weight, _ = model.weight("title", pattern[_TITLE])
-    return max(-max(weight, 0.0), min(0.0, math.log(model.u_identical_title / share)))
+@dataclass(frozen=True, slots=True)
+class _TitleFrequency:
+    """Term-frequency adjustment of identical titles (as Splink does it): log(u / tf), where
+    tf is the share of works with this title and u the chance that two works picked at random
+    (a work with itself included) share a title, the sum of every title's tf squared. A title
+    many works share ("Editorial" in 40 issues) is weaker evidence than the level's average;
+    never below nothing at all, and never above it."""
+
+    counts: Counter[str]
+    n_works: int
+    squares: int  # sum of every title's count squared
+
+    @classmethod
+    def of(cls, tokens: Sequence[Tokens]) -> _TitleFrequency:
+        counts = Counter(t.title for t in tokens if t.title)
+        return cls(counts, len(tokens), sum(c * c for c in counts.values()))
+
+    def adjust(self, model: Model, pattern: Pattern, title: str) -> float:
+        count = self.counts[title]
+        if count < 2:
+            return 0.0
+        weight, _ = model.weight("title", pattern[_TITLE])
+        return max(-max(weight, 0.0), min(0.0, math.log(self.squares / (self.n_works * count))))
+
+
+class _Links:
+    """Every scored pair (positions and log-odds) in compact arrays: 12 bytes a pair."""
+
+    def __init__(self) -> None:
+        self.a, self.b, self.odds = array("I"), array("I"), array("f")
+
+    def add(self, a: int, b: int, odds: float) -> None:
+        self.a.append(a)
+        self.b.append(b)
+        self.odds.append(odds)
+
+    def between(self, works: Sequence[WorkFeatures], among: set[int]) -> Iterator[Link]:
+        """The pairs whose two works are both `among` (positions), as work ids."""
+        for a, b, odds in zip(self.a, self.b, self.odds, strict=True):
+            if a in among and b in among:
+                yield works[a].id, works[b].id, odds
 
 
 def _grouped(
     works: Sequence[WorkFeatures],
     blocking: Blocking,
     kept: list[_Scored],
-    weighed: list[Link],
+    links: _Links,
     bands: Bands,
 ) -> list[Candidate]:
     """Candidates best first; a strong pair the grouping kept apart is only worth a look."""
     kept.sort(key=lambda item: (-item[0], works[item[2]].id, works[item[3]].id))
-    strong = [
-        (works[a].id, works[b].id, odds)
-        for value, odds, a, b, _, vetoed in kept
-        if not vetoed and band_of(value, bands) in (Band.SURE, Band.LIKELY)
-    ]
-    group = cluster(strong, weighed)
+    strong = [(a, b, odds) for _, odds, a, b, _, _, band in kept if band.is_duplicate]
+    among = {x for a, b, _ in strong for x in (a, b)}
+    linkage = Linkage(join=math.log(bands.likely / (1 - bands.likely)))
+    group = cluster(
+        ((works[a].id, works[b].id, odds) for a, b, odds in strong),
+        links.between(works, among),
+        linkage,
+    )
     result = []
     for item in kept:
-        band = band_of(item[0], bands)
-        assert band is not None
-        found = _candidate(works, blocking, item, band)
-        if found.band.is_duplicate and group.get(found.a) != group.get(found.b):
+        found = _candidate(works, blocking, item)
+        if found.band.is_duplicate and group.get(found.a, found.a) != group.get(found.b, found.b):
             found = _kept_apart(found)
         result.append(found)
     return result
 
 
-def _candidate(
-    works: Sequence[WorkFeatures], blocking: Blocking, found: _Scored, band: Band
-) -> Candidate:
-    value, _, a, b, evidence, vetoed = found
+def _candidate(works: Sequence[WorkFeatures], blocking: Blocking, found: _Scored) -> Candidate:
+    value, _, a, b, evidence, vetoed, band = found
     keys = tuple(describe_keys(shared_keys(blocking, a, b)))
     reasons = [reason for _, reason in evidence]
-    if vetoed and band.is_duplicate:
-        band = Band.RELATED
+    if band is Band.RELATED:
         reasons.insert(0, "another version, not a copy: " + ", ".join(dict.fromkeys(vetoed)))
     if keys:
         reasons.append("met on: " + "; ".join(keys))

@@ -74,6 +74,7 @@ LEVEL = {c.name: {name: n for n, name in enumerate(c.levels)} for c in COMPARISO
 DEFAULT_PRIOR = -4.0  # log-odds that a candidate pair is a duplicate, before any evidence
 LIMIT = 12.0  # no level weighs more than this either way
 PRIOR_PAIRS = 20.0  # how many pseudo-pairs the hand-set weights count for (m)
+PRIOR_SHARE_PAIRS = 100.0  # and candidate pairs for the share of duplicates among candidates
 PRIOR_U_PAIRS = 200.0  # and random pairs for u, so a level few candidates show keeps its weight
 ROUNDS = 40
 
@@ -92,7 +93,6 @@ class Model:
     weights: tuple[tuple[float, ...], ...]  # per comparison, per level (level 0 weighs 0)
     origins: tuple[tuple[str, ...], ...]
     decisions: int = 0  # labelled pairs the weights were learned with
-    u_identical_title: float = 0.0  # share of random pairs with identical titles (for TF)
 
     def log_odds(self, pattern: Pattern) -> float:
         return self.prior + sum(w[level] for w, level in zip(self.weights, pattern, strict=True))
@@ -113,24 +113,28 @@ def estimate(
     candidates: Mapping[Pattern, int],
     random: Mapping[Pattern, int],
     labelled: Mapping[tuple[Pattern, bool], int] | None = None,
+    merged: Mapping[Pattern, int] | None = None,
     *,
-    min_pairs: int = 50,
+    min_pairs: int = 100,
 ) -> Model:
     """Weights for this catalog by EM over `candidates` (pattern -> count), u starting from
-    `random` pairs, with pairs whose answer is known (`labelled`: (pattern, is-duplicate) ->
-    count) fixed at that answer.
+    `random` pairs. Candidates whose answer is known (`labelled`: (pattern, is-duplicate) ->
+    count) are fixed at that answer; `merged` pairs (records a merge made one work) are known
+    duplicates that are no longer candidates, so they teach m but not the share of duplicates.
 
-    With fewer than `min_pairs` candidate and labelled pairs, the defaults stand.
+    With fewer than `min_pairs` candidate and labelled pairs, the defaults stand. A level too
+    few pairs showed keeps its hand-set weight.
     """
     labelled = labelled or {}
-    n_labelled = sum(labelled.values())
+    merged = merged or {}
+    n_labelled = sum(labelled.values()) + sum(merged.values())
     if sum(candidates.values()) + n_labelled < min_pairs or not random:
         return DEFAULT
     random_u = _u_probabilities(random)
     u = [list(row) for row in random_u]
     prior_m = [_prior_m(c) for c in COMPARISONS]
     m = [list(p) for p in prior_m]
-    share = 1 / (1 + math.exp(-DEFAULT_PRIOR))
+    share = start = sigmoid(DEFAULT_PRIOR)
     for _ in range(ROUNDS):
         weights = _weights(m, u)
         logit = math.log(share / (1 - share))
@@ -138,18 +142,20 @@ def estimate(
         other = [[0.0] * len(c.levels) for c in COMPARISONS]
         matched = total = 0.0
         for pattern, n in candidates.items():
-            p = _sigmoid(logit + sum(w[lv] for w, lv in zip(weights, pattern, strict=True)))
+            p = sigmoid(logit + sum(w[lv] for w, lv in zip(weights, pattern, strict=True)))
             matched += p * n
             total += n
             _count(same, pattern, p * n)
             _count(other, pattern, (1 - p) * n)
-        for (pattern, is_same), n in labelled.items():  # once candidates too: they count
+        for (pattern, is_same), n in labelled.items():
             _count(same if is_same else other, pattern, float(n))
             matched += n if is_same else 0
             total += n
+        for pattern, n in merged.items():
+            _count(same, pattern, float(n))
         new_m = [_normalise(c, PRIOR_PAIRS, pm) for c, pm in zip(same, prior_m, strict=True)]
         new_u = [_normalise(c, PRIOR_U_PAIRS, pu) for c, pu in zip(other, random_u, strict=True)]
-        new_share = min(max(matched / total if total else share, 1e-6), 1 - 1e-6)
+        new_share = (matched + PRIOR_SHARE_PAIRS * start) / (total + PRIOR_SHARE_PAIRS)
         converged = abs(new_share - share) < 1e-6 and all(
             abs(x - y) < 1e-6
             for a, b in zip(m + u, new_m + new_u, strict=True)
@@ -158,19 +164,25 @@ def estimate(
         m, u, share = new_m, new_u, new_share
         if converged:
             break
-    origins = _origins(candidates, labelled)
-    identical = LEVEL["title"]["identical"], LEVEL["title"]["identical_short"]
-    title_u = random_u[INDEX["title"]]
+    origins = _origins(candidates, labelled, merged)
+    learned = _weights(m, u)
+    final = tuple(
+        tuple(
+            w if origin != Origin.DEFAULT else c.defaults[lv]
+            for lv, (w, origin) in enumerate(zip(row, origin_row, strict=True))
+        )
+        for c, row, origin_row in zip(COMPARISONS, learned, origins, strict=True)
+    )
     return Model(
         prior=math.log(share / (1 - share)),
-        weights=tuple(tuple(w) for w in _weights(m, u)),
+        weights=final,
         origins=origins,
         decisions=n_labelled,
-        u_identical_title=sum(title_u[level] for level in identical) * _observed(random, "title"),
     )
 
 
-def _sigmoid(x: float) -> float:
+def sigmoid(x: float) -> float:
+    """The probability of log-odds `x` (clamped, so no overflow)."""
     return 1 / (1 + math.exp(-max(-30.0, min(30.0, x))))
 
 
@@ -220,25 +232,49 @@ def _normalise(row: list[float], strength: float, prior: list[float]) -> list[fl
 
 
 def _weights(m: list[list[float]], u: list[list[float]]) -> list[list[float]]:
-    return [
+    """log(m / u) per level, clamped, and kept in the order of ordered levels."""
+    weights = [
         [0.0] + [_clamp(math.log(mi[lv] / ui[lv])) for lv in range(1, len(mi))]
         for mi, ui in zip(m, u, strict=True)
     ]
+    for name, order in ORDERED.items():
+        row = weights[INDEX[name]]
+        levels = [LEVEL[name][level] for level in order]
+        for level, value in zip(levels, _decreasing([row[lv] for lv in levels]), strict=True):
+            row[level] = value
+    return weights
+
+
+# Levels that say more (or less) of the same thing: a closer title never weighs less than a
+# looser one, whatever a small or odd catalog suggests.
+ORDERED = {
+    "title": ("identical", "near", "alike", "similar", "loose", "different"),
+    "abstract": ("identical", "near", "alike", "similar", "loose", "different"),
+    "authors": ("same", "most", "some", "none"),
+    "year": ("same", "one_apart", "two_apart", "far"),
+}
+
+
+def _decreasing(values: list[float]) -> list[float]:
+    """The closest non-increasing sequence (pool adjacent violators, equal weights)."""
+    blocks: list[list[float]] = []  # [total, count]
+    for v in values:
+        blocks.append([v, 1.0])
+        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] < blocks[-1][0] / blocks[-1][1]:
+            total, count = blocks.pop()
+            blocks[-1][0] += total
+            blocks[-1][1] += count
+    return [total / count for total, count in blocks for _ in range(int(count))]
 
 
 def _clamp(x: float) -> float:
     return max(-LIMIT, min(LIMIT, x))
 
 
-def _observed(random: Mapping[Pattern, int], comparison: str) -> float:
-    """The share of random pairs where a comparison has something to compare."""
-    i = INDEX[comparison]
-    total = sum(random.values())
-    return sum(n for p, n in random.items() if p[i]) / total if total else 0.0
-
-
 def _origins(
-    candidates: Mapping[Pattern, int], labelled: Mapping[tuple[Pattern, bool], int]
+    candidates: Mapping[Pattern, int],
+    labelled: Mapping[tuple[Pattern, bool], int],
+    merged: Mapping[Pattern, int],
 ) -> tuple[tuple[str, ...], ...]:
     """A level's weight is learned when enough pairs showed it, and with the librarian's
     decisions when some of theirs did."""
@@ -247,7 +283,8 @@ def _origins(
     for pattern, n in candidates.items():
         for row, level in zip(seen, pattern, strict=True):
             row[level] += n
-    for (pattern, _same), n in labelled.items():
+    decided_patterns = [*((p, n) for (p, _), n in labelled.items()), *merged.items()]
+    for pattern, n in decided_patterns:
         for row, level in zip(decided, pattern, strict=True):
             row[level] += n
     out = []

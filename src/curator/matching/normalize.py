@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 from sys import intern
 from typing import TYPE_CHECKING
@@ -210,10 +211,12 @@ def strip_annotations(title: str | None) -> str:
 # --- people ---------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1 << 16)
 def surname_key(name: str) -> str:
     """A family name, folded: "Biderman, Stella", "S. Biderman", "Stella Bíderman" -> "biderman".
 
     Particles are kept with the surname ("van der Berg" -> "vanderberg") so both spellings meet.
+    Cached: a catalog names the same people thousands of times.
     """
     family = split_name(name).family
     return "".join(fold(" ".join(family)).split())

@@ -7,7 +7,6 @@ the hand-set defaults, or the ones estimated from the catalog (`model.estimate`)
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
@@ -16,7 +15,7 @@ from rapidfuzz.distance import Indel
 from curator.domain.folding import fold
 from curator.domain.matching import Band, WorkFeatures
 
-from .model import DEFAULT, INDEX, LEVEL, Model, Pattern
+from .model import DEFAULT, INDEX, LEVEL, Model, Pattern, sigmoid
 from .normalize import (
     STOPWORDS,
     Tokens,
@@ -294,7 +293,7 @@ def explain(a: Prepared, b: Prepared, pattern: Pattern, model: Model = DEFAULT) 
     for name, level in zip(LEVEL, pattern, strict=True):
         if level:
             weight, origin = model.weight(name, level)
-            if abs(weight) < 0.05 and name in _QUIET:
+            if abs(weight) < 0.5 and name in _QUIET:
                 continue
             text = _WORDS[name](a, b, level)
             out.append((weight, f"{text} ({weight:+.1f}, {origin})"))
@@ -304,7 +303,13 @@ def explain(a: Prepared, b: Prepared, pattern: Pattern, model: Model = DEFAULT) 
 def _notice_words(a: Prepared, b: Prepared, level: int) -> str:
     if level == _NOTICE_LEVEL["same"]:
         return f"both {a.notice}s" if a.notice else "neither is an erratum, reply or comment"
-    return f"one is {'an' if (a.notice or b.notice)[0] in 'aeiou' else 'a'} {a.notice or b.notice}"
+    if a.notice and b.notice:
+        return f"{_a(a.notice)} vs {_a(b.notice)}"
+    return f"one is {_a(a.notice or b.notice)}"
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
 
 
 def _ids_words(a: Prepared, b: Prepared, level: int) -> str:
@@ -408,10 +413,20 @@ _VETOES = (  # (comparison, level, why)
 )
 
 
-def vetoes(pattern: Pattern) -> list[str]:
-    """Why a pair that looks alike is another version of one study rather than a copy: such a
-    pair goes to the related band, never to likely or sure."""
-    return [why for name, level, why in _VETOES if pattern[INDEX[name]] == LEVEL[name][level]]
+_ID_OVERRULES = frozenset(("year", "place"))  # one DOI: years and pages are the database's
+
+
+def vetoes(pattern: Pattern) -> list[tuple[str, str]]:
+    """Why a pair that looks alike is another version of one study rather than a copy, as
+    (comparison, why): such a pair goes to the related band, never to likely or sure. The
+    same DOI or arXiv id overrules other years or pages (an online-first date, an article
+    number)."""
+    same_id = pattern[INDEX["ids"]] == _IDS["same"]
+    return [
+        (name, why)
+        for name, level, why in _VETOES
+        if pattern[INDEX[name]] == LEVEL[name][level] and not (same_id and name in _ID_OVERRULES)
+    ]
 
 
 # --- the score ------------------------------------------------------------------------------------
@@ -419,7 +434,7 @@ def vetoes(pattern: Pattern) -> list[str]:
 
 def probability(log_odds: float, pattern: Pattern) -> float:
     """The score of a pair: the logistic of its log-odds; never sure with conflicting ids."""
-    value = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, log_odds))))
+    value = sigmoid(log_odds)
     return min(value, CONFLICT_CAP) if pattern[INDEX["ids"]] == _IDS["different"] else value
 
 

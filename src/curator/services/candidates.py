@@ -13,7 +13,8 @@ from curator.domain.progress import Progress, drain
 from curator.events import log
 from curator.events.merges import AutoMerge, AutoMergePayload, MergePayload, apply_merge
 from curator.matching import engine
-from curator.matching.blocking import TokenCache as TokenCache  # the window keeps one
+from curator.matching.engine import ScanCache as ScanCache  # the window keeps one
+from curator.matching.model import DEFAULT as DEFAULT_MODEL
 from curator.services import decisions
 from curator.store import queries, snapshots
 from curator.store.catalog import Catalog
@@ -22,7 +23,7 @@ from curator.store.catalog import Catalog
 def scan(
     catalog: Catalog,
     new_ids: Collection[int] | None = None,
-    cache: TokenCache | None = None,
+    cache: ScanCache | None = None,
 ) -> Generator[Progress, None, list[Candidate]]:
     """All open candidates (or those touching `new_ids`), best first; decided pairs never appear.
 
@@ -37,12 +38,15 @@ def scan(
     return [c for c in found if (c.a, c.b) not in decided]
 
 
-def learned_from(catalog: Catalog) -> str:
-    """What the next scan learns its weights from, in words for the Duplicates view."""
-    with catalog.read() as s:
-        n = len(decided_work_pairs(s)) + len(queries.merged_record_pairs(s))
-    if n:
-        return f"Weights learned from this catalog and {n:,} of your decisions"
+def learned_from(cache: ScanCache) -> str:
+    """What the last full scan with `cache` learned its weights from, in words."""
+    model = cache.model
+    if model is None:
+        return "Not scanned yet"
+    if model is DEFAULT_MODEL:
+        return "Default weights (too few pairs in this catalog to learn from yet)"
+    if model.decisions:
+        return f"Weights learned from this catalog and {model.decisions:,} of your decisions"
     return "Weights learned from this catalog"
 
 
@@ -63,9 +67,12 @@ def decided_work_pairs(s: Session) -> set[tuple[int, int]]:
 
 
 def candidates(
-    catalog: Catalog, band: Band | None = None, min_score: float | None = None
+    catalog: Catalog,
+    band: Band | None = None,
+    min_score: float | None = None,
+    cache: ScanCache | None = None,
 ) -> list[Candidate]:
-    found = drain(scan(catalog))
+    found = drain(scan(catalog, cache=cache))
     allowed = BAND_ORDER[: BAND_ORDER.index(band) + 1] if band else BAND_ORDER
     return [c for c in found if c.band in allowed and (min_score is None or c.score >= min_score)]
 

@@ -214,12 +214,18 @@ def work_features(session: Session) -> list[WorkFeatures]:
 
 
 def merged_record_pairs(session: Session) -> list[tuple[WorkFeatures, WorkFeatures]]:
-    """For each work a merge made of several records: its first record paired with each other
-    one, as the engine compares them (records keep no volume or pages of their own)."""
+    """For each work a librarian merged from several records: its first record paired with
+    each other one, as the engine compares them (records keep no volume or pages of their own).
+    Groups merged by "Merge all sure groups" are left out: the engine's own answers would
+    only teach it what it already believes."""
     sql = """
         SELECT r.work_id, r.title, r.abstract, r.authors, r.year, r.venue_label, r.arxiv_id, r.doi
         FROM sourcerecord r
         WHERE r.work_id IN (SELECT work_id FROM sourcerecord GROUP BY work_id HAVING COUNT(*) > 1)
+          AND r.work_id NOT IN (
+              SELECT json_extract(m.value, '$.survivor')
+              FROM event e, json_each(e.payload, '$.merges') m
+              WHERE e.kind = 'auto-merge' AND e.state = 'done')
         ORDER BY r.work_id, r.id"""
     first: dict[int, WorkFeatures] = {}
     pairs: list[tuple[WorkFeatures, WorkFeatures]] = []

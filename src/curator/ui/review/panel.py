@@ -298,7 +298,7 @@ class ReviewPanel(QWidget):
         super().__init__(parent)
         self.catalog = catalog
         self.tasks = tasks
-        self.cache = candidate_service.TokenCache()  # kept: rescans read only what changed
+        self.cache = candidate_service.ScanCache()  # kept: rescans read only what changed
         self.scan_task: Task | None = None
         self.pending_new: set[int] | None = None  # works to scan once the running scan ends
         self.reviewed = 0
@@ -461,7 +461,7 @@ class ReviewPanel(QWidget):
         self, ids: set[int] | None
     ) -> Generator[Progress, None, tuple[list[Candidate], str]]:
         found = yield from candidate_service.scan(self.catalog, ids, self.cache)
-        return found, candidate_service.learned_from(self.catalog)
+        return found, candidate_service.learned_from(self.cache)
 
     def cancel_scan(self) -> None:
         if self.scan_task is not None:
