@@ -36,7 +36,7 @@ class BlockingRules:
     neighbours: int = 10  # in a larger block, each work meets the next this many by title
     author_year: bool = True  # key titled works by first author, year and the title's initial
     max_author_year_block: int = 4  # "Wang 2020": larger blocks meet by neighbourhood,
-    author_year_neighbours: int = 2  # the next this many by title
+    author_year_neighbours: int = 1  # the next one by title
 
 
 RULES = BlockingRules()

@@ -47,7 +47,7 @@ from .scoring import (
 
 SCORE_STEP = 5000  # pairs between two progress reports
 CACHE_LIMIT = 200_000  # prepared works kept while scoring
-RANDOM_PAIRS = 10_000  # random pairs that tell how often unrelated works agree (u)
+RANDOM_PAIRS = 5_000  # random pairs that tell how often unrelated works agree (u)
 _TITLE = INDEX["title"]
 _IDENTICAL = frozenset((LEVEL["title"]["identical"], LEVEL["title"]["identical_short"]))
 
@@ -144,19 +144,25 @@ class _Levels:
     codes: array[int] = field(default_factory=lambda: array("I"))
     patterns: list[Pattern] = field(default_factory=list)
     index: dict[Pattern, int] = field(default_factory=dict)
-    unlabelled: Counter[Pattern] = field(default_factory=Counter)
-    labelled: Counter[tuple[Pattern, bool]] = field(default_factory=Counter)
+    answers: list[tuple[int, bool]] = field(default_factory=list)  # (code, decided answer)
 
-    def add(self, pattern: Pattern, label: bool | None) -> None:
+    def add(self, pattern: Pattern) -> int:
         code = self.index.get(pattern)
         if code is None:
             code = self.index[pattern] = len(self.patterns)
             self.patterns.append(pattern)
         self.codes.append(code)
-        if label is None:
-            self.unlabelled[pattern] += 1
-        else:
-            self.labelled[pattern, label] += 1
+        return code
+
+    def counts(self) -> tuple[Counter[Pattern], Counter[tuple[Pattern, bool]]]:
+        """(pattern -> pairs without an answer, (pattern, answer) -> pairs with one)."""
+        by_code = Counter(self.codes)
+        labelled: Counter[tuple[Pattern, bool]] = Counter()
+        for code, answer in self.answers:
+            by_code[code] -= 1
+            labelled[self.patterns[code], answer] += 1
+        unlabelled = Counter({self.patterns[c]: n for c, n in by_code.items() if n})
+        return unlabelled, labelled
 
 
 def _scan(
@@ -177,7 +183,8 @@ def _scan(
     if model is None:
         merged = Counter(compare(prepare(a), prepare(b)) for a, b in labels.same)
         random_pairs = _random_patterns(works, prepared)
-        model = estimate(levels.unlabelled, random_pairs, levels.labelled, merged)
+        unlabelled, labelled = levels.counts()
+        model = estimate(unlabelled, random_pairs, labelled, merged)
     if new is None and isinstance(cache, ScanCache):
         cache.model = model
     kept, links = yield from _score(works, blocking, pairs, prepared, levels, model, bands)
@@ -193,12 +200,15 @@ def _weigh(
 ) -> Generator[Progress, None, _Levels]:
     """The levels of every candidate pair (first half of the scan's progress)."""
     levels = _Levels()
+    answers = labels.pairs
     for done, pair in enumerate(pairs):
-        a, b = blocking.unpack(pair)
-        ids = (
-            (works[a].id, works[b].id) if works[a].id < works[b].id else (works[b].id, works[a].id)
-        )
-        levels.add(compare(prepared[a], prepared[b]), labels.pairs.get(ids))
+        a, b = divmod(pair, blocking.stride)
+        code = levels.add(compare(prepared[a], prepared[b]))
+        if answers:
+            ida, idb = works[a].id, works[b].id
+            answer = answers.get((ida, idb) if ida < idb else (idb, ida))
+            if answer is not None:
+                levels.answers.append((code, answer))
         if done % SCORE_STEP == 0:
             yield Progress(done, 2 * len(pairs), "Weighing candidate pairs")
     return levels
@@ -224,32 +234,33 @@ def _score(
     ]
     kept: list[_Scored] = []
     links = _Links()  # every pair, to weigh when groups form
+    possible, likely = _logit(bands.possible), _logit(bands.likely)
     for done, (pair, code) in enumerate(zip(pairs, levels.codes, strict=True)):
-        a, b = blocking.unpack(pair)
+        if done % SCORE_STEP == 0:
+            yield Progress(len(pairs) + done, 2 * len(pairs), "Scoring candidate pairs")
+        a, b = divmod(pair, blocking.stride)
         if works[a].id > works[b].id:
             a, b = b, a
         pattern, odds, adjust = levels.patterns[code], odds_of[code], 0.0
         if pattern[_TITLE] in _IDENTICAL:
             adjust = titles.adjust(model, pattern, prepared[a].title)
             odds += adjust
+        # another version when it would look like a copy but for what the vetoes weigh
+        related = bool(vetoed[code]) and max(odds, odds - veto_odds[code]) >= likely
         links.add(a, b, min(odds, LINKAGE.veto) if vetoed[code] else odds)
+        if odds < possible and not related:
+            continue
         value = probability(odds, pattern)
-        band = band_of(value, bands)
-        if vetoed[code] and (
-            (band and band.is_duplicate)
-            or _is_strong(band_of(probability(odds - veto_odds[code], pattern), bands))
-        ):
-            band = Band.RELATED
-        if band is not None:
-            evidence = explain(prepared[a], prepared[b], pattern, model)
-            if adjust:
-                count = titles.counts[prepared[a].title]
-                said = f"a title {count} works of this catalog share ({adjust:+.1f}, learned)"
-                evidence.append((adjust, said))
-            why = [reason for _, reason in vetoed[code]]
-            kept.append((value, odds, a, b, evidence, why, band))
-        if done % SCORE_STEP == 0:
-            yield Progress(len(pairs) + done, 2 * len(pairs), "Scoring candidate pairs")
+        band = Band.RELATED if related else band_of(value, bands)
+        if band is None:
+            continue
+        evidence = explain(prepared[a], prepared[b], pattern, model)
+        if adjust:
+            count = titles.counts[prepared[a].title]
+            said = f"a title {count} works of this catalog share ({adjust:+.1f}, learned)"
+            evidence.append((adjust, said))
+        why = [reason for _, reason in vetoed[code]]
+        kept.append((value, odds, a, b, evidence, why, band))
     yield Progress(2 * len(pairs), 2 * len(pairs), "Scoring candidate pairs")
     return kept, links
 
@@ -258,8 +269,8 @@ def _score(
 _Scored = tuple[float, float, int, int, Evidence, list[str], Band]
 
 
-def _is_strong(band: Band | None) -> bool:
-    return band is not None and band.is_duplicate
+def _logit(probability: float) -> float:
+    return math.log(probability / (1 - probability))
 
 
 def _random_patterns(works: Sequence[WorkFeatures], prepared: _PreparedCache) -> Counter[Pattern]:
@@ -331,7 +342,7 @@ def _grouped(
     kept.sort(key=lambda item: (-item[0], works[item[2]].id, works[item[3]].id))
     strong = [(a, b, odds) for _, odds, a, b, _, _, band in kept if band.is_duplicate]
     among = {x for a, b, _ in strong for x in (a, b)}
-    linkage = Linkage(join=math.log(bands.likely / (1 - bands.likely)))
+    linkage = Linkage(join=_logit(bands.likely))
     group = cluster(
         ((works[a].id, works[b].id, odds) for a, b, odds in strong),
         links.between(works, among),

@@ -77,6 +77,7 @@ PRIOR_PAIRS = 20.0  # how many pseudo-pairs the hand-set weights count for (m)
 PRIOR_SHARE_PAIRS = 100.0  # and candidate pairs for the share of duplicates among candidates
 PRIOR_U_PAIRS = 200.0  # and random pairs for u, so a level few candidates show keeps its weight
 ROUNDS = 40
+TOLERANCE = 1e-4  # EM stops when no probability moves more than this
 
 
 class Origin:
@@ -156,8 +157,8 @@ def estimate(
         new_m = [_normalise(c, PRIOR_PAIRS, pm) for c, pm in zip(same, prior_m, strict=True)]
         new_u = [_normalise(c, PRIOR_U_PAIRS, pu) for c, pu in zip(other, random_u, strict=True)]
         new_share = (matched + PRIOR_SHARE_PAIRS * start) / (total + PRIOR_SHARE_PAIRS)
-        converged = abs(new_share - share) < 1e-6 and all(
-            abs(x - y) < 1e-6
+        converged = abs(new_share - share) < TOLERANCE and all(
+            abs(x - y) < TOLERANCE
             for a, b in zip(m + u, new_m + new_u, strict=True)
             for x, y in zip(a, b, strict=True)
         )

@@ -192,6 +192,8 @@ _ANNOTATIONS = [
         r"\s[-–—:]\s*book\s+review\s*$",
     )
 ]
+# every annotation above has a bracket or a dash, or says "review"
+_MAY_BE_ANNOTATED = re.compile(r"[\[(\-–—]|review", re.IGNORECASE)
 _WHOLE_IN_BRACKETS = re.compile(r"^\s*\[(.+)\]\s*\.?\s*$", re.DOTALL)  # a translated title
 
 
@@ -200,6 +202,8 @@ def strip_annotations(title: str | None) -> str:
     translated titles) without its brackets."""
     if not title:
         return ""
+    if not _MAY_BE_ANNOTATED.search(title):  # most titles: no bracket, dash or capitals run
+        return " ".join(title.split()).rstrip(" .;,-") or title
     whole = _WHOLE_IN_BRACKETS.match(title)
     text = whole.group(1) if whole and "]" not in whole.group(1) else title
     for pattern in _ANNOTATIONS:

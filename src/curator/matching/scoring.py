@@ -177,6 +177,9 @@ def _ids_level(a: Prepared, b: Prepared) -> int:
     return 0
 
 
+_PART_SCALE = 0.97  # a title's main part or subtitle alone is a little less than the title
+
+
 def title_similarity(a: Prepared, b: Prepared) -> tuple[float, bool]:
     """Best similarity of the titles, or of one title with the other's main part or subtitle.
 
@@ -185,9 +188,11 @@ def title_similarity(a: Prepared, b: Prepared) -> tuple[float, bool]:
     """
     best = Indel.normalized_similarity(a.title, b.title)
     part_used = False
+    if best >= _PART_SCALE:  # a part can only match worse
+        return best, part_used
     for mine, other in ((a, b), (b, a)):
         for part in mine.title_parts:
-            sim = 0.97 * Indel.normalized_similarity(part, other.title)
+            sim = _PART_SCALE * Indel.normalized_similarity(part, other.title)
             if sim > best:
                 best, part_used = sim, True
     return best, part_used
