@@ -15,7 +15,7 @@ from curator.domain.errors import CuratorError, ValidationError
 from curator.events.base import Command
 from curator.events.works import EditWork
 from curator.export.bibtex import ExportOptions
-from curator.services import decisions, exporting, history, importing, venues, works
+from curator.services import candidates, decisions, exporting, history, importing, venues, works
 from curator.store.catalog import Catalog, open_catalog
 from curator.store.schema import SCHEMA_VERSION
 from tests.conftest import FIXTURES
@@ -421,3 +421,31 @@ def test_the_librarians_merges_are_evidence(seeded: Catalog, tmp_path: Path) -> 
     assert {w.venue for w in works.works(seeded) if w.id in (pairs[0][0], pairs[1][0])} == {
         two.canonical
     }
+
+
+def test_likely_duplicates_across_two_labels_make_them_a_suggestion(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    """Four papers listed under "NeurIPS" and again, from another listing, under the long
+    name, not merged yet: the pairs the duplicate scan finds tie the two labels (the window
+    passes its scan's pairs; `curator venue-suggestions --duplicates` runs a scan)."""
+    long_name = "Advances in Neural Information Processing Systems"
+    topics = ["sparse attention", "reward models", "protein folding", "weather forecasting"]
+    for label in ("NeurIPS", long_name):
+        entries = [
+            f"@inproceedings{{p{n}, title = {{Scaling laws for {topic} in deep networks}},"
+            f" author = {{Ada Lovelace and Alan Turing{n}}}, booktitle = {{{label}}},"
+            f" year = {2019 + n}}}"
+            for n, topic in enumerate(topics)
+        ]
+        path = tmp_path / f"{len(label)}.bib"
+        path.write_text("\n".join(entries))
+        assert importing.run_to_end(importing.import_files(catalog, [path])).ok
+    assert not [x for x in venues.suggestions(catalog) if long_name in x.labels]
+    pairs = candidates.strong_pairs(catalog)
+    assert len(pairs) == 4
+    found = next(x for x in venues.suggestions(catalog, pairs) if long_name in x.labels)
+    assert found.rules == ("duplicate-pairs",) and found.band != "sure"
+    assert found.reasons == (
+        f"4 likely duplicate pairs of works pair 'NeurIPS' with '{long_name}'",
+    )

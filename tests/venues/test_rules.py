@@ -226,3 +226,19 @@ def test_two_labels_of_one_venue_produce_nothing() -> None:
         )
         == []
     )
+
+
+@pytest.mark.parametrize(("pairs", "score"), [(2, None), (3, 0.6), (7, 0.75), (40, 0.85)])
+def test_likely_duplicate_pairs_are_evidence_but_never_sure_alone(
+    pairs: int, score: float | None
+) -> None:
+    venues = [venue(1, "WWW", works=50), venue(2, "The Web Conference", works=50)]
+    found = suggest(venues, [MergedEvidence(2, 1, pairs, duplicates=True)])
+    if score is None:  # two pairs may be a conference paper and its journal version
+        assert not found
+        return
+    assert (one(found).score, one(found).rules) == (score, ("duplicate-pairs",))
+    assert one(found).band != "sure"
+    assert one(found).reasons == (
+        f"{pairs} likely duplicate pairs of works pair 'WWW' with 'The Web Conference'",
+    )

@@ -10,12 +10,15 @@ from typing import Any
 from curator.cli.output import EXIT_OK, Subcommands, print_json
 from curator.domain.catalog import VenueKind, VenueView
 from curator.domain.errors import CuratorError
-from curator.services import venues
+from curator.services import candidates, venues
 from curator.services.catalogs import Catalog
 from curator.services.venues import VenueChange
 from curator.venues.suggest import Suggestion
 
 VENUE = "venue id, name or label"
+
+
+DUPLICATES = "also venues that likely duplicate works keep pairing (runs a duplicate scan)"
 
 
 def add_commands(sub: Subcommands) -> None:
@@ -27,6 +30,7 @@ def add_commands(sub: Subcommands) -> None:
     p = sub.add_parser("venue-suggestions", help="labels that are probably one venue, explained")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--links", action="store_true", help="workshops to link to their conference")
+    p.add_argument("--duplicates", action="store_true", help=DUPLICATES)
     p.set_defaults(run=cmd_suggestions)
 
     p = sub.add_parser("venue-accept", help="accept a suggestion (number from venue-suggestions)")
@@ -34,10 +38,12 @@ def add_commands(sub: Subcommands) -> None:
     which.add_argument("number", nargs="?", type=int, metavar="N", help="suggestion number")
     which.add_argument("--all-sure", action="store_true", help="accept every sure suggestion")
     p.add_argument("--name", metavar="NAME", help="canonical name instead of the proposed one")
+    p.add_argument("--duplicates", action="store_true", help=DUPLICATES)
     p.set_defaults(run=cmd_accept)
 
     p = sub.add_parser("venue-reject", help="these labels are not one venue (remembered)")
     p.add_argument("number", type=int, metavar="N", help="suggestion number")
+    p.add_argument("--duplicates", action="store_true", help=DUPLICATES)
     p.set_defaults(run=cmd_reject)
 
     p = sub.add_parser("venue-rename", help="give a venue its canonical name")
@@ -111,7 +117,7 @@ def cmd_venues(catalog: Catalog, args: argparse.Namespace) -> int:
 def cmd_suggestions(catalog: Catalog, args: argparse.Namespace) -> int:
     if args.links:
         return _print_links(catalog, args.json)
-    found = venues.suggestions(catalog)
+    found = _suggestions(catalog, args)
     if args.json:
         print_json([suggestion_json(n, x) for n, x in enumerate(found, 1)])
         return EXIT_OK
@@ -135,8 +141,14 @@ def _print_links(catalog: Catalog, as_json: bool) -> int:
     return EXIT_OK
 
 
-def _suggestion(catalog: Catalog, number: int) -> Suggestion:
-    found = venues.suggestions(catalog)
+def _suggestions(catalog: Catalog, args: argparse.Namespace) -> list[Suggestion]:
+    pairs = candidates.strong_pairs(catalog) if getattr(args, "duplicates", False) else []
+    return venues.suggestions(catalog, pairs)
+
+
+def _suggestion(catalog: Catalog, args: argparse.Namespace) -> Suggestion:
+    number: int = args.number
+    found = _suggestions(catalog, args)
     if not 1 <= number <= len(found):
         raise CuratorError(
             f"there is no suggestion {number}; `curator venue-suggestions` lists {len(found)}"
@@ -152,11 +164,11 @@ def cmd_accept(catalog: Catalog, args: argparse.Namespace) -> int:
         if change is None:
             raise CuratorError("no sure venue suggestions")
         return _done(change)
-    return _done(venues.accept(catalog, _suggestion(catalog, args.number), args.name))
+    return _done(venues.accept(catalog, _suggestion(catalog, args), args.name))
 
 
 def cmd_reject(catalog: Catalog, args: argparse.Namespace) -> int:
-    return _done(venues.reject(catalog, _suggestion(catalog, args.number)))
+    return _done(venues.reject(catalog, _suggestion(catalog, args)))
 
 
 def cmd_rename(catalog: Catalog, args: argparse.Namespace) -> int:

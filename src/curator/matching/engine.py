@@ -92,6 +92,10 @@ class _PreparedCache:
         self.tokens = blocking.tokens
         self.cache: dict[int, Prepared] = {}
 
+    def peek(self, index: int) -> Prepared:
+        """A work's prepared form without keeping it (random pairs: seen once)."""
+        return self.cache.get(index) or prepare(self.works[index], self.tokens[index])
+
     def __getitem__(self, index: int) -> Prepared:
         found = self.cache.get(index)
         if found is None:
@@ -284,7 +288,7 @@ def _random_patterns(works: Sequence[WorkFeatures], prepared: _PreparedCache) ->
     rng = random.Random(n)
     for _ in range(min(RANDOM_PAIRS, n * (n - 1) // 2)):
         a, b = rng.sample(range(n), 2)
-        found[compare(prepared[a], prepared[b])] += 1
+        found[compare(prepared.peek(a), prepared.peek(b))] += 1
     return found
 
 

@@ -215,7 +215,7 @@ def strip_annotations(title: str | None) -> str:
 # --- people ---------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def surname_key(name: str) -> str:
     """A family name, folded: "Biderman, Stella", "S. Biderman", "Stella Bíderman" -> "biderman".
 
@@ -312,7 +312,7 @@ def tokens_of(work: WorkFeatures) -> Tokens:
     abstract = fold(work.abstract)
     first = surname_key(work.authors[0]) if work.authors else ""
     return Tokens(
-        author_year=f"{first} {work.year}" if first and work.year else "",
+        author_year=intern(f"{first} {work.year}") if first and work.year else "",
         title=title,
         title_words=_content_set(title),
         abstract_words=_content_set(abstract),

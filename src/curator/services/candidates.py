@@ -77,6 +77,11 @@ def candidates(
     return [c for c in found if c.band in allowed and (min_score is None or c.score >= min_score)]
 
 
+def strong_pairs(catalog: Catalog) -> list[tuple[int, int]]:
+    """The pairs a scan calls sure or likely (evidence for venue suggestions)."""
+    return [c.works for c in candidates(catalog, band=Band.LIKELY)]
+
+
 def groups(pairs: Iterable[Candidate]) -> list[list[int]]:
     """Connected groups of works (union-find over the pairs), each sorted, largest first."""
     parent: dict[int, int] = {}

@@ -85,15 +85,23 @@ def find_venue(catalog: Catalog, ref: str) -> int:
     raise CuratorError(f"no venue is called {ref!r}; see `curator venues`")
 
 
-def suggestions(catalog: Catalog) -> list[Suggestion]:
-    """Clusters of venues that are probably one, best first, minus what was rejected."""
+def suggestions(catalog: Catalog, duplicates: Iterable[tuple[int, int]] = ()) -> list[Suggestion]:
+    """Clusters of venues that are probably one, best first, minus what was rejected.
+
+    `duplicates`: pairs of works the duplicate scan calls sure or likely; venues such pairs
+    keep pairing become a suggestion too ("12 likely duplicate pairs pair 'WWW' with ...").
+    """
     with catalog.read() as s:
-        return _suggestions(s)
+        return _suggestions(s, duplicates)
 
 
-def _suggestions(s: Session) -> list[Suggestion]:
+def _suggestions(s: Session, duplicates: Iterable[tuple[int, int]] = ()) -> list[Suggestion]:
     facts = _facts(s)
     evidence = [MergedEvidence(a, b, n) for (a, b), n in store.labels_on_merged_works(s).items()]
+    evidence += [
+        MergedEvidence(a, b, n, duplicates=True)
+        for (a, b), n in store.venues_of_work_pairs(s, duplicates).items()
+    ]
     rejected = [frozenset(r.keys) for r in store.rejections(s)]
     return suggest(facts, evidence, rejected)
 

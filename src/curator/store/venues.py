@@ -4,7 +4,7 @@ venue curation (rename, merge, split) is made of, each reversible from its paylo
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import delete, func, update
@@ -105,6 +105,29 @@ def label_record_counts(session: Session) -> Counter[str]:
     for label, n in rows:
         counts[venue_key(label)] += n
     return counts
+
+
+def venues_of_work_pairs(
+    session: Session, pairs: Iterable[tuple[int, int]]
+) -> Counter[tuple[int, int]]:
+    """(venue a, venue b) -> how many of the work `pairs` have one work at each (a < b)."""
+    pairs = list(pairs)
+    ids = sorted({w for pair in pairs for w in pair})
+    venue_of: dict[int, int] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = session.execute(
+            select(Work.id, Work.venue_id)
+            .where(col(Work.id).in_(chunk))
+            .where(col(Work.venue_id).is_not(None))
+        )
+        venue_of.update({wid: vid for wid, vid in rows})
+    found: Counter[tuple[int, int]] = Counter()
+    for a, b in pairs:
+        va, vb = venue_of.get(a), venue_of.get(b)
+        if va is not None and vb is not None and va != vb:
+            found[min(va, vb), max(va, vb)] += 1
+    return found
 
 
 def labels_on_merged_works(session: Session) -> dict[tuple[int, int], int]:

@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
         self.history.changed.connect(self._after_change)
         self.history.changed.connect(lambda: self.review.scan())
         self.venues = VenuesPanel(self.catalog)
+        self.venues.suggestions.duplicate_pairs = self.review.strong_pairs
         self.venues.changed.connect(self._after_change)
         self.views = QTabWidget()
         self.views.setDocumentMode(True)

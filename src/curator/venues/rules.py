@@ -47,6 +47,9 @@ class Scores:
     spelling_min_chars: int = 8
     typo_edits: tuple[int, int] = (5, 10)  # differing words this long may be 1, 2 edits apart
     merged: tuple[float, ...] = (0.6, 0.8, 0.9)  # 1, 2, 3+ merged works
+    # pairs the duplicate scan calls sure or likely, not yet merged: (at least this many, score);
+    # never sure alone (a conference paper and its journal version pair two venues too)
+    duplicates: tuple[tuple[int, float], ...] = ((3, 0.6), (5, 0.75), (10, 0.85))
     agreement: float = 0.02  # per extra rule agreeing on a pair
     cap: float = 0.99
 
@@ -70,6 +73,7 @@ class MergedEvidence:
     venue_a: int
     venue_b: int
     works: int  # merged works whose source records carried a label of each venue
+    duplicates: bool = False  # True: pairs of works the duplicate scan calls sure or likely
 
 
 # --- what the rules see ---------------------------------------------------------------------
@@ -349,13 +353,20 @@ def _spelling_alike(a: str, b: str) -> bool:
 
 
 def _merged_edges(evidence: Iterable[MergedEvidence], venues: dict[int, VenueFacts]) -> list[Edge]:
-    works: Counter[tuple[int, int]] = Counter()
+    works: Counter[tuple[int, int, bool]] = Counter()
     for item in evidence:
         if item.venue_a != item.venue_b and {item.venue_a, item.venue_b} <= venues.keys():
-            works[(min(item.venue_a, item.venue_b), max(item.venue_a, item.venue_b))] += item.works
+            a, b = sorted((item.venue_a, item.venue_b))
+            works[a, b, item.duplicates] += item.works
     out = []
-    for (a, b), n in sorted(works.items()):
-        if n > 0:
+    for (a, b, duplicates), n in sorted(works.items()):
+        names = f"'{venues[a].name}' with '{venues[b].name}'"
+        if duplicates:
+            score = max((s for least, s in SCORES.duplicates if n >= least), default=0.0)
+            if score:
+                reason = f"{n} likely duplicate pairs of works pair {names}"
+                out.append(Edge(a, b, "duplicate-pairs", score, reason))
+        elif n > 0:
             score = SCORES.merged[min(n, len(SCORES.merged)) - 1]
             had = f"{n} merged work{'s' if n != 1 else ''} had"
             reason = f"{had} '{venues[a].name}' on one side and '{venues[b].name}' on the other"

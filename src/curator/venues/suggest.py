@@ -63,7 +63,8 @@ class Suggestion:
     kind: str
     score: float  # 0..1, rounded to 2 decimals
     reasons: tuple[str, ...]
-    rules: tuple[str, ...]  # fingerprint, spelling, acronym, abbreviation, merged-works, decoration
+    # fingerprint, spelling, acronym, abbreviation, merged-works, duplicate-pairs, decoration
+    rules: tuple[str, ...]
     notes: tuple[tuple[str, str], ...]  # (label, presentation note) kept rather than lost
 
     @property

@@ -463,6 +463,10 @@ class ReviewPanel(QWidget):
         found = yield from candidate_service.scan(self.catalog, ids, self.cache)
         return found, candidate_service.learned_from(self.cache)
 
+    def strong_pairs(self) -> list[tuple[int, int]]:
+        """The open pairs of the last scan in band sure or likely."""
+        return [c.works for c in self.model.open_candidates() if c.band.is_duplicate]
+
     def cancel_scan(self) -> None:
         if self.scan_task is not None:
             self.scan_task.cancel()

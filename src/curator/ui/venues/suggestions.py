@@ -77,6 +77,8 @@ class SuggestionsPanel(QWidget):
         self.tasks = TaskRunner(self)
         self.task: Task | None = None
         self._generation = 0
+        # pairs of works the Duplicates view calls sure or likely (the window connects it)
+        self.duplicate_pairs: Callable[[], list[tuple[int, int]]] = list
         split = QSplitter(Qt.Orientation.Vertical)
         for box in (self._build_suggestions(), self._build_detail(), self._build_links()):
             split.addWidget(box)
@@ -148,8 +150,9 @@ class SuggestionsPanel(QWidget):
         the results of a load overtaken by a newer one are dropped.
         """
         self._generation += 1
+        pairs = self.duplicate_pairs()
         if len(names) < BACKGROUND_FROM:
-            self._show_results(venues.suggestions(self.catalog), self._links(), names)
+            self._show_results(venues.suggestions(self.catalog, pairs), self._links(), names)
             return
         generation = self._generation
         self.heading.setText("Suggestions (looking…)")
@@ -158,7 +161,7 @@ class SuggestionsPanel(QWidget):
 
         def compute() -> Generator[Progress, None, tuple[list[Suggestion], list[ParentLink]]]:
             yield Progress(0, 1, "Looking for suggestions")
-            return venues.suggestions(self.catalog), self._links()
+            return venues.suggestions(self.catalog, pairs), self._links()
 
         def show(found: tuple[list[Suggestion], list[ParentLink]]) -> None:
             if generation == self._generation:  # the newest load wins
