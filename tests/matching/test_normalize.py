@@ -8,6 +8,7 @@ from curator.matching.normalize import (
     authors_look_complete,
     doi_key,
     fold,
+    repair,
     split_title,
     strip_annotations,
     surname_key,
@@ -84,3 +85,9 @@ def test_database_annotations_are_not_the_title(title: str, clean: str) -> None:
 )
 def test_a_titles_own_numbers_and_acronyms_stay(title: str) -> None:
     assert strip_annotations(title) == title
+
+
+def test_mojibake_is_repaired_and_sound_text_left_alone() -> None:
+    assert repair("RenÃ©e donâ€™t") == "Renée don't"
+    for sound in ("Åsa Öberg", "Ärzte — ein Überblick", "naïve café", "Ångström"):
+        assert repair(sound) == sound

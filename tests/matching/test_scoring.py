@@ -126,3 +126,19 @@ def test_mangled_pages_say_nothing() -> None:
     )
     assert not any("pages" in r for r in reasons)
     assert band_of(value) is not None and band_of(value).is_duplicate  # type: ignore[union-attr]
+
+
+def _by(*authors: str) -> WorkFeatures:
+    title = "Learning to rank with partially labelled data"
+    return WorkFeatures(1, title, None, authors, 2019, None, None, None, None)
+
+
+def test_names_in_the_other_order_typos_and_mojibake_are_the_same_people() -> None:
+    inverted = score(_by("Ching-yi, Wu", "Mei Lin"), _by("Wu, Ching-yi", "Lin, Mei"))[1]
+    assert said("2 of 2 authors in common", inverted)
+    typo = score(_by("Scott Fahlmann", "Bo Li"), _by("S. Fahlman", "Bo Li"))[1]
+    assert said("2 of 2 authors in common", typo)
+    broken = score(_by("RenÃ©e Dubois", "Bo Li"), _by("Renée Dubois", "Bo Li"))[1]
+    assert said("2 of 2 authors in common", broken)
+    others = score(_by("Ann Smith", "Bo Li"), _by("Carl Jones", "Dee Park"))[1]
+    assert said("no authors in common (2 vs 2 authors)", others)

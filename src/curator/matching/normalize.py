@@ -10,6 +10,8 @@ from itertools import pairwise
 from sys import intern
 from typing import TYPE_CHECKING
 
+from ftfy import fix_text
+
 from curator.domain.folding import fold
 from curator.domain.names import split_name
 
@@ -212,6 +214,27 @@ def strip_annotations(title: str | None) -> str:
     return text or title
 
 
+# --- mojibake -----------------------------------------------------------------------------------
+
+# UTF-8 read as Latin-1 or Windows-1252 leaves one of these before a second odd character
+_MOJIBAKE = re.compile(
+    "[ÃÂÅÄÐâ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
+)
+
+
+_MOJIBAKE_LEADS = "ÃÂÅÄÐâ"
+
+
+def repair(text: str | None) -> str:
+    """Text with mojibake undone ("RenÃ©e" -> "Renée", "donâ€™t" -> "don't"); ftfy leaves
+    sound text alone, and only text that looks broken is handed to it."""
+    if not text:
+        return ""
+    if not any(lead in text for lead in _MOJIBAKE_LEADS):  # fast: most text has none
+        return text
+    return fix_text(text) if _MOJIBAKE.search(text) else text
+
+
 # --- people ---------------------------------------------------------------------------------------
 
 
@@ -222,7 +245,7 @@ def surname_key(name: str) -> str:
     Particles are kept with the surname ("van der Berg" -> "vanderberg") so both spellings meet.
     Cached: a catalog names the same people thousands of times.
     """
-    family = split_name(name).family
+    family = split_name(repair(name)).family
     return "".join(fold(" ".join(family)).split())
 
 
@@ -232,6 +255,20 @@ def surname_keys(authors: Sequence[str]) -> frozenset[str]:
     keys.discard("")
     keys.discard("al")
     return frozenset(keys)
+
+
+@lru_cache(maxsize=1 << 12)
+def name_words(authors: tuple[str, ...]) -> frozenset[str]:
+    """Every folded word of the names, and each comma-separated part run together, as surname
+    keys are ("Ching-yi, Wu" -> ching, yi, chingyi, wu): where a surname written in the other
+    order can still be found."""
+    words: set[str] = set()
+    for name in authors:
+        text = repair(name)
+        words.update(fold(text).split())
+        words.update("".join(fold(part).split()) for part in text.split(","))
+    words.discard("")
+    return frozenset(words)
 
 
 def authors_look_complete(authors: Sequence[str]) -> bool:
@@ -308,8 +345,8 @@ class Tokens:
 
 
 def tokens_of(work: WorkFeatures) -> Tokens:
-    title = fold(strip_annotations(work.title))
-    abstract = fold(work.abstract)
+    title = fold(strip_annotations(repair(work.title)))
+    abstract = fold(repair(work.abstract))
     first = surname_key(work.authors[0]) if work.authors else ""
     return Tokens(
         author_year=intern(f"{first} {work.year}") if first and work.year else "",

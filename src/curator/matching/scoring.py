@@ -21,6 +21,8 @@ from .normalize import (
     Tokens,
     authors_look_complete,
     first_page,
+    name_words,
+    repair,
     split_title,
     strip_annotations,
     surname_keys,
@@ -68,6 +70,7 @@ class Prepared:
     abstract: frozenset[str]  # distinct content words
     abstract_hash: int
     surnames: frozenset[str]
+    authors: tuple[str, ...]  # as given: their words are looked at only when surnames differ
     authors_complete: bool
     arxiv: str
     doi: str
@@ -80,7 +83,7 @@ class Prepared:
 def prepare(work: WorkFeatures, tokens: Tokens | None = None) -> Prepared:
     """The comparable forms of a work; pass the blocking's `tokens` to avoid folding twice."""
     tokens = tokens or tokens_of(work)
-    raw_title = strip_annotations(work.title)
+    raw_title = strip_annotations(repair(work.title))
     return Prepared(
         title=tokens.title,
         raw_title=raw_title,
@@ -90,6 +93,7 @@ def prepare(work: WorkFeatures, tokens: Tokens | None = None) -> Prepared:
         abstract=tokens.abstract_words,
         abstract_hash=tokens.abstract_hash,
         surnames=surname_keys(work.authors),
+        authors=work.authors,
         authors_complete=authors_look_complete(work.authors),
         arxiv=tokens.arxiv,
         doi=tokens.doi,
@@ -146,13 +150,14 @@ _AUTHORS, _YEAR, _VENUE, _PLACE = LEVEL["authors"], LEVEL["year"], LEVEL["venue"
 
 def compare(a: Prepared, b: Prepared) -> Pattern:
     """The level of each comparison, in the order of `model.COMPARISONS`."""
+    title = _title_level(a, b)
     return (
         _ids_level(a, b),
-        _title_level(a, b),
+        title,
         _numbers_level(a, b),
         _NOTICE_LEVEL["same" if a.notice == b.notice else "differ"] if a.title and b.title else 0,
         _abstract_level(a, b),
-        _authors_level(a, b)[0],
+        _authors_level(a, b, careful=title in _CLOSE_TITLES)[0],
         _year_level(a, b),
         (_VENUE["same"] if a.venue == b.venue else _VENUE["different"])
         if a.venue and b.venue
@@ -207,6 +212,11 @@ def _title_level(a: Prepared, b: Prepared) -> int:
     return _title_level_of(title_similarity(a, b)[0])
 
 
+_CLOSE_TITLES = frozenset(
+    _TITLE[name] for name in ("identical", "identical_short", "near", "alike", "similar")
+)
+
+
 def _title_level_of(sim: float) -> int:
     for floor, name in ((0.95, "near"), (0.88, "alike"), (0.80, "similar"), (0.60, "loose")):
         if sim >= floor:
@@ -233,11 +243,19 @@ def _abstract_level(a: Prepared, b: Prepared) -> int:
     return _ABSTRACT["different"]
 
 
-def common_authors(a: frozenset[str], b: frozenset[str]) -> int:
-    """How many surnames two lists share, a typo apart ("Fahlmann" = "Fahlman")."""
+def common_authors(
+    a: frozenset[str],
+    b: frozenset[str],
+    a_names: tuple[str, ...] = (),
+    b_names: tuple[str, ...] = (),
+) -> int:
+    """How many surnames two lists share, a typo apart ("Fahlmann" = "Fahlman"), or written
+    in the other order ("Wu, Ching-yi" and "Ching-yi, Wu", "Wang Wei"): a surname left over
+    on one side counts when it is a word of the other side's names (`a_names`, `b_names`)."""
     common = a & b
     rest = sorted(b - common)
     found = len(common)
+    unmatched = []
     for name in sorted(a - common):
         for other in rest:
             if min(len(name), len(other)) >= 4 and Indel.normalized_similarity(
@@ -246,14 +264,26 @@ def common_authors(a: frozenset[str], b: frozenset[str]) -> int:
                 rest.remove(other)
                 found += 1
                 break
+        else:
+            unmatched.append(name)
+    if unmatched and rest and a_names and b_names:  # name order: one of the other's words
+        a_words, b_words = name_words(a_names), name_words(b_names)
+        found += min(
+            sum(1 for name in unmatched if name in b_words),
+            sum(1 for name in rest if name in a_words),
+        )
     return found
 
 
-def _authors_level(a: Prepared, b: Prepared) -> tuple[int, int]:
-    """(level, names in common)."""
+def _authors_level(a: Prepared, b: Prepared, careful: bool) -> tuple[int, int]:
+    """(level, names in common); `careful`: also names written in the other order (costly,
+    so only for pairs whose titles are close)."""
     if not a.surnames or not b.surnames:
         return 0, 0
-    common = common_authors(a.surnames, b.surnames)
+    if careful:
+        common = common_authors(a.surnames, b.surnames, a.authors, b.authors)
+    else:
+        common = common_authors(a.surnames, b.surnames)
     fewest = min(len(a.surnames), len(b.surnames))
     if a.authors_complete and b.authors_complete:
         if common == 0:
@@ -358,7 +388,7 @@ def _abstract_words(a: Prepared, b: Prepared, level: int) -> str:
 
 
 def _authors_words(a: Prepared, b: Prepared, level: int) -> str:
-    _, common = _authors_level(a, b)
+    _, common = _authors_level(a, b, careful=_title_level(a, b) in _CLOSE_TITLES)
     fewest = min(len(a.surnames), len(b.surnames))
     if level == _AUTHORS["none"]:
         return f"no authors in common ({len(a.surnames)} vs {len(b.surnames)} authors)"
