@@ -179,7 +179,8 @@ def _scan(
     model: Model | None,
 ) -> Generator[Progress, None, list[Candidate]]:
     blocking = yield from block(works, new, rules, cache)
-    pairs = sorted(blocking.pairs)
+    pairs = array("Q", sorted(blocking.pairs))  # 8 bytes a pair; the set is not needed again
+    blocking.pairs.clear()
     prepared = _PreparedCache(works, blocking)
     levels = yield from _weigh(works, blocking, pairs, prepared, labels)
     if model is None and new is not None and isinstance(cache, ScanCache):
@@ -198,7 +199,7 @@ def _scan(
 def _weigh(
     works: Sequence[WorkFeatures],
     blocking: Blocking,
-    pairs: list[int],
+    pairs: array[int],
     prepared: _PreparedCache,
     labels: Labels,
 ) -> Generator[Progress, None, _Levels]:
@@ -221,7 +222,7 @@ def _weigh(
 def _score(
     works: Sequence[WorkFeatures],
     blocking: Blocking,
-    pairs: list[int],
+    pairs: array[int],
     prepared: _PreparedCache,
     levels: _Levels,
     model: Model,
