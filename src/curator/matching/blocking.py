@@ -310,23 +310,35 @@ def _keyed(
     rules: BlockingRules,
     is_new: list[bool] | None,
     untitled: frozenset[str],
-) -> Generator[Progress, None, list[tuple[int, list[Key]]]]:
-    """Each work's keys; with `is_new`, the new works' and those of old works that may meet them."""
+) -> Generator[Progress, None, dict[Key, list[int]]]:
+    """The blocks: each key and the works that have it; with `is_new`, the new works' keys and
+    those of old works that may meet them. Keys go into their blocks as they are made, so a
+    work's key list is never kept."""
     key = partial(work_keys, titles=titles, abstracts=abstracts, rules=rules, untitled=untitled)
-    if is_new is None:
-        keyed: list[tuple[int, list[Key]]] = []
-        reach = None
-    else:
-        keyed = [(i, key(tokens[i])) for i, fresh in enumerate(is_new) if fresh]
-        reach = _Reach(k for _, keys in keyed for k in keys)
+    blocks: dict[Key, list[int]] = {}
+    reach = None
+    if is_new is not None:
+        fresh = [(i, key(tokens[i])) for i, new in enumerate(is_new) if new]
+        reach = _Reach(k for _, keys in fresh for k in keys)
+        for index, keys in fresh:
+            _add(blocks, index, keys)
     for start in range(0, len(tokens), STEP):
         for index in range(start, min(start + STEP, len(tokens))):
             if reach is None or (
                 is_new is not None and not is_new[index] and reach.may_meet(tokens[index])
             ):
-                keyed.append((index, key(tokens[index])))
+                _add(blocks, index, key(tokens[index]))
         yield Progress(min(start + STEP, len(tokens)), len(tokens), "Keying works")
-    return keyed
+    return blocks
+
+
+def _add(blocks: dict[Key, list[int]], index: int, keys: list[Key]) -> None:
+    for k in keys:
+        members = blocks.get(k)
+        if members is None:
+            blocks[k] = [index]
+        else:
+            members.append(index)
 
 
 def _neighbours(members: list[int], window: int) -> Iterator[tuple[int, int]]:
@@ -373,15 +385,7 @@ def block(
     titles, abstracts = WordStats.of(cache.title_df), WordStats.of(cache.abstract_df)
     is_new = None if new_ids is None else [w.id in new_ids for w in works]
     untitled = frozenset(t.author_year for t in tokens if t.author_year and not t.title)
-    keyed = yield from _keyed(tokens, titles, abstracts, rules, is_new, untitled)
-    blocks: dict[Key, list[int]] = {}
-    for index, keys in keyed:
-        for key in keys:
-            members = blocks.get(key)
-            if members is None:
-                blocks[key] = [index]
-            else:
-                members.append(index)
+    blocks = yield from _keyed(tokens, titles, abstracts, rules, is_new, untitled)
     stride = max(len(works), 1)
     result = Blocking(set(), stride, tokens, titles, abstracts, rules, untitled=untitled)
     pairs = result.pairs
