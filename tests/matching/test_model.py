@@ -65,3 +65,13 @@ def test_a_closer_title_never_weighs_less_than_a_looser_one() -> None:
     weights = estimate(odd, RANDOM).weights[INDEX["title"]]
     order = [LEVEL["title"][n] for n in ("identical", "near", "alike", "similar", "loose")]
     assert [weights[lv] for lv in order] == sorted((weights[lv] for lv in order), reverse=True)
+
+
+def test_an_agreement_never_counts_against_a_pair() -> None:
+    """A catalog whose copies all carry other venue labels and whose other works share one:
+    "same venue" learns nothing worse than zero, "different venues" nothing better."""
+    copies = pattern(title="identical", authors="same", year="same", venue="different")
+    others = pattern(title="loose", authors="none", year="far", venue="same")
+    model = estimate(Counter({copies: 300, others: 700}), RANDOM)
+    assert model.weight("venue", LEVEL["venue"]["same"])[0] == 0.0
+    assert model.weight("venue", LEVEL["venue"]["different"])[0] == 0.0

@@ -312,7 +312,7 @@ class _TitleFrequency:
 
     def adjust(self, model: Model, pattern: Pattern, title: str) -> float:
         count = self.counts[title]
-        if count < 2:
+        if count < 3:  # two works: the pair itself
             return 0.0
         weight, _ = model.weight("title", pattern[_TITLE])
         return max(-max(weight, 0.0), min(0.0, math.log(self.squares / (self.n_works * count))))

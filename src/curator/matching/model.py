@@ -243,6 +243,9 @@ def _weights(m: list[list[float]], u: list[list[float]]) -> list[list[float]]:
         levels = [LEVEL[name][level] for level in order]
         for level, value in zip(levels, _decreasing([row[lv] for lv in levels]), strict=True):
             row[level] = value
+    for (name, level_name), sign in SIGNS.items():
+        row, at = weights[INDEX[name]], LEVEL[name][level_name]
+        row[at] = max(0.0, row[at] * sign) * sign
     return weights
 
 
@@ -254,6 +257,34 @@ ORDERED = {
     "authors": ("same", "most", "some", "none"),
     "year": ("same", "one_apart", "two_apart", "far"),
 }
+
+
+# An agreement is never evidence against a pair (+1), a disagreement never evidence for it (-1),
+# whatever a small catalog's noise says; levels not listed may weigh either way.
+SIGNS = {
+    **{(c, level): 1 for c, levels in {
+        "ids": ("same",),
+        "title": ("identical", "identical_short", "near", "alike"),
+        "numbers": ("same",),
+        "notice": ("same",),
+        "abstract": ("identical", "near", "alike"),
+        "authors": ("same", "most", "shorter_all"),
+        "year": ("same",),
+        "venue": ("same",),
+        "place": ("same",),
+    }.items() for level in levels},
+    **{(c, level): -1 for c, levels in {
+        "ids": ("different",),
+        "title": ("different",),
+        "numbers": ("one_only", "differ"),
+        "notice": ("differ",),
+        "abstract": ("different",),
+        "authors": ("none", "none_cut"),
+        "year": ("two_apart", "far"),
+        "venue": ("different",),
+        "place": ("pages_differ", "volume_differs"),
+    }.items() for level in levels},
+}  # fmt: skip
 
 
 def _decreasing(values: list[float]) -> list[float]:
