@@ -48,7 +48,6 @@ KEY_KINDS = {
     "tw": "rare title words",
     "aw": "rare abstract words",
     "ay": "first author and year",
-    "at": "first author, year and title's first letter",
 }
 
 
@@ -81,8 +80,11 @@ def describe_keys(keys: Iterable[Key]) -> list[str]:
     words: dict[str, list[str]] = {}
     described: list[str] = []
     for kind, *values in keys:
-        if kind in ("arxiv", "doi", "ay", "at"):
+        if kind in ("arxiv", "doi", "ay"):
             described.append(f"{KEY_KINDS[kind]} {values[0]}")
+        elif kind == "at":  # "zhai 2010 e"
+            who, _, initial = values[0].rpartition(" ")
+            described.append(f"first author and year {who}, titles starting with '{initial}'")
         elif kind == "title":
             described.append(KEY_KINDS[kind])
         else:

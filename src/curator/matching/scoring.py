@@ -7,6 +7,7 @@ the hand-set defaults, or the ones estimated from the catalog (`model.estimate`)
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -363,12 +364,17 @@ def _title_words(a: Prepared, b: Prepared, level: int) -> str:
     sim, part_used = title_similarity(a, b)
     shown = f"'{a.raw_title}' vs '{b.raw_title}'"
     if level == _TITLE["different"]:
-        return f"titles differ ({sim:.0%} alike): {shown}"
+        return f"titles differ ({_percent(sim)} alike): {shown}"
     how = " (one is the other's main title or subtitle)" if part_used else ""
-    return f"titles {sim:.0%} alike{how}: {shown}"
+    return f"titles {_percent(sim)} alike{how}: {shown}"
 
 
 _QUIET = frozenset(("numbers", "notice", "venue"))  # said only when they weigh something
+
+
+def _percent(similarity: float) -> str:
+    """Rounded down: two texts that differ never read "100% alike"."""
+    return f"{math.floor(similarity * 100)}%"
 
 
 def _numbers_words(a: Prepared, b: Prepared, level: int) -> str:
@@ -383,8 +389,8 @@ def _abstract_words(a: Prepared, b: Prepared, level: int) -> str:
         return "abstracts identical"
     sim = abstract_similarity(a, b)
     if level == _ABSTRACT["different"]:
-        return f"abstracts differ ({sim:.0%} alike)"
-    return f"abstracts {sim:.0%} alike (words in common)"
+        return f"abstracts differ ({_percent(sim)} alike)"
+    return f"abstracts {_percent(sim)} alike (words in common)"
 
 
 def _authors_words(a: Prepared, b: Prepared, level: int) -> str:
