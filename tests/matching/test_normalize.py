@@ -8,6 +8,7 @@ from curator.matching.normalize import (
     authors_look_complete,
     doi_key,
     fold,
+    page_span,
     repair,
     split_title,
     strip_annotations,
@@ -91,3 +92,22 @@ def test_mojibake_is_repaired_and_sound_text_left_alone() -> None:
     assert repair("RenÃ©e donâ€™t") == "Renée don't"
     for sound in ("Åsa Öberg", "Ärzte — ein Überblick", "naïve café", "Ångström"):
         assert repair(sound) == sound
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "agree"),
+    [
+        ("356-359", "359", True),  # a database gave the last page only
+        ("288-297", "288--97", True),
+        ("945-948", "948-961", True),  # ranges that touch: a typo more likely than two papers
+        ("S78-S89", "S3-89", True),
+        ("1014", "c1804", None),  # BMJ's print page and its article number: not comparable
+        ("1-6", "e12724", None),  # PLoS: pages of the PDF and the article number
+        ("125-128", "2-8", False),
+        ("e494", "S99", False),  # a conference abstract's page and a supplement's
+    ],
+)
+def test_page_spans_agree_when_they_overlap(a: str, b: str, agree: bool | None) -> None:
+    first, second = page_span(a), page_span(b)
+    assert first is not None and second is not None
+    assert first.agrees(second) is agree and second.agrees(first) is agree

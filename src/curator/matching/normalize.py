@@ -322,6 +322,51 @@ def first_page(pages: str | None) -> str:
     return found.group(1).lower().lstrip("0") if found else ""
 
 
+_SPAN = re.compile(
+    r"^\s*(?:pp?\.?\s*)?([a-z]?)(\d+)([a-z]?)(?:\s*[-–—]+\s*[a-z]?(\d+)[a-z]?)?\s*\.?\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PageSpan:
+    """Pages as a range: "356-359" -> ("", 356, 359); "288--97" -> ("", 288, 297);
+    "S78-S89" -> ("s", 78, 89); "e12724" -> ("e", 12724, 12724)."""
+
+    prefix: str
+    first: int
+    last: int
+
+    @property
+    def article_number(self) -> bool:
+        """An electronic article number ("e12724", "c1804"), not a printed page."""
+        return bool(self.prefix) and self.prefix != "s" and self.first >= 1000
+
+    def agrees(self, other: PageSpan) -> bool | None:
+        """Whether two spans can be one article's pages (they overlap: "359" lies in
+        "356-359"); None when they cannot be compared (an article number and printed pages)."""
+        if self.prefix != other.prefix:
+            if self.article_number or other.article_number:
+                return None
+            return False
+        return max(self.first, other.first) <= min(self.last, other.last)
+
+
+def page_span(pages: str | None) -> PageSpan | None:
+    """The span of a page field, or None when it does not read as pages ("Suppl-12")."""
+    found = _SPAN.match(pages or "")
+    if not found:
+        return None
+    prefix, first_text, _, last_text = found.groups()
+    first = int(first_text)
+    last = first
+    if last_text:
+        if len(last_text) < len(first_text):  # "288--97": the last page's leading digits left out
+            last_text = first_text[: len(first_text) - len(last_text)] + last_text
+        last = max(first, int(last_text))
+    return PageSpan(prefix.lower(), first, last)
+
+
 def volume_key(volume: str | None) -> str:
     """A volume number without decoration: "Vol. 108" -> "108"; "" when it holds none."""
     found = re.search(r"\d+", volume or "")

@@ -19,10 +19,12 @@ from curator.domain.matching import Band, WorkFeatures
 from .model import DEFAULT, INDEX, LEVEL, Model, Pattern, sigmoid
 from .normalize import (
     STOPWORDS,
+    PageSpan,
     Tokens,
     authors_look_complete,
     first_page,
     name_words,
+    page_span,
     repair,
     split_title,
     strip_annotations,
@@ -79,6 +81,7 @@ class Prepared:
     venue: str
     volume: str
     page: str
+    span: PageSpan | None
 
 
 def prepare(work: WorkFeatures, tokens: Tokens | None = None) -> Prepared:
@@ -102,6 +105,7 @@ def prepare(work: WorkFeatures, tokens: Tokens | None = None) -> Prepared:
         venue=fold(work.venue),
         volume=volume_key(work.volume),
         page=first_page(work.pages),
+        span=page_span(work.pages),
     )
 
 
@@ -307,9 +311,9 @@ def _year_level(a: Prepared, b: Prepared) -> int:
 def _place_level(a: Prepared, b: Prepared) -> int:
     """Volume and pages: two printings of one article agree; a paper and its later version, a
     conference abstract and the journal paper, or two reviews of one book do not."""
-    pages = bool(a.page and b.page)
+    pages = a.span.agrees(b.span) if a.span is not None and b.span is not None else None
     volumes = bool(a.volume and b.volume)
-    if pages and a.page != b.page:
+    if pages is False:
         return _PLACE["pages_differ"]
     if volumes and a.volume != b.volume:
         return _PLACE["volume_differs"]
@@ -425,7 +429,9 @@ def _place_words(a: Prepared, b: Prepared, level: int) -> str:
         return f"pages differ: {a.page} vs {b.page}"
     if level == _PLACE["volume_differs"]:
         return f"volumes differ: {a.volume} vs {b.volume}"
-    return f"same volume and first page: {a.volume}, p. {a.page}"
+    if a.page == b.page:
+        return f"same volume and first page: {a.volume}, p. {a.page}"
+    return f"same volume, pages overlap: {a.volume}, p. {a.page} and p. {b.page}"
 
 
 _WORDS = {
