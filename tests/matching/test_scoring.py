@@ -142,3 +142,22 @@ def test_names_in_the_other_order_typos_and_mojibake_are_the_same_people() -> No
     assert said("2 of 2 authors in common", broken)
     others = score(_by("Ann Smith", "Bo Li"), _by("Carl Jones", "Dee Park"))[1]
     assert said("no authors in common (2 vs 2 authors)", others)
+
+
+def test_the_same_volume_and_pages_overrule_a_number_typed_wrong_in_the_title() -> None:
+    from curator.matching.model import INDEX, LEVEL
+    from curator.matching.scoring import compare, prepare, vetoes
+
+    def printed(title: str, volume: str, pages: str) -> WorkFeatures:
+        return WorkFeatures(1, title, None, ("A C Guedes", "S M Brenna"), 2007, "IJGC", None,
+                            None, None, volume, pages)  # fmt: skip
+
+    right = printed("p16(INK4a) expression does not predict the outcome of CIN 2", "17", "1099")
+    typo = printed("p6INK4a expression does not predict the outcome of CIN 2", "17", "1099-1103")
+    pattern = compare(prepare(right), prepare(typo))
+    assert pattern[INDEX["numbers"]] == LEVEL["numbers"]["differ"] and not vetoes(pattern)
+    part_two = printed("p16(INK4a) expression does not predict the outcome of CIN 3", "17", "88")
+    assert [name for name, _ in vetoes(compare(prepare(right), prepare(part_two)))] == [
+        "numbers",
+        "place",
+    ]

@@ -153,10 +153,15 @@ def content_words(text: str | None) -> list[str]:
     return [w for w in words(text) if w not in STOPWORDS]
 
 
+_DIGITS = re.compile(r"\d+")
+_THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}\b)")
+
+
 def title_numbers(folded_title: str) -> frozenset[str]:
     """Numbers and series markers in a folded title ("part ii", "gpt 4", "2023"): must agree."""
     tokens = folded_title.split()
-    found = {t for t in tokens if t.isdigit()}
+    # every run of digits, in words too ("hpv16" and "hpv 16"), thousands joined ("10 000")
+    found = set(_DIGITS.findall(_THOUSANDS.sub("", folded_title)))
     for before, token in pairwise(tokens):
         if before in _SERIES_WORDS and token in _ROMAN:
             found.add(token)

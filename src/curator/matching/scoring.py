@@ -461,18 +461,24 @@ _VETOES = (  # (comparison, level, why)
 
 
 _ID_OVERRULES = frozenset(("year", "place"))  # one DOI: years and pages are the database's
+# the same volume and pages: one printed article, whatever a typo did to a number in its title
+_PLACE_OVERRULES = frozenset(("numbers",))
 
 
 def vetoes(pattern: Pattern) -> list[tuple[str, str]]:
     """Why a pair that looks alike is another version of one study rather than a copy, as
     (comparison, why): such a pair goes to the related band, never to likely or sure. The
     same DOI or arXiv id overrules other years or pages (an online-first date, an article
-    number)."""
-    same_id = pattern[INDEX["ids"]] == _IDS["same"]
+    number); the same volume and pages overrule a number in the title ("p16" typed "p6")."""
+    overruled: frozenset[str] = frozenset()
+    if pattern[INDEX["ids"]] == _IDS["same"]:
+        overruled = _ID_OVERRULES
+    elif pattern[INDEX["place"]] == _PLACE["same"]:
+        overruled = _PLACE_OVERRULES
     return [
         (name, why)
         for name, level, why in _VETOES
-        if pattern[INDEX[name]] == LEVEL[name][level] and not (same_id and name in _ID_OVERRULES)
+        if pattern[INDEX[name]] == LEVEL[name][level] and name not in overruled
     ]
 
 
