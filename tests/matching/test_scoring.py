@@ -161,3 +161,22 @@ def test_the_same_volume_and_pages_overrule_a_number_typed_wrong_in_the_title() 
         "numbers",
         "place",
     ]
+
+
+def test_a_veto_holds_only_where_the_catalog_finds_it_strong() -> None:
+    """Citations typed by hand disagree on pages often; where the catalog's weights show it
+    (other pages barely less likely among copies), other pages no longer make a version."""
+    from dataclasses import replace
+
+    from curator.matching.model import DEFAULT, INDEX, LEVEL
+    from curator.matching.scoring import compare, prepare, vetoes
+
+    pattern = compare(
+        prepare(_printed(1, "Cancer", "108", "288-297")),
+        prepare(_printed(2, "Cancer", "108", "301-309")),
+    )
+    assert [name for name, _ in vetoes(pattern)] == ["place"]
+    weights = [list(row) for row in DEFAULT.weights]
+    weights[INDEX["place"]][LEVEL["place"]["pages_differ"]] = -1.0
+    lenient = replace(DEFAULT, weights=tuple(tuple(row) for row in weights))
+    assert vetoes(pattern, lenient) == []

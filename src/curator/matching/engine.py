@@ -232,7 +232,7 @@ def _score(
     pairs worth showing, and the links that weigh when groups are formed."""
     titles = _TitleFrequency.of(blocking.tokens)
     odds_of = [model.log_odds(p) for p in levels.patterns]
-    vetoed = [vetoes(p) for p in levels.patterns]
+    vetoed = [vetoes(p, model) for p in levels.patterns]
     veto_odds = [  # what the vetoes weigh: without them, would the pair look like a copy?
         sum(model.weight(name, p[INDEX[name]])[0] for name in {name for name, _ in why})
         for p, why in zip(levels.patterns, vetoed, strict=True)

@@ -460,16 +460,20 @@ _VETOES = (  # (comparison, level, why)
 )
 
 
+VETO_AT_MOST = -2.0  # log-odds: the level makes two works at least seven times likelier
 _ID_OVERRULES = frozenset(("year", "place"))  # one DOI: years and pages are the database's
 # the same volume and pages: one printed article, whatever a typo did to a number in its title
 _PLACE_OVERRULES = frozenset(("numbers",))
 
 
-def vetoes(pattern: Pattern) -> list[tuple[str, str]]:
+def vetoes(pattern: Pattern, model: Model = DEFAULT) -> list[tuple[str, str]]:
     """Why a pair that looks alike is another version of one study rather than a copy, as
     (comparison, why): such a pair goes to the related band, never to likely or sure. The
     same DOI or arXiv id overrules other years or pages (an online-first date, an article
-    number); the same volume and pages overrule a number in the title ("p16" typed "p6")."""
+    number); the same volume and pages overrule a number in the title ("p16" typed "p6").
+    A veto holds only where the catalog itself finds the level strong evidence of two works
+    (`VETO_AT_MOST`): citations typed by hand disagree on volumes so often that there a
+    different volume says little, and the model's weight shows it."""
     overruled: frozenset[str] = frozenset()
     if pattern[INDEX["ids"]] == _IDS["same"]:
         overruled = _ID_OVERRULES
@@ -478,7 +482,9 @@ def vetoes(pattern: Pattern) -> list[tuple[str, str]]:
     return [
         (name, why)
         for name, level, why in _VETOES
-        if pattern[INDEX[name]] == LEVEL[name][level] and name not in overruled
+        if pattern[INDEX[name]] == LEVEL[name][level]
+        and name not in overruled
+        and model.weight(name, LEVEL[name][level])[0] <= VETO_AT_MOST
     ]
 
 
