@@ -105,3 +105,31 @@ def test_parent_links(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     links = json.loads(out)
     assert len(links) == 4 and all("names the conference 'NeurIPS'" in x["reason"] for x in links)
+
+
+def test_suggestions_from_duplicates_list_and_accept_with_the_same_numbers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "c.sqlite")
+    long_name = "Advances in Neural Information Processing Systems"
+    topics = ["sparse attention", "reward models", "protein folding", "weather forecasting"]
+    for label in ("NeurIPS", long_name):
+        path = tmp_path / f"{len(label)}.bib"
+        path.write_text(
+            "\n".join(
+                f"@inproceedings{{p{n}, title = {{Scaling laws for {topic} in deep networks}},"
+                f" author = {{Ada Lovelace and Alan Turing{n}}}, booktitle = {{{label}}},"
+                f" year = {2019 + n}}}"
+                for n, topic in enumerate(topics)
+            )
+        )
+        assert run(capsys, "--db", db, "import", str(path))[0] == 0
+    code, out, _ = run(capsys, "--db", db, "venue-suggestions", "--json")
+    assert code == 0 and json.loads(out) == []
+    code, out, _ = run(capsys, "--db", db, "venue-suggestions", "--duplicates", "--json")
+    found = json.loads(out)
+    assert [sorted(x["labels"]) for x in found] == [sorted([long_name, "NeurIPS"])]
+    assert "4 papers have sure or likely duplicates" in found[0]["reasons"][0]
+    code, out, _ = run(capsys, "--db", db, "venue-accept", "1", "--duplicates")
+    assert code == 0 and "curator undo" in out
+    assert len(venues_json(capsys, db)) == 1

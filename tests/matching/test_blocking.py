@@ -82,25 +82,38 @@ def test_identical_arxiv_ids_meet_without_any_text() -> None:
     assert (1, 2) in pairs_by_id([*catalog(), a, b])
 
 
-_WORDS = [f"word{i}" for i in range(60)]
+_WORDS = [f"{initial}word{i}" for initial in "abc" for i in range(20)]
 _texts = st.lists(st.sampled_from(_WORDS), min_size=0, max_size=20).map(" ".join)
+_work = st.tuples(
+    _texts,
+    _texts,
+    st.sampled_from(["Ann Wang", "Bo Wang", "Li Chen", ""]),
+    st.sampled_from([2019, 2020, None]),
+    st.sampled_from([None, "10.1/x", "10.1/y"]),
+)
+_TIGHT = BlockingRules(max_author_year_block=2, max_block=3, max_exact_block=3, neighbours=1)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
-    texts=st.lists(st.tuples(_texts, _texts), min_size=2, max_size=40),
+    items=st.lists(_work, min_size=2, max_size=40),
     new_share=st.integers(min_value=1, max_value=5),
+    rules=st.sampled_from([RULES, _TIGHT]),
 )
 def test_incremental_scan_finds_every_pair_a_full_scan_finds_for_new_works(
-    texts: list[tuple[str, str]], new_share: int
+    items: list[tuple[str, str, str, int | None, str | None]],
+    new_share: int,
+    rules: BlockingRules,
 ) -> None:
+    """Every key kind (words, whole titles, first author and year, DOIs), blocks small enough
+    to be capped: a scan of new works meets everything a full scan pairs them with."""
     works = [
-        replace(work(i), title=title or None, abstract=abstract or None)
-        for i, (title, abstract) in enumerate(texts)
+        WorkFeatures(i, t or None, ab or None, (au,) if au else (), y, None, None, None, doi)
+        for i, (t, ab, au, y, doi) in enumerate(items)
     ]
     new_ids = {w.id for w in works[:: 6 - new_share]}
-    full = {p for p in pairs_by_id(works) if p[0] in new_ids or p[1] in new_ids}
-    incremental = pairs_by_id(works, new_ids=new_ids)
+    full = {p for p in pairs_by_id(works, rules=rules) if p[0] in new_ids or p[1] in new_ids}
+    incremental = pairs_by_id(works, new_ids=new_ids, rules=rules)
     assert full <= incremental
     assert all(a in new_ids or b in new_ids for a, b in incremental)
 

@@ -57,3 +57,18 @@ def test_every_weight_in_the_reasons_says_where_it_came_from() -> None:
     found = run(scan([*catalog(), work(1), work(2)]))
     weighed = [r for r in found[0].reasons if not r.startswith("met on")]
     assert weighed and all(r.endswith(("default)", "learned)", "your decisions)")) for r in weighed)
+
+
+def test_a_title_weighs_less_only_when_more_than_the_pair_shares_it() -> None:
+    def frequency(found: list[Candidate]) -> list[str]:
+        return [r for c in found for r in c.reasons if "works of this catalog share" in r]
+
+    assert not frequency(run(scan([*catalog(), work(1), work(2)])))
+    three = run(scan([*catalog(), work(1), work(2), work(3)]))
+    assert frequency(three) and all(r.startswith("a title 3 works") for r in frequency(three))
+
+
+def test_similarity_is_rounded_down_and_never_reads_one_point_low() -> None:
+    from curator.matching.scoring import _percent
+
+    assert _percent(1 - 4 / 5) == "20%" and _percent(0.996) == "99%"

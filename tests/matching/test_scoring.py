@@ -142,6 +142,9 @@ def test_names_in_the_other_order_typos_and_mojibake_are_the_same_people() -> No
     assert said("2 of 2 authors in common", broken)
     others = score(_by("Ann Smith", "Bo Li"), _by("Carl Jones", "Dee Park"))[1]
     assert said("no authors in common (2 vs 2 authors)", others)
+    # each side's words belong to other people: Wang Wei and Li Na are not Wei Li and Na Wang
+    mixed = score(_by("Wang Wei", "Li Na"), _by("Wei Li", "Na Wang"))[1]
+    assert said("no authors in common (2 vs 2 authors)", mixed)
 
 
 def test_the_same_volume_and_pages_overrule_a_number_typed_wrong_in_the_title() -> None:
@@ -152,7 +155,7 @@ def test_the_same_volume_and_pages_overrule_a_number_typed_wrong_in_the_title() 
         return WorkFeatures(1, title, None, ("A C Guedes", "S M Brenna"), 2007, "IJGC", None,
                             None, None, volume, pages)  # fmt: skip
 
-    right = printed("p16(INK4a) expression does not predict the outcome of CIN 2", "17", "1099")
+    right = printed("p16(INK4a) expression does not predict the outcome of CIN 2", "17", "1099-103")
     typo = printed("p6INK4a expression does not predict the outcome of CIN 2", "17", "1099-1103")
     pattern = compare(prepare(right), prepare(typo))
     assert pattern[INDEX["numbers"]] == LEVEL["numbers"]["differ"] and not vetoes(pattern)
@@ -161,6 +164,12 @@ def test_the_same_volume_and_pages_overrule_a_number_typed_wrong_in_the_title() 
         "numbers",
         "place",
     ]
+    # two meeting abstracts on one supplement page, or two parts printed back to back: one
+    # shared page is not one article, and the number still tells them apart
+    for one, two in (("S99", "S99"), ("945-948", "948-961")):
+        hpv16 = printed("Persistence of HPV16 in women with normal cytology", "17", one)
+        hpv18 = printed("Persistence of HPV18 in women with normal cytology", "17", two)
+        assert [n for n, _ in vetoes(compare(prepare(hpv16), prepare(hpv18)))] == ["numbers"]
 
 
 def test_a_veto_holds_only_where_the_catalog_finds_it_strong() -> None:

@@ -446,6 +446,24 @@ def test_likely_duplicates_across_two_labels_make_them_a_suggestion(
     assert len(pairs) == 4
     found = next(x for x in venues.suggestions(catalog, pairs) if long_name in x.labels)
     assert found.rules == ("duplicate-pairs",) and found.band != "sure"
-    assert found.reasons == (
-        f"4 likely duplicate pairs of works pair 'NeurIPS' with '{long_name}'",
-    )
+    said = f"4 papers have sure or likely duplicates under both 'NeurIPS' and '{long_name}'"
+    assert found.reasons == (said,)
+
+
+def test_a_paper_with_many_copies_counts_once_as_venue_evidence(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    """One paper listed three times under each of two labels: nine duplicate pairs, one
+    paper, too little for a suggestion on its own."""
+    entries = [
+        f"@inproceedings{{c{n}, title = {{Scaling laws for sparse attention in deep networks}},"
+        f" author = {{Ada Lovelace and Alan Turing}}, booktitle = {{{label}}}, year = 2021,"
+        f" note = {{copy {n}}}}}"
+        for n, label in enumerate(["WWW"] * 3 + ["The Web Conference"] * 3)
+    ]
+    path = tmp_path / "copies.bib"
+    path.write_text("\n".join(entries))
+    assert importing.run_to_end(importing.import_files(catalog, [path])).ok
+    pairs = candidates.strong_pairs(catalog)
+    assert len(pairs) >= 9
+    assert not [x for x in venues.suggestions(catalog, pairs) if "duplicate" in " ".join(x.rules)]

@@ -228,17 +228,17 @@ def test_two_labels_of_one_venue_produce_nothing() -> None:
     )
 
 
-@pytest.mark.parametrize(("pairs", "score"), [(2, None), (3, 0.6), (7, 0.75), (40, 0.85)])
-def test_likely_duplicate_pairs_are_evidence_but_never_sure_alone(
-    pairs: int, score: float | None
+@pytest.mark.parametrize(("papers", "score"), [(2, None), (3, 0.6), (7, 0.75), (40, 0.85)])
+def test_likely_duplicates_at_two_venues_are_evidence_but_never_sure_alone(
+    papers: int, score: float | None
 ) -> None:
     venues = [venue(1, "WWW", works=50), venue(2, "The Web Conference", works=50)]
-    found = suggest(venues, [MergedEvidence(2, 1, pairs, duplicates=True)])
+    found = suggest(venues, [MergedEvidence(2, 1, papers, duplicates=True)])
     if score is None:  # two pairs may be a conference paper and its journal version
         assert not found
         return
     assert (one(found).score, one(found).rules) == (score, ("duplicate-pairs",))
     assert one(found).band != "sure"
     assert one(found).reasons == (
-        f"{pairs} likely duplicate pairs of works pair 'WWW' with 'The Web Conference'",
+        f"{papers} papers have sure or likely duplicates under both 'WWW' and 'The Web Conference'",
     )

@@ -18,7 +18,10 @@ from curator.venues.suggest import Suggestion
 VENUE = "venue id, name or label"
 
 
-DUPLICATES = "also venues that likely duplicate works keep pairing (runs a duplicate scan)"
+DUPLICATES = (
+    "also venues that likely duplicate works keep pairing (runs a duplicate scan); "
+    "give it to venue-accept and venue-reject too, so N means the same suggestion"
+)
 
 
 def add_commands(sub: Subcommands) -> None:
@@ -160,7 +163,8 @@ def cmd_accept(catalog: Catalog, args: argparse.Namespace) -> int:
     if args.all_sure:
         if args.name:
             raise CuratorError("--name goes with one suggestion, not --all-sure")
-        change = venues.accept_all_sure(catalog)
+        pairs = candidates.strong_pairs(catalog) if args.duplicates else []
+        change = venues.accept_all_sure(catalog, pairs)
         if change is None:
             raise CuratorError("no sure venue suggestions")
         return _done(change)

@@ -395,8 +395,11 @@ def block(
         if len(members) < 2:
             continue
         limit, window = _limit(key, rules)
-        if key[0] == "ay":  # works without a title meet every work of their author and year
-            chosen = _untitled_pairs(members, tokens)
+        if key[0] == "ay" and len(members) <= rules.max_exact_block:
+            chosen = _untitled_pairs(members, tokens)  # untitled: every work of author and year
+        elif key[0] == "ay":  # "[Anonymous] 2020" in a big catalog: too many to say anything
+            result.capped_blocks.append((key, len(members)))
+            continue
         elif len(members) > limit:  # too big to pair all: each meets its nearest by title
             result.capped_blocks.append((key, len(members)))
             members = sorted(members, key=lambda i: (tokens[i].title, i))

@@ -66,7 +66,9 @@ COMPARISONS = (
     ),
     _comparison("year", same=0.7, one_apart=0.0, two_apart=-3.0, far=-6.0),
     _comparison("venue", same=0.4, different=0.0),
-    _comparison("place", same=2.0, pages_differ=-4.0, volume_differs=-2.0),
+    # same: the same volume and page range (one printed article); overlap: same volume, pages
+    # that overlap or one page only ("359" in "356-359")
+    _comparison("place", same=2.0, overlap=1.0, pages_differ=-4.0, volume_differs=-2.0),
 )
 INDEX = {c.name: i for i, c in enumerate(COMPARISONS)}
 LEVEL = {c.name: {name: n for n, name in enumerate(c.levels)} for c in COMPARISONS}
@@ -271,7 +273,7 @@ SIGNS = {
         "authors": ("same", "most", "shorter_all"),
         "year": ("same",),
         "venue": ("same",),
-        "place": ("same",),
+        "place": ("same", "overlap"),
     }.items() for level in levels},
     **{(c, level): -1 for c, levels in {
         "ids": ("different",),

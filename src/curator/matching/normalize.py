@@ -199,7 +199,7 @@ _ANNOTATIONS = [
         r"\s[-–—:]\s*book\s+review\s*$",
     )
 ]
-# every annotation above has a bracket or a dash, or says "review"
+# every annotation above has a bracket or a dash, or says "review"; other titles skip them
 _MAY_BE_ANNOTATED = re.compile(r"[\[(\-–—]|review", re.IGNORECASE)
 _WHOLE_IN_BRACKETS = re.compile(r"^\s*\[(.+)\]\s*\.?\s*$", re.DOTALL)  # a translated title
 
@@ -221,13 +221,11 @@ def strip_annotations(title: str | None) -> str:
 
 # --- mojibake -----------------------------------------------------------------------------------
 
-# UTF-8 read as Latin-1 or Windows-1252 leaves one of these before a second odd character
+# UTF-8 read as Latin-1 or Windows-1252: a lead byte (Â..ï) before a continuation byte
 _MOJIBAKE = re.compile(
-    "[ÃÂÅÄÐâ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
+    "[\\u00c2-\\u00ef][\\u0080-\\u00bf\\u0152\\u0153\\u0160\\u0161\\u0178\\u017d"
+    "\\u017e\\u0192\\u02c6\\u02dc\\u2013-\\u203a\\u20ac\\u2122]"
 )
-
-
-_MOJIBAKE_LEADS = "ÃÂÅÄÐâ"
 
 
 def repair(text: str | None) -> str:
@@ -235,7 +233,7 @@ def repair(text: str | None) -> str:
     sound text alone, and only text that looks broken is handed to it."""
     if not text:
         return ""
-    if not any(lead in text for lead in _MOJIBAKE_LEADS):  # fast: most text has none
+    if text.isascii():  # fast: most text has nothing to repair
         return text
     return fix_text(text) if _MOJIBAKE.search(text) else text
 
@@ -262,16 +260,14 @@ def surname_keys(authors: Sequence[str]) -> frozenset[str]:
     return frozenset(keys)
 
 
-@lru_cache(maxsize=1 << 12)
-def name_words(authors: tuple[str, ...]) -> frozenset[str]:
-    """Every folded word of the names, and each comma-separated part run together, as surname
+@lru_cache(maxsize=1 << 14)
+def name_words(name: str) -> frozenset[str]:
+    """Every folded word of a name, and each comma-separated part run together, as surname
     keys are ("Ching-yi, Wu" -> ching, yi, chingyi, wu): where a surname written in the other
     order can still be found."""
-    words: set[str] = set()
-    for name in authors:
-        text = repair(name)
-        words.update(fold(text).split())
-        words.update("".join(fold(part).split()) for part in text.split(","))
+    text = repair(name)
+    words = set(fold(text).split())
+    words.update("".join(fold(part).split()) for part in text.split(","))
     words.discard("")
     return frozenset(words)
 
@@ -343,18 +339,20 @@ class PageSpan:
     last: int
 
     @property
-    def article_number(self) -> bool:
-        """An electronic article number ("e12724", "c1804"), not a printed page."""
-        return bool(self.prefix) and self.prefix != "s" and self.first >= 1000
+    def is_range(self) -> bool:
+        return self.last > self.first
 
     def agrees(self, other: PageSpan) -> bool | None:
         """Whether two spans can be one article's pages (they overlap: "359" lies in
-        "356-359"); None when they cannot be compared (an article number and printed pages)."""
+        "356-359"); None when they cannot be compared: a letter on one side only is an
+        article number ("e12724", "c1804") or a supplement the other side left out."""
         if self.prefix != other.prefix:
-            if self.article_number or other.article_number:
-                return None
-            return False
+            return None if not (self.prefix and other.prefix) else False
         return max(self.first, other.first) <= min(self.last, other.last)
+
+    def __str__(self) -> str:
+        first = f"{self.prefix}{self.first}"
+        return f"{first}-{self.prefix}{self.last}" if self.is_range else first
 
 
 def page_span(pages: str | None) -> PageSpan | None:
@@ -363,12 +361,13 @@ def page_span(pages: str | None) -> PageSpan | None:
     if not found:
         return None
     prefix, first_text, _, last_text = found.groups()
-    first = int(first_text)
-    last = first
+    first = last = int(first_text)
     if last_text:
         if len(last_text) < len(first_text):  # "288--97": the last page's leading digits left out
             last_text = first_text[: len(first_text) - len(last_text)] + last_text
-        last = max(first, int(last_text))
+        last = int(last_text)
+        if last < first:  # "359-356": written the wrong way round
+            first, last = last, first
     return PageSpan(prefix.lower(), first, last)
 
 
@@ -394,10 +393,14 @@ class Tokens:
     author_year: str = ""  # first author's surname key and the year: "aha 1991"
 
 
+_NO_NAME = frozenset(["anonymous", "anon", "unknown", "others", "etal", "noauthor", "na"])
+
+
 def tokens_of(work: WorkFeatures) -> Tokens:
     title = fold(strip_annotations(repair(work.title)))
     abstract = fold(repair(work.abstract))
     first = surname_key(work.authors[0]) if work.authors else ""
+    first = "" if first in _NO_NAME else first
     return Tokens(
         author_year=intern(f"{first} {work.year}") if first and work.year else "",
         title=title,

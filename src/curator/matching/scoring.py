@@ -28,6 +28,7 @@ from .normalize import (
     repair,
     split_title,
     strip_annotations,
+    surname_key,
     surname_keys,
     title_numbers,
     tokens_of,
@@ -271,12 +272,26 @@ def common_authors(
                 break
         else:
             unmatched.append(name)
-    if unmatched and rest and a_names and b_names:  # name order: one of the other's words
-        a_words, b_words = name_words(a_names), name_words(b_names)
-        found += min(
-            sum(1 for name in unmatched if name in b_words),
-            sum(1 for name in rest if name in a_words),
-        )
+    if unmatched and rest and a_names and b_names:  # name order, one person to one person
+        found += _same_people_reordered(unmatched, rest, a_names, b_names)
+    return found
+
+
+def _same_people_reordered(
+    mine: list[str], theirs: list[str], a_names: tuple[str, ...], b_names: tuple[str, ...]
+) -> int:
+    """Surnames left unmatched on each side that are one person written in the other order:
+    X's surname is a word of Y's name and Y's surname a word of X's ("Wu, Ching-yi" and
+    "Ching-yi, Wu"); each name is used once."""
+    a_people = [(surname_key(n), name_words(n)) for n in a_names if surname_key(n) in mine]
+    b_people = [(surname_key(n), name_words(n)) for n in b_names if surname_key(n) in theirs]
+    found = 0
+    for key_a, words_a in a_people:
+        for i, (key_b, words_b) in enumerate(b_people):
+            if key_a in words_b and key_b in words_a:
+                del b_people[i]
+                found += 1
+                break
     return found
 
 
@@ -318,7 +333,9 @@ def _place_level(a: Prepared, b: Prepared) -> int:
     if volumes and a.volume != b.volume:
         return _PLACE["volume_differs"]
     if pages and volumes:
-        return _PLACE["same"]
+        assert a.span is not None and b.span is not None
+        same = a.span.first == b.span.first and a.span.is_range and b.span.is_range
+        return _PLACE["same" if same else "overlap"]
     return 0
 
 
@@ -377,8 +394,9 @@ _QUIET = frozenset(("numbers", "notice", "venue"))  # said only when they weigh 
 
 
 def _percent(similarity: float) -> str:
-    """Rounded down: two texts that differ never read "100% alike"."""
-    return f"{math.floor(similarity * 100)}%"
+    """Rounded down: two texts that differ never read "100% alike" (1e-9: 0.2 is 20%,
+    though 1 - 4/5 is 0.19999999999999996)."""
+    return f"{math.floor(similarity * 100 + 1e-9)}%"
 
 
 def _numbers_words(a: Prepared, b: Prepared, level: int) -> str:
@@ -429,9 +447,9 @@ def _place_words(a: Prepared, b: Prepared, level: int) -> str:
         return f"pages differ: {a.page} vs {b.page}"
     if level == _PLACE["volume_differs"]:
         return f"volumes differ: {a.volume} vs {b.volume}"
-    if a.page == b.page:
+    if level == _PLACE["same"]:
         return f"same volume and first page: {a.volume}, p. {a.page}"
-    return f"same volume, pages overlap: {a.volume}, p. {a.page} and p. {b.page}"
+    return f"same volume, pages overlap: {a.volume}, p. {a.span} and p. {b.span}"
 
 
 _WORDS = {

@@ -89,7 +89,8 @@ def suggestions(catalog: Catalog, duplicates: Iterable[tuple[int, int]] = ()) ->
     """Clusters of venues that are probably one, best first, minus what was rejected.
 
     `duplicates`: pairs of works the duplicate scan calls sure or likely; venues such pairs
-    keep pairing become a suggestion too ("12 likely duplicate pairs pair 'WWW' with ...").
+    keep pairing become a suggestion too ("12 papers have sure or likely duplicates under both
+    'WWW' and ...").
     """
     with catalog.read() as s:
         return _suggestions(s, duplicates)
@@ -100,7 +101,7 @@ def _suggestions(s: Session, duplicates: Iterable[tuple[int, int]] = ()) -> list
     evidence = [MergedEvidence(a, b, n) for (a, b), n in store.labels_on_merged_works(s).items()]
     evidence += [
         MergedEvidence(a, b, n, duplicates=True)
-        for (a, b), n in store.venues_of_work_pairs(s, duplicates).items()
+        for (a, b), n in store.venues_of_duplicate_groups(s, duplicates).items()
     ]
     rejected = [frozenset(r.keys) for r in store.rejections(s)]
     return suggest(facts, evidence, rejected)
@@ -251,16 +252,21 @@ def accept(catalog: Catalog, suggestion: Suggestion, canonical: str | None = Non
         return _record(s, _accept_summary(suggestion, s, steps), steps, _target_of(steps))
 
 
-def accept_all_sure(catalog: Catalog) -> VenueChange | None:
-    """Accept every sure suggestion in one undoable step; None when there is none."""
-    return drain(accept_all_sure_steps(catalog))
+def accept_all_sure(
+    catalog: Catalog, duplicates: Iterable[tuple[int, int]] = ()
+) -> VenueChange | None:
+    """Accept every sure suggestion in one undoable step; None when there is none.
+    `duplicates`: the same pairs the suggestions were listed with."""
+    return drain(accept_all_sure_steps(catalog, duplicates))
 
 
-def accept_all_sure_steps(catalog: Catalog) -> Generator[Progress, None, VenueChange | None]:
+def accept_all_sure_steps(
+    catalog: Catalog, duplicates: Iterable[tuple[int, int]] = ()
+) -> Generator[Progress, None, VenueChange | None]:
     """`accept_all_sure` yielding progress: a large catalog has hundreds to accept. Closing the
     generator early rolls the whole step back."""
     with catalog.write() as s:
-        sure = [x for x in _suggestions(s) if x.band == "sure"]
+        sure = [x for x in _suggestions(s, duplicates) if x.band == "sure"]
         steps: list[Step] = []
         accepted = 0
         for n, suggestion in enumerate(sure):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from itertools import combinations
 from typing import Any
 
 from sqlalchemy import delete, func, update
@@ -107,26 +108,39 @@ def label_record_counts(session: Session) -> Counter[str]:
     return counts
 
 
-def venues_of_work_pairs(
+def venues_of_duplicate_groups(
     session: Session, pairs: Iterable[tuple[int, int]]
 ) -> Counter[tuple[int, int]]:
-    """(venue a, venue b) -> how many of the work `pairs` have one work at each (a < b)."""
-    pairs = list(pairs)
-    ids = sorted({w for pair in pairs for w in pair})
+    """(venue a, venue b) -> how many groups of works joined by `pairs` (copies of one paper)
+    have copies at each venue (a < b). A paper with six copies counts once, not nine times."""
+    parent: dict[int, int] = {}
+
+    def root(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        parent[root(a)] = root(b)
     venue_of: dict[int, int] = {}
+    ids = sorted(parent)
     for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
         rows = session.execute(
             select(Work.id, Work.venue_id)
-            .where(col(Work.id).in_(chunk))
+            .where(col(Work.id).in_(ids[start : start + 500]))
             .where(col(Work.venue_id).is_not(None))
         )
         venue_of.update({wid: vid for wid, vid in rows})
+    venues_in: dict[int, set[int]] = defaultdict(set)
+    for work in ids:
+        if work in venue_of:
+            venues_in[root(work)].add(venue_of[work])
     found: Counter[tuple[int, int]] = Counter()
-    for a, b in pairs:
-        va, vb = venue_of.get(a), venue_of.get(b)
-        if va is not None and vb is not None and va != vb:
-            found[min(va, vb), max(va, vb)] += 1
+    for venues in venues_in.values():
+        for a, b in combinations(sorted(venues), 2):
+            found[a, b] += 1
     return found
 
 

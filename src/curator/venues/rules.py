@@ -47,7 +47,7 @@ class Scores:
     spelling_min_chars: int = 8
     typo_edits: tuple[int, int] = (5, 10)  # differing words this long may be 1, 2 edits apart
     merged: tuple[float, ...] = (0.6, 0.8, 0.9)  # 1, 2, 3+ merged works
-    # pairs the duplicate scan calls sure or likely, not yet merged: (at least this many, score);
+    # papers with sure or likely duplicates at both venues, not yet merged: (at least, score);
     # never sure alone (a conference paper and its journal version pair two venues too)
     duplicates: tuple[tuple[int, float], ...] = ((3, 0.6), (5, 0.75), (10, 0.85))
     agreement: float = 0.02  # per extra rule agreeing on a pair
@@ -73,7 +73,7 @@ class MergedEvidence:
     venue_a: int
     venue_b: int
     works: int  # merged works whose source records carried a label of each venue
-    duplicates: bool = False  # True: pairs of works the duplicate scan calls sure or likely
+    duplicates: bool = False  # True: papers whose sure or likely duplicates sit at each venue
 
 
 # --- what the rules see ---------------------------------------------------------------------
@@ -360,11 +360,11 @@ def _merged_edges(evidence: Iterable[MergedEvidence], venues: dict[int, VenueFac
             works[a, b, item.duplicates] += item.works
     out = []
     for (a, b, duplicates), n in sorted(works.items()):
-        names = f"'{venues[a].name}' with '{venues[b].name}'"
         if duplicates:
             score = max((s for least, s in SCORES.duplicates if n >= least), default=0.0)
             if score:
-                reason = f"{n} likely duplicate pairs of works pair {names}"
+                both = f"'{venues[a].name}' and '{venues[b].name}'"
+                reason = f"{n} papers have sure or likely duplicates under both {both}"
                 out.append(Edge(a, b, "duplicate-pairs", score, reason))
         elif n > 0:
             score = SCORES.merged[min(n, len(SCORES.merged)) - 1]

@@ -255,7 +255,8 @@ class SuggestionsPanel(QWidget):
         dialog.setWindowTitle("Accept all sure")
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(300)
-        task = self.tasks.start(lambda: venues.accept_all_sure_steps(self.catalog))
+        pairs = self.duplicate_pairs()
+        task = self.tasks.start(lambda: venues.accept_all_sure_steps(self.catalog, pairs))
         self.task = task
         dialog.canceled.connect(task.cancel)
 
