@@ -102,7 +102,8 @@ def test_mojibake_is_repaired_and_sound_text_left_alone() -> None:
         ("288--97", "295", True),  # the range is 288-297, not 288-97
         ("359-356", "357", True),  # written the wrong way round
         ("S78-89", "78-89", None),  # a supplement's letter on one side only
-        ("e45", "1-10", None),  # a short article number
+        ("A12", "12", None),  # a letter one database dropped
+        ("e56", "2642-2644", False),  # a journal's e-page (a letter) and its printed pages
         ("945-948", "948-961", True),  # ranges that touch: a typo more likely than two papers
         ("S78-S89", "S3-89", True),
         ("1014", "c1804", None),  # BMJ's print page and its article number: not comparable

@@ -37,6 +37,7 @@ class BlockingRules:
     author_year: bool = True  # key titled works by first author, year and the title's initial
     max_author_year_block: int = 4  # "Wang 2020": larger blocks meet by neighbourhood,
     author_year_neighbours: int = 1  # the next one by title
+    max_untitled_meets: int = 500  # titled works of its author and year an untitled work meets
 
 
 RULES = BlockingRules()
@@ -350,13 +351,18 @@ def _neighbours(members: list[int], window: int) -> Iterator[tuple[int, int]]:
             yield a, b
 
 
-def _untitled_pairs(members: list[int], tokens: list[Tokens]) -> Iterator[tuple[int, int]]:
-    """Each untitled member with every other member; titled ones do not meet here."""
+def _untitled_pairs(
+    members: list[int], tokens: list[Tokens], limit: int, window: int
+) -> Iterator[tuple[int, int]]:
+    """Each untitled member with the titled ones (the first `limit` by title: a paper cited
+    hundreds of times meets its copies through them) and with its `window` next untitled."""
     untitled = [i for i in members if not tokens[i].title]
-    for a in untitled:
-        for b in members:
-            if b != a and (tokens[b].title or b > a):
-                yield a, b
+    titled = sorted((i for i in members if tokens[i].title), key=lambda i: (tokens[i].title, i))
+    for n, a in enumerate(untitled):
+        for b in titled[:limit]:
+            yield a, b
+        for b in untitled[n + 1 : n + 1 + window]:
+            yield a, b
 
 
 def _limit(key: Key, rules: BlockingRules) -> tuple[int, int]:
@@ -395,11 +401,10 @@ def block(
         if len(members) < 2:
             continue
         limit, window = _limit(key, rules)
-        if key[0] == "ay" and len(members) <= rules.max_exact_block:
-            chosen = _untitled_pairs(members, tokens)  # untitled: every work of author and year
-        elif key[0] == "ay":  # "[Anonymous] 2020" in a big catalog: too many to say anything
-            result.capped_blocks.append((key, len(members)))
-            continue
+        if key[0] == "ay":  # untitled works meet the works of their first author and year
+            if len(members) > rules.max_untitled_meets:
+                result.capped_blocks.append((key, len(members)))
+            chosen = _untitled_pairs(members, tokens, rules.max_untitled_meets, rules.neighbours)
         elif len(members) > limit:  # too big to pair all: each meets its nearest by title
             result.capped_blocks.append((key, len(members)))
             members = sorted(members, key=lambda i: (tokens[i].title, i))

@@ -344,11 +344,17 @@ class PageSpan:
 
     def agrees(self, other: PageSpan) -> bool | None:
         """Whether two spans can be one article's pages (they overlap: "359" lies in
-        "356-359"); None when they cannot be compared: a letter on one side only is an
-        article number ("e12724", "c1804") or a supplement the other side left out."""
-        if self.prefix != other.prefix:
-            return None if not (self.prefix and other.prefix) else False
-        return max(self.first, other.first) <= min(self.last, other.last)
+        "356-359"); None when they cannot be compared: a letter on one side only that marks
+        an article number ("e12724", "c1804") or a supplement the other side left out."""
+        overlap = max(self.first, other.first) <= min(self.last, other.last)
+        if self.prefix == other.prefix:
+            return overlap
+        if self.prefix and other.prefix:  # "e494" and "S99": pages of two different kinds
+            return False
+        lettered = self if self.prefix else other
+        if lettered.prefix == "s" or lettered.first >= 1000 or overlap:
+            return None  # a supplement's letter dropped, an article number, "A12" and "12"
+        return False  # "e56" and "2642-2644": a journal's e-page and its printed pages
 
     def __str__(self) -> str:
         first = f"{self.prefix}{self.first}"
