@@ -107,7 +107,10 @@ class EventLog(RuleBasedStateMachine):
         picks, before = self.before_merge[entry.id]
         now = tables_state(self.catalog)
         assert _work_rows(now, picks) == _work_rows(before, picks)
-        owners = {row[0]: row[2] for row in before["sourcerecord"] if row[2] in picks}
+        # the works the merge absorbed get their records back; the survivor keeps its own, less
+        # any an unmerge of an older merge has given back since (those stay given back)
+        absorbed = set(picks) - {entry.survivor}
+        owners = {row[0]: row[2] for row in before["sourcerecord"] if row[2] in absorbed}
         assert {row[0]: row[2] for row in now["sourcerecord"] if row[0] in owners} == owners
 
     @precondition(lambda self: bool(self.undo_stack))
