@@ -189,3 +189,19 @@ def test_a_veto_holds_only_where_the_catalog_finds_it_strong() -> None:
     weights[INDEX["place"]][LEVEL["place"]["pages_differ"]] = -1.0
     lenient = replace(DEFAULT, weights=tuple(tuple(row) for row in weights))
     assert vetoes(pattern, lenient) == []
+
+
+def test_a_part_and_the_whole_differ_and_a_part_number_veto_always_holds() -> None:
+    from dataclasses import replace
+
+    from curator.matching.model import DEFAULT, INDEX, LEVEL
+    from curator.matching.scoring import compare, prepare, vetoes
+
+    whole = work(1, title="Kernel methods for graphs", abstract=None)
+    part = work(2, title="Kernel methods for graphs: foundations, Part I", abstract=None)
+    pattern = compare(prepare(whole), prepare(part))
+    assert pattern[INDEX["numbers"]] == LEVEL["numbers"]["differ"]
+    weights = [list(row) for row in DEFAULT.weights]
+    weights[INDEX["numbers"]][LEVEL["numbers"]["differ"]] = -0.5  # a catalog that learned little
+    lenient = replace(DEFAULT, weights=tuple(tuple(row) for row in weights))
+    assert [name for name, _ in vetoes(pattern, lenient)] == ["numbers"]

@@ -157,6 +157,15 @@ _DIGITS = re.compile(r"\d+")
 _THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}\b)")
 
 
+def series_marks(folded_title: str) -> frozenset[str]:
+    """The part a title names in a series: "part ii", "vol 3", "chapter 9" -> {"ii"}, {"3"}..."""
+    return frozenset(
+        token
+        for before, token in pairwise(folded_title.split())
+        if before in _SERIES_WORDS and (token in _ROMAN or token.isdigit())
+    )
+
+
 def title_numbers(folded_title: str) -> frozenset[str]:
     """Numbers and series markers in a folded title ("part ii", "gpt 4", "2023"): must agree."""
     tokens = folded_title.split()

@@ -26,6 +26,7 @@ from .normalize import (
     name_words,
     page_span,
     repair,
+    series_marks,
     split_title,
     strip_annotations,
     surname_key,
@@ -71,6 +72,7 @@ class Prepared:
     notice: str  # "erratum", "reply", "comment"... when the work is one, else ""
     title_parts: tuple[str, ...]  # informative main title and subtitle
     numbers: frozenset[str]
+    series: frozenset[str]  # the part of a series the title names ("part ii")
     abstract: frozenset[str]  # distinct content words
     abstract_hash: int
     surnames: frozenset[str]
@@ -95,6 +97,7 @@ def prepare(work: WorkFeatures, tokens: Tokens | None = None) -> Prepared:
         notice=notice_kind(tokens.title),
         title_parts=_title_parts(raw_title, tokens.title),
         numbers=title_numbers(tokens.title),
+        series=series_marks(tokens.title),
         abstract=tokens.abstract_words,
         abstract_hash=tokens.abstract_hash,
         surnames=surname_keys(work.authors),
@@ -177,6 +180,8 @@ def _numbers_level(a: Prepared, b: Prepared) -> int:
         return 0
     if a.numbers == b.numbers:
         return _NUMBERS["same"]
+    if a.series != b.series:  # "Part I" and "Part II", or a part and the whole
+        return _NUMBERS["differ"]
     return _NUMBERS["differ" if a.numbers and b.numbers else "one_only"]
 
 
@@ -479,6 +484,9 @@ _VETOES = (  # (comparison, level, why)
 
 
 VETO_AT_MOST = -2.0  # log-odds: the level makes two works at least seven times likelier
+# vetoes on what people type by hand and get wrong (a volume, pages), checked against the
+# catalog; a part number, a notice, other ids or years apart always hold
+_CHECKED_VETOES = frozenset(("place",))
 _ID_OVERRULES = frozenset(("year", "place"))  # one DOI: years and pages are the database's
 # the same volume and pages: one printed article, whatever a typo did to a number in its title
 _PLACE_OVERRULES = frozenset(("numbers",))
@@ -489,9 +497,9 @@ def vetoes(pattern: Pattern, model: Model = DEFAULT) -> list[tuple[str, str]]:
     (comparison, why): such a pair goes to the related band, never to likely or sure. The
     same DOI or arXiv id overrules other years or pages (an online-first date, an article
     number); the same volume and pages overrule a number in the title ("p16" typed "p6").
-    A veto holds only where the catalog itself finds the level strong evidence of two works
-    (`VETO_AT_MOST`): citations typed by hand disagree on volumes so often that there a
-    different volume says little, and the model's weight shows it."""
+    A volume or pages veto holds only where the catalog itself finds the level strong evidence
+    of two works (`VETO_AT_MOST`): citations typed by hand disagree on volumes so often that
+    there a different volume says little, and the model's weight shows it."""
     overruled: frozenset[str] = frozenset()
     if pattern[INDEX["ids"]] == _IDS["same"]:
         overruled = _ID_OVERRULES
@@ -502,7 +510,9 @@ def vetoes(pattern: Pattern, model: Model = DEFAULT) -> list[tuple[str, str]]:
         for name, level, why in _VETOES
         if pattern[INDEX[name]] == LEVEL[name][level]
         and name not in overruled
-        and model.weight(name, LEVEL[name][level])[0] <= VETO_AT_MOST
+        and (
+            name not in _CHECKED_VETOES or model.weight(name, LEVEL[name][level])[0] <= VETO_AT_MOST
+        )
     ]
 
 
