@@ -169,13 +169,14 @@ def estimate(
             break
     origins = _origins(candidates, labelled, merged)
     learned = _weights(m, u)
-    final = tuple(
-        tuple(
+    mixed = [  # a level too few pairs showed keeps its hand-set weight, the order still holds
+        [
             w if origin != Origin.DEFAULT else c.defaults[lv]
             for lv, (w, origin) in enumerate(zip(row, origin_row, strict=True))
-        )
+        ]
         for c, row, origin_row in zip(COMPARISONS, learned, origins, strict=True)
-    )
+    ]
+    final = tuple(tuple(row) for row in _constrain(mixed))
     return Model(
         prior=math.log(share / (1 - share)),
         weights=final,
@@ -235,11 +236,17 @@ def _normalise(row: list[float], strength: float, prior: list[float]) -> list[fl
 
 
 def _weights(m: list[list[float]], u: list[list[float]]) -> list[list[float]]:
-    """log(m / u) per level, clamped, and kept in the order of ordered levels."""
-    weights = [
-        [0.0] + [_clamp(math.log(mi[lv] / ui[lv])) for lv in range(1, len(mi))]
-        for mi, ui in zip(m, u, strict=True)
-    ]
+    """log(m / u) per level, clamped, in order and with its sign (`_constrain`)."""
+    return _constrain(
+        [
+            [0.0] + [_clamp(math.log(mi[lv] / ui[lv])) for lv in range(1, len(mi))]
+            for mi, ui in zip(m, u, strict=True)
+        ]
+    )
+
+
+def _constrain(weights: list[list[float]]) -> list[list[float]]:
+    """Ordered levels kept in order, then each level's sign kept (in place; returned)."""
     for name, order in ORDERED.items():
         row = weights[INDEX[name]]
         levels = [LEVEL[name][level] for level in order]

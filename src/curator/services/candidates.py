@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Generator, Iterable
+from dataclasses import dataclass
 
 from sqlmodel import Session
 
@@ -14,6 +15,7 @@ from curator.events import log
 from curator.events.merges import AutoMerge, AutoMergePayload, MergePayload, apply_merge
 from curator.matching import engine
 from curator.matching.engine import ScanCache as ScanCache  # the window keeps one
+from curator.matching.model import COMPARISONS
 from curator.matching.model import DEFAULT as DEFAULT_MODEL
 from curator.services import decisions
 from curator.store import queries, snapshots
@@ -36,6 +38,28 @@ def scan(
         known = engine.Labels(dict.fromkeys(decided, False), queries.merged_record_pairs(s))
     found = yield from engine.scan(works, new_ids, cache=cache, labels=known)
     return [c for c in found if (c.a, c.b) not in decided]
+
+
+@dataclass(frozen=True, slots=True)
+class WeightRow:
+    """One level of one comparison as the last scan weighed it, for the librarian to read."""
+
+    comparison: str  # "title"
+    level: str  # "identical short"
+    weight: float  # log-odds the level adds to a pair
+    hand_set: float  # where the estimate started
+    origin: str  # "default", "learned", "learned, with your decisions"
+
+
+def weights_table(cache: ScanCache) -> list[WeightRow]:
+    """Every level's weight in the last full scan with `cache` (the hand-set ones before)."""
+    model = cache.model or DEFAULT_MODEL
+    return [
+        WeightRow(c.name, c.levels[n].replace("_", " "), w, c.defaults[n], origin)
+        for c, weights, origins in zip(COMPARISONS, model.weights, model.origins, strict=True)
+        for n, (w, origin) in enumerate(zip(weights, origins, strict=True))
+        if n  # level 0, nothing to compare, weighs nothing
+    ]
 
 
 def learned_from(cache: ScanCache) -> str:

@@ -205,3 +205,22 @@ def test_other_fields_show_one_a_line(qtbot, window: MainWindow, seeded: Catalog
     window.review.refresh_comparison()
     text = window.review.view.toPlainText()
     assert "volume = 27\npages = 97--111" in text  # a line each, not run together
+
+
+def test_the_view_says_what_the_weights_were_learned_from_and_shows_them(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow
+) -> None:
+    review = window.review
+    assert not review.weights_button.isEnabled()  # nothing learned before a scan
+    show_duplicates(qtbot, window)
+    assert review.learned.text() == "Weights learned from this catalog."
+    dialog = review.show_weights()
+    table = dialog.table
+    rows = [
+        [table.item(r, c).text() for c in range(table.columnCount())]
+        for r in range(table.rowCount())
+    ]
+    identical = next(r for r in rows if r[:2] == ["title", "identical"])
+    assert identical[4] == "learned" and float(identical[2]) > 0 and identical[3] == "+5.0"
+    assert any(r[4] == "default" for r in rows)  # levels this small catalog never showed
+    dialog.close()

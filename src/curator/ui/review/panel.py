@@ -36,6 +36,7 @@ from curator.domain.textdiff import changed_spans
 from curator.services import candidates as candidate_service
 from curator.services import decisions, review
 from curator.services.catalogs import Catalog
+from curator.ui.review.weights import WeightsDialog
 from curator.ui.tasks import Task, TaskRunner
 
 BAND_COLOURS = {
@@ -345,6 +346,10 @@ class ReviewPanel(QWidget):
         self.status = QLabel("Not scanned yet.")
         self.learned = QLabel("")  # what the scan's weights were learned from
         self.learned.setObjectName("learned")
+        self.weights_button = QPushButton("How pairs are weighed…")
+        self.weights_button.setFlat(True)
+        self.weights_button.setEnabled(False)
+        self.weights_button.clicked.connect(self.show_weights)
 
         top = QHBoxLayout()
         top.addWidget(QLabel("Show:"))
@@ -357,7 +362,10 @@ class ReviewPanel(QWidget):
         left_layout.addLayout(top)
         left_layout.addWidget(self.queue, 1)
         left_layout.addWidget(self.status)
-        left_layout.addWidget(self.learned)
+        learned = QHBoxLayout()
+        learned.addWidget(self.learned, 1)
+        learned.addWidget(self.weights_button)
+        left_layout.addLayout(learned)
         left_layout.addWidget(self.progress)
         left_layout.addWidget(self.merge_sure_button)
 
@@ -463,6 +471,13 @@ class ReviewPanel(QWidget):
         found = yield from candidate_service.scan(self.catalog, ids, self.cache)
         return found, candidate_service.learned_from(self.cache)
 
+    def show_weights(self) -> WeightsDialog:
+        """The last scan's weights, level by level, in a dialog (returned for tests)."""
+        summary = candidate_service.learned_from(self.cache)
+        dialog = WeightsDialog(candidate_service.weights_table(self.cache), summary, self)
+        dialog.open()
+        return dialog
+
     def strong_pairs(self) -> list[tuple[int, int]]:
         """The open pairs of the last scan in band sure or likely."""
         return [c.works for c in self.model.open_candidates() if c.band.is_duplicate]
@@ -478,6 +493,7 @@ class ReviewPanel(QWidget):
 
     def _on_scanned(self, found: list[Candidate], learned: str, ids: set[int] | None) -> None:
         self.learned.setText(learned + ".")
+        self.weights_button.setEnabled(True)
         # decisions made while the scan ran: drop pairs decided or merged away since it began
         found, rows = candidate_service.still_open(self.catalog, found)
         keep = self.candidate.works if self.candidate else None
