@@ -205,3 +205,16 @@ def test_a_part_and_the_whole_differ_and_a_part_number_veto_always_holds() -> No
     weights[INDEX["numbers"]][LEVEL["numbers"]["differ"]] = -0.5  # a catalog that learned little
     lenient = replace(DEFAULT, weights=tuple(tuple(row) for row in weights))
     assert [name for name, _ in vetoes(pattern, lenient)] == ["numbers"]
+
+
+def test_a_technical_report_and_the_journal_paper_are_two_versions() -> None:
+    from dataclasses import replace
+
+    from curator.matching.scoring import compare, prepare, vetoes
+
+    paper = _printed(1, "Machine Learning", "19", "45-77")
+    report = replace(paper, id=2, venue="University of Massachusetts", venue_kind="other",
+                     volume=None, pages=None, entry_type="techreport")  # fmt: skip
+    assert [name for name, _ in vetoes(compare(prepare(paper), prepare(report)))] == ["form"]
+    _, reasons = score(paper, report)
+    assert said("a report or thesis and a paper in a journal or proceedings", reasons)

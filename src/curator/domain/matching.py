@@ -38,6 +38,7 @@ class WorkFeatures:
     doi: str | None
     volume: str | None = None  # as the source gave it (BibTeX source text)
     pages: str | None = None
+    entry_type: str | None = None  # BibTeX type when the librarian or the file set one
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,6 +66,8 @@ COMPARISONS = (
     ),
     _comparison("year", same=0.7, one_apart=0.0, two_apart=-3.0, far=-6.0),
     _comparison("venue", same=0.4, different=0.0),
+    # a technical report or thesis and a paper in a journal or proceedings: two versions
+    _comparison("form", same=0.0, report_and_paper=-2.5),
     # same: the same volume and page range (one printed article); overlap: same volume, pages
     # that overlap or one page only ("359" in "356-359")
     _comparison("place", same=2.0, overlap=1.0, pages_differ=-4.0, volume_differs=-2.0),
@@ -280,6 +282,7 @@ SIGNS = {
         "authors": ("same", "most", "shorter_all"),
         "year": ("same",),
         "venue": ("same",),
+        "form": ("same",),
         "place": ("same", "overlap"),
     }.items() for level in levels},
     **{(c, level): -1 for c, levels in {
@@ -291,6 +294,7 @@ SIGNS = {
         "authors": ("none", "none_cut"),
         "year": ("two_apart", "far"),
         "venue": ("different",),
+        "form": ("report_and_paper",),
         "place": ("pages_differ", "volume_differs"),
     }.items() for level in levels},
 }  # fmt: skip

@@ -82,6 +82,7 @@ class Prepared:
     doi: str
     year: int | None
     venue: str
+    form: str  # "report" (technical report, thesis), "paper" (journal, proceedings), ""
     volume: str
     page: str
     span: PageSpan | None
@@ -107,6 +108,7 @@ def prepare(work: WorkFeatures, tokens: Tokens | None = None) -> Prepared:
         doi=tokens.doi,
         year=work.year,
         venue=fold(work.venue),
+        form=_form(work),
         volume=volume_key(work.volume),
         page=first_page(work.pages),
         span=page_span(work.pages),
@@ -136,6 +138,21 @@ def notice_kind(folded_title: str) -> str:
     }.get(word, word)
 
 
+_REPORTS = frozenset(["techreport", "phdthesis", "mastersthesis", "thesis", "report"])
+_PAPERS = frozenset(["article", "inproceedings", "conference"])
+_PAPER_VENUES = frozenset(["journal", "conference", "workshop"])
+
+
+def _form(work: WorkFeatures) -> str:
+    """What kind of publication a work is, where its type or venue says so."""
+    kind = (work.entry_type or "").casefold()
+    if kind in _REPORTS:
+        return "report"
+    if kind in _PAPERS or (work.venue_kind or "") in _PAPER_VENUES:
+        return "paper"
+    return ""
+
+
 def _title_parts(raw: str | None, title: str) -> tuple[str, ...]:
     """The main title and subtitle when each is informative enough to stand for the whole."""
     return tuple(p for p in split_title(raw) if p and p != title and _informative(p))
@@ -154,6 +171,7 @@ _IDS, _TITLE, _NUMBERS, _ABSTRACT = (
     LEVEL["abstract"],
 )
 _NOTICE_LEVEL = LEVEL["notice"]
+_FORM = LEVEL["form"]
 _AUTHORS, _YEAR, _VENUE, _PLACE = LEVEL["authors"], LEVEL["year"], LEVEL["venue"], LEVEL["place"]
 
 
@@ -171,6 +189,7 @@ def compare(a: Prepared, b: Prepared) -> Pattern:
         (_VENUE["same"] if a.venue == b.venue else _VENUE["different"])
         if a.venue and b.venue
         else 0,
+        _FORM["same" if a.form == b.form else "report_and_paper"] if a.form and b.form else 0,
         _place_level(a, b),
     )
 
@@ -395,7 +414,7 @@ def _title_words(a: Prepared, b: Prepared, level: int) -> str:
     return f"titles {_percent(sim)} alike{how}: {shown}"
 
 
-_QUIET = frozenset(("numbers", "notice", "venue"))  # said only when they weigh something
+_QUIET = frozenset(("numbers", "notice", "venue", "form"))  # said only when they weigh something
 
 
 def _percent(similarity: float) -> str:
@@ -447,6 +466,12 @@ def _venue_words(a: Prepared, b: Prepared, level: int) -> str:
     return "same venue" if level == _VENUE["same"] else "different venues"
 
 
+def _form_words(a: Prepared, b: Prepared, level: int) -> str:
+    if level == _FORM["same"]:
+        return f"both {a.form}s"
+    return "a report or thesis and a paper in a journal or proceedings"
+
+
 def _place_words(a: Prepared, b: Prepared, level: int) -> str:
     if level == _PLACE["pages_differ"]:
         return f"pages differ: {a.page} vs {b.page}"
@@ -466,6 +491,7 @@ _WORDS = {
     "authors": _authors_words,
     "year": _year_words,
     "venue": _venue_words,
+    "form": _form_words,
     "place": _place_words,
 }
 
@@ -478,6 +504,7 @@ _VETOES = (  # (comparison, level, why)
     ("notice", "differ", "a notice about the other (erratum, reply, comment)"),
     ("year", "two_apart", "years apart"),
     ("year", "far", "years apart"),
+    ("form", "report_and_paper", "a report or thesis and a published paper"),
     ("place", "pages_differ", "other pages"),
     ("place", "volume_differs", "another volume"),
 )
@@ -486,7 +513,7 @@ _VETOES = (  # (comparison, level, why)
 VETO_AT_MOST = -2.0  # log-odds: the level makes two works at least seven times likelier
 # vetoes on what people type by hand and get wrong (a volume, pages), checked against the
 # catalog; a part number, a notice, other ids or years apart always hold
-_CHECKED_VETOES = frozenset(("place",))
+_CHECKED_VETOES = frozenset(("place", "form"))
 _ID_OVERRULES = frozenset(("year", "place"))  # one DOI: years and pages are the database's
 # the same volume and pages: one printed article, whatever a typo did to a number in its title
 _PLACE_OVERRULES = frozenset(("numbers",))

@@ -204,12 +204,12 @@ def work_features(session: Session) -> list[WorkFeatures]:
     """What the duplicate engine compares, for every work, in one lean query."""
     sql = """
         SELECT w.id, w.title, w.abstract, w.authors, w.year, v.name, v.kind, w.arxiv_id, w.doi,
-               json_extract(w.extra, '$.volume'), json_extract(w.extra, '$.pages')
+               json_extract(w.extra, '$.volume'), json_extract(w.extra, '$.pages'), w.entry_type
         FROM work w LEFT JOIN venue v ON v.id = w.venue_id ORDER BY w.id"""
     raw = driver(session)
     return [
-        WorkFeatures(i, t, ab, tuple(json.loads(a)), y, vn, vk, ax, doi, vol, pp)
-        for i, t, ab, a, y, vn, vk, ax, doi, vol, pp in raw.execute(sql).fetchall()
+        WorkFeatures(i, t, ab, tuple(json.loads(a)), y, vn, vk, ax, doi, vol, pp, et)
+        for i, t, ab, a, y, vn, vk, ax, doi, vol, pp, et in raw.execute(sql).fetchall()
     ]
 
 
