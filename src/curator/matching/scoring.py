@@ -511,10 +511,11 @@ _VETOES = (  # (comparison, level, why)
 
 
 VETO_AT_MOST = -2.0  # log-odds: the level makes two works at least seven times likelier
-# vetoes on what people type by hand and get wrong (a volume, pages), checked against the
-# catalog; a part number, a notice, other ids or years apart always hold
+# vetoes on what people type by hand and get wrong (a volume, pages, an entry type), checked
+# against the catalog; a part number, a notice, other ids or years apart always hold
 _CHECKED_VETOES = frozenset(("place", "form"))
-_ID_OVERRULES = frozenset(("year", "place"))  # one DOI: years and pages are the database's
+# one DOI or arXiv id: one publication, whatever the years, pages or entry types say
+_ID_OVERRULES = frozenset(("year", "place", "form"))
 # the same volume and pages: one printed article, whatever a typo did to a number in its title
 _PLACE_OVERRULES = frozenset(("numbers",))
 
@@ -524,9 +525,9 @@ def vetoes(pattern: Pattern, model: Model = DEFAULT) -> list[tuple[str, str]]:
     (comparison, why): such a pair goes to the related band, never to likely or sure. The
     same DOI or arXiv id overrules other years or pages (an online-first date, an article
     number); the same volume and pages overrule a number in the title ("p16" typed "p6").
-    A volume or pages veto holds only where the catalog itself finds the level strong evidence
-    of two works (`VETO_AT_MOST`): citations typed by hand disagree on volumes so often that
-    there a different volume says little, and the model's weight shows it."""
+    A volume, pages or entry-type veto holds only where the catalog itself finds the level
+    strong evidence of two works (`VETO_AT_MOST`): citations typed by hand disagree on volumes
+    so often that there a different volume says little, and the model's weight shows it."""
     overruled: frozenset[str] = frozenset()
     if pattern[INDEX["ids"]] == _IDS["same"]:
         overruled = _ID_OVERRULES
