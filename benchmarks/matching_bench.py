@@ -34,7 +34,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from curator.domain.folding import fold
-from curator.domain.matching import Band, Candidate
+from curator.domain.matching import Band, Candidate, connected_groups
 from curator.domain.progress import drain
 from curator.domain.records import BlockStatus
 from curator.matching.blocking import block
@@ -111,13 +111,9 @@ def _entry_pairs(work_pairs: Iterable[Pair], entries_of: dict[int, list[int]]) -
 def _group_pairs(pairs: list[Pair]) -> list[Pair]:
     """Every pair within the groups the pairs join (connected components)."""
     expanded: list[Pair] = []
-    for group in candidates.groups(_as_candidates(pairs)):
+    for group in connected_groups(pairs):
         expanded.extend(combinations(group, 2))
     return expanded
-
-
-def _as_candidates(pairs: list[Pair]) -> list[Candidate]:
-    return [Candidate(a, b, 1.0, Band.LIKELY, ()) for a, b in pairs]
 
 
 def naive(path: Path) -> tuple[Score, int]:
@@ -207,7 +203,7 @@ def _quality(
 def _reachable(found: set[Pair], truth: set[Pair]) -> float:
     """The share of true pairs joined by a chain of compared true pairs (one paper's copies
     that met through other copies)."""
-    groups = candidates.groups(_as_candidates(sorted(found)))
+    groups = connected_groups(found)
     group_of = {e: i for i, g in enumerate(groups) for e in g}
     joined = sum(1 for a, b in truth if a in group_of and group_of[a] == group_of.get(b))
     return joined / len(truth) if truth else 1.0

@@ -145,7 +145,7 @@ def _print_links(catalog: Catalog, as_json: bool) -> int:
 
 
 def _suggestions(catalog: Catalog, args: argparse.Namespace) -> list[Suggestion]:
-    pairs = candidates.strong_pairs(catalog) if getattr(args, "duplicates", False) else []
+    pairs = candidates.strong_pairs(catalog) if args.duplicates else []
     return venues.suggestions(catalog, pairs)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -55,3 +56,22 @@ class Candidate:
     @property
     def works(self) -> tuple[int, int]:
         return (self.a, self.b)
+
+
+def connected_groups(pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
+    """The groups a set of pairs joins (union-find), each sorted, largest first."""
+    parent: dict[int, int] = {}
+
+    def root(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        parent[root(a)] = root(b)
+    found: dict[int, list[int]] = {}
+    for x in parent:
+        found.setdefault(root(x), []).append(x)
+    return sorted((sorted(g) for g in found.values()), key=lambda g: (-len(g), g[0]))

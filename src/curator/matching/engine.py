@@ -64,9 +64,6 @@ class Labels:
     pairs: Mapping[tuple[int, int], bool] = field(default_factory=dict)
     same: Sequence[tuple[WorkFeatures, WorkFeatures]] = ()
 
-    def __len__(self) -> int:
-        return len(self.pairs) + len(self.same)
-
 
 NO_LABELS = Labels()
 

@@ -167,14 +167,11 @@ def series_marks(folded_title: str) -> frozenset[str]:
 
 
 def title_numbers(folded_title: str) -> frozenset[str]:
-    """Numbers and series markers in a folded title ("part ii", "gpt 4", "2023"): must agree."""
-    tokens = folded_title.split()
-    # every run of digits, in words too ("hpv16" and "hpv 16"), thousands joined ("10 000")
-    found = set(_DIGITS.findall(_THOUSANDS.sub("", folded_title)))
-    for before, token in pairwise(tokens):
-        if before in _SERIES_WORDS and token in _ROMAN:
-            found.add(token)
-    return frozenset(found)
+    """Numbers and series markers in a folded title ("part ii", "gpt 4", "2023"): must agree.
+
+    Every run of digits, in words too ("hpv16" and "hpv 16"), thousands joined ("10 000")."""
+    digits = _DIGITS.findall(_THOUSANDS.sub("", folded_title))
+    return frozenset(digits) | series_marks(folded_title)
 
 
 def split_title(title: str | None) -> tuple[str, str]:

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from curator.domain.catalog import WorkRow
 from curator.domain.errors import CuratorError
-from curator.domain.matching import BAND_ORDER, Band, Candidate
+from curator.domain.matching import BAND_ORDER, Band, Candidate, connected_groups
 from curator.domain.progress import Progress, drain
 from curator.events import log
 from curator.events.merges import AutoMerge, AutoMergePayload, MergePayload, apply_merge
@@ -107,22 +107,8 @@ def strong_pairs(catalog: Catalog) -> list[tuple[int, int]]:
 
 
 def groups(pairs: Iterable[Candidate]) -> list[list[int]]:
-    """Connected groups of works (union-find over the pairs), each sorted, largest first."""
-    parent: dict[int, int] = {}
-
-    def root(x: int) -> int:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for c in pairs:
-        parent[root(c.a)] = root(c.b)
-    found: dict[int, list[int]] = {}
-    for x in parent:
-        found.setdefault(root(x), []).append(x)
-    return sorted((sorted(g) for g in found.values()), key=lambda g: (-len(g), g[0]))
+    """Connected groups of works the pairs join, each sorted, largest first."""
+    return connected_groups(c.works for c in pairs)
 
 
 def group_around(candidate: Candidate, pairs: Iterable[Candidate], limit: int) -> list[int]:

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from curator.domain.catalog import LabelRecord, VenueRecord
 from curator.domain.errors import NotFoundError
+from curator.domain.matching import connected_groups
 from curator.domain.venues import venue_key
 from curator.store.ids import next_id
 from curator.store.tables import (
@@ -113,19 +114,9 @@ def venues_of_duplicate_groups(
 ) -> Counter[tuple[int, int]]:
     """(venue a, venue b) -> how many groups of works joined by `pairs` (copies of one paper)
     have copies at each venue (a < b). A paper with six copies counts once, not nine times."""
-    parent: dict[int, int] = {}
-
-    def root(x: int) -> int:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in pairs:
-        parent[root(a)] = root(b)
+    groups = connected_groups(pairs)
     venue_of: dict[int, int] = {}
-    ids = sorted(parent)
+    ids = sorted(w for group in groups for w in group)
     for start in range(0, len(ids), 500):
         rows = session.execute(
             select(Work.id, Work.venue_id)
@@ -133,13 +124,10 @@ def venues_of_duplicate_groups(
             .where(col(Work.venue_id).is_not(None))
         )
         venue_of.update({wid: vid for wid, vid in rows})
-    venues_in: dict[int, set[int]] = defaultdict(set)
-    for work in ids:
-        if work in venue_of:
-            venues_in[root(work)].add(venue_of[work])
     found: Counter[tuple[int, int]] = Counter()
-    for venues in venues_in.values():
-        for a, b in combinations(sorted(venues), 2):
+    for group in groups:
+        venues = sorted({venue_of[w] for w in group if w in venue_of})
+        for a, b in combinations(venues, 2):
             found[a, b] += 1
     return found
 
