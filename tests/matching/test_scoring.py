@@ -1,10 +1,13 @@
 """Scoring: ids, titles, abstracts and authors move a pair the right way, and say why."""
 
+from dataclasses import replace
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from curator.domain.matching import Band, WorkFeatures
-from curator.matching.scoring import band_of, score
+from curator.matching.model import DEFAULT, INDEX, LEVEL
+from curator.matching.scoring import band_of, compare, prepare, score, score_prepared, vetoes
 
 from .factory import REWORDED, work
 
@@ -148,9 +151,6 @@ def test_names_in_the_other_order_typos_and_mojibake_are_the_same_people() -> No
 
 
 def test_the_same_volume_and_pages_overrule_a_number_typed_wrong_in_the_title() -> None:
-    from curator.matching.model import INDEX, LEVEL
-    from curator.matching.scoring import compare, prepare, vetoes
-
     def printed(title: str, volume: str, pages: str) -> WorkFeatures:
         return WorkFeatures(1, title, None, ("A C Guedes", "S M Brenna"), 2007, "IJGC", None,
                             None, None, volume, pages)  # fmt: skip
@@ -175,11 +175,6 @@ def test_the_same_volume_and_pages_overrule_a_number_typed_wrong_in_the_title() 
 def test_a_veto_holds_only_where_the_catalog_finds_it_strong() -> None:
     """Citations typed by hand disagree on pages often; where the catalog's weights show it
     (other pages barely less likely among copies), other pages no longer make a version."""
-    from dataclasses import replace
-
-    from curator.matching.model import DEFAULT, INDEX, LEVEL
-    from curator.matching.scoring import compare, prepare, vetoes
-
     pattern = compare(
         prepare(_printed(1, "Cancer", "108", "288-297")),
         prepare(_printed(2, "Cancer", "108", "301-309")),
@@ -192,11 +187,6 @@ def test_a_veto_holds_only_where_the_catalog_finds_it_strong() -> None:
 
 
 def test_a_part_and_the_whole_differ_and_a_part_number_veto_always_holds() -> None:
-    from dataclasses import replace
-
-    from curator.matching.model import DEFAULT, INDEX, LEVEL
-    from curator.matching.scoring import compare, prepare, vetoes
-
     whole = work(1, title="Kernel methods for graphs", abstract=None)
     part = work(2, title="Kernel methods for graphs: foundations, Part I", abstract=None)
     pattern = compare(prepare(whole), prepare(part))
@@ -208,9 +198,6 @@ def test_a_part_and_the_whole_differ_and_a_part_number_veto_always_holds() -> No
 
 
 def test_a_technical_report_and_the_journal_paper_are_two_versions() -> None:
-    from dataclasses import replace
-
-    from curator.matching.scoring import compare, prepare, vetoes
 
     paper = _printed(1, "Machine Learning", "19", "45-77")
     report = replace(paper, id=2, venue="University of Massachusetts", venue_kind="other",
@@ -218,3 +205,20 @@ def test_a_technical_report_and_the_journal_paper_are_two_versions() -> None:
     assert [name for name, _ in vetoes(compare(prepare(paper), prepare(report)))] == ["form"]
     _, reasons = score(paper, report)
     assert said("a report or thesis and a paper in a journal or proceedings", reasons)
+
+
+def test_authors_and_year_alone_are_never_sure() -> None:
+    """However strong a catalog makes them (cora's weights give such pairs 0.996)."""
+    untitled = prepare(work(2, title=None, abstract=None))
+    value, _, evidence = score_prepared(prepare(work(1)), untitled, adjust=20.0)
+    assert band_of(value) is Band.LIKELY
+    assert any(r.startswith("no title or abstract to compare") for _, r in evidence)
+    with_abstract, _, evidence = score_prepared(
+        prepare(work(1, title=None)), prepare(work(2, title=None)), adjust=20.0
+    )
+    assert band_of(with_abstract) is Band.SURE
+    assert not any(r.startswith("no title or abstract") for _, r in evidence)
+    with_id, _, _ = score_prepared(
+        prepare(work(1, doi="10.1/x")), prepare(work(2, title=None, abstract=None, doi="10.1/x"))
+    )
+    assert band_of(with_id) is Band.SURE

@@ -40,6 +40,7 @@ TITLE_FULL_CHARS = 30  # shorter identical titles ("Editorial") are their own, w
 ABSTRACT_MIN_WORDS = 12  # shorter abstracts ("No abstract available") are not compared
 FUZZY_SURNAME = 0.8  # "Fahlmann" and "Fahlman", "Thurn" and "Thrun" are one name
 CONFLICT_CAP = 0.95  # a pair with two different DOIs or arXiv ids is never sure
+UNTITLED_CAP = 0.95  # nor a pair with no title or abstract to compare, unless its ids agree
 
 
 @dataclass(frozen=True, slots=True)
@@ -378,6 +379,8 @@ def explain(a: Prepared, b: Prepared, pattern: Pattern, model: Model = DEFAULT) 
                 continue
             text = _WORDS[name](a, b, level)
             out.append((weight, f"{text} ({weight:+.1f}, {origin})"))
+    if _untitled(pattern):
+        out.append((0.0, "no title or abstract to compare (never sure on the rest alone)"))
     return out
 
 
@@ -548,9 +551,22 @@ def vetoes(pattern: Pattern, model: Model = DEFAULT) -> list[tuple[str, str]]:
 
 
 def probability(log_odds: float, pattern: Pattern) -> float:
-    """The score of a pair: the logistic of its log-odds; never sure with conflicting ids."""
+    """The score of a pair: the logistic of its log-odds; never sure with conflicting ids,
+    nor on authors, year and venue alone (the same authors write several papers a year; a
+    librarian looks before merging those)."""
     value = sigmoid(log_odds)
-    return min(value, CONFLICT_CAP) if pattern[INDEX["ids"]] == _IDS["different"] else value
+    if pattern[INDEX["ids"]] == _IDS["different"]:
+        return min(value, CONFLICT_CAP)
+    if _untitled(pattern):
+        return min(value, UNTITLED_CAP)
+    return value
+
+
+def _untitled(pattern: Pattern) -> bool:
+    """Whether a pair had neither titles nor abstracts nor ids in common to compare."""
+    return not pattern[INDEX["title"]] and not pattern[INDEX["abstract"]] and (
+        pattern[INDEX["ids"]] != _IDS["same"]
+    )
 
 
 def score_prepared(
