@@ -2,7 +2,7 @@
 
 from dataclasses import replace
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from curator.domain.matching import WorkFeatures
@@ -95,6 +95,9 @@ _TIGHT = BlockingRules(max_author_year_block=2, max_block=3, max_exact_block=3, 
 
 
 @settings(max_examples=100, deadline=None)
+@example(  # six untitled works of one author and year: new ones must meet the same neighbours
+    items=[("", "", "Ann Wang", 2019, None)] * 6, new_share=1, rules=_TIGHT
+)
 @given(
     items=st.lists(_work, min_size=2, max_size=40),
     new_share=st.integers(min_value=1, max_value=5),

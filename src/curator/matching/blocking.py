@@ -355,8 +355,10 @@ def _untitled_pairs(
     members: list[int], tokens: list[Tokens], limit: int, window: int
 ) -> Iterator[tuple[int, int]]:
     """Each untitled member with the titled ones (the first `limit` by title: a paper cited
-    hundreds of times meets its copies through them) and with its `window` next untitled."""
-    untitled = [i for i in members if not tokens[i].title]
+    hundreds of times meets its copies through them) and with its `window` next untitled.
+    Untitled ones in catalog order: an incremental scan, which keys its new works first,
+    must pick the same neighbours as a full scan."""
+    untitled = sorted(i for i in members if not tokens[i].title)
     titled = sorted((i for i in members if tokens[i].title), key=lambda i: (tokens[i].title, i))
     for n, a in enumerate(untitled):
         for b in titled[:limit]:

@@ -564,8 +564,10 @@ def probability(log_odds: float, pattern: Pattern) -> float:
 
 def _untitled(pattern: Pattern) -> bool:
     """Whether a pair had neither titles nor abstracts nor ids in common to compare."""
-    return not pattern[INDEX["title"]] and not pattern[INDEX["abstract"]] and (
-        pattern[INDEX["ids"]] != _IDS["same"]
+    return (
+        not pattern[INDEX["title"]]
+        and not pattern[INDEX["abstract"]]
+        and (pattern[INDEX["ids"]] != _IDS["same"])
     )
 
 
