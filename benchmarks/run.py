@@ -58,22 +58,25 @@ def bench_catalog(n: int) -> None:
             lambda: (works.work(catalog, rows[n // 2].id), works.records(catalog, rows[n // 2].id)),
             repeat=3,
         )
-        bench_model(rows)
+        bench_model(catalog)
         catalog.close()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  {'peak resident memory':<48} {peak:10.0f} MB")
 
 
-def bench_model(rows: list) -> None:
+def bench_model(catalog) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
-    from curator.ui.catalog.work_table import COL_TITLE, WorkTableModel
+    from curator.ui.catalog.work_table import COL_TITLE, COL_YEAR, WorkTableModel
 
     QApplication.instance() or QApplication([])
-    model = WorkTableModel()
-    timed("table model reset with all rows", lambda: model.set_rows(rows), repeat=3)
-    timed("sort table by title", lambda: model.sort(COL_TITLE, Qt.SortOrder.AscendingOrder))
+    model = WorkTableModel(catalog)
+    timed("table model: every id, by title", lambda: model.sort(COL_TITLE), repeat=3)
+    desc = Qt.SortOrder.DescendingOrder
+    timed("table model: every id, by year (newest first)", lambda: model.sort(COL_YEAR, desc))
+    middle = model.rowCount() // 2
+    timed("table model: a row in the middle (one page)", lambda: model.work_row(middle))
 
 
 def main() -> None:

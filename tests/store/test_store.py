@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
+from curator.domain.catalog import WorkOrder
 from curator.store import eventlog, queries
 from curator.store.catalog import Catalog
 from curator.store.ids import next_id
@@ -96,3 +97,31 @@ def test_the_event_log_keeps_where_each_change_stands(catalog: Catalog) -> None:
         rows = eventlog.history_rows(s, newest=2)
         assert [(r.summary, r.state) for r in rows] == [("second", "void"), ("Undo: second", None)]
         assert eventlog.count(s) == 3
+
+
+@pytest.mark.parametrize("order", list(WorkOrder))
+@pytest.mark.parametrize("descending", [False, True])
+@pytest.mark.parametrize("search", [None, "language"])
+def test_ordered_ids_sort_as_a_librarian_reads_with_unknowns_last(
+    seeded: Catalog, order: WorkOrder, descending: bool, search: str | None
+) -> None:
+    """Each order (indexed or not) against the same rule written in Python."""
+    with seeded.read() as s:
+        found = list(queries.ordered_work_ids(s, search, order, descending))
+        rows = queries.work_rows(s, search)
+    values = {
+        WorkOrder.TITLE: lambda r: r.title and r.title.casefold(),
+        WorkOrder.AUTHORS: lambda r: r.authors[0].casefold() if r.authors else None,
+        WorkOrder.VENUE: lambda r: r.venue and r.venue.casefold(),
+        WorkOrder.YEAR: lambda r: r.year,
+        WorkOrder.ARXIV: lambda r: r.arxiv_id,
+        WorkOrder.SOURCES: lambda r: r.n_records,
+        WorkOrder.ID: lambda r: r.id,
+    }[order]
+    known = sorted((r for r in rows if values(r) is not None), key=lambda r: (values(r), r.id))
+    unknown = sorted((r for r in rows if values(r) is None), key=lambda r: r.id)
+    if descending:
+        known.reverse()
+        unknown.reverse()
+    assert len(found) == len(rows) > 0
+    assert found == [r.id for r in known + unknown]

@@ -7,12 +7,13 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from curator.services import importing, works
 from curator.store.catalog import Catalog
-from curator.ui.catalog.work_table import COL_TITLE
+from curator.ui.catalog.work_table import COL_TITLE, COL_YEAR
 from curator.ui.import_report import ImportReportDialog
 from curator.ui.main_window import MainWindow
 from tests.conftest import HANG
@@ -42,6 +43,45 @@ def test_search_filters_as_you_type(qtbot, window: MainWindow) -> None:  # type:
     assert "shown" in window.counts_label.text()
     window.search.clear()
     qtbot.waitUntil(lambda: window.model.rowCount() == everything, timeout=HANG)
+
+
+def test_a_search_shows_a_screenful_first_and_the_newest_search_wins(
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from curator.ui import main_window
+
+    monkeypatch.setattr(main_window, "PAGE", 3)
+    shown: list[tuple[str, int]] = []
+    window.model.modelReset.connect(
+        lambda: shown.append((window.model.query.search, window.model.rowCount()))
+    )
+    for text in ("reverse", "language"):  # two searches, the first overtaken at once
+        window.search.setText(text)
+        window.search_timer.stop()
+        window._search()
+    qtbot.waitUntil(lambda: not window.searching, timeout=HANG)
+    everything = len(works.rows(window.catalog, "language"))
+    assert everything > 3
+    assert shown == [("language", 3), ("language", everything)]  # "reverse" never shown
+    ids = [window.model.work_id(r) for r in range(window.model.rowCount())]
+    assert ids == list(works.ordered_ids(window.catalog, window.model.query))
+    assert window.model.query.search == "language"
+    assert f"{everything:,} shown" in window.counts_label.text()
+
+
+def test_sorting_runs_beside_the_window_and_keeps_the_selected_work(
+    qtbot, window: MainWindow
+) -> None:  # type: ignore[no-untyped-def]
+    window.table.selectRow(5)
+    chosen = window.editor.work.id
+    window.table.sortByColumn(COL_YEAR, Qt.SortOrder.DescendingOrder)
+    assert window.searching  # the ids are being read on a worker thread
+    qtbot.waitUntil(lambda: not window.searching, timeout=HANG)
+    years = [window.model.work_row(r).year for r in range(window.model.rowCount())]
+    known = [y for y in years if y]
+    assert known == sorted(known, reverse=True) and not any(years[len(known) :])
+    assert window.editor.work.id == chosen
+    assert window.model.work_id(window.table.currentIndex().row()) == chosen
 
 
 def test_select_edit_save_updates_catalog_and_table(

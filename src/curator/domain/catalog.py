@@ -14,6 +14,18 @@ class VenueKind(StrEnum):
     OTHER = "other"
 
 
+class WorkOrder(StrEnum):
+    """The orders the catalog table can show works in; works without the value come last."""
+
+    TITLE = "title"
+    AUTHORS = "authors"  # by the first author as written
+    VENUE = "venue"
+    YEAR = "year"
+    ARXIV = "arxiv"
+    SOURCES = "sources"  # how many source records a work has
+    ID = "id"  # the order works were added in
+
+
 ENTRY_TYPES = (
     "article",
     "inproceedings",

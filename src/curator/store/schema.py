@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from curator.domain.errors import CuratorError
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 BASELINE_VERSION = 4
 
 # --- triggers, as each version wrote them ----------------------------------------------------
@@ -328,11 +328,27 @@ def _set_event_states(conn: sqlite3.Connection) -> None:
         conn.executemany("UPDATE event SET state = ? WHERE id = ?", [(state, i) for i in ids])
 
 
+# --- version 6: the catalog table pages through a million works in any order -------------------
+
+_INDEXES_V6 = (
+    "CREATE INDEX ix_work_title_nocase ON work (title COLLATE NOCASE)",
+    "CREATE INDEX ix_work_first_author ON work (json_extract(authors, '$[0]') COLLATE NOCASE)",
+    "CREATE INDEX ix_work_year ON work (year)",
+)
+
+
+def _v5_to_v6(conn: sqlite3.Connection) -> None:
+    """Version 6 indexes the orders the catalog table sorts by (title, first author, year), so
+    a million works come back sorted without a sort of the whole table."""
+    _run(conn, _INDEXES_V6)
+
+
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _v1_to_v2,
     2: _v2_to_v3,
     3: _v3_to_v4,
     4: _v4_to_v5,
+    5: _v5_to_v6,
 }
 
 # --- running them ----------------------------------------------------------------------------

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from array import array
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +30,7 @@ from curator.export.bibtex import ExportOptions
 from curator.services import works
 from curator.services.catalogs import Catalog
 from curator.services.exporting import ExportPlan
+from curator.services.works import Query
 from curator.ui.catalog.editor import WorkEditor
 from curator.ui.catalog.sources import SourcesPanel
 from curator.ui.catalog.work_table import (
@@ -36,6 +40,7 @@ from curator.ui.catalog.work_table import (
     COL_TITLE,
     COL_VENUE,
     COL_YEAR,
+    PAGE,
     WorkTableModel,
 )
 from curator.ui.export_dialog import ExportDialog
@@ -55,6 +60,9 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.catalog = catalog
         self.tasks = TaskRunner(self)
+        self.reads = TaskRunner(self)  # searches: never queued behind an import or a scan
+        self._searching = 0  # the newest search; an older one's answer is dropped
+        self._search_tasks: list[Task] = []
         self.setWindowTitle(f"Curator — {catalog.path}")
         self.resize(1440, 900)
         self._build_widgets()
@@ -66,7 +74,7 @@ class MainWindow(QMainWindow):
         self.steps = UndoActions(self, catalog, self.tasks, ready=self._edits_saved)
         self.steps.ended.connect(self._on_step_ended)
         self._build_menus()
-        self.refresh()
+        self._shown(None)  # the table's sort has read the ids already
         self._update_undo_actions()
 
     # --- construction -----------------------------------------------------------------
@@ -76,7 +84,7 @@ class MainWindow(QMainWindow):
         self.search.setClearButtonEnabled(True)
         self.search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self.search.textChanged.connect(self.search_timer.start)
-        self.search_timer.timeout.connect(self.refresh)
+        self.search_timer.timeout.connect(self._search)
         self._build_table()
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -117,11 +125,12 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.counts_label)
 
     def _build_table(self) -> None:
-        self.model = WorkTableModel(self)
+        self.model = WorkTableModel(self.catalog, self)
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(COL_TITLE, Qt.SortOrder.AscendingOrder)
+        self.table.horizontalHeader().setSortIndicator(COL_TITLE, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)  # sorts by the indicator: reads the ids at once
+        self.model.load_in_background = self._load  # later sorts run beside the window
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
@@ -148,7 +157,7 @@ class MainWindow(QMainWindow):
         edit_menu = self.menuBar().addMenu("&Edit")
         find = QAction("&Find", self)
         find.setShortcut(QKeySequence.StandardKey.Find)
-        find.triggered.connect(self._find)
+        find.triggered.connect(self._focus_search)
         edit_menu.addAction(find)
         save = QAction("&Save Work", self)
         save.setShortcut(QKeySequence.StandardKey.Save)
@@ -178,12 +187,48 @@ class MainWindow(QMainWindow):
 
     # --- the table ----------------------------------------------------------------------
     def refresh(self) -> None:
-        """Reload rows for the current search; keep the selected work if it is still shown."""
+        """Reload rows for the current search at once (after a change); keep the selected work
+        if it is still shown. A search still running answers an older question: dropped."""
+        self._searching += 1
         selected = self.editor.work.id if self.editor.work else None
-        text = self.search.text().strip()
-        self.model.set_rows(works.rows(self.catalog, text or None))
+        self.model.reload(self.search.text().strip())
+        self._shown(selected)
+
+    def _search(self) -> None:
+        self._load(replace(self.model.query, search=self.search.text().strip()))
+
+    def _load(self, query: Query) -> None:
+        """Find the ids of `query` on a worker thread, a screenful first, then all of them
+        (a broad search of a million works takes a second or two); the newest search wins."""
+        self._searching += 1
+        for task in self._search_tasks:
+            task.cancel()  # not started yet: it never runs
+        head = self.reads.start(partial(works.find, self.catalog, query, PAGE))
+        head.finished.connect(partial(self._found, self._searching, query, True))
+        full = self.reads.start(partial(works.find, self.catalog, query))
+        full.finished.connect(partial(self._found, self._searching, query, False))
+        for task in (head, full):
+            task.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
+        self._search_tasks = [head, full]
+
+    @property
+    def searching(self) -> bool:
+        """Whether a search or a sort is still finding its works."""
+        return any(not task.done for task in self._search_tasks)
+
+    def _found(self, generation: int, query: Query, head: bool, ids: array[int]) -> None:
+        if generation != self._searching:
+            return
+        if head and (len(ids) < PAGE or self._search_tasks[-1].done):
+            return  # that was all of it, or all of it is already shown
+        selected = self.editor.work.id if self.editor.work else None
+        self.model.show(ids, query)
+        self._shown(selected, counting=head)
+
+    def _shown(self, selected: int | None, counting: bool = False) -> None:
+        """New ids are in the table: select the work that was selected, or the first."""
         self.editor.set_venue_names(works.venue_names(self.catalog))
-        self._update_counts()
+        self._update_counts(counting)
         if (selected is None or not self.select_work(selected)) and self.model.rowCount():
             self.table.selectRow(0)
 
@@ -196,10 +241,12 @@ class MainWindow(QMainWindow):
         self.table.scrollTo(index)
         return True
 
-    def _update_counts(self) -> None:
+    def _update_counts(self, counting: bool = False) -> None:
         stats = works.stats(self.catalog)
         shown = self.model.rowCount()
-        filtered = f"{shown:,} shown · " if self.search.text().strip() else ""
+        filtered = f"{shown:,} shown · " if self.model.query.search else ""
+        if counting:
+            filtered = f"the first {shown:,} shown, counting the rest… · "
         self.counts_label.setText(
             f"{filtered}{stats['works']:,} works · {stats['records']:,} source records · "
             f"{stats['venues']:,} venues"
@@ -212,7 +259,7 @@ class MainWindow(QMainWindow):
             self.editor.show_work(None)
             self.sources.show_records([])
             return
-        work_id = self.model.work_row(index.row()).id
+        work_id = self.model.work_id(index.row())
         current = self.editor.work
         if current and current.id == work_id:
             return
@@ -224,7 +271,7 @@ class MainWindow(QMainWindow):
         self.sources.show_records(works.records(self.catalog, work_id))
 
     # --- editing ------------------------------------------------------------------------
-    def _find(self) -> None:
+    def _focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
 
@@ -258,7 +305,7 @@ class MainWindow(QMainWindow):
         if self.editor.changes() and not self.editor.save():
             return None
         rows = self.table.selectionModel().selectedRows()
-        return [self.model.work_row(index.row()).id for index in rows], self.search.text().strip()
+        return [self.model.work_id(index.row()) for index in rows], self.search.text().strip()
 
     def _after_import(self) -> None:
         """An import ended (done, failed or cancelled): show what it wrote."""
@@ -371,4 +418,5 @@ class MainWindow(QMainWindow):
             if task and not task.done:
                 task.cancel()
         self.tasks.wait(10_000)
+        self.reads.wait(10_000)
         super().closeEvent(event)

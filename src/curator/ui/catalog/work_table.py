@@ -1,17 +1,37 @@
-"""The catalog table: one row per work, loaded as lean rows from SQLite, sorted in Python."""
+"""The catalog table: one row per work, paged from the catalog as the view scrolls.
+
+The model holds only the ids the current query finds, in its order (8 bytes a work); the
+rows themselves are read a page at a time when the view asks for them, and a few pages are
+kept. A million works open, scroll and sort without loading a million rows."""
 
 from __future__ import annotations
 
+from array import array
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from curator.domain.catalog import WorkRow, format_authors_short
+from curator.domain.catalog import WorkOrder, WorkRow, format_authors_short
+from curator.services import works
+from curator.services.catalogs import Catalog
+from curator.services.works import Query
 
 COL_TITLE, COL_AUTHORS, COL_VENUE, COL_YEAR, COL_ARXIV, COL_RECORDS = range(6)
 HEADERS = ("Title", "Authors", "Venue", "Year", "arXiv", "Sources")
+ORDERS = (
+    WorkOrder.TITLE,
+    WorkOrder.AUTHORS,
+    WorkOrder.VENUE,
+    WorkOrder.YEAR,
+    WorkOrder.ARXIV,
+    WorkOrder.SOURCES,
+)
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+PAGE = 200  # rows read at once: a screenful or two
+KEPT_PAGES = 50
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -24,25 +44,21 @@ def _title(row: WorkRow) -> str:
     return "[no title]"
 
 
-_SORT_KEYS = {
-    COL_TITLE: lambda r: (r.title is None, (r.title or "").casefold()),
-    COL_AUTHORS: lambda r: (not r.authors, r.authors[0].casefold() if r.authors else ""),
-    COL_VENUE: lambda r: (r.venue is None, (r.venue or "").casefold()),
-    COL_YEAR: lambda r: (r.year is None, r.year or 0),
-    COL_ARXIV: lambda r: (r.arxiv_id is None, r.arxiv_id or ""),
-    COL_RECORDS: lambda r: r.n_records,
-}
-
-
 class WorkTableModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
+    """Rows of the works `query` finds. `reload()` reads the ids at once; a window that
+    searches in the background sets `load_in_background` and hands the ids to `show()`."""
+
+    def __init__(self, catalog: Catalog, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[WorkRow] = []
-        self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._catalog = catalog
+        self._ids: array[int] = array("q")
+        self._pages: OrderedDict[int, list[WorkRow]] = OrderedDict()
+        self.query = Query()
+        self.load_in_background: Callable[[Query], None] | None = None
 
     # --- Qt model interface -------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(self._ids)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(HEADERS)
@@ -53,16 +69,20 @@ class WorkTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
             return None
-        row = self._rows[index.row()]
         col = index.column()
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if col in (COL_YEAR, COL_RECORDS):
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return None
+        if role not in _ROLES:
+            return None
+        row = self.work_row(index.row())
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, col)
         if role == Qt.ItemDataRole.ToolTipRole and col in (COL_TITLE, COL_AUTHORS):
             return _title(row) if col == COL_TITLE else "; ".join(row.authors)
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_YEAR, COL_RECORDS):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and col == COL_TITLE and not row.title:
             return QBrush(QColor("#6b6b6b"))  # a stand-in, not a title: say so quietly
         if role == ROW_ROLE:
@@ -70,13 +90,14 @@ class WorkTableModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        key = _SORT_KEYS.get(column)
-        if key is None:
+        if not 0 <= column < len(ORDERS):
             return
-        self._sort = (column, order)
-        self.layoutAboutToBeChanged.emit()
-        self._rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
-        self.layoutChanged.emit()
+        descending = order == Qt.SortOrder.DescendingOrder
+        query = Query(self.query.search, ORDERS[column], descending)
+        if self.load_in_background is not None:
+            self.load_in_background(query)
+        else:
+            self.show(works.ordered_ids(self._catalog, query), query)
 
     # --- ours ---------------------------------------------------------------
     @staticmethod
@@ -95,26 +116,66 @@ class WorkTableModel(QAbstractTableModel):
             return str(row.n_records)
         return None
 
-    def set_rows(self, rows: list[WorkRow]) -> None:
+    def reload(self, search: str | None = None) -> None:
+        """Read the ids again (after a change), for `search` if given, in the same order."""
+        query = self.query if search is None else Query(search, *self._order())
+        self.show(works.ordered_ids(self._catalog, query), query)
+
+    def show(self, ids: Sequence[int], query: Query) -> None:
+        """Show these ids (what `query` found); rows are read when they come into view."""
         self.beginResetModel()
-        self._rows = list(rows)
-        if self._sort is not None:
-            column, order = self._sort
-            self._rows.sort(key=_SORT_KEYS[column], reverse=order == Qt.SortOrder.DescendingOrder)
+        self._ids = ids if isinstance(ids, array) else array("q", ids)
+        self._pages.clear()
+        self.query = query
         self.endResetModel()
 
-    def replace_row(self, new: WorkRow) -> None:
-        for i, row in enumerate(self._rows):
-            if row.id == new.id:
-                self._rows[i] = new
-                self.dataChanged.emit(self.index(i, 0), self.index(i, len(HEADERS) - 1))
-                return
-
-    def row_of(self, work_id: int) -> int | None:
-        for i, row in enumerate(self._rows):
-            if row.id == work_id:
-                return i
-        return None
+    def _order(self) -> tuple[WorkOrder, bool]:
+        return self.query.order, self.query.descending
 
     def work_row(self, row: int) -> WorkRow:
-        return self._rows[row]
+        page = row // PAGE
+        rows = self._pages.get(page)
+        if rows is None:
+            rows = self._read_page(page)
+        else:
+            self._pages.move_to_end(page)
+        return rows[row - page * PAGE]
+
+    def _read_page(self, page: int) -> list[WorkRow]:
+        ids = self._ids[page * PAGE : (page + 1) * PAGE]
+        found = {r.id: r for r in works.rows_of(self._catalog, ids)}
+        # a work gone since the ids were read (merged by another window) shows as a blank row
+        rows = [found.get(i) or WorkRow(i, None, (), False, None, None, None, 0) for i in ids]
+        self._pages[page] = rows
+        if len(self._pages) > KEPT_PAGES:
+            self._pages.popitem(last=False)
+        return rows
+
+    def work_id(self, row: int) -> int:
+        """The id of the work on a row, without reading the row."""
+        return self._ids[row]
+
+    def replace_row(self, new: WorkRow) -> None:
+        row = self.row_of(new.id)
+        if row is None:
+            return
+        page = self._pages.get(row // PAGE)
+        if page is not None:
+            page[row % PAGE] = new
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
+
+    def row_of(self, work_id: int) -> int | None:
+        try:
+            return self._ids.index(work_id)
+        except ValueError:
+            return None
+
+
+_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.ForegroundRole,
+        ROW_ROLE,
+    }
+)

@@ -70,8 +70,7 @@ class VenuesPanel(QWidget):
         split.setSizes([840, 600])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(split)
-        self.refresh()
+        layout.addWidget(split)  # filled when first shown
 
     # --- construction -----------------------------------------------------------------
     def _action(self, text: str, tip: str, slot: Callable[[], object]) -> QAction:
@@ -183,7 +182,11 @@ class VenuesPanel(QWidget):
             self.refresh()
 
     def refresh(self, select: int | None = None) -> None:
-        """Reload venues and suggestions; keep (or move to `select`) the selected venues."""
+        """Reload venues and suggestions; keep (or move to `select`) the selected venues.
+
+        A hidden panel waits until it is shown (a million works' label counts take seconds)."""
+        if not self.isVisible():
+            return
         keep = [select] if select is not None else [v.id for v in self.selected()]
         self.model.set_rows(venues.list_venues(self.catalog))
         self.select_venues(keep)
