@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from curator.domain.records import BlockStatus
-from curator.importers import detect_format, parse_listing
+from curator.importers import bibtex, detect_format, parse_listing
 from curator.importers.bibtex import BibtexImporter
 from curator.services import importing, works
 from curator.store.catalog import Catalog
@@ -141,3 +143,37 @@ def test_an_unresolved_crossref_and_a_repeated_field_are_reported() -> None:
     assert "crossref 'notinfile2021' is not an entry of this file" in record.comments
     assert any("repeats volume" in c for c in record.comments)
     assert record.extra == (("volume", "99"),)  # BibTeX reads the first
+
+
+BIB_FILES = sorted(
+    [*(FIXTURES / "bibtex").glob("*.bib"), FIXTURES / "listings" / "messy.bib"], key=str
+)
+
+
+@pytest.mark.parametrize("path", BIB_FILES, ids=lambda p: p.name)
+def test_a_file_read_in_pieces_reads_as_it_does_whole(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Big files are parsed a few thousand entries at a time; pieces of one entry each give
+    the same records, problems and line numbers as the whole file in one piece."""
+    text = path.read_text(encoding="utf-8")
+    whole = BibtexImporter().parse(text)
+    monkeypatch.setattr(bibtex, "CHUNK_ENTRIES", 1)
+    entries = sum(1 for line in text.splitlines() if line.lstrip().startswith("@"))
+    assert len(list(bibtex.entry_chunks(bibtex.text_lines(text), 1))) == entries
+    pieces = BibtexImporter().parse(text)
+    assert pieces.records == whole.records and whole.records
+    assert pieces.problems == whole.problems
+
+
+def test_a_crossref_parent_may_come_first_if_it_is_a_book_or_proceedings() -> None:
+    text = (
+        "@proceedings{proc, title={Proc of X}, year=2020}\n"
+        "@article{art, title={An article}, journal={J}, year=2001}\n"
+        "@inproceedings{c1, crossref={proc}, title={Paper one}}\n"
+        "@inproceedings{c2, crossref={art}, title={Paper two}}\n"
+    )
+    _, _, one, two = _records(text)
+    assert (one.venue, one.year, one.ordinal) == ("Proc of X", 2020, 3)
+    assert any("crossref 'art' names an earlier entry" in c for c in two.comments)
+    assert two.venue is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from itertools import pairwise
 from pathlib import Path
@@ -11,8 +12,10 @@ import pytest
 from sqlalchemy import text
 
 from curator.domain.records import BlockStatus
+from curator.importers import bibtex
 from curator.services import importing, works
-from curator.store.catalog import Catalog
+from curator.store.catalog import Catalog, open_catalog
+from tests.conftest import FIXTURES
 
 # Facts read off the seed files: records end with "Read More" on author pages, with an arXiv id
 # on arXiv listings; the lab page has a preamble and a heading before five publications.
@@ -32,6 +35,11 @@ def _import(catalog: Catalog, *paths: Path) -> importing.ImportRun:
 def _count(catalog: Catalog, table: str) -> int:
     with catalog.read() as s:
         return s.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+
+
+def _rows(catalog: Catalog, sql: str) -> list[tuple[object, ...]]:
+    with catalog.read() as s:
+        return [tuple(r) for r in s.execute(text(sql))]
 
 
 def _nonblank_lines(path: Path) -> set[int]:
@@ -283,3 +291,68 @@ def test_forcing_a_style_that_reads_nothing_is_an_error(
     assert not run.ok
     assert "no record could be read" in run.failures[0]
     assert _count(catalog, "importbatch") == 0
+
+
+def _bib_files(tmp_path: Path) -> list[Path]:
+    """The BibTeX fixtures, one with CRLF line ends, one with a byte-order mark."""
+    bibs = sorted((FIXTURES / "bibtex").glob("*.bib"), key=str)
+    crlf = tmp_path / "crlf.bib"
+    crlf.write_bytes(bibs[0].read_bytes().replace(b"\n", b"\r\n"))
+    bom = tmp_path / "bom.bib"
+    bom.write_bytes(b"\xef\xbb\xbf" + bibs[1].read_bytes())
+    return [*bibs, crlf, bom, FIXTURES / "listings" / "messy.bib"]
+
+
+def _outcomes(run: importing.ImportRun) -> list[tuple[object, ...]]:
+    """What became of each block; which work holds a key is left out (entries that wait for
+    their crossref parent are written last when a file is read in pieces)."""
+    return [
+        (o.status, o.first_line, o.last_line, re.sub(r"work \d+", "work", o.reason), o.title)
+        for report in run.reports
+        for o in report.outcomes
+    ]
+
+
+def test_a_big_bibtex_file_is_read_in_pieces_with_the_same_outcome(
+    catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files over STREAM_AT are read a few entries at a time, as they are written, and the
+    full-text index is filled once at the end; every block ends up as it would whole."""
+    paths = _bib_files(tmp_path)
+    whole = open_catalog(tmp_path / "whole.sqlite")
+    expected = _import(whole, *paths)
+    monkeypatch.setattr(importing, "STREAM_AT", 0)
+    monkeypatch.setattr(bibtex, "CHUNK_ENTRIES", 2)
+    monkeypatch.setattr(importing, "FILL_FULL_TEXT_AT", 1)
+    streamed = _import(catalog, *paths)
+    assert streamed.ok and _outcomes(streamed) == _outcomes(expected)
+    assert [r.format for r in streamed.reports] == ["bibtex"] * len(paths)
+    assert sorted(w.raw for w in works.records(catalog)) == sorted(
+        w.raw for w in works.records(whole)
+    )
+    assert any("\r\n" in w.raw for w in works.records(catalog))  # the bytes as they were
+    for word in ("Knuth", "Python", "Aamport"):  # the index was filled, and follows edits
+        assert works.rows(catalog, word) and len(works.rows(catalog, word)) == len(
+            works.rows(whole, word)
+        )
+    first = works.rows(catalog)[0].id
+    works.edit_work(catalog, first, {"title": "Zebrafish grammar"})
+    assert [r.id for r in works.rows(catalog, "zebrafish")] == [first]
+    batch_hashes = {b for (b,) in _rows(catalog, "SELECT file_hash FROM importbatch")}
+    assert all(len(h) == 64 for h in batch_hashes)
+    whole.close()
+
+
+def test_a_big_file_with_a_bad_byte_late_leaves_nothing(
+    catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importing, "STREAM_AT", 0)
+    monkeypatch.setattr(bibtex, "CHUNK_ENTRIES", 1)
+    good = (FIXTURES / "bibtex" / "xampl.bib").read_bytes()
+    path = tmp_path / "late.bib"
+    path.write_bytes(good * 40 + b"@misc{x, title={caf\xe9}}\n")
+    run = _import(catalog, path)
+    assert f"bad byte at offset {len(good) * 40 + len('@misc{x, title={caf')}" in run.failures[0]
+    for table in ("work", "sourcerecord", "importbatch", "event"):
+        assert _count(catalog, table) == 0, table
+    assert _rows(catalog, "SELECT name FROM sqlite_master WHERE name = 'work_fts_insert'")

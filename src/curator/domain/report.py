@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from curator.domain.records import BlockStatus
@@ -17,6 +17,18 @@ class BlockOutcome:
     title: str | None = None
     record_id: int | None = None
     work_id: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The outcome as the batch's report stores it (asdict deep-copies: 3 s at 100k)."""
+        return {
+            "status": self.status.value,
+            "first_line": self.first_line,
+            "last_line": self.last_line,
+            "reason": self.reason,
+            "title": self.title,
+            "record_id": self.record_id,
+            "work_id": self.work_id,
+        }
 
     @property
     def lines(self) -> str:
@@ -57,5 +69,5 @@ class ImportReport:
             "format": self.format,
             "batch_id": self.batch_id,
             "counts": self.counts,
-            "blocks": [{**asdict(o), "status": o.status.value} for o in self.outcomes],
+            "blocks": [o.to_json() for o in self.outcomes],
         }

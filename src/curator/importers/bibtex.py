@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from bibtexparser.entrypoint import parse_string
 from bibtexparser.middlewares.names import (
@@ -31,7 +33,6 @@ from curator.domain.fields import validate_field
 from curator.domain.normalize import MONTH_NAMES
 from curator.domain.records import BlockProblem, BlockStatus, ParsedRecord, ParseResult
 from curator.domain.venues import guess_venue_kind
-from curator.importers._lines import LineIndex, split_lines
 from curator.importers.latex import decode_bibtex_value
 
 # The macros every BibTeX style defines: jan = "January", ...
@@ -87,21 +88,118 @@ class BibtexImporter:
         return min(1.0, 0.6 + 30 * starts / max(lines, 1))
 
     def parse(self, text: str) -> ParseResult:
-        result = ParseResult(format=self.name)
         text = text.removeprefix("\ufeff")
+        reader = BibtexReader()
+        result = ParseResult(format=self.name)
+        for first_line, chunk in entry_chunks(text_lines(text)):
+            part = reader.feed(chunk, first_line)
+            result.records += part.records
+            result.problems += part.problems
+        result.records += reader.finish().records
+        result.records.sort(key=lambda r: r.ordinal)
+        return result
+
+
+CHUNK_ENTRIES = 2000  # entries parsed at once: a million-entry file is read in pieces
+# Where bibtexparser starts a new block even inside an unclosed one: "@type{" or "@type(" at
+# the start of a line. A file cut there parses exactly as it does whole.
+_BLOCK_LINE = re.compile(r"[ \t]*@\w*[ \t]*[{(]")
+_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+def text_lines(text: str) -> Iterator[str]:
+    """The lines of a text with their line breaks (LF, CRLF or CR, as `split_lines` counts)."""
+    return (m.group() for m in _LINE.finditer(text))
+
+
+def entry_chunks(lines: Iterable[str], size: int = CHUNK_ENTRIES) -> Iterator[tuple[int, str]]:
+    """The text in pieces of `size` entries, each with the number of its first line; a piece
+    ends where bibtexparser would start a new block anyway."""
+    piece: list[str] = []
+    first, entries = 1, 0
+    for number, line in enumerate(lines, start=1):
+        if _BLOCK_LINE.match(line):
+            if entries >= size:
+                yield first, "".join(piece)
+                piece, first, entries = [], number, 0
+            entries += 1
+        piece.append(line)
+    if piece:
+        yield first, "".join(piece)
+
+
+class BibtexReader:
+    """Reads a BibTeX file piece by piece, keeping what spans pieces: the @string macros, the
+    citation keys already used, and the entries that name a crossref parent (BibTeX wants the
+    parent after its children: they are finished when the file is)."""
+
+    def __init__(self) -> None:
+        self.macros = dict(STANDARD_MACROS)
+        self._keys: set[str] = set()
+        self._ordinal = 0
+        self._children: list[tuple[int, _Entry]] = []
+        self._parents: dict[str, _Entry] = {}  # books and proceedings, and parents named so far
+        self._wanted: set[str] = set()  # the parents named by children so far
+
+    def feed(self, text: str, first_line: int = 1) -> ParseResult:
+        """The records and problems of a piece of the file (line numbers in the whole file)."""
+        result = ParseResult(format=BibtexImporter.name)
         library = parse_string(text, parse_stack=[])
-        macros = dict(STANDARD_MACROS)
-        locate = _Locator(text)
+        locate = _Locator(text, first_line - 1)
         entries: list[_Entry] = []
         for block in library.blocks:
             raw = (block.raw or "").strip()
             if raw:
-                _read_block(block, macros, result, entries, (*locate(raw), raw))
-        _inherit_crossrefs(entries)
-        result.records = _drop_repeated_keys(
-            [_record(entry, ordinal) for ordinal, entry in enumerate(entries, start=1)]
-        )
+                _read_block(block, self.macros, result, entries, (*locate(raw), raw))
+        for entry in entries:
+            self._ordinal += 1
+            self._claim_key(entry)
+            self._remember_parent(entry)
+            parent = entry.fields.get("crossref", "").strip().casefold()
+            if parent:
+                self._children.append((self._ordinal, entry))
+                self._wanted.add(parent)
+            else:
+                result.records.append(_record(entry, self._ordinal))
         return result
+
+    def finish(self) -> ParseResult:
+        """The entries that waited for their crossref parent."""
+        records = []
+        for ordinal, entry in self._children:
+            key = entry.fields["crossref"].strip().casefold()
+            parent = self._parents.get(key)
+            if parent is None and key in self._keys:
+                entry.comments.append(
+                    f"crossref {key!r} names an earlier entry that is not a book or proceedings: "
+                    "not followed (BibTeX follows a crossref only to an entry after it)"
+                )
+            else:
+                _inherit(entry, parent)
+            records.append(_record(entry, ordinal))
+        self._children, self._wanted = [], set()
+        return ParseResult(format=BibtexImporter.name, records=records)
+
+    def _claim_key(self, entry: _Entry) -> None:
+        """A key used by an earlier entry stays with that entry (BibTeX keys ignore case)."""
+        key = (entry.key or "").casefold()
+        if key and key in self._keys:
+            entry.comments.append(
+                f"citation key {entry.key!r} is used by an earlier entry; not kept"
+            )
+            entry.key = None
+        elif key:
+            self._keys.add(key)
+
+    def _remember_parent(self, entry: _Entry) -> None:
+        key = (entry.key or "").casefold()
+        if not key or key in self._parents:
+            return
+        if (
+            key in self._wanted or entry.entry_type == "book"
+        ):  # proceedings and collections read as books
+            self._parents[key] = entry
 
 
 @dataclass(slots=True)
@@ -142,53 +240,36 @@ _INHERITED = frozenset(
 )
 
 
-def _inherit_crossrefs(entries: list[_Entry]) -> None:
+def _inherit(entry: _Entry, parent: _Entry | None) -> None:
     """BibTeX's crossref: a child takes each field it lacks from the entry it names."""
-    by_key: dict[str, _Entry] = {}
-    for e in entries:
-        if e.key:
-            by_key.setdefault(e.key.casefold(), e)  # BibTeX uses the first of repeated keys
-    for entry in entries:
-        parent_key = entry.fields.get("crossref", "").strip().casefold()
-        parent = by_key.get(parent_key)
-        if parent_key and (parent is None or parent is entry):
-            entry.comments.append(f"crossref {parent_key!r} is not an entry of this file")
-        if parent is None or parent is entry:
-            continue
-        for name, value in parent.fields.items():
-            if name in _INHERITED:
-                entry.fields.setdefault(name, value)
-        if "title" in parent.fields:
-            entry.fields.setdefault("booktitle", parent.fields["title"])
-        entry.comments.append(f"fields it lacks taken from its crossref {parent.key!r}")
-
-
-def _drop_repeated_keys(records: list[ParsedRecord]) -> list[ParsedRecord]:
-    """A key used by an earlier entry stays with that entry (BibTeX keys ignore case)."""
-    seen: set[str] = set()
-    kept = []
-    for rec in records:
-        key = (rec.citation_key or "").casefold()
-        if key and key in seen:
-            note = f"citation key {rec.citation_key!r} is used by an earlier entry; not kept"
-            rec = replace(rec, citation_key=None, comments=(*rec.comments, note))
-        seen.add(key)
-        kept.append(rec)
-    return kept
+    if parent is None or parent is entry:
+        name = entry.fields["crossref"].strip()
+        entry.comments.append(f"crossref {name.casefold()!r} is not an entry of this file")
+        return
+    for name, value in parent.fields.items():
+        if name in _INHERITED:
+            entry.fields.setdefault(name, value)
+    if "title" in parent.fields:
+        entry.fields.setdefault("booktitle", parent.fields["title"])
+    entry.comments.append(f"fields it lacks taken from its crossref {parent.key!r}")
 
 
 class _Locator:
-    """Line numbers of raw spans, found in file order (LF, CRLF or CR, as the other importers)."""
+    """Line numbers of raw spans, found in file order (LF, CRLF or CR, as the other importers);
+    `before` lines of the file come before `text`."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, before: int = 0) -> None:
         self.text = text
-        self.index = LineIndex(split_lines(text))
+        self.starts = [0, *(m.end() for m in _BREAK.finditer(text))]  # where each line starts
         self.cursor = 0
+        self.before = before
 
     def __call__(self, raw: str) -> tuple[int, int]:
         offset = max(self.text.find(raw, self.cursor), self.cursor)
         self.cursor = offset + len(raw)
-        return self.index.number_at(offset), self.index.number_at(self.cursor - 1)
+        first = bisect.bisect_right(self.starts, offset)
+        last = bisect.bisect_right(self.starts, self.cursor - 1)
+        return first + self.before, last + self.before
 
 
 def _read_block(

@@ -67,9 +67,12 @@ def decode_bibtex_value(value: str) -> str:
     Ligatures (``, '', --, ---) are read on the LaTeX before it is decoded, so `-{}-` stays two
     hyphens; `\par` (or `\endgraf`) and `\newline` become a blank line and a line break.
     """
-    text = " ".join(_BIBTEX_TIE.sub(" ", value).split())
-    for pattern, replacement in _RAW_TYPOGRAPHY:
-        text = pattern.sub(replacement, text)
+    text = " ".join((_BIBTEX_TIE.sub(" ", value) if "~" in value else value).split())
+    if "``" in text or "''" in text or "--" in text:  # most values have none: skip 4 regexes
+        for pattern, replacement in _RAW_TYPOGRAPHY:
+            text = pattern.sub(replacement, text)
+    if "\\" not in text and "{" not in text:
+        return text  # nothing to decode, no \par to break at
     parts: list[str] = []
     for piece, separator in _split_breaks(text):
         decoded = _decode(piece) if needs_latex_decoding(piece) else piece

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,8 @@ from curator.domain.report import BlockOutcome, ImportReport
 from curator.domain.venues import venue_key, with_note
 from curator.events import log
 from curator.events.imports import Import, ImportPayload
-from curator.importers import FORMATS, parse_listing
+from curator.importers import FORMATS, detect_format, parse_listing
+from curator.importers.bibtex import BibtexReader, entry_chunks, text_lines
 from curator.store import queries
 from curator.store import venues as venue_store
 from curator.store.catalog import Catalog
@@ -27,12 +30,16 @@ from curator.store.writes import (
     Created,
     add_batch,
     finish_batch,
+    full_text_filled_once,
     insert_records,
     insert_works,
     venue_for_label,
 )
 
 CHUNK = 2000  # records written between two progress reports
+FILL_FULL_TEXT_AT = 5000  # a file with more new records fills the full-text index once
+STREAM_AT = 32 << 20  # bytes: a bigger BibTeX file is read and written a piece at a time
+BIBTEX = "bibtex"
 
 
 @dataclass(slots=True)
@@ -102,36 +109,144 @@ def run_to_end(gen: Generator[Progress, None, ImportRun]) -> ImportRun:
 def _import_one(
     catalog: Catalog, path: Path, format: str | None, index: int, total: int
 ) -> Generator[Progress, None, ImportReport]:
-    text, file_hash = read_listing(path)
-    result = parse_listing(text, source=path.name, format=format)
-    rejected = [p for p in result.problems if p.status == BlockStatus.REJECTED]
-    if not result.records and rejected:
-        first = rejected[0]
-        raise CuratorError(
-            f"{path.name}: read as {FORMATS[result.format].label}, but no record could be read "
-            f"({len(rejected)} block(s) rejected; line {first.first_line}: {first.reason})"
-        )
-    yield Progress(index, total, f"Writing {path.name}")
+    listing = _Listing.open(path, format)
+    yield Progress(index, total, f"Reading {path.name}")
     with catalog.write() as session:
         report = ImportReport(
             source_file=path.name,
             source_path=str(path.resolve()),
-            format=result.format,
-            format_label=FORMATS[result.format].label,
+            format=listing.format,
+            format_label=FORMATS[listing.format].label,
         )
-        new = _classify(session, path.name, result, report)
-        if new:
-            yield from _write_new(session, path, file_hash, new, report, (index, total))
+        writer = _Writer(session, path, report, listing.streamed)
+        known = queries.record_hashes(session, path.name)
+        seen: dict[str, _Seen] = {}
+        records = 0
+        for part in listing.parts():
+            records += len(part.records)
+            new = _classify(part, report, known, seen)
+            if new:
+                yield from writer.write(new, (index, total))
+        _refuse_unreadable(path, listing.format, records, report)
+        writer.finish(listing.file_hash())
         report.outcomes.sort(key=lambda o: (o.first_line, o.last_line))
     return report
 
 
+def _refuse_unreadable(path: Path, format: str, records: int, report: ImportReport) -> None:
+    """A file in which every block was rejected is an error, and nothing of it is kept."""
+    rejected = [o for o in report.outcomes if o.status is BlockStatus.REJECTED]
+    if not records and rejected:
+        first = min(rejected, key=lambda o: o.first_line)
+        raise CuratorError(
+            f"{path.name}: read as {FORMATS[format].label}, but no record could be read "
+            f"({len(rejected)} block(s) rejected; line {first.first_line}: {first.reason})"
+        )
+
+
+@dataclass(slots=True)
+class _Listing:
+    """A file to import: read whole, or (a big BibTeX file) in pieces as it is written, so
+    memory does not grow with the file."""
+
+    path: Path
+    format: str
+    whole: ParseResult | None = None
+    hash_of_whole: str = ""
+    lines: _FileLines | None = None
+
+    @property
+    def streamed(self) -> bool:
+        return self.lines is not None
+
+    @classmethod
+    def open(cls, path: Path, format: str | None) -> _Listing:
+        if _size(path) > STREAM_AT:
+            head = _FileLines(path).head()
+            if format == BIBTEX or (format is None and detect_format(head) == BIBTEX):
+                return cls(path, BIBTEX, lines=_FileLines(path))
+        text, file_hash = read_listing(path)
+        whole = parse_listing(text, source=path.name, format=format)
+        return cls(path, whole.format, whole, file_hash)
+
+    def parts(self) -> Iterator[ParseResult]:
+        if self.whole is not None:
+            yield self.whole
+            return
+        assert self.lines is not None
+        reader = BibtexReader()
+        for first_line, text in entry_chunks(self.lines):
+            yield reader.feed(text, first_line)
+        yield reader.finish()
+
+    def file_hash(self) -> str:
+        return self.lines.hash.hexdigest() if self.lines is not None else self.hash_of_whole
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size if path.is_file() else 0
+    except OSError:
+        return 0  # read_listing says what is wrong
+
+
+class _FileLines:
+    """The lines of a UTF-8 file, read a megabyte at a time, with the hash of its bytes;
+    what is wrong with it said as `read_listing` says it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.hash = hashlib.sha256()
+
+    def head(self, size: int = 1 << 18) -> str:
+        """The beginning of the file, to tell its format."""
+        try:
+            with self.path.open("rb") as f:
+                return f.read(size).decode("utf-8-sig", errors="replace")
+        except OSError:
+            return ""
+
+    def __iter__(self) -> Iterator[str]:
+        decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        rest, offset = "", 0
+        try:
+            file = self.path.open("rb")
+        except OSError as exc:
+            raise CuratorError(f"{self.path}: cannot be read ({exc.strerror})") from exc
+        with file:
+            while block := file.read(1 << 20):
+                self.hash.update(block)
+                text = rest + self._decode(decoder, block, offset)
+                offset += len(block)
+                end = len(text) - 1 if text.endswith("\r") else len(text)  # "\r\n" split?
+                cut = max(text.rfind("\n", 0, end), text.rfind("\r", 0, end)) + 1
+                yield from text_lines(text[:cut])
+                rest = text[cut:]
+            yield from text_lines(rest + self._decode(decoder, b"", offset, final=True))
+
+    def _decode(
+        self, decoder: codecs.IncrementalDecoder, block: bytes, offset: int, final: bool = False
+    ) -> str:
+        try:
+            text = decoder.decode(block, final)
+        except UnicodeDecodeError as exc:
+            raise CuratorError(
+                f"{self.path}: not UTF-8 text (bad byte at offset {offset + exc.start}); "
+                "save it as UTF-8 and import it again"
+            ) from exc
+        if "\x00" in text:
+            raise CuratorError(f"{self.path}: looks like a binary file, not a text listing")
+        return text
+
+
 def _classify(
-    session: Session, source_file: str, result: ParseResult, report: ImportReport
+    result: ParseResult,
+    report: ImportReport,
+    known: dict[str, tuple[int, int]],
+    seen: dict[str, _Seen],
 ) -> list[ParsedRecord]:
-    """Sort parsed records into new, unchanged and verbatim repeats; record problems."""
-    known = queries.record_hashes(session, source_file)
-    seen: dict[str, ParsedRecord] = {}
+    """Sort parsed records into new, unchanged and verbatim repeats (of records imported from
+    this file before, `known`, or read earlier in it, `seen`); record problems."""
     new: list[ParsedRecord] = []
     for rec in result.records:
         digest = rec.content_hash
@@ -160,60 +275,101 @@ def _classify(
                 )
             )
         else:
-            seen[digest] = rec
+            seen[digest] = _Seen(rec.first_line, rec.last_line)
             new.append(rec)
     for p in result.problems:
         report.outcomes.append(BlockOutcome(p.status, p.first_line, p.last_line, p.reason))
     return new
 
 
-def _write_new(
-    session: Session,
-    path: Path,
-    file_hash: str,
-    new: list[ParsedRecord],
-    report: ImportReport,
-    position: tuple[int, int],
-) -> Generator[Progress, None, None]:
-    batch = add_batch(session, path.name, report.source_path, file_hash, report.format)
-    report.batch_id = batch
-    created = Created()
-    work_ids: list[int] = []
-    record_ids: list[int] = []
-    taken = {}
-    if any(r.citation_key for r in new):  # keys, and the keys merged works answer to (ids)
-        taken = {**queries.alias_keys(session), **queries.citation_keys(session)}
-    notes = venue_store.alias_notes(session)
-    venue_of = _venue_resolver(session, created)
-    for start in range(0, len(new), CHUNK):
-        chunk = new[start : start + CHUNK]
-        venue_ids = [venue_of(r) for r in chunk]
-        chunk = _claim_keys(chunk, taken)
-        kinds = queries.venue_kinds(session)
-        rows = [_work_row(r, v, kinds, notes) for r, v in zip(chunk, venue_ids, strict=True)]
-        wids = insert_works(session, rows)
-        rids = insert_records(
-            session,
-            [_record_row(r, batch, w, path.name) for r, w in zip(chunk, wids, strict=True)],
-        )
-        work_ids += wids
-        record_ids += rids
-        for rec, wid, rid in zip(chunk, wids, rids, strict=True):
-            report.outcomes.append(
-                BlockOutcome(
-                    BlockStatus.IMPORTED,
-                    rec.first_line,
-                    rec.last_line,
-                    "; ".join(rec.comments) if rec.entry_type else "",
-                    rec.title,
-                    rid,
-                    wid,
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    """Where a record was read, to say where its verbatim repeats come from (the record itself
+    is not kept: a million of them would not fit)."""
+
+    first_line: int
+    last_line: int
+
+
+class _Writer:
+    """Writes a file's new records as works and source records, a chunk at a time, into one
+    transaction; the batch, the event and the full-text index are finished at the end."""
+
+    def __init__(self, session: Session, path: Path, report: ImportReport, big: bool) -> None:
+        self.session, self.path, self.report, self.big = session, path, report, big
+        self.batch = 0  # made with the first new record: a file with none leaves no trace
+        self.created = Created()
+        self.work_ids: list[int] = []
+        self.record_ids: list[int] = []
+        self.taken: dict[str, int] | None = None  # citation keys in use, read when first needed
+        self.notes = venue_store.alias_notes(session)
+        self.venue_of = _venue_resolver(session, self.created)
+        self._full_text: AbstractContextManager[None] | None = None
+
+    def write(
+        self, new: list[ParsedRecord], position: tuple[int, int]
+    ) -> Generator[Progress, None, None]:
+        session = self.session
+        if not self.batch:
+            report = self.report
+            self.batch = add_batch(session, self.path.name, report.source_path, "", report.format)
+            report.batch_id = self.batch
+        if self._full_text is None and (self.big or len(new) >= FILL_FULL_TEXT_AT):
+            self._full_text = full_text_filled_once(session)
+            self._full_text.__enter__()
+        if self.taken is None and any(r.citation_key for r in new):
+            self.taken = {**queries.alias_keys(session), **queries.citation_keys(session)}
+        for start in range(0, len(new), CHUNK):
+            chunk = new[start : start + CHUNK]
+            venue_ids = [self.venue_of(r) for r in chunk]
+            chunk = _claim_keys(chunk, self.taken or {})
+            kinds = queries.venue_kinds(session)
+            rows = [
+                _work_row(r, v, kinds, self.notes) for r, v in zip(chunk, venue_ids, strict=True)
+            ]
+            wids = insert_works(session, rows)
+            rows = [
+                _record_row(r, self.batch, w, self.path.name)
+                for r, w in zip(chunk, wids, strict=True)
+            ]
+            rids = insert_records(session, rows)
+            self.work_ids += wids
+            self.record_ids += rids
+            for rec, wid, rid in zip(chunk, wids, rids, strict=True):
+                self.report.outcomes.append(
+                    BlockOutcome(
+                        BlockStatus.IMPORTED,
+                        rec.first_line,
+                        rec.last_line,
+                        "; ".join(rec.comments) if rec.entry_type else "",
+                        rec.title,
+                        rid,
+                        wid,
+                    )
                 )
+            yield Progress(
+                position[0],
+                position[1],
+                f"Writing {self.path.name}: {len(self.record_ids)} records",
             )
-        yield Progress(
-            position[0], position[1], f"Writing {path.name}: {start + len(chunk)} records"
+
+    def finish(self, file_hash: str) -> None:
+        if not self.batch:
+            return  # nothing new: no batch, no step to undo
+        if self._full_text is not None:
+            self._full_text.__exit__(None, None, None)
+        report = self.report
+        finish_batch(self.session, self.batch, report.counts, report.to_json()["blocks"], file_hash)
+        payload = ImportPayload(
+            batch_id=self.batch,
+            source_file=report.source_file,
+            work_ids=self.work_ids,
+            record_ids=self.record_ids,
+            venues_created=self.created.venues,
+            aliases_created=self.created.aliases,
         )
-    _finish_batch(session, batch, report, work_ids, record_ids, created)
+        summary = f"Import {report.source_file}: {len(self.record_ids)} records"
+        log.record(self.session, Import(payload), summary)
 
 
 def _venue_resolver(session: Session, created: Created) -> Callable[[ParsedRecord], int | None]:
@@ -229,26 +385,6 @@ def _venue_resolver(session: Session, created: Created) -> Callable[[ParsedRecor
         return known[key]
 
     return venue_of
-
-
-def _finish_batch(
-    session: Session,
-    batch: int,
-    report: ImportReport,
-    work_ids: list[int],
-    record_ids: list[int],
-    created: Created,
-) -> None:
-    finish_batch(session, batch, report.counts, report.to_json()["blocks"])
-    payload = ImportPayload(
-        batch_id=batch,
-        source_file=report.source_file,
-        work_ids=work_ids,
-        record_ids=record_ids,
-        venues_created=created.venues,
-        aliases_created=created.aliases,
-    )
-    log.record(session, Import(payload), f"Import {report.source_file}: {len(record_ids)} records")
 
 
 def _claim_keys(records: list[ParsedRecord], taken: dict[str, int]) -> list[ParsedRecord]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
-from sqlalchemy import insert
 from sqlmodel import Session, SQLModel, select
 
 from curator.domain.catalog import VenueKind
@@ -16,7 +17,9 @@ from curator.domain.clock import utcnow
 from curator.domain.errors import NotFoundError
 from curator.domain.normalize import clean_line
 from curator.domain.venues import guess_venue_kind, venue_key
+from curator.store.catalog import driver
 from curator.store.ids import next_id
+from curator.store.schema import FULL_TEXT_INSERT_TRIGGER, FULL_TEXT_VALUES
 from curator.store.tables import (
     ImportBatch,
     SourceRecord,
@@ -61,23 +64,70 @@ def venue_for_label(session: Session, label: str, created: Created, kind: str | 
 
 
 def _bulk_insert(session: Session, table: type[SQLModel], rows: list[dict[str, Any]]) -> list[int]:
-    """One executemany with ids assigned here; ids in input order.
+    """One executemany on the sqlite3 connection, with ids assigned here; ids in input order.
 
     Safe because every write runs inside BEGIN IMMEDIATE: no other writer can take an id
-    between reading the counter and inserting. (INSERT ... RETURNING with executemany falls
-    back to one statement per row in SQLAlchemy, 10x slower.)
+    between reading the counter and inserting. SQLAlchemy's bulk insert spends more time
+    preparing rows than SQLite spends writing them (45% of a 100k import), and its
+    INSERT ... RETURNING goes row by row: values are converted here as its column types would.
     """
     if not rows:
         return []
     start = next_id(session, table)
     ids = list(range(start, start + len(rows)))
-    session.execute(insert(table), [{**r, "id": i} for r, i in zip(rows, ids, strict=True)])
+    shapes: dict[tuple[str, ...], list[list[Any]]] = {}  # a column left out takes its default
+    for row, i in zip(rows, ids, strict=True):
+        shapes.setdefault(tuple(row), []).append([i, *row.values()])
+    for shape, values in shapes.items():
+        _convert(values)
+        columns = ("id", *shape)
+        sql = (
+            f"INSERT INTO {table.__tablename__} ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' * len(columns))})"
+        )
+        driver(session).executemany(sql, values)
     return ids
+
+
+def _convert(rows: list[list[Any]]) -> None:
+    """Values as the tables' column types store them in SQLite: JSON as text, times as
+    SQLAlchemy writes them (sqlite3 stores booleans as 0/1 itself). A column is converted
+    where any row holds a list, a dict or a time in it."""
+    for column in range(len(rows[0])):
+        kinds = {type(row[column]) for row in rows}
+        if kinds & {list, tuple, dict}:
+            dumps = partial(json.dumps, ensure_ascii=False)
+            for row in rows:
+                if row[column] is not None:
+                    row[column] = dumps(row[column])
+        elif datetime in kinds:
+            for row in rows:
+                if row[column] is not None:
+                    row[column] = row[column].strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def insert_works(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     now = utcnow()
     return _bulk_insert(session, Work, [{"created_at": now, "updated_at": now, **r} for r in rows])
+
+
+@contextmanager
+def full_text_filled_once(session: Session) -> Iterator[None]:
+    """Works inserted inside this block enter the full-text index at its end, in one
+    statement, instead of by a trigger row by row (14.6 s of CPU for 100k works instead of
+    ~1 s). The trigger is dropped and made again inside the same transaction: another
+    program never sees a catalog without it, and a failure or a cancel rolls back both."""
+    conn = driver(session)
+    start = next_id(session, Work)
+    conn.execute("DROP TRIGGER work_fts_insert")
+    yield
+    values = FULL_TEXT_VALUES.replace("new.", "w.")
+    conn.execute(
+        "INSERT INTO work_fts(rowid, title, authors, abstract, venue, ids, notes) "
+        f"SELECT {values} FROM work w WHERE w.id >= ?",
+        (start,),
+    )
+    conn.execute(FULL_TEXT_INSERT_TRIGGER)
 
 
 def insert_records(session: Session, rows: list[dict[str, Any]]) -> list[int]:
@@ -115,12 +165,18 @@ def add_batch(
 
 
 def finish_batch(
-    session: Session, batch_id: int, counts: Mapping[str, int], blocks: list[dict[str, Any]]
+    session: Session,
+    batch_id: int,
+    counts: Mapping[str, int],
+    blocks: list[dict[str, Any]],
+    file_hash: str,
 ) -> None:
-    """The batch's outcome: how many blocks were imported, unchanged, skipped, rejected."""
+    """The batch's outcome: how many blocks were imported, unchanged, skipped, rejected, and
+    the hash of the file's bytes (known once a big file has been read to its end)."""
     batch = session.get(ImportBatch, batch_id)
     if batch is None:
         raise ValueError(f"no import batch {batch_id}")
+    batch.file_hash = file_hash
     batch.n_imported = counts["imported"]
     batch.n_unchanged = counts["unchanged"]
     batch.n_skipped = counts["skipped"]
