@@ -116,7 +116,8 @@ def test_scope_by_ids_and_by_search(seeded: Catalog, tmp_path: Path) -> None:
 def test_gaps_name_the_missing_fields_per_entry_type(seeded: Catalog) -> None:
     plan = exporting.plan(seeded)
     by_id = {g.work_id: g for g in plan.gaps}
-    untitled = next(w for w in plan.works if not w.title)
+    planned = [works.work(seeded, i) for i in plan.ids]
+    untitled = next(w for w in planned if not w.title)
     expected = tuple(
         name
         for name, present in (
@@ -127,9 +128,9 @@ def test_gaps_name_the_missing_fields_per_entry_type(seeded: Catalog) -> None:
         if not present
     )
     assert by_id[untitled.id].missing == expected
-    conference = next(w for w in plan.works if w.entry_type == "inproceedings" and not w.year)
+    conference = next(w for w in planned if w.entry_type == "inproceedings" and not w.year)
     assert "year" in by_id[conference.id].missing
-    complete = [w for w in plan.works if w.authors and w.title and w.year and w.venue]
+    complete = [w for w in planned if w.authors and w.title and w.year and w.venue]
     assert complete and all(w.id not in by_id for w in complete)
 
 
@@ -143,6 +144,32 @@ def test_a_file_that_cannot_be_written_saves_nothing(seeded: Catalog, tmp_path: 
         export(seeded, target)  # a folder, not a file
     assert list(tmp_path.glob(".*.tmp")) == [] and list(target.iterdir()) == []
     assert all(w.citation_key is None for w in works.works(seeded))
+
+
+def test_written_a_chunk_at_a_time_as_one_and_a_cancel_leaves_the_old_file(
+    seeded: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = export(seeded, tmp_path / "whole.bib")
+    text = (tmp_path / "whole.bib").read_text()
+    for wid in whole.new_keys:  # the same keys next time
+        works.edit_work(seeded, wid, {"citation_key": None})
+    monkeypatch.setattr(exporting, "CHUNK", 3)
+    out = tmp_path / "out.bib"
+    out.write_text("the librarian's old file\n")
+    gen = exporting.export_bibtex(seeded, exporting.plan(seeded), out, ExportOptions())
+    for progress in gen:
+        if progress.done >= 6:
+            gen.close()  # cancelled half way
+            break
+    assert out.read_text() == "the librarian's old file\n"
+    assert list(tmp_path.glob(".*.tmp")) == []
+    assert all(w.citation_key is None for w in works.works(seeded))
+    export(seeded, out)
+    assert _entries(out.read_text()) == _entries(text)
+
+
+def _entries(text: str) -> str:
+    return text.split("\n", 2)[2]  # after the header, which says when
 
 
 def test_import_then_export_then_import_keeps_every_field(catalog: Catalog, tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ def test_menu_export_after_merges_writes_the_file_and_keys(
     dialog = window.choose_and_export()
     assert dialog is not None and dialog.plan is not None
     n = len(works.works(seeded))
-    assert len(dialog.plan.works) == n
+    assert len(dialog.plan.ids) == n
     assert dialog.gaps.topLevelItemCount() == len(dialog.plan.gaps) > 0
     assert "lack fields their type needs" in dialog.gaps_label.text()
     out = tmp_path / "catalog.bib"
@@ -50,7 +50,7 @@ def test_selected_scope_and_jump_to_a_work_to_fix(qtbot, window: MainWindow) -> 
     dialog = window.choose_and_export()
     assert dialog is not None
     dialog.scope.button(SCOPE_SELECTED).click()
-    assert len(dialog.plan.works) == 1
+    assert len(dialog.plan.ids) == 1
     # Back to the whole catalog, then ask to fix the first incomplete work.
     dialog.scope.button(0).click()
     item = dialog.gaps.topLevelItem(0)
@@ -83,14 +83,14 @@ def test_a_large_catalogs_plan_is_made_in_the_background(
     assert dialog.plan is None and not dialog.export_button.isEnabled()  # still checking
     assert "Checking" in dialog.gaps_label.text()
     qtbot.waitUntil(lambda: dialog.plan is not None, timeout=HANG)
-    assert len(dialog.plan.works) == len(works.works(seeded))
+    assert len(dialog.plan.ids) == len(works.works(seeded))
     assert dialog.export_button.isEnabled()
     # two scope changes in a row: the plan of the newest is shown, not the one before
     dialog.scope.button(SCOPE_SELECTED).click()
     dialog.scope.button(0).click()
     qtbot.waitUntil(lambda: dialog.plan is not None, timeout=HANG)
     qtbot.wait(200)  # the selected scope's plan, had it run, would have arrived by now
-    assert len(dialog.plan.works) == len(works.works(seeded)) > 1
+    assert len(dialog.plan.ids) == len(works.works(seeded)) > 1
     dialog.scope.button(SCOPE_SELECTED).click()
     dialog.reject()  # closing while a plan is made: it is dropped, nothing waits long
     assert dialog.plan is None

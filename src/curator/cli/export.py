@@ -51,7 +51,7 @@ def parse_ids(text: str) -> list[int]:
 def cmd_export(catalog: Catalog, args: argparse.Namespace) -> int:
     ids = parse_ids(args.only) if args.only is not None else None
     export = exporting.plan(catalog, ids=ids, search=args.search)
-    if not export.works:
+    if not export.ids:
         raise CuratorError("nothing to export: no work matches")
     for gap in export.gaps:
         print(f"curator: incomplete: {gap.describe()}", file=sys.stderr)

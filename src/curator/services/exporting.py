@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Generator, Sequence
+from collections.abc import Generator, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TextIO
 
 from sqlmodel import Session
 
@@ -28,9 +30,10 @@ CHUNK = 5000  # works written between two progress reports
 
 @dataclass(slots=True)
 class ExportPlan:
-    """What an export would write: the works, in order, and those missing needed fields."""
+    """What an export would write: the works (ids, in order) and those missing needed fields.
+    The works themselves are read a chunk at a time when written: a million do not fit."""
 
-    works: list[WorkView]
+    ids: list[int]
     gaps: list[Gap] = field(default_factory=list)
 
 
@@ -56,37 +59,41 @@ def plan(
             chosen = sorted(set(ids))
         else:
             chosen = queries.work_ids(s, search or None)
-        works = queries.work_views(s, chosen)
-    return ExportPlan(works, gaps(works))
+        found: list[Gap] = []
+        for start in range(0, len(chosen), CHUNK):
+            found += gaps(queries.work_views(s, chosen[start : start + CHUNK]))
+    return ExportPlan(chosen, found)
 
 
 def export_bibtex(
     catalog: Catalog, export: ExportPlan, path: Path | str | None, options: ExportOptions
 ) -> Generator[Progress, None, ExportResult]:
-    """Write `export.works` to `path` atomically (or return the text), yielding progress.
+    """Write the plan's works to `path` atomically (or return the text), yielding progress;
+    works are read and written a chunk at a time, so a million take little memory.
 
     Works without a citation key get one first, saved in the catalog (one undoable step), so the
     next export uses the same keys. Nothing is saved if the file cannot be written.
     """
     path = Path(path) if path is not None else None
     name = path.name if path else "the output"
-    total = len(export.works)
+    total = len(export.ids)
     yield Progress(0, total, "Choosing citation keys")
-    with catalog.write() as s:
-        keys, new_keys = _assign_keys(s, export.works)
-        parts = [_header(catalog, total, options)]
+    parts: list[str] = []
+    with catalog.write() as s, _atomic_file(path) if path else nullcontext(None) as out:
+        keys = _Keys(s)
+        emit = out.write if out else parts.append
+        emit(_header(catalog, total, options))
         for start in range(0, total, CHUNK):
-            chunk = export.works[start : start + CHUNK]
-            parts.append(to_bibtex(chunk, keys, options))
+            chunk = queries.work_views(s, export.ids[start : start + CHUNK])
+            text = to_bibtex(chunk, keys.of(s, chunk), options)
+            if text:
+                emit("\n" + text if out else text)
             yield Progress(min(start + CHUNK, total), total, f"Writing {name}")
-        text = "\n".join(p for p in parts if p)
-        if path is not None:
-            _write_atomically(path, text)
-        if new_keys:
-            summary = f"Citation keys for {len(new_keys)} work(s), exported to {name}"
-            log.record(s, GiveKeys(KeysPayload(keys=new_keys)), summary)
+        if keys.new:
+            summary = f"Citation keys for {len(keys.new)} work(s), exported to {name}"
+            log.record(s, GiveKeys(KeysPayload(keys=keys.new)), summary)
     # No progress after the file is written: a Cancel then would report nothing written.
-    return ExportResult(path, total, new_keys, "" if path else text)
+    return ExportResult(path, total, keys.new, "\n".join(parts))
 
 
 def run_to_end(gen: Generator[Progress, None, ExportResult]) -> ExportResult:
@@ -94,21 +101,27 @@ def run_to_end(gen: Generator[Progress, None, ExportResult]) -> ExportResult:
     return drain(gen)
 
 
-def _assign_keys(s: Session, works: list[WorkView]) -> tuple[dict[int, str], dict[int, str]]:
-    """(every work's key, the keys given now): keys as stored now, not as when the plan was
-    made, and a readable unique key (ignoring case, as BibTeX does) for each work without."""
-    current = queries.keys_by_work(s)
-    taken = {key.casefold() for key in current.values()} | queries.alias_keys(s).keys()
-    new_keys: dict[int, str] = {}
-    tried: dict[str, int] = {}
-    for work in works:
-        if current.get(work.id):
-            continue
-        key = unique_key(key_base(work.authors, work.year, work.title), taken, tried)
-        taken.add(key.casefold())
-        new_keys[work.id] = key
-    set_citation_keys(s, new_keys)
-    return {**current, **new_keys}, new_keys
+class _Keys:
+    """Every work's key as stored now (not as when the plan was made), and a readable unique
+    key (ignoring case, as BibTeX does) for each work without one, saved as it is given."""
+
+    def __init__(self, s: Session) -> None:
+        self.taken = {k.casefold() for k in queries.keys_by_work(s).values() if k}
+        self.taken |= queries.alias_keys(s).keys()
+        self.tried: dict[str, int] = {}
+        self.new: dict[int, str] = {}
+
+    def of(self, s: Session, works: list[WorkView]) -> dict[int, str]:
+        given: dict[int, str] = {}
+        for work in works:
+            if work.citation_key:
+                continue
+            key = unique_key(key_base(work.authors, work.year, work.title), self.taken, self.tried)
+            self.taken.add(key.casefold())
+            given[work.id] = key
+        set_citation_keys(s, given)
+        self.new.update(given)
+        return {w.id: w.citation_key or given[w.id] for w in works}
 
 
 def _header(catalog: Catalog, total: int, options: ExportOptions) -> str:
@@ -123,8 +136,10 @@ def _header(catalog: Catalog, total: int, options: ExportOptions) -> str:
     return "\n".join(f"% {line}" for line in lines) + "\n"
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary file beside `path`, then rename it over `path`.
+@contextmanager
+def _atomic_file(path: Path) -> Iterator[TextIO]:
+    """A temporary file beside `path`, renamed over `path` when the block ends well and
+    removed when it does not (a failure, a cancel).
 
     A symlink is followed (the file it points at is replaced); the new file keeps the old one's
     permissions; a read-only file is refused rather than replaced.
@@ -145,9 +160,12 @@ def _write_atomically(path: Path, text: str) -> None:
         raise CuratorError(f"{path}: cannot be written ({exc.strerror})") from exc
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
+            yield out
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise CuratorError(f"{path}: cannot be written ({exc.strerror})") from exc
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -181,7 +181,7 @@ class ExportDialog(QDialog):
 
     def _show_gaps(self, plan: ExportPlan) -> None:
         self.gaps.clear()
-        n = len(plan.works)
+        n = len(plan.ids)
         self.export_button.setEnabled(n > 0)
         self.export_button.setText(f"&Export {n:,} Entries…")
         if not plan.gaps:
