@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint format bench bench-dedup bench-review bench-bibtex bench-venues bench-events bench-matching screenshots clean
+.PHONY: run test lint format bench bench-dedup bench-review bench-bibtex bench-venues bench-events bench-matching bench-scale screenshots clean
 
 run: $(VENV)/.runtime .qt-libs
 	$(BIN)/curator-gui --sample
@@ -41,6 +41,9 @@ bench-venues: $(VENV)/.test
 
 bench-matching: $(VENV)/.test
 	$(BIN)/python benchmarks/matching_bench.py
+
+bench-scale: $(VENV)/.test .qt-libs
+	$(BIN)/python benchmarks/scale_bench.py --works 1000000
 
 bench-events: $(VENV)/.test
 	$(BIN)/python benchmarks/events_bench.py

@@ -57,7 +57,7 @@ def main() -> None:
         panel.show()
         app.processEvents()
         start = time.perf_counter()
-        panel._on_scanned(found, None)  # what the view does when a scan ends
+        panel._on_scanned(found, "Weights as the scan learned them", None)  # a scan's end
         app.processEvents()
         opened = time.perf_counter() - start
         steps = []
