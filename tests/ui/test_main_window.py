@@ -70,10 +70,16 @@ def test_a_search_shows_a_screenful_first_and_the_newest_search_wins(
 
 
 def test_sorting_runs_beside_the_window_and_keeps_the_selected_work(
-    qtbot, window: MainWindow
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    window.table.selectRow(5)
+    from curator.ui import main_window
+
+    monkeypatch.setattr(main_window, "PAGE", 3)  # a screenful first, then the rest
+    rows = [window.model.work_row(r) for r in range(window.model.rowCount())]
+    oldest = min((r for r in rows if r.year), key=lambda r: (r.year, r.id))
+    window.select_work(oldest.id)  # last of the dated works once the newest come first
     chosen = window.editor.work.id
+    assert chosen == oldest.id
     window.table.sortByColumn(COL_YEAR, Qt.SortOrder.DescendingOrder)
     assert window.searching  # the ids are being read on a worker thread
     qtbot.waitUntil(lambda: not window.searching, timeout=HANG)
@@ -82,6 +88,7 @@ def test_sorting_runs_beside_the_window_and_keeps_the_selected_work(
     assert known == sorted(known, reverse=True) and not any(years[len(known) :])
     assert window.editor.work.id == chosen
     assert window.model.work_id(window.table.currentIndex().row()) == chosen
+    assert window.table.currentIndex().row() > 3
 
 
 def test_select_edit_save_updates_catalog_and_table(

@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
         self.reads = TaskRunner(self)  # searches: never queued behind an import or a scan
         self._searching = 0  # the newest search; an older one's answer is dropped
         self._search_tasks: list[Task] = []
+        self._keep: int | None = None  # the work selected when the running search began
         self.setWindowTitle(f"Curator — {catalog.path}")
         self.resize(1440, 900)
         self._build_widgets()
@@ -201,6 +202,8 @@ class MainWindow(QMainWindow):
         """Find the ids of `query` on a worker thread, a screenful first, then all of them
         (a broad search of a million works takes a second or two); the newest search wins."""
         self._searching += 1
+        if not self._search_tasks or all(t.done for t in self._search_tasks):
+            self._keep = self.editor.work.id if self.editor.work else None
         for task in self._search_tasks:
             task.cancel()  # not started yet: it never runs
         head = self.reads.start(partial(works.find, self.catalog, query, PAGE))
@@ -221,9 +224,8 @@ class MainWindow(QMainWindow):
             return
         if head and (len(ids) < PAGE or self._search_tasks[-1].done):
             return  # that was all of it, or all of it is already shown
-        selected = self.editor.work.id if self.editor.work else None
         self.model.show(ids, query)
-        self._shown(selected, counting=head)
+        self._shown(self._keep, counting=head)  # the work selected when the search began
 
     def _shown(self, selected: int | None, counting: bool = False) -> None:
         """New ids are in the table: select the work that was selected, or the first."""
