@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import re
 import shutil
 from itertools import pairwise
@@ -356,3 +357,21 @@ def test_a_big_file_with_a_bad_byte_late_leaves_nothing(
     for table in ("work", "sourcerecord", "importbatch", "event"):
         assert _count(catalog, table) == 0, table
     assert _rows(catalog, "SELECT name FROM sqlite_master WHERE name = 'work_fts_insert'")
+
+
+def test_cancelling_a_big_import_stops_its_reader_and_leaves_nothing(
+    catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importing, "STREAM_AT", 0)
+    monkeypatch.setattr(bibtex, "CHUNK_ENTRIES", 1)
+    monkeypatch.setattr(importing, "CHUNK", 1)
+    path = tmp_path / "big.bib"
+    path.write_bytes((FIXTURES / "bibtex" / "xampl.bib").read_bytes() * 20)
+    gen = importing.import_files(catalog, [path])
+    for progress in gen:
+        if "records" in progress.message:
+            gen.close()  # cancel while the reader is still reading
+            break
+    assert multiprocessing.active_children() == []
+    for table in ("work", "sourcerecord", "importbatch", "event"):
+        assert _count(catalog, table) == 0, table
