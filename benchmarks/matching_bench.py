@@ -34,10 +34,12 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from curator.domain.folding import fold
-from curator.domain.matching import Band, Candidate, connected_groups
+from curator.domain.matching import Band, Candidate, WorkFeatures, connected_groups
 from curator.domain.progress import drain
 from curator.domain.records import BlockStatus
 from curator.matching.blocking import block
+from curator.matching.model import DEFAULT, LEVEL
+from curator.matching.scoring import compare, prepare
 from curator.services import candidates, decisions, importing, works
 from curator.store import queries
 from curator.store.catalog import Catalog, open_catalog
@@ -180,6 +182,7 @@ def run_one(name: str) -> dict[str, object]:
             "scan s": scanned - imported,
         }
         result["after"] = _after_decisions(catalog, found, entries_of, truth)
+        result["indistinct"] = _indistinguishable(features, work_of, truth)
         catalog.close()
     result["peak MB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     baseline, threshold = naive(path)
@@ -198,6 +201,30 @@ def _quality(
         "pairs": score(_entry_pairs(strong, entries_of), truth),
         "sure": score(_entry_pairs(_group_pairs(by_band[Band.SURE]), entries_of), truth),
     }
+
+
+def _indistinguishable(
+    features: list[WorkFeatures], work_of: dict[int, int], truth: set[Pair]
+) -> tuple[int, int, float]:
+    """The key's own limit: pairs of entries with the same folded title where no field
+    disagrees (no comparison weighs against them), and how many of them the key calls two
+    publications. No engine tells those apart by the records alone; the best F1 of one that
+    links them all (and every other true pair, and nothing else) is printed beside them."""
+    prepared = {w.id: prepare(w) for w in features}
+    by_title: dict[str, list[int]] = {}
+    for entry, wid in work_of.items():
+        if prepared[wid].title:
+            by_title.setdefault(prepared[wid].title, []).append(entry)
+    alike = distinct = 0
+    for entries in by_title.values():
+        for x, y in combinations(sorted(entries), 2):
+            pattern = compare(prepared[work_of[x]], prepared[work_of[y]])
+            levels = zip(LEVEL, pattern, strict=True)
+            if all(DEFAULT.weight(name, level)[0] >= 0 for name, level in levels if level):
+                alike += 1
+                distinct += (x, y) not in truth
+    precision = len(truth) / (len(truth) + distinct) if truth else 1.0
+    return alike, distinct, 2 * precision / (precision + 1)
 
 
 def _reachable(found: set[Pair], truth: set[Pair]) -> float:
@@ -252,6 +279,11 @@ def report(r: dict[str, object]) -> None:
     compared = r["candidates"].recall  # type: ignore[attr-defined]
     print(f"  candidate recall       {compared:.4f} compared, {r['reachable']:.4f} reachable")
     print(f"  related band           {r['related']:,} pairs")
+    alike, distinct, ceiling = r["indistinct"]  # type: ignore[misc]
+    print(
+        f"  indistinguishable      {distinct:,} of {alike:,} same-title pairs with no field "
+        f"that disagrees are two publications in the key (best F1 then: {ceiling:.3f})"
+    )
     print(f"  import {r['import s']:.1f} s, scan {r['scan s']:.1f} s, peak {r['peak MB']:.0f} MB")
 
 
