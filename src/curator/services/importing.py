@@ -32,8 +32,8 @@ from curator.store.catalog import Catalog
 from curator.store.writes import (
     Created,
     add_batch,
+    bulk_load,
     finish_batch,
-    full_text_filled_once,
     insert_records,
     insert_works,
     venue_for_label,
@@ -292,10 +292,11 @@ def _classify(
     report: ImportReport,
     known: dict[str, tuple[int, int]],
     seen: dict[str, _Seen],
-) -> list[ParsedRecord]:
+) -> list[tuple[ParsedRecord, str]]:
     """Sort parsed records into new, unchanged and verbatim repeats (of records imported from
-    this file before, `known`, or read earlier in it, `seen`); record problems."""
-    new: list[ParsedRecord] = []
+    this file before, `known`, or read earlier in it, `seen`); record problems. The new ones
+    come with their content hash (a sha256 of the raw text: computed once)."""
+    new: list[tuple[ParsedRecord, str]] = []
     for rec in result.records:
         digest = rec.content_hash
         if digest in known:
@@ -324,7 +325,7 @@ def _classify(
             )
         else:
             seen[digest] = _Seen(rec.first_line, rec.last_line)
-            new.append(rec)
+            new.append((rec, digest))
     for p in result.problems:
         report.outcomes.append(BlockOutcome(p.status, p.first_line, p.last_line, p.reason))
     return new
@@ -355,20 +356,22 @@ class _Writer:
         self._full_text: AbstractContextManager[None] | None = None
 
     def write(
-        self, new: list[ParsedRecord], position: tuple[int, int]
+        self, new: list[tuple[ParsedRecord, str]], position: tuple[int, int]
     ) -> Generator[Progress, None, None]:
+        """Write new records (each with its content hash) a chunk at a time."""
         session = self.session
         if not self.batch:
             report = self.report
             self.batch = add_batch(session, self.path.name, report.source_path, "", report.format)
             report.batch_id = self.batch
         if self._full_text is None and (self.big or len(new) >= FILL_FULL_TEXT_AT):
-            self._full_text = full_text_filled_once(session)
+            self._full_text = bulk_load(session)
             self._full_text.__enter__()
-        if self.taken is None and any(r.citation_key for r in new):
+        if self.taken is None and any(r.citation_key for r, _ in new):
             self.taken = {**queries.alias_keys(session), **queries.citation_keys(session)}
         for start in range(0, len(new), CHUNK):
-            chunk = new[start : start + CHUNK]
+            chunk = [r for r, _ in new[start : start + CHUNK]]
+            digests = [d for _, d in new[start : start + CHUNK]]
             venue_ids = [self.venue_of(r) for r in chunk]
             chunk = _claim_keys(chunk, self.taken or {})
             kinds = queries.venue_kinds(session)
@@ -377,8 +380,8 @@ class _Writer:
             ]
             wids = insert_works(session, rows)
             rows = [
-                _record_row(r, self.batch, w, self.path.name)
-                for r, w in zip(chunk, wids, strict=True)
+                _record_row(r, d, self.batch, w, self.path.name)
+                for r, d, w in zip(chunk, digests, wids, strict=True)
             ]
             rids = insert_records(session, rows)
             self.work_ids += wids
@@ -474,7 +477,9 @@ def _stored(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
-def _record_row(rec: ParsedRecord, batch_id: int, work_id: int, source_file: str) -> dict[str, Any]:
+def _record_row(
+    rec: ParsedRecord, digest: str, batch_id: int, work_id: int, source_file: str
+) -> dict[str, Any]:
     return {
         "batch_id": batch_id,
         "work_id": work_id,
@@ -483,7 +488,7 @@ def _record_row(rec: ParsedRecord, batch_id: int, work_id: int, source_file: str
         "first_line": rec.first_line,
         "last_line": rec.last_line,
         "raw": rec.raw,
-        "content_hash": rec.content_hash,
+        "content_hash": digest,
         **{f.record: _stored(getattr(rec, f.name)) for f in WORK_FIELDS if f.record},
         "date": rec.date,
         "comments": list(rec.comments),

@@ -42,7 +42,7 @@ _FTS_UPDATE_V4 = f"""CREATE TRIGGER work_fts_update
         VALUES ({_FTS_VALUES_V4});
     END"""
 # The full-text index's insert trigger as the current version has it (a big import drops it
-# and fills the index once; see `writes.full_text_filled_once`).
+# and fills the index once; see `writes.bulk_load`).
 FULL_TEXT_VALUES = _FTS_VALUES_V4
 FULL_TEXT_INSERT_TRIGGER = _FTS_INSERT_V4
 _TRIGGERS_V4 = (
