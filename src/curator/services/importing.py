@@ -410,7 +410,8 @@ class _Writer:
         if self._full_text is not None:
             self._full_text.__exit__(None, None, None)
         report = self.report
-        finish_batch(self.session, self.batch, report.counts, report.to_json()["blocks"], file_hash)
+        blocks = (o.to_json() for o in report.outcomes)
+        finish_batch(self.session, self.batch, report.counts, blocks, file_hash)
         payload = ImportPayload(
             batch_id=self.batch,
             source_file=report.source_file,

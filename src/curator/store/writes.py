@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -178,21 +178,29 @@ def finish_batch(
     session: Session,
     batch_id: int,
     counts: Mapping[str, int],
-    blocks: list[dict[str, Any]],
+    blocks: Iterable[Mapping[str, Any]],
     file_hash: str,
 ) -> None:
-    """The batch's outcome: how many blocks were imported, unchanged, skipped, rejected, and
+    """The batch's outcome: how many blocks were imported, unchanged, skipped, rejected, what
+    became of each (serialised block by block: a million never sit in memory as dicts), and
     the hash of the file's bytes (known once a big file has been read to its end)."""
-    batch = session.get(ImportBatch, batch_id)
-    if batch is None:
+    dumps = partial(json.dumps, ensure_ascii=False)
+    report = "[" + ",".join(map(dumps, blocks)) + "]"
+    updated = driver(session).execute(
+        "UPDATE importbatch SET file_hash = ?, n_imported = ?, n_unchanged = ?, n_skipped = ?, "
+        "n_rejected = ?, report = ? WHERE id = ?",
+        (
+            file_hash,
+            counts["imported"],
+            counts["unchanged"],
+            counts["skipped"],
+            counts["rejected"],
+            report,
+            batch_id,
+        ),
+    )
+    if not updated.rowcount:
         raise ValueError(f"no import batch {batch_id}")
-    batch.file_hash = file_hash
-    batch.n_imported = counts["imported"]
-    batch.n_unchanged = counts["unchanged"]
-    batch.n_skipped = counts["skipped"]
-    batch.n_rejected = counts["rejected"]
-    batch.report = blocks
-    session.add(batch)
 
 
 def set_work_fields(
