@@ -201,9 +201,10 @@ def _window(_bib: Path, db: Path, work_dir: Path) -> dict[str, Any]:
     with (work_dir / "candidates.pickle").open("rb") as found:
         candidates = pickle.load(found)
     review = window.review
-    window.views.setCurrentWidget(review)
     with _timer(figures, "review: open the queue ms", 1000):
+        # what the view does when a scan ends (the scan itself is the "scan" step)
         review._on_scanned(candidates, "Weights as the scan learned them", None)
+        window.views.setCurrentWidget(review)
         app.processEvents()
     steps = []
     for _ in range(50):
