@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from curator.domain.normalize import clean_line, clean_text
+from curator.export import latex
 from curator.export.latex import Charset, encode, encode_title, protect_case
 from curator.importers.latex import decode_bibtex_value
 from tests.export.strategies import hostile_text
@@ -93,3 +94,14 @@ def test_decoding_real_world_latex() -> None:
 @given(st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40))
 def test_decoding_never_raises(text: str) -> None:
     decode_bibtex_value(text)
+
+
+@settings(max_examples=300)
+@given(
+    text=st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=40),
+    charset=st.sampled_from(list(Charset)),
+)
+def test_one_plain_line_takes_the_quick_way_to_the_same_result(text: str, charset: Charset) -> None:
+    """Names and words go through `encode` a million times an export: plain ASCII on one line
+    skips the clean-up it does not need, and comes out the same."""
+    assert encode(text, charset) == latex._encode_text(text, charset)

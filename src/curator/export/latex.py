@@ -47,6 +47,12 @@ def encode(text: str, charset: Charset = Charset.UTF8) -> str:
     Paragraphs become `\endgraf` (LaTeX's \par under another name, which biblatex's field
     macros accept) and line breaks `\newline`; control characters are dropped.
     """
+    if text.isascii() and text.isprintable():  # one line, nothing to clean: most names, words
+        return _encode_line(" ".join(text.split()), charset)
+    return _encode_text(text, charset)
+
+
+def _encode_text(text: str, charset: Charset) -> str:
     return r" \endgraf ".join(
         r" \newline ".join(_encode_line(line, charset) for line in paragraph.split("\n"))
         for paragraph in clean_text(text).split("\n\n")
