@@ -11,7 +11,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from curator.domain.catalog import WorkOrder
 from curator.services import importing, works
+from curator.services.works import Query
 from curator.store.catalog import Catalog
 from curator.ui.catalog.work_table import COL_TITLE, COL_YEAR
 from curator.ui.import_report import ImportReportDialog
@@ -89,6 +91,48 @@ def test_sorting_runs_beside_the_window_and_keeps_the_selected_work(
     assert window.editor.work.id == chosen
     assert window.model.work_id(window.table.currentIndex().row()) == chosen
     assert window.table.currentIndex().row() > 3
+
+
+def test_a_sort_asked_while_a_search_runs_keeps_the_search(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.search.setText("language")
+    window.search_timer.stop()
+    window._search()
+    window.table.sortByColumn(COL_YEAR, Qt.SortOrder.DescendingOrder)  # before it answered
+    qtbot.waitUntil(lambda: not window.searching, timeout=HANG)
+    assert window.model.query == Query("language", WorkOrder.YEAR, True)
+    ids = [window.model.work_id(r) for r in range(window.model.rowCount())]
+    assert ids == list(works.ordered_ids(window.catalog, window.model.query))
+    window.refresh()  # after a change: the same search, the same order
+    assert window.model.query == Query("language", WorkOrder.YEAR, True)
+
+
+def test_a_work_chosen_while_the_rest_is_counted_stays_chosen_with_its_edits(
+    qtbot, window: MainWindow, seeded: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from curator.ui import main_window
+
+    monkeypatch.setattr(main_window, "PAGE", 3)
+    counted = threading.Event()  # every match is counted only when the test says so
+    find = works.find
+
+    def find_all_when_told(catalog, query, first=None):  # type: ignore[no-untyped-def]
+        if first is None:
+            counted.wait()
+        return (yield from find(catalog, query, first))
+
+    monkeypatch.setattr(works, "find", find_all_when_told)
+    window.search.setText("language")
+    window.search_timer.stop()
+    window._search()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 3, timeout=HANG)  # a screenful
+    window.table.selectRow(2)  # the librarian picks a work and starts typing
+    chosen = window.editor.work.id
+    window.editor.notes.setPlainText("checked by hand")
+    counted.set()
+    qtbot.waitUntil(lambda: not window.searching, timeout=HANG)
+    assert window.model.rowCount() > 3
+    assert window.editor.work.id == chosen  # the full answer did not move it away
+    assert window.editor.notes.toPlainText() == "checked by hand"  # nor drop what was typed
 
 
 def test_select_edit_save_updates_catalog_and_table(

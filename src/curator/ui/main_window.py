@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from array import array
+from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -63,7 +64,8 @@ class MainWindow(QMainWindow):
         self.reads = TaskRunner(self)  # searches: never queued behind an import or a scan
         self._searching = 0  # the newest search; an older one's answer is dropped
         self._search_tasks: list[Task] = []
-        self._keep: int | None = None  # the work selected when the running search began
+        self._keep: int | None = None  # the work the librarian chose last
+        self._placing = False  # the window, not the librarian, is moving the selection
         self.setWindowTitle(f"Curator — {catalog.path}")
         self.resize(1440, 900)
         self._build_widgets()
@@ -192,18 +194,17 @@ class MainWindow(QMainWindow):
         if it is still shown. A search still running answers an older question: dropped."""
         self._searching += 1
         selected = self.editor.work.id if self.editor.work else None
-        self.model.reload(self.search.text().strip())
+        self._place(lambda: self.model.reload(self.search.text().strip()))
         self._shown(selected)
 
     def _search(self) -> None:
-        self._load(replace(self.model.query, search=self.search.text().strip()))
+        self._load(replace(self.model.requested, search=self.search.text().strip()))
 
     def _load(self, query: Query) -> None:
         """Find the ids of `query` on a worker thread, a screenful first, then all of them
         (a broad search of a million works takes a second or two); the newest search wins."""
         self._searching += 1
-        if not self._search_tasks or all(t.done for t in self._search_tasks):
-            self._keep = self.editor.work.id if self.editor.work else None
+        self.model.requested = query  # a sort or a search asked next builds on this one
         for task in self._search_tasks:
             task.cancel()  # not started yet: it never runs
         head = self.reads.start(partial(works.find, self.catalog, query, PAGE))
@@ -224,15 +225,26 @@ class MainWindow(QMainWindow):
             return
         if head and (len(ids) < PAGE or self._search_tasks[-1].done):
             return  # that was all of it, or all of it is already shown
-        self.model.show(ids, query)
-        self._shown(self._keep, counting=head)  # the work selected when the search began
+        if head and query.search == self.model.query.search and self._keep not in (None, *ids):
+            return  # the same works in another order: the chosen one stays until all come
+        self._place(lambda: self.model.show(ids, query))
+        self._shown(self._keep, counting=head)
 
     def _shown(self, selected: int | None, counting: bool = False) -> None:
         """New ids are in the table: select the work that was selected, or the first."""
         self.editor.set_venue_names(works.venue_names(self.catalog))
         self._update_counts(counting)
-        if (selected is None or not self.select_work(selected)) and self.model.rowCount():
-            self.table.selectRow(0)
+        kept = selected is not None and self._place(lambda: self.select_work(selected))
+        if not kept and self.model.rowCount():
+            self._place(lambda: self.table.selectRow(0))
+
+    def _place(self, move: Callable[[], Any]) -> Any:
+        """Move the selection (or reset the rows) as the window, not as the librarian."""
+        self._placing = True
+        try:
+            return move()
+        finally:
+            self._placing = False
 
     def select_work(self, work_id: int) -> bool:
         row = self.model.row_of(work_id)
@@ -258,10 +270,14 @@ class MainWindow(QMainWindow):
         index: QModelIndex = self.table.currentIndex()
         rows = self.table.selectionModel().selectedRows()
         if not index.isValid() or not rows:
+            if self.editor.changes() and not self.editor.save():
+                return  # edits that cannot be saved stay on screen, never dropped
             self.editor.show_work(None)
             self.sources.show_records([])
             return
         work_id = self.model.work_id(index.row())
+        if not (self._placing and self.searching):  # a screenful shown first moves nothing
+            self._keep = work_id
         current = self.editor.work
         if current and current.id == work_id:
             return

@@ -9,6 +9,7 @@ from __future__ import annotations
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -53,7 +54,8 @@ class WorkTableModel(QAbstractTableModel):
         self._catalog = catalog
         self._ids: array[int] = array("q")
         self._pages: OrderedDict[int, list[WorkRow]] = OrderedDict()
-        self.query = Query()
+        self.query = Query()  # what the rows show
+        self.requested = Query()  # what was asked last (a search or sort may still run)
         self.load_in_background: Callable[[Query], None] | None = None
 
     # --- Qt model interface -------------------------------------------------
@@ -93,7 +95,7 @@ class WorkTableModel(QAbstractTableModel):
         if not 0 <= column < len(ORDERS):
             return
         descending = order == Qt.SortOrder.DescendingOrder
-        query = Query(self.query.search, ORDERS[column], descending)
+        query = self.requested = Query(self.requested.search, ORDERS[column], descending)
         if self.load_in_background is not None:
             self.load_in_background(query)
         else:
@@ -117,8 +119,10 @@ class WorkTableModel(QAbstractTableModel):
         return None
 
     def reload(self, search: str | None = None) -> None:
-        """Read the ids again (after a change), for `search` if given, in the same order."""
-        query = self.query if search is None else Query(search, *self._order())
+        """Read the ids again (after a change), for `search` if given, in the order asked."""
+        query = self.requested
+        if search is not None:
+            query = self.requested = replace(query, search=search)
         self.show(works.ordered_ids(self._catalog, query), query)
 
     def show(self, ids: Sequence[int], query: Query) -> None:
@@ -128,9 +132,6 @@ class WorkTableModel(QAbstractTableModel):
         self._pages.clear()
         self.query = query
         self.endResetModel()
-
-    def _order(self) -> tuple[WorkOrder, bool]:
-        return self.query.order, self.query.descending
 
     def work_row(self, row: int) -> WorkRow:
         page = row // PAGE
