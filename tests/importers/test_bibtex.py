@@ -177,3 +177,26 @@ def test_a_crossref_parent_may_come_first_if_it_is_a_book_or_proceedings() -> No
     assert (one.venue, one.year, one.ordinal) == ("Proc of X", 2020, 3)
     assert any("crossref 'art' names an earlier entry" in c for c in two.comments)
     assert two.venue is None
+
+
+def test_a_child_is_finished_as_soon_as_its_parent_is_read() -> None:
+    """DBLP files crossref every paper to a proceedings entry after it: a child waits for its
+    parent only, not for the end of a million-entry file."""
+    reader = bibtex.BibtexReader()
+    first = reader.feed("@inproceedings{c1, crossref={proc}, title={Paper one}}\n", 1)
+    assert first.records == []
+    second = reader.feed("@proceedings{proc, title={Proc of X}, year=2020}\n", 2)
+    child, parent = sorted(second.records, key=lambda r: r.ordinal)
+    assert (child.ordinal, child.venue, child.year, child.first_line) == (1, "Proc of X", 2020, 1)
+    assert parent.first_line == 2
+    assert reader.finish().records == []
+
+
+def test_a_lone_carriage_return_does_not_start_a_piece() -> None:
+    """bibtexparser starts a block only after a line feed: a file with CR line ends is cut
+    where it would be, so a broken first entry swallows what it swallows whole."""
+    text = "@misc{a, title={never closed\r@misc{b, title={B}}\r@misc{c, title={C}}\r"
+    whole = BibtexImporter().parse(text)
+    pieces = [p for p in bibtex.entry_chunks(bibtex.text_lines(text), 1)]
+    assert len(pieces) == 1
+    assert whole.problems

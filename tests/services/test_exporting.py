@@ -377,3 +377,14 @@ def test_latex_charset_leaves_urls_and_paths_alone(catalog: Catalog, tmp_path: P
     text = out.read_text(encoding="utf-8")
     assert r"note = {Z{\"u}rich, see \url{https://x.org/Jörg}}" in text
     assert "file = {:/home/jörg/a.pdf:PDF}" in text
+
+
+def test_a_plan_whose_works_went_away_is_refused_in_words(seeded: Catalog, tmp_path: Path) -> None:
+    plan = exporting.plan(seeded)
+    found = candidates.candidates(seeded)
+    decisions.merge(seeded, [found[0].a, found[0].b])  # one of the planned works is gone
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(CuratorError, match="merged or removed since it was planned"):
+        exporting.run_to_end(exporting.export_bibtex(seeded, plan, out / "a.bib", ALL_FIELDS))
+    assert list(out.iterdir()) == []  # no file, no temporary file left

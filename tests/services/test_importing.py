@@ -375,3 +375,31 @@ def test_cancelling_a_big_import_stops_its_reader_and_leaves_nothing(
     assert multiprocessing.active_children() == []
     for table in ("work", "sourcerecord", "importbatch", "event"):
         assert _count(catalog, table) == 0, table
+
+
+def test_a_big_file_with_no_entry_is_refused_as_a_small_one_is(
+    catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "strings.bib"
+    path.write_text("".join(f"@string{{s{i} = {{ACM}}}}\n@comment{{none}}\n" for i in range(30)))
+    whole = _import(catalog, path)
+    monkeypatch.setattr(importing, "STREAM_AT", 0)
+    streamed = _import(catalog, path)
+    assert whole.failures and streamed.failures
+    assert "no publication entries were found" in streamed.failures[0]
+    assert _count(catalog, "importbatch") == 0
+
+
+def test_a_bad_byte_across_two_reads_is_placed_exactly(
+    catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry = b"@misc{x, title={T}}\n"
+    filler = entry * ((1 << 20) // len(entry))
+    pad = b"%" * ((1 << 20) - len(filler) - 1) + b"\n"  # the first read ends here
+    path = tmp_path / "split.bib"
+    path.write_bytes(filler + pad[:-2] + b"\xc3" + b"(" + b"\n" + entry * 3)
+    whole = _import(catalog, path)
+    monkeypatch.setattr(importing, "STREAM_AT", 0)
+    streamed = _import(catalog, path)
+    assert whole.failures == streamed.failures
+    assert f"bad byte at offset {len(filler) + len(pad) - 2}" in streamed.failures[0]

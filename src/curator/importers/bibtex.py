@@ -113,34 +113,37 @@ def text_lines(text: str) -> Iterator[str]:
     return (m.group() for m in _LINE.finditer(text))
 
 
-def entry_chunks(lines: Iterable[str], size: int = CHUNK_ENTRIES) -> Iterator[tuple[int, str]]:
-    """The text in pieces of `size` entries, each with the number of its first line; a piece
-    ends where bibtexparser would start a new block anyway."""
+def entry_chunks(lines: Iterable[str], size: int | None = None) -> Iterator[tuple[int, str]]:
+    """The text in pieces of `size` entries (CHUNK_ENTRIES), each with the number of its first
+    line; a piece ends where bibtexparser would start a new block anyway: "@type{" at the
+    start of a line, which for it follows a line feed (a lone CR does not start a line)."""
+    size = size or CHUNK_ENTRIES
     piece: list[str] = []
-    first, entries = 1, 0
+    first, entries, after_feed = 1, 0, True
     for number, line in enumerate(lines, start=1):
-        if _BLOCK_LINE.match(line):
+        if after_feed and _BLOCK_LINE.match(line):
             if entries >= size:
                 yield first, "".join(piece)
                 piece, first, entries = [], number, 0
             entries += 1
         piece.append(line)
+        after_feed = line.endswith("\n")
     if piece:
         yield first, "".join(piece)
 
 
 class BibtexReader:
     """Reads a BibTeX file piece by piece, keeping what spans pieces: the @string macros, the
-    citation keys already used, and the entries that name a crossref parent (BibTeX wants the
-    parent after its children: they are finished when the file is)."""
+    citation keys already used, the books and proceedings seen (a crossref may name one that
+    came before), and the entries waiting for the crossref parent BibTeX wants after them
+    (finished as soon as it comes, or when the file ends)."""
 
     def __init__(self) -> None:
         self.macros = dict(STANDARD_MACROS)
         self._keys: set[str] = set()
         self._ordinal = 0
-        self._children: list[tuple[int, _Entry]] = []
-        self._parents: dict[str, _Entry] = {}  # books and proceedings, and parents named so far
-        self._wanted: set[str] = set()  # the parents named by children so far
+        self._children: dict[str, list[tuple[int, _Entry]]] = {}  # waiting, by parent key
+        self._parents: dict[str, _Entry] = {}  # books and proceedings seen so far
 
     def feed(self, text: str, first_line: int = 1) -> ParseResult:
         """The records and problems of a piece of the file (line numbers in the whole file)."""
@@ -155,30 +158,32 @@ class BibtexReader:
         for entry in entries:
             self._ordinal += 1
             self._claim_key(entry)
-            self._remember_parent(entry)
             parent = entry.fields.get("crossref", "").strip().casefold()
-            if parent:
-                self._children.append((self._ordinal, entry))
-                self._wanted.add(parent)
+            if parent and parent in self._parents:  # a book or proceedings seen before
+                _inherit(entry, self._parents[parent])
+                result.records.append(_record(entry, self._ordinal))
+            elif parent:  # BibTeX's way: the parent comes after its children
+                self._children.setdefault(parent, []).append((self._ordinal, entry))
             else:
                 result.records.append(_record(entry, self._ordinal))
+            self._remember_parent(entry, result)
         return result
 
     def finish(self) -> ParseResult:
-        """The entries that waited for their crossref parent."""
+        """The entries whose crossref parent never came after them."""
         records = []
-        for ordinal, entry in self._children:
-            key = entry.fields["crossref"].strip().casefold()
-            parent = self._parents.get(key)
-            if parent is None and key in self._keys:
-                entry.comments.append(
-                    f"crossref {key!r} names an earlier entry that is not a book or proceedings: "
-                    "not followed (BibTeX follows a crossref only to an entry after it)"
-                )
-            else:
-                _inherit(entry, parent)
-            records.append(_record(entry, ordinal))
-        self._children, self._wanted = [], set()
+        for key, children in self._children.items():
+            for ordinal, entry in children:
+                if key in self._keys:
+                    entry.comments.append(
+                        f"crossref {key!r} names an earlier entry that is not a book or "
+                        "proceedings: not followed (BibTeX follows a crossref only to an entry "
+                        "after it)"
+                    )
+                else:
+                    _inherit(entry, None)
+                records.append(_record(entry, ordinal))
+        self._children = {}
         return ParseResult(format=BibtexImporter.name, records=records)
 
     def _claim_key(self, entry: _Entry) -> None:
@@ -192,14 +197,17 @@ class BibtexReader:
         elif key:
             self._keys.add(key)
 
-    def _remember_parent(self, entry: _Entry) -> None:
+    def _remember_parent(self, entry: _Entry, result: ParseResult) -> None:
+        """Children waiting for this entry are finished now (into `result`); a book or
+        proceedings is kept for children that name it later."""
         key = (entry.key or "").casefold()
-        if not key or key in self._parents:
+        if not key:
             return
-        if (
-            key in self._wanted or entry.entry_type == "book"
-        ):  # proceedings and collections read as books
-            self._parents[key] = entry
+        for ordinal, child in self._children.pop(key, []):
+            _inherit(child, entry if child is not entry else None)
+            result.records.append(_record(child, ordinal))
+        if entry.entry_type == "book":  # proceedings and collections read as books
+            self._parents.setdefault(key, entry)
 
 
 @dataclass(slots=True)

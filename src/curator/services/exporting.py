@@ -84,7 +84,13 @@ def export_bibtex(
         emit = out.write if out else parts.append
         emit(_header(catalog, total, options))
         for start in range(0, total, CHUNK):
-            chunk = queries.work_views(s, export.ids[start : start + CHUNK])
+            ids = export.ids[start : start + CHUNK]
+            chunk = queries.work_views(s, ids, missing_ok=True)
+            if len(chunk) < len(ids):
+                raise CuratorError(
+                    "some works of this export were merged or removed since it was planned "
+                    "(an undo, a merge or an import ran meanwhile); export again"
+                )
             text = to_bibtex(chunk, keys.of(s, chunk), options)
             if text:
                 emit("\n" + text if out else text)

@@ -8,7 +8,7 @@ import multiprocessing
 import queue
 import traceback
 from collections.abc import Callable, Generator, Iterable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
@@ -16,7 +16,7 @@ from typing import Any, cast
 from sqlmodel import Session
 
 from curator.domain.catalog import default_entry_type
-from curator.domain.errors import CuratorError
+from curator.domain.errors import CuratorError, UnrecognisedListingError
 from curator.domain.fields import WORK_FIELDS
 from curator.domain.progress import Progress, drain
 from curator.domain.records import BlockStatus, ParsedRecord, ParseResult
@@ -115,14 +115,14 @@ def _import_one(
 ) -> Generator[Progress, None, ImportReport]:
     listing = _Listing.open(path, format)
     yield Progress(index, total, f"Reading {path.name}")
-    with catalog.write() as session:
+    with catalog.write() as session, ExitStack() as undone_at_the_end:
         report = ImportReport(
             source_file=path.name,
             source_path=str(path.resolve()),
             format=listing.format,
             format_label=FORMATS[listing.format].label,
         )
-        writer = _Writer(session, path, report, listing.streamed)
+        writer = _Writer(session, path, report, listing.streamed, undone_at_the_end)
         known = queries.record_hashes(session, path.name)
         seen: dict[str, _Seen] = {}
         records = 0
@@ -131,21 +131,27 @@ def _import_one(
             new = _classify(part, report, known, seen)
             if new:
                 yield from writer.write(new, (index, total))
-        _refuse_unreadable(path, listing.format, records, report)
+        _refuse_unreadable(path, listing, records, report)
         writer.finish(listing.hash)
         report.outcomes.sort(key=lambda o: (o.first_line, o.last_line))
     return report
 
 
-def _refuse_unreadable(path: Path, format: str, records: int, report: ImportReport) -> None:
-    """A file in which every block was rejected is an error, and nothing of it is kept."""
+def _refuse_unreadable(path: Path, listing: _Listing, records: int, report: ImportReport) -> None:
+    """A file in which every block was rejected, or (read in pieces) that held no entry at
+    all, is an error, and nothing of it is kept."""
+    if records:
+        return
     rejected = [o for o in report.outcomes if o.status is BlockStatus.REJECTED]
-    if not records and rejected:
+    label = FORMATS[listing.format].label
+    if rejected:
         first = min(rejected, key=lambda o: o.first_line)
         raise CuratorError(
-            f"{path.name}: read as {FORMATS[format].label}, but no record could be read "
+            f"{path.name}: read as {label}, but no record could be read "
             f"({len(rejected)} block(s) rejected; line {first.first_line}: {first.reason})"
         )
+    if listing.streamed:  # a whole file says so when it is parsed
+        raise UnrecognisedListingError(path.name, [label], "no publication entries were found")
 
 
 @dataclass(slots=True)
@@ -186,13 +192,13 @@ class _Listing:
         reader.start()
         try:
             while True:
-                kind, value = _next_piece(pieces, reader)
+                kind, value = _next_piece(pieces, reader, self.path.name)
                 if kind == "part":
                     yield value
                 elif kind == "done":
                     self.hash = value
                     return
-                elif kind == "error":
+                elif kind in ("error", "stopped"):
                     raise CuratorError(value)
                 else:
                     raise RuntimeError(f"reading {self.path.name} failed: {value}")
@@ -220,7 +226,7 @@ def _read_in_pieces(path: str, chunk_entries: int, out: multiprocessing.Queue[An
 
 
 def _next_piece(
-    pieces: multiprocessing.Queue[Any], reader: multiprocessing.process.BaseProcess
+    pieces: multiprocessing.Queue[Any], reader: multiprocessing.process.BaseProcess, name: str
 ) -> tuple[str, Any]:
     """The next message from the reader; an error if it died without saying why."""
     while True:
@@ -228,7 +234,10 @@ def _next_piece(
             return cast(tuple[str, Any], pieces.get(timeout=1))
         except queue.Empty:
             if not reader.is_alive() and pieces.empty():
-                return "bug", f"the reading process stopped (exit code {reader.exitcode})"
+                return "stopped", (
+                    f"{name}: the process reading it stopped (exit code {reader.exitcode}); "
+                    "is the computer short of memory?"
+                )
 
 
 def _size(path: Path) -> int:
@@ -276,10 +285,11 @@ class _FileLines:
         self, decoder: codecs.IncrementalDecoder, block: bytes, offset: int, final: bool = False
     ) -> str:
         try:
+            held = len(decoder.getstate()[0])  # bytes of a character the last block began
             text = decoder.decode(block, final)
         except UnicodeDecodeError as exc:
             raise CuratorError(
-                f"{self.path}: not UTF-8 text (bad byte at offset {offset + exc.start}); "
+                f"{self.path}: not UTF-8 text (bad byte at offset {offset - held + exc.start}); "
                 "save it as UTF-8 and import it again"
             ) from exc
         if "\x00" in text:
@@ -344,8 +354,11 @@ class _Writer:
     """Writes a file's new records as works and source records, a chunk at a time, into one
     transaction; the batch, the event and the full-text index are finished at the end."""
 
-    def __init__(self, session: Session, path: Path, report: ImportReport, big: bool) -> None:
+    def __init__(
+        self, session: Session, path: Path, report: ImportReport, big: bool, stack: ExitStack
+    ) -> None:
         self.session, self.path, self.report, self.big = session, path, report, big
+        self.stack = stack  # what a big import changed for itself, put back however it ends
         self.batch = 0  # made with the first new record: a file with none leaves no trace
         self.created = Created()
         self.work_ids: list[int] = []
@@ -353,7 +366,7 @@ class _Writer:
         self.taken: dict[str, int] | None = None  # citation keys in use, read when first needed
         self.notes = venue_store.alias_notes(session)
         self.venue_of = _venue_resolver(session, self.created)
-        self._full_text: AbstractContextManager[None] | None = None
+        self._bulk = False
 
     def write(
         self, new: list[tuple[ParsedRecord, str]], position: tuple[int, int]
@@ -364,16 +377,17 @@ class _Writer:
             report = self.report
             self.batch = add_batch(session, self.path.name, report.source_path, "", report.format)
             report.batch_id = self.batch
-        if self._full_text is None and (self.big or len(new) >= FILL_FULL_TEXT_AT):
-            self._full_text = bulk_load(session)
-            self._full_text.__enter__()
+        if not self._bulk and (self.big or len(new) >= FILL_FULL_TEXT_AT):
+            self._bulk = True
+            self.stack.enter_context(bulk_load(session))
         if self.taken is None and any(r.citation_key for r, _ in new):
+            # the keys in use, read when first needed, then claimed chunk after chunk
             self.taken = {**queries.alias_keys(session), **queries.citation_keys(session)}
         for start in range(0, len(new), CHUNK):
             chunk = [r for r, _ in new[start : start + CHUNK]]
             digests = [d for _, d in new[start : start + CHUNK]]
             venue_ids = [self.venue_of(r) for r in chunk]
-            chunk = _claim_keys(chunk, self.taken or {})
+            chunk = _claim_keys(chunk, self.taken if self.taken is not None else {})
             kinds = queries.venue_kinds(session)
             rows = [
                 _work_row(r, v, kinds, self.notes) for r, v in zip(chunk, venue_ids, strict=True)
@@ -407,8 +421,7 @@ class _Writer:
     def finish(self, file_hash: str) -> None:
         if not self.batch:
             return  # nothing new: no batch, no step to undo
-        if self._full_text is not None:
-            self._full_text.__exit__(None, None, None)
+        self.stack.close()  # the full-text index filled, its trigger and the page cache back
         report = self.report
         blocks = (o.to_json() for o in report.outcomes)
         finish_batch(self.session, self.batch, report.counts, blocks, file_hash)

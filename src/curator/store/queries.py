@@ -149,7 +149,9 @@ def get_work(session: Session, work_id: int) -> Work:
     return work
 
 
-def work_views(session: Session, ids: Iterable[int]) -> list[WorkView]:
+def work_views(session: Session, ids: Iterable[int], missing_ok: bool = False) -> list[WorkView]:
+    """The works of `ids` in that order; a work that is gone is left out with `missing_ok`,
+    else NotFoundError."""
     ids = list(ids)
     if not ids:
         return []
@@ -166,7 +168,10 @@ def work_views(session: Session, ids: Iterable[int]) -> list[WorkView]:
             record_ids.setdefault(wid, []).append(rid)
         works = {w.id: w for w in session.exec(select(Work).where(col(Work.id).in_(chunk)))}
         for wid in chunk:
-            views.append(_view(works[wid], venues, record_ids.get(wid, [])))
+            if wid in works:
+                views.append(_view(works[wid], venues, record_ids.get(wid, [])))
+            elif not missing_ok:
+                raise NotFoundError(f"no work with id {wid}")
     return views
 
 
