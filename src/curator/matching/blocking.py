@@ -123,7 +123,7 @@ class WordStats:
 RARE_DF = 100
 
 
-def _rarest(words: frozenset[str], stats: WordStats) -> list[str]:
+def _rarest(words: Collection[str], stats: WordStats) -> list[str]:
     """Words seen in at least two works (a word seen once can meet nobody), rarest first.
 
     Ties are broken by the word itself, so two copies of a paper rank words alike.
@@ -180,7 +180,7 @@ def _author_keys(tokens: Tokens) -> list[Key]:
 
 
 def _rare_keys(
-    kind: str, words: frozenset[str], stats: WordStats, count: int, rules: BlockingRules
+    kind: str, words: Collection[str], stats: WordStats, count: int, rules: BlockingRules
 ) -> list[Key]:
     """Pairs of the `count` rarest words, and alone a few words so rare their block stays tiny.
 
