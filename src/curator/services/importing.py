@@ -126,7 +126,9 @@ def _import_one(
         known = queries.record_hashes(session, path.name)
         seen: dict[str, _Seen] = {}
         records = 0
-        for part in listing.parts():
+        parts = listing.parts()
+        undone_at_the_end.callback(parts.close)  # a failure or a cancel stops the reader too
+        for part in parts:
             records += len(part.records)
             new = _classify(part, report, known, seen)
             if new:
@@ -178,10 +180,10 @@ class _Listing:
         whole = parse_listing(text, source=path.name, format=format)
         return cls(path, whole.format, whole, file_hash)
 
-    def parts(self) -> Iterator[ParseResult]:
+    def parts(self) -> Generator[ParseResult, None, None]:
         """The file's records and problems: all at once, or a piece at a time as a process of
-        its own reads them (parsing on one core while this one writes: a 100k-entry file in
-        the time of ~1.5 bare parses instead of ~3)."""
+        its own reads them (parsing on one core while this one writes: 100k generated entries
+        in 20 s instead of 26 s, and memory bounded by the pieces read ahead)."""
         if self.whole is not None:
             yield self.whole
             return
