@@ -134,6 +134,11 @@ def test_token_cache_rereads_only_changed_works_and_keeps_frequencies_exact() ->
     run(fresh.refresh(second))
     assert +cache.title_df == +fresh.title_df  # unary + drops the zero counts of removed words
     assert +cache.abstract_df == +fresh.abstract_df
+    # a field tokens are not made from (the venue) reads nothing again; the first author does
+    third = [replace(second[0], venue="Elsewhere"), replace(second[1], authors=("Zed Q",))]
+    again = run(cache.refresh(third))
+    assert again[0] is after[0] and again[1] is not after[1]
+    assert again[1].author_year.startswith("q ")
 
 
 def test_a_cancelled_refresh_leaves_no_half_counted_words() -> None:

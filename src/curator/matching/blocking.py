@@ -205,6 +205,12 @@ def _stable_hash(word: str) -> int:
 # --- blocks ---------------------------------------------------------------------------------------
 
 
+def _token_source(work: WorkFeatures) -> int:
+    """A hash of the fields a work's tokens are made from (`normalize.tokens_of`)."""
+    first = work.authors[0] if work.authors else None
+    return hash((work.title, work.abstract, first, work.year, work.arxiv_id, work.doi))
+
+
 class TokenCache:
     """Works' tokens and word frequencies kept between scans: a rescan reads only what changed.
 
@@ -212,7 +218,9 @@ class TokenCache:
     """
 
     def __init__(self) -> None:
-        self._by_id: dict[int, tuple[WorkFeatures, Tokens]] = {}
+        # work id -> (what its tokens were made from, hashed; the tokens): the works
+        # themselves are not kept (1.6 KB each, a million of them between two scans)
+        self._by_id: dict[int, tuple[int, Tokens]] = {}
         self.title_df: Counter[str] = Counter()
         self.abstract_df: Counter[str] = Counter()
 
@@ -234,12 +242,13 @@ class TokenCache:
 
     def _refresh(self, works: Sequence[WorkFeatures]) -> Generator[Progress, None, list[Tokens]]:
         known = self._by_id
-        fresh: dict[int, tuple[WorkFeatures, Tokens]] = {}
+        fresh: dict[int, tuple[int, Tokens]] = {}
         result: list[Tokens] = []
         for start in range(0, len(works), STEP):
             for work in works[start : start + STEP]:
                 cached = known.pop(work.id, None)
-                if cached is not None and cached[0] == work:
+                made_from = _token_source(work)
+                if cached is not None and cached[0] == made_from:
                     fresh[work.id] = cached
                     result.append(cached[1])
                     continue
@@ -247,7 +256,7 @@ class TokenCache:
                     self._count(cached[1], -1)
                 found = tokens_of(work)
                 self._count(found, 1)
-                fresh[work.id] = (work, found)
+                fresh[work.id] = (made_from, found)
                 result.append(found)
             yield Progress(
                 min(start + STEP, len(works)), len(works), "Reading titles and abstracts"
