@@ -71,7 +71,7 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self.files = FileActions(self, catalog, self.tasks, self._export_scope)
         self.files.import_ended.connect(self._after_import)
-        self.files.works_added.connect(self.review.scan)
+        self.files.works_added.connect(self.review.rescan)
         self.files.export_ended.connect(self._after_change)
         self.files.show_work.connect(self.show_work_to_fix)
         self.steps = UndoActions(self, catalog, self.tasks, ready=self._edits_saved)
@@ -112,7 +112,7 @@ class MainWindow(QMainWindow):
         self.review.changed.connect(self._after_change)
         self.history = HistoryPanel(self.catalog)
         self.history.changed.connect(self._after_change)
-        self.history.changed.connect(lambda: self.review.scan())
+        self.history.changed.connect(lambda: self.review.rescan())
         self.venues = VenuesPanel(self.catalog)
         self.venues.suggestions.duplicate_pairs = self.review.strong_pairs
         self.venues.changed.connect(self._after_change)
@@ -358,7 +358,7 @@ class MainWindow(QMainWindow):
 
     def _on_step_ended(self, message: str) -> None:
         self._after_change()
-        self.review.scan()  # works came back or went away: the queue is rebuilt
+        self.review.rescan()  # works came back or went away: the queue is rebuilt
         self.statusBar().showMessage(message, 5000)
 
     def _after_change(self) -> None:
@@ -385,7 +385,7 @@ class MainWindow(QMainWindow):
         if self.editor.changes():
             self.editor.save()  # what the queue shows must be what the catalog holds
         if review.scan_task is None and not review.scanned:
-            review.scan()
+            review.rescan()
         else:
             review.refresh_comparison()
 

@@ -224,3 +224,22 @@ def test_the_view_says_what_the_weights_were_learned_from_and_shows_them(  # typ
     assert identical[4] == "learned" and float(identical[2]) > 0 and identical[3] == "+5.0"
     assert any(r[4] == "default" for r in rows)  # levels this small catalog never showed
     dialog.close()
+
+
+def test_a_huge_catalog_is_scanned_when_the_librarian_asks(
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A million works take minutes and gigabytes to scan: opening the view, an import or an
+    undo never starts that unasked; the view says so, and the button starts it."""
+    from curator.ui.review import panel
+
+    monkeypatch.setattr(panel, "AUTO_SCAN_UP_TO", 10)  # the sample's 65 works count as huge
+    window.views.setCurrentWidget(window.review)
+    assert window.review.scan_task is None and not window.review.scanned
+    assert "65 works: a scan reads every one" in window.review.status.text()
+    window.review.rescan({1})  # what an import of new works asks for
+    assert window.review.scan_task is None
+    qtbot.mouseClick(window.review.scan_button, Qt.MouseButton.LeftButton)
+    assert window.review.scan_task is not None
+    qtbot.waitUntil(lambda: window.review.scanned and window.review.scan_task is None, timeout=HANG)
+    assert window.review.model.rowCount() > 0

@@ -35,6 +35,7 @@ from curator.domain.progress import Progress
 from curator.domain.textdiff import changed_spans
 from curator.services import candidates as candidate_service
 from curator.services import decisions, review
+from curator.services import works as works_service
 from curator.services.catalogs import Catalog
 from curator.ui.review.weights import WeightsDialog
 from curator.ui.tasks import Task, TaskRunner
@@ -48,6 +49,7 @@ BAND_COLOURS = {
 CHANGED = "background-color:#ffe08a;"
 CHOSEN = "background-color:#e3f4e6;"
 MAX_GROUP = 6  # works shown side by side at most
+AUTO_SCAN_UP_TO = 250_000  # works; a bigger catalog is scanned when the librarian asks
 
 # (key, action, description): shown on the buttons, in tooltips and in Help > Keyboard shortcuts
 SHORTCUTS = (
@@ -445,6 +447,20 @@ class ReviewPanel(QWidget):
         self.select_row(0)
 
     # --- scanning ---------------------------------------------------------------------
+    def rescan(self, new_ids: Collection[int] | None = None) -> Task | None:
+        """A scan the window starts by itself (the view opened, works came or went). A catalog
+        too big to scan in a moment is not scanned unasked: the view says what a scan costs
+        and waits for "Scan for duplicates"."""
+        works_now = works_service.stats(self.catalog)["works"]
+        if works_now <= AUTO_SCAN_UP_TO or self.scan_task is not None:
+            return self.scan(new_ids)
+        self.scanned = False  # what the queue shows may be out of date: the button says so
+        self._update_status(
+            f"{works_now:,} works: a scan reads every one and takes minutes and gigabytes of "
+            "memory at this size; press Scan for duplicates when it suits you."
+        )
+        return None
+
     def scan(self, new_ids: Collection[int] | None = None) -> Task | None:
         """Scan in the background (only `new_ids` against the catalog, when given)."""
         if self.scan_task is not None:  # one at a time: remember what to scan next
@@ -670,7 +686,7 @@ class ReviewPanel(QWidget):
             f"Merged {len(merged)} works into #{outcome.survivor}.",
             lambda c: c.a in merged or c.b in merged,
         )
-        self.scan({outcome.survivor})  # the merged work may meet others the parts did not
+        self.rescan({outcome.survivor})  # the merged work may meet others the parts did not
 
     def _pair_decision(self, decide: Callable[[Catalog, int, int], int], words: str) -> None:
         candidate = self.candidate
@@ -737,5 +753,5 @@ class ReviewPanel(QWidget):
             return
         self.reviewed += len(groups)
         self.changed.emit()
-        self.scan()
+        self.rescan()
         self._update_status(f"Merged {done[1]} works into {done[0]}.")
