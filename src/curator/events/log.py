@@ -44,13 +44,10 @@ def execute(s: Session, command: Command[Any], summary: str) -> int:
     return record(s, command, summary)
 
 
-def _step(row: eventlog.EventRow | None) -> Step | None:
-    return Step(row.id, row.kind, row.summary) if row else None
-
-
 def next_steps(s: Session) -> tuple[Step | None, Step | None]:
     """The change undo would revert and the one redo would apply again, if any."""
-    return _step(eventlog.newest_done(s)), _step(eventlog.oldest_undone(s))
+    done, undone = eventlog.step_labels(s)
+    return (Step(*done) if done else None), (Step(*undone) if undone else None)
 
 
 def _expected(row: eventlog.EventRow | None, expected: int | None, what: str) -> None:

@@ -51,6 +51,25 @@ def newest_done(session: Session) -> EventRow | None:
     return _row(session.exec(stmt).first())
 
 
+Label = tuple[int, str, str]  # an event's id, kind and summary
+
+
+def step_labels(session: Session) -> tuple[Label | None, Label | None]:
+    """The newest done and the oldest undone change, without reading their payloads (an
+    import's lists a million ids): what Edit › Undo and Redo say."""
+    found: list[Label | None] = []
+    for state, order in (("done", "DESC"), ("undone", "ASC")):
+        row = session.execute(
+            text(
+                f"SELECT id, kind, summary FROM event WHERE state = :state "
+                f"ORDER BY id {order} LIMIT 1"
+            ),
+            {"state": state},
+        ).first()
+        found.append((row[0], row[1], row[2]) if row else None)
+    return found[0], found[1]
+
+
 def oldest_undone(session: Session) -> EventRow | None:
     stmt = select(Event).where(Event.state == "undone").order_by(col(Event.id)).limit(1)
     return _row(session.exec(stmt).first())
