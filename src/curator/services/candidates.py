@@ -77,12 +77,12 @@ def learned_from(cache: ScanCache) -> str:
 def decided_work_pairs(s: Session) -> set[tuple[int, int]]:
     """Every (smaller id, larger id) pair that a distinct or related decision covers: two
     publications, as the engine learns from them."""
-    owners: dict[str, list[int]] = {}
-    for wid, prints in snapshots.fingerprints(s).items():
-        for digest in prints:
-            owners.setdefault(digest, []).append(wid)
+    decided = snapshots.decisions(s)
+    if not decided:
+        return set()
+    owners = snapshots.owners_of(s, {fp for d in decided for fp in (d.fp_a, d.fp_b)})
     pairs: set[tuple[int, int]] = set()
-    for d in snapshots.decisions(s):
+    for d in decided:
         for x in owners.get(d.fp_a, ()):
             for y in owners.get(d.fp_b, ()):
                 if x != y:

@@ -79,6 +79,20 @@ def fingerprints(session: Session, work_ids: list[int] | None = None) -> dict[in
     return found
 
 
+def owners_of(session: Session, digests: set[str]) -> dict[str, list[int]]:
+    """content hash -> the works whose source records have it, for these hashes only (a
+    catalog's every hash is a million rows)."""
+    found: dict[str, list[int]] = {}
+    wanted = sorted(digests)
+    for start in range(0, len(wanted), 500):
+        stmt = select(SourceRecord.content_hash, SourceRecord.work_id).where(
+            col(SourceRecord.content_hash).in_(wanted[start : start + 500])
+        )
+        for digest, wid in session.execute(stmt):
+            found.setdefault(digest, []).append(wid)
+    return found
+
+
 def decisions(session: Session) -> list[Decision]:
     return list(session.exec(select(Decision)))
 
