@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import text
 
 from curator.domain.catalog import WorkOrder
-from curator.store import eventlog, queries
+from curator.store import eventlog, queries, snapshots
 from curator.store.catalog import Catalog
 from curator.store.ids import next_id
 from curator.store.rows import put_rows, take_rows
@@ -125,3 +125,17 @@ def test_ordered_ids_sort_as_a_librarian_reads_with_unknowns_last(
         unknown.reverse()
     assert len(found) == len(rows) > 0
     assert found == [r.id for r in known + unknown]
+
+
+@pytest.mark.parametrize("filtered_up_to", [500, 1])
+def test_the_owners_of_a_few_hashes_or_of_many_are_the_same(
+    seeded: Catalog, filtered_up_to: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(snapshots, "HASHES_FILTERED_UP_TO", filtered_up_to)
+    with seeded.read() as s:
+        every = snapshots.fingerprints(s)
+        chosen = {wid: next(iter(prints)) for wid, prints in list(every.items())[:3]}
+        owners = snapshots.owners_of(s, set(chosen.values()) | {"not a hash"})
+    expected = {d: sorted(w for w, p in every.items() if d in p) for d in chosen.values()}
+    assert {d: sorted(ws) for d, ws in owners.items()} == expected
+    assert any(len(ws) > 1 for ws in expected.values())  # a record two files both hold

@@ -79,16 +79,19 @@ def fingerprints(session: Session, work_ids: list[int] | None = None) -> dict[in
     return found
 
 
+HASHES_FILTERED_UP_TO = 500  # more hashes than this: the table is read whole, once
+
+
 def owners_of(session: Session, digests: set[str]) -> dict[str, list[int]]:
     """content hash -> the works whose source records have it, for these hashes only (a
-    catalog's every hash is a million rows)."""
+    catalog's every hash is a million rows). No index leads from a hash alone: a few hashes
+    are one filtered pass of the table, many are one pass read whole."""
+    stmt = select(SourceRecord.content_hash, SourceRecord.work_id)
+    if len(digests) <= HASHES_FILTERED_UP_TO:
+        stmt = stmt.where(col(SourceRecord.content_hash).in_(sorted(digests)))
     found: dict[str, list[int]] = {}
-    wanted = sorted(digests)
-    for start in range(0, len(wanted), 500):
-        stmt = select(SourceRecord.content_hash, SourceRecord.work_id).where(
-            col(SourceRecord.content_hash).in_(wanted[start : start + 500])
-        )
-        for digest, wid in session.execute(stmt):
+    for digest, wid in session.execute(stmt):
+        if digest in digests:
             found.setdefault(digest, []).append(wid)
     return found
 
