@@ -137,9 +137,7 @@ def ordered_work_ids(
 
 
 def work_ids(session: Session, search: str | None = None) -> list[int]:
-    where, params = _matching_ids_clause(search)
-    rows = session.execute(text(f"SELECT w.id FROM work w {where} ORDER BY w.id"), params)
-    return [r[0] for r in rows]
+    return list(ordered_work_ids(session, search))
 
 
 def get_work(session: Session, work_id: int) -> Work:

@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self.steps = UndoActions(self, catalog, self.tasks, ready=self._edits_saved)
         self.steps.ended.connect(self._on_step_ended)
         self._build_menus()
+        self.editor.set_venue_names(works.venue_names(self.catalog))
         self._shown(None)  # the table's sort has read the ids already
         self._update_undo_actions()
 
@@ -195,6 +196,7 @@ class MainWindow(QMainWindow):
         self._searching += 1
         selected = self.editor.work.id if self.editor.work else None
         self._place(lambda: self.model.reload(self.search.text().strip()))
+        self.editor.set_venue_names(works.venue_names(self.catalog))  # a change may add one
         self._shown(selected)
 
     def _search(self) -> None:
@@ -232,7 +234,6 @@ class MainWindow(QMainWindow):
 
     def _shown(self, selected: int | None, counting: bool = False) -> None:
         """New ids are in the table: select the work that was selected, or the first."""
-        self.editor.set_venue_names(works.venue_names(self.catalog))
         self._update_counts(counting)
         kept = selected is not None and self._place(lambda: self.select_work(selected))
         if not kept and self.model.rowCount():
