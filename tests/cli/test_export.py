@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from tests.cli.test_works import run
 from tests.conftest import FIXTURES
+from tests.services.test_exporting import device_node, refuse_replacing_dev_null
 
 
 @pytest.fixture
@@ -60,3 +63,65 @@ def test_import_a_bib_file_reports_each_block(
     code, out, err = run(capsys, "--db", db, "import", str(FIXTURES / "listings" / "messy.bib"))
     assert code == 0
     assert "messy.bib (BibTeX file): 4 imported, 0 unchanged, 6 skipped, 3 rejected" in out + err
+
+
+def _saved(db: str) -> tuple[int, list[str | None]]:
+    """What an export may save in the catalog: its steps (the event log) and the keys."""
+    with sqlite3.connect(db) as conn:
+        steps = conn.execute("SELECT count(*) FROM event").fetchone()[0]
+        keys = [k for (k,) in conn.execute("SELECT citation_key FROM work ORDER BY id")]
+    return steps, keys
+
+
+def _not_a_file(kind: str, folder: Path) -> tuple[Path, str]:
+    if kind == "device":
+        return device_node(folder), "is a device"
+    if kind == "fifo":
+        os.mkfifo(folder / "pipe.bib")
+        return folder / "pipe.bib", "is a pipe (FIFO)"
+    if kind == "folder":
+        (folder / "folder.bib").mkdir()
+        return folder / "folder.bib", "is a folder"
+    link = folder / "link.bib"
+    link.symlink_to(device_node(folder))
+    return link, f"links to {folder / 'null'}, a device"
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo", "folder", "link to device"])
+def test_export_to_what_is_not_a_file_is_refused(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    target, words = _not_a_file(kind, tmp_path)
+    before, saved = target.lstat(), _saved(db)
+    code, out, err = run(capsys, "--db", db, "export", "-o", str(target))
+    assert code == 1 and out == ""
+    assert err == f"curator: {target} {words}, not a file; choose a file name for the export\n"
+    after = target.lstat()
+    assert (after.st_mode, after.st_ino, after.st_rdev) == (
+        before.st_mode, before.st_ino, before.st_rdev
+    )  # fmt: skip
+    assert _saved(db) == saved and all(k is None for k in saved[1])
+    assert list(tmp_path.glob(".*.tmp")) == []
+
+
+def test_export_to_dev_null_is_refused(
+    db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    refuse_replacing_dev_null(monkeypatch)
+    saved = _saved(db)
+    code, _, err = run(capsys, "--db", db, "export", "-o", "/dev/null")
+    assert code == 1
+    assert err == "curator: /dev/null is a device, not a file; choose a file name for the export\n"
+    assert Path("/dev/null").is_char_device() and _saved(db) == saved
+
+
+def test_export_through_a_link_writes_the_linked_file(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "real.bib"
+    target.write_text("old")
+    link = tmp_path / "link.bib"
+    link.symlink_to(target)
+    code, _, err = run(capsys, "--db", db, "export", "-o", str(link))
+    assert code == 0 and f"to {link}" in err
+    assert link.is_symlink() and target.read_text().startswith("% Exported by curator")

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import socket
+import stat
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -140,8 +145,8 @@ def test_a_file_that_cannot_be_written_saves_nothing(seeded: Catalog, tmp_path: 
     assert all(w.citation_key is None for w in works.works(seeded))
     target = tmp_path / "locked"
     target.mkdir()
-    with pytest.raises(CuratorError, match="cannot be written"):
-        export(seeded, target)  # a folder, not a file
+    with pytest.raises(CuratorError, match="is a folder, not a file"):
+        export(seeded, target)
     assert list(tmp_path.glob(".*.tmp")) == [] and list(target.iterdir()) == []
     assert all(w.citation_key is None for w in works.works(seeded))
 
@@ -388,3 +393,184 @@ def test_a_plan_whose_works_went_away_is_refused_in_words(seeded: Catalog, tmp_p
     with pytest.raises(CuratorError, match="merged or removed since it was planned"):
         exporting.run_to_end(exporting.export_bibtex(seeded, plan, out / "a.bib", ALL_FIELDS))
     assert list(out.iterdir()) == []  # no file, no temporary file left
+
+
+# --- targets that are not files, temp files of killed exports, fsync ----------------------------
+
+
+def device_node(folder: Path) -> Path:
+    """A character device like /dev/null, made in the test's own folder (so that a failing
+    export replaces that node, never the machine's /dev/null)."""
+    node = folder / "null"
+    try:
+        os.mknod(node, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except PermissionError:
+        pytest.skip("making a device node needs root")
+    return node
+
+
+@pytest.fixture
+def not_a_file(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """An export target that is not a regular file, and the words that refuse it (a regex)."""
+    kind = request.param
+    if kind == "device":
+        yield device_node(tmp_path), "is a device, not a file"
+    elif kind == "fifo":
+        os.mkfifo(tmp_path / "pipe")
+        yield tmp_path / "pipe", r"is a pipe \(FIFO\), not a file"
+    elif kind == "folder":
+        (tmp_path / "folder.bib").mkdir()
+        yield tmp_path / "folder.bib", "is a folder, not a file"
+    elif kind == "socket":
+        with socket.socket(socket.AF_UNIX) as sock:
+            sock.bind(str(tmp_path / "sock"))
+            yield tmp_path / "sock", "is a socket, not a file"
+    else:  # a symlink to a device: refused like the device (a link to a file is followed)
+        link = tmp_path / "link.bib"
+        link.symlink_to(device_node(tmp_path))
+        yield link, "link.bib links to .*null, a device, not a file"
+
+
+def _node(path: Path) -> tuple[int, int, int, int]:
+    info = path.lstat()
+    return info.st_mode, info.st_ino, info.st_rdev, info.st_size
+
+
+@pytest.mark.parametrize(
+    "not_a_file", ["device", "fifo", "folder", "socket", "link to device"], indirect=True
+)
+def test_a_target_that_is_not_a_file_is_refused_before_anything_is_saved(
+    seeded: Catalog, tmp_path: Path, not_a_file: tuple[Path, str]
+) -> None:
+    target, words = not_a_file
+    before, steps = _node(target), history.count(seeded)
+    with pytest.raises(CuratorError, match=f"{words}; choose a file name for the export"):
+        export(seeded, target)
+    assert _node(target) == before
+    assert history.count(seeded) == steps
+    assert all(w.citation_key is None for w in works.works(seeded))
+    assert list(tmp_path.glob(".*.tmp")) == []
+
+
+def refuse_replacing_dev_null(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A safety net for the tests that name the real /dev/null: should the check ever be lost,
+    the test fails instead of turning the machine's /dev/null into a file (as root)."""
+    replace = os.replace
+
+    def guarded(src: str, dst: str | Path, **kwargs: object) -> None:
+        if Path(dst).resolve() == Path("/dev/null"):
+            raise AssertionError("the export was about to replace /dev/null")
+        replace(src, dst, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", guarded)
+
+
+def test_dev_null_is_refused_in_words(seeded: Catalog, monkeypatch: pytest.MonkeyPatch) -> None:
+    refuse_replacing_dev_null(monkeypatch)
+    before = _node(Path("/dev/null"))
+    with pytest.raises(CuratorError) as refused:
+        export(seeded, Path("/dev/null"))
+    assert str(refused.value) == (
+        "/dev/null is a device, not a file; choose a file name for the export"
+    )
+    assert _node(Path("/dev/null")) == before
+    assert all(w.citation_key is None for w in works.works(seeded))
+
+
+def test_stale_temp_files_are_removed_and_live_ones_kept(seeded: Catalog, tmp_path: Path) -> None:
+    fcntl = pytest.importorskip("fcntl")
+    out = tmp_path / "out.bib"
+    dead = tmp_path / ".out.bib.k1ll3d_x.tmp"  # a killed export's: unlocked, half written
+    dead.write_text("% Exported by curator")
+    old_empty = tmp_path / ".out.bib.abcdefgh.tmp"  # killed before it wrote a byte, long ago
+    old_empty.touch()
+    os.utime(old_empty, (time.time() - 7200,) * 2)
+    new_empty = tmp_path / ".out.bib.12345678.tmp"  # maybe just made, not yet locked: kept
+    new_empty.touch()
+    live = tmp_path / ".out.bib.l1ve_abc.tmp"  # another window's export, still writing
+    live.write_text("% Exported by curator")
+    not_ours = [".out.bib.tmp", ".out.bib.abc.tmp", ".other.bib.abcdefgh.tmp",
+                "out.bib.abcdefgh.tmp", ".out.bib.ABCDEFGH.tmp", ".out.bib.abcdefgh.tmp.bak",
+                ".out.bib.abcdefghi.tmp"]  # fmt: skip
+    for name in not_ours:
+        (tmp_path / name).write_text("someone else's")
+    (tmp_path / ".out.bib.folder00.tmp").mkdir()
+    with open(live) as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        export(seeded, out)
+        assert live.exists()
+    assert not dead.exists() and not old_empty.exists()
+    assert sorted(
+        p.name for p in tmp_path.iterdir() if p.name.endswith((".tmp", ".bak"))
+    ) == sorted([new_empty.name, live.name, ".out.bib.folder00.tmp", *not_ours])
+    assert out.read_text().startswith("% Exported by curator")
+
+
+# An export in another process that stops half way, until it is killed.
+_HALF_WAY = """
+import sys
+from pathlib import Path
+from curator.export.bibtex import ExportOptions
+from curator.services import exporting
+from curator.store.catalog import open_catalog
+
+exporting.CHUNK = 2
+catalog = open_catalog(Path(sys.argv[1]))
+plan = exporting.plan(catalog)
+for progress in exporting.export_bibtex(catalog, plan, Path(sys.argv[2]), ExportOptions()):
+    if progress.done:  # a chunk is written: the temporary file holds part of the export
+        print("writing", flush=True)
+        sys.stdin.read()  # until killed
+"""
+
+
+def test_a_killed_exports_temp_file_is_removed_by_the_next_export(
+    seeded: Catalog, seed_paths: list[Path], tmp_path: Path
+) -> None:
+    other = open_catalog(tmp_path / "other.sqlite")  # its own catalog: no wait on a lock
+    importing.run_to_end(importing.import_files(other, seed_paths))
+    other.close()
+    out = tmp_path / "out.bib"
+    with open(tmp_path / "stderr", "w") as errors:
+        writer = subprocess.Popen(
+            [sys.executable, "-c", _HALF_WAY, str(other.path), str(out)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, text=True,
+        )  # fmt: skip
+    try:
+        assert writer.stdout is not None
+        assert writer.stdout.readline() == "writing\n", (tmp_path / "stderr").read_text()
+        (temp,) = tmp_path.glob(".out.bib.*.tmp")
+        assert temp.stat().st_size > 0
+        export(seeded, out)  # meanwhile, from another window
+        assert temp.exists(), "a live export's temporary file was removed"
+        first = out.read_text()
+    finally:
+        writer.kill()
+        writer.wait()
+    assert temp.exists() and out.read_text() == first
+    export(seeded, out)
+    assert list(tmp_path.glob(".*.tmp")) == []
+    assert _entries(out.read_text()) == _entries(first)
+
+
+def test_the_file_then_its_folder_are_synced_around_the_rename(
+    seeded: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No observable alternative to a power cut here: os.fsync is watched, and each call notes
+    what it synced and which file then had the name (the old one before the rename)."""
+    out = tmp_path / "out.bib"
+    out.write_text("old")
+    old = out.stat().st_ino
+    synced: list[tuple[bool, int, int]] = []
+    fsync = os.fsync
+
+    def watched(fd: int) -> None:
+        info = os.fstat(fd)
+        synced.append((stat.S_ISDIR(info.st_mode), info.st_ino, out.stat().st_ino))
+        fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", watched)
+    export(seeded, out)
+    new = out.stat().st_ino
+    assert new != old
+    assert synced == [(False, new, old), (True, tmp_path.stat().st_ino, new)]

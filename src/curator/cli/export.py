@@ -50,6 +50,8 @@ def parse_ids(text: str) -> list[int]:
 
 def cmd_export(catalog: Catalog, args: argparse.Namespace) -> int:
     ids = parse_ids(args.only) if args.only is not None else None
+    if args.output is not None:
+        exporting.check_target(args.output)  # `-o /dev/null`: refused before a long plan
     export = exporting.plan(catalog, ids=ids, search=args.search)
     if not export.ids:
         raise CuratorError("nothing to export: no work matches")

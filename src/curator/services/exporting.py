@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
+import stat
+import sys
 import tempfile
+import time
 from collections.abc import Generator, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from sqlmodel import Session
 
@@ -25,7 +30,18 @@ from curator.store import queries
 from curator.store.catalog import Catalog
 from curator.store.writes import set_citation_keys
 
+if sys.platform != "win32":
+    import fcntl
+
 CHUNK = 5000  # works written between two progress reports
+# An unlocked, empty temporary file this old was left by an export killed before it wrote a
+# byte (a younger one may be an export that has made it and not yet locked it).
+STALE_AFTER = 3600.0  # seconds
+_TEMP_SUFFIX = ".tmp"
+_TEMP_MIDDLE = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")  # what mkstemp puts there
+_TEMP_MIDDLE_LEN = 8
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -75,11 +91,12 @@ def export_bibtex(
     next export uses the same keys. Nothing is saved if the file cannot be written.
     """
     path = Path(path) if path is not None else None
+    target = check_target(path) if path else None  # before a key is chosen or a byte written
     name = path.name if path else "the output"
     total = len(export.ids)
     yield Progress(0, total, "Choosing citation keys")
     parts: list[str] = []
-    with catalog.write() as s, _atomic_file(path) if path else nullcontext(None) as out:
+    with catalog.write() as s, _atomic_file(target) if target else nullcontext(None) as out:
         keys = _Keys(s)
         emit = out.write if out else parts.append
         emit(_header(catalog, total, options))
@@ -94,6 +111,8 @@ def export_bibtex(
             text = to_bibtex(chunk, keys.of(s, chunk), options)
             if text:
                 emit("\n" + text if out else text)
+            if out:
+                out.flush()  # what progress reports has reached the file
             yield Progress(min(start + CHUNK, total), total, f"Writing {name}")
         if keys.new:
             summary = f"Citation keys for {len(keys.new)} work(s), exported to {name}"
@@ -142,36 +161,187 @@ def _header(catalog: Catalog, total: int, options: ExportOptions) -> str:
     return "\n".join(f"% {line}" for line in lines) + "\n"
 
 
-@contextmanager
-def _atomic_file(path: Path) -> Iterator[TextIO]:
-    """A temporary file beside `path`, renamed over `path` when the block ends well and
-    removed when it does not (a failure, a cancel).
+class Target(NamedTuple):
+    """The file an export replaces (a symlink followed) and the permissions it is written with."""
 
-    A symlink is followed (the file it points at is replaced); the new file keeps the old one's
-    permissions; a read-only file is refused rather than replaced.
+    path: Path
+    mode: int
+
+
+def check_target(path: Path | str) -> Target:
+    """The file an export to `path` writes, or a CuratorError in words when it must not be
+    replaced: a folder, a device, a pipe or a socket (a rename would put a file in its place,
+    even over /dev/null as root), or a read-only file. A new path or a regular file is fine;
+    a symlink is followed (its file is replaced, the link kept); a link to a device is refused.
     """
-    path = path.resolve()
-    mode = 0o644  # a new file: readable by others, as a text editor would write it
-    if path.exists() and not path.is_dir():
-        if not os.access(path, os.W_OK):
-            raise CuratorError(f"{path}: the file is read-only; choose another name")
-        mode = path.stat().st_mode & 0o777
+    path = Path(path)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except FileNotFoundError as exc:
-        raise CuratorError(f"{path.parent}: no such folder") from exc
-    except PermissionError as exc:
-        raise CuratorError(f"{path.parent}: permission denied; choose another folder") from exc
+        info = os.stat(path)  # follows links as the kernel does (/dev/stdout -> a pipe)
+    except FileNotFoundError:
+        return Target(path.resolve(), 0o644)  # a new file, readable by others like an editor's
     except OSError as exc:
         raise CuratorError(f"{path}: cannot be written ({exc.strerror})") from exc
+    real = path.resolve()
+    _refuse_special(path, real, info.st_mode)
+    if not os.access(real, os.W_OK):
+        raise CuratorError(f"{path}: the file is read-only; choose another name")
+    return Target(real, info.st_mode & 0o777)
+
+
+def _refuse_special(path: Path, real: Path, mode: int) -> None:
+    """A CuratorError naming what `path` is when it is not a regular file."""
+    if stat.S_ISREG(mode):
+        return
+    kind = "something other than a file"
+    if stat.S_ISDIR(mode):
+        kind = "a folder"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "a device"
+    elif stat.S_ISFIFO(mode):
+        kind = "a pipe (FIFO)"
+    elif stat.S_ISSOCK(mode):
+        kind = "a socket"
+    what = f"links to {real}, {kind}" if path.is_symlink() else f"is {kind}"
+    raise CuratorError(f"{path} {what}, not a file; choose a file name for the export")
+
+
+@contextmanager
+def _atomic_file(target: Target) -> Iterator[TextIO]:
+    """A temporary file beside the target, renamed over it when the block ends well and removed
+    when it does not (a failure, a cancel): readers see the old file or the new, never a mix.
+
+    The data is fsynced before the rename and the folder after it, so an export reported done
+    survives a power cut. The temporary file is locked while written, so that the next export
+    can tell a killed export's leftovers (removed) from another window's export (kept).
+    """
+    path = target.path
+    _remove_stale_temps(path)
+    fd, tmp = _make_temp(path)
     try:
+        _lock(fd)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
             yield out
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
+            out.flush()
+            os.fsync(out.fileno())
+            os.chmod(tmp, target.mode)
+            if sys.platform == "win32":
+                out.close()  # an open file cannot be renamed there (nor is it locked)
+            _refuse_special(path, path, _mode_now(path))  # replaced since it was checked?
+            os.replace(tmp, path)  # still locked: no other export takes it for a leftover
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise CuratorError(f"{path}: cannot be written ({exc.strerror})") from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    _sync_folder(path)
+
+
+def _make_temp(path: Path) -> tuple[int, str]:
+    try:
+        return tempfile.mkstemp(prefix=f".{path.name}.", suffix=_TEMP_SUFFIX, dir=path.parent)
+    except FileNotFoundError as exc:
+        raise CuratorError(f"{path.parent}: no such folder") from exc
+    except PermissionError as exc:
+        raise CuratorError(f"{path.parent}: permission denied; choose another folder") from exc
+    except OSError as exc:
+        raise CuratorError(f"{path}: cannot be written ({exc.strerror})") from exc
+
+
+def _mode_now(path: Path) -> int:
+    try:
+        return os.stat(path).st_mode
+    except FileNotFoundError:
+        return stat.S_IFREG  # still a new file
+
+
+def _sync_folder(path: Path) -> None:
+    """fsync the folder that holds `path`, so the rename itself is on disk."""
+    if sys.platform == "win32":
+        return  # a folder cannot be opened there; NTFS journals the rename
+    try:
+        fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:  # a folder one may write but not read (mode 0o300): the file is synced
+        logger.debug("cannot open %s to sync it", path.parent, exc_info=True)
+        return
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        if exc.errno not in (errno.EINVAL, errno.ENOTSUP):  # a filesystem that cannot
+            raise CuratorError(
+                f"{path}: written, but not confirmed on disk ({exc.strerror}); "
+                "check the disk and export again"
+            ) from exc
+    finally:
+        os.close(fd)
+
+
+def _lock(fd: int) -> None:
+    """Mark a temporary file as being written, until this process ends or lets go of it."""
+    if sys.platform == "win32":
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # waits only while another export looks at it
+    except OSError:  # a filesystem without locks: leftovers are then told by age alone
+        logger.debug("no lock on a temporary file (fd %d)", fd, exc_info=True)
+
+
+def _remove_stale_temps(path: Path) -> None:
+    """Remove what killed exports to `path` left beside it: files of exactly our naming
+    (`.NAME.` + mkstemp's 8 characters + `.tmp`) whose writer is gone. Never one another live
+    export is writing (it holds its lock); never fails the export (a leftover may stay)."""
+    prefix = f".{path.name}."
+    try:
+        with os.scandir(path.parent) as entries:
+            ours = [e.path for e in entries if _is_our_temp(e.name, prefix)]
+    except OSError:
+        return  # no such folder, or not readable: the export itself says so
+    for name in ours:
+        try:
+            _remove_if_stale(name)
+        except OSError:
+            logger.debug("left %s", name, exc_info=True)
+
+
+def _is_our_temp(name: str, prefix: str) -> bool:
+    middle = name[len(prefix) : -len(_TEMP_SUFFIX)]
+    return (
+        name.startswith(prefix)
+        and name.endswith(_TEMP_SUFFIX)
+        and len(name) == len(prefix) + _TEMP_MIDDLE_LEN + len(_TEMP_SUFFIX)
+        and set(middle) <= _TEMP_MIDDLE
+    )
+
+
+def _remove_if_stale(name: str) -> None:
+    if not stat.S_ISREG(os.lstat(name).st_mode):
+        return  # never open a device or a pipe that happens to bear the name
+    fd = os.open(name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    try:
+        info = os.fstat(fd)
+        # Still that file (not renamed meanwhile), and its writer gone: removed.
+        if (
+            stat.S_ISREG(info.st_mode)
+            and _writer_gone(fd, info)
+            and os.lstat(name).st_ino == info.st_ino
+        ):
+            os.unlink(name)
+            logger.info("removed %s, left by an export that did not finish", name)
+    finally:
+        os.close(fd)  # lets go of the lock
+
+
+def _writer_gone(fd: int, info: os.stat_result) -> bool:
+    """Whether the export that made this temporary file is gone: its lock is free (the lock
+    goes with the process, kill -9 included), and it holds data or is old (a writer locks its
+    file right after making it, before writing; an empty young one may not be locked yet)."""
+    old = time.time() - info.st_mtime > STALE_AFTER
+    if sys.platform == "win32":
+        return old  # no advisory locks there; an open file cannot be removed anyway
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False  # a live export is writing it
+    except OSError:
+        return old  # a filesystem without locks: age alone
+    return info.st_size > 0 or old
