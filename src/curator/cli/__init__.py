@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import NoReturn
 
 from curator import __version__
-from curator.cli import decisions, export, venues, works
+from curator.cli import backups, decisions, export, venues, works
 from curator.cli.output import EXIT_BUG, EXIT_OK, EXIT_USER_ERROR
-from curator.domain.errors import CuratorError
+from curator.domain.errors import CuratorError, DamagedCatalogError
 from curator.services.catalogs import default_catalog_path, log_file_path, open_default
 
 log = logging.getLogger("curator")
@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     decisions.add_commands(sub)
     export.add_commands(sub)
     venues.add_commands(sub)
+    backups.add_commands(sub)
     return parser
 
 
@@ -72,11 +73,23 @@ def main(argv: Sequence[str] | None = None, gui: GuiMain | None = None) -> int:
     try:
         if run is None:
             return _run_gui(gui, args)
+        if getattr(args, "on_path", False):  # works on a catalog too damaged to open
+            return run(Path(args.db).expanduser() if args.db else default_catalog_path(), args)
         catalog = open_default(args.db)
+        if catalog.damaged:
+            print(
+                f"curator: warning: {catalog.path} is damaged ({catalog.damaged}); "
+                "reading what can be read, writing nothing",
+                file=sys.stderr,
+            )
         try:
             return run(catalog, args)
         finally:
             catalog.close()
+    except DamagedCatalogError as exc:
+        print(f"curator: {exc}", file=sys.stderr)
+        print(f"curator: {backups.restore_advice(Path(str(exc.path)))}", file=sys.stderr)
+        return EXIT_USER_ERROR
     except CuratorError as exc:
         print(f"curator: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR

@@ -38,3 +38,16 @@ class ValidationError(CuratorError):
 
 class NotFoundError(CuratorError):
     """An id that names nothing in the catalog."""
+
+
+class DamagedCatalogError(CuratorError):
+    """A catalog file SQLite reports damaged: it is read, never written, until restored."""
+
+    def __init__(self, path: object, problem: str) -> None:
+        super().__init__(
+            f"{path} is damaged (SQLite: {problem}). Nothing will be written to it. Restore a "
+            "backup (`curator backups`, then `curator restore`, or File › Backups… in the "
+            "window), or export what can still be read."
+        )
+        self.path = path
+        self.problem = problem

@@ -17,7 +17,7 @@ from curator.matching import engine
 from curator.matching.engine import ScanCache as ScanCache  # the window keeps one
 from curator.matching.model import COMPARISONS
 from curator.matching.model import DEFAULT as DEFAULT_MODEL
-from curator.services import decisions
+from curator.services import backups, decisions
 from curator.store import queries, snapshots
 from curator.store.catalog import Catalog
 
@@ -133,7 +133,10 @@ def auto_merge(catalog: Catalog, band: Band = Band.SURE) -> tuple[int, int]:
     """Merge every group of `band` pairs in one undoable step; returns (groups, works merged)."""
     if band != Band.SURE:
         raise CuratorError("only sure groups can be merged without looking (--band sure)")
-    return merge_groups(catalog, groups(candidates(catalog, band=Band.SURE)))
+    found = groups(candidates(catalog, band=Band.SURE))
+    if found:
+        backups.before(catalog, "auto-merge")
+    return merge_groups(catalog, found)
 
 
 def merge_groups(catalog: Catalog, found: list[list[int]]) -> tuple[int, int]:

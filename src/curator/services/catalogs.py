@@ -1,15 +1,20 @@
-"""Which catalog file to open: --db, then CURATOR_DB, then the user's data folder."""
+"""Which catalog file to open (--db, then CURATOR_DB, then the user's data folder), where its
+backups and the log go, and opening it checked and backed up."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
 from platformdirs import user_data_path, user_log_path
 
-from curator.store.catalog import Catalog, open_catalog
+from curator.domain.errors import CuratorError, DamagedCatalogError
+from curator.store import backups
+from curator.store.backups import DAILY
+from curator.store.catalog import QUICK_CHECK_UP_TO, Catalog, open_catalog
 
-__all__ = ["Catalog", "default_catalog_path", "log_file_path", "open_default"]
+__all__ = ["Catalog", "default_catalog_path", "folder_of", "log_file_path", "open_default"]
 
 APP_NAME = "curator"
 
@@ -25,8 +30,51 @@ def sample_catalog_path() -> Path:
     return user_data_path(APP_NAME, appauthor=False) / "sample-catalog.sqlite"
 
 
+def folder_of(path: Path) -> Path:
+    """Where the backups of the catalog at `path` go: in the user's data folder (so a catalog
+    on a USB stick or a network share has its copies on this machine), named after the file
+    and told apart from other catalogs of the same name by a hash of its full path."""
+    path = Path(path).expanduser().resolve()
+    digest = hashlib.sha256(str(path).encode()).hexdigest()[:10]
+    return user_data_path(APP_NAME, appauthor=False) / "backups" / f"{path.stem}-{digest}"
+
+
 def open_default(path: Path | str | None = None) -> Catalog:
-    return open_catalog(Path(path) if path else default_catalog_path())
+    """Open a catalog the way the window and the command line do: checked, backed up before
+    a schema upgrade, its daily backup made when due (which checks a catalog too large to
+    check every time). A damaged catalog comes back read-only (`catalog.damaged` says why)."""
+    catalog = open_catalog(
+        Path(path) if path else default_catalog_path(),
+        check=True,
+        before_upgrade=_before_upgrade,
+    )
+    if catalog.damaged is None:
+        try:
+            daily_backup(catalog)
+        except BaseException:
+            catalog.close()
+            raise
+    return catalog
+
+
+def _before_upgrade(path: Path, version: int) -> None:
+    backups.make(path, folder_of(path), f"before upgrade from v{version}")
+
+
+def daily_backup(catalog: Catalog) -> backups.Backup | None:
+    """The daily backup, if none was made in the last day. A catalog too large for the check
+    on opening is checked here: a backup that fails its check marks the catalog damaged."""
+    folder = folder_of(catalog.path)
+    if not catalog.path.exists() or not backups.due(folder):
+        return None
+    try:
+        return backups.make(catalog.path, folder, DAILY)
+    except CuratorError:
+        problem = backups.quick_check(catalog.path)
+        if problem and catalog.path.stat().st_size > QUICK_CHECK_UP_TO:
+            catalog.damaged = problem
+            raise DamagedCatalogError(catalog.path, problem) from None
+        raise
 
 
 def log_file_path() -> Path:

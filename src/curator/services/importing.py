@@ -26,6 +26,7 @@ from curator.events import log
 from curator.events.imports import Import, ImportPayload
 from curator.importers import FORMATS, bibtex, detect_format, parse_listing
 from curator.importers.bibtex import BibtexReader, entry_chunks, text_lines
+from curator.services import backups
 from curator.store import queries
 from curator.store import venues as venue_store
 from curator.store.catalog import Catalog
@@ -115,6 +116,9 @@ def _import_one(
 ) -> Generator[Progress, None, ImportReport]:
     listing = _Listing.open(path, format)
     yield Progress(index, total, f"Reading {path.name}")
+    if path.stat().st_size > backups.LARGE_IMPORT and _has_works(catalog):
+        yield Progress(index, total, "Backing up the catalog")
+        backups.before(catalog, f"importing {path.name}")
     with catalog.write() as session, ExitStack() as undone_at_the_end:
         report = ImportReport(
             source_file=path.name,
@@ -137,6 +141,11 @@ def _import_one(
         writer.finish(listing.hash)
         report.outcomes.sort(key=lambda o: (o.first_line, o.last_line))
     return report
+
+
+def _has_works(catalog: Catalog) -> bool:
+    with catalog.read() as s:
+        return queries.has_works(s)
 
 
 def _refuse_unreadable(path: Path, listing: _Listing, records: int, report: ImportReport) -> None:

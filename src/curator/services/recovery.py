@@ -9,6 +9,7 @@ from curator.domain.progress import Progress, drain
 from curator.events import log
 from curator.events.works import RecoverFields, RecoverPayload
 from curator.importers.bibtex import BibtexImporter
+from curator.services import backups
 from curator.store import queries
 from curator.store.catalog import Catalog
 
@@ -26,6 +27,8 @@ def recover_other_fields_steps(catalog: Catalog) -> Generator[Progress, None, in
     defined elsewhere in its file cannot be read alone and is passed over."""
     with catalog.write() as s:
         candidates = queries.bibtex_raws_of_bare_works(s)
+        if candidates:  # read by another connection: the catalog as it was before this step
+            backups.before(catalog, "recovering fields")
         found: dict[int, dict[str, str]] = {}
         for n, (wid, raws) in enumerate(candidates.items()):
             if n % STEP == 0:

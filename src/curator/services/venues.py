@@ -22,6 +22,7 @@ from curator.events import log
 from curator.events import venues as steps_
 from curator.events.base import AliasRow, VenueRow
 from curator.events.venues import EditStep, MergeStep, RejectStep, SplitStep, Step, VenuePayload
+from curator.services import backups
 from curator.store import venues as store
 from curator.store.catalog import Catalog
 from curator.venues.suggest import (
@@ -267,6 +268,8 @@ def accept_all_sure_steps(
     generator early rolls the whole step back."""
     with catalog.write() as s:
         sure = [x for x in _suggestions(s, duplicates) if x.band == "sure"]
+        if sure:  # read by another connection: the catalog as it was before this step
+            backups.before(catalog, "accepting all sure venues")
         steps: list[Step] = []
         accepted = 0
         for n, suggestion in enumerate(sure):

@@ -243,6 +243,10 @@ def counts(session: Session) -> dict[str, int]:
     }
 
 
+def has_works(session: Session) -> bool:
+    return session.exec(select(Work.id).limit(1)).first() is not None
+
+
 def venue_names(session: Session) -> list[str]:
     return list(session.exec(select(Venue.name).order_by(col(Venue.name))))
 

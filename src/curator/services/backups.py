@@ -1,0 +1,84 @@
+"""Backups of the librarian's catalogs: made before bulk steps and on demand, listed, restored.
+
+The daily backup and the one before a schema upgrade are made when a catalog is opened
+(`catalogs.open_default`); this module makes the others, before every bulk step (auto-merge,
+accept-all venues, a large import, field recovery), and restores. `store.backups` rotates.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from curator.domain.errors import CuratorError, DamagedCatalogError
+from curator.services.catalogs import Catalog, folder_of, open_default
+from curator.store import backups as store
+from curator.store.backups import MANUAL, Backup
+
+__all__ = ["Backup", "before", "check", "find", "latest", "listing", "now", "reopen", "restore"]
+
+# An import of files larger than this is backed up before (about 1,000 BibTeX entries).
+LARGE_IMPORT = 1_000_000  # bytes
+
+
+def before(catalog: Catalog, step: str) -> Backup:
+    """A backup before a bulk step ("auto-merge"): the step may be undone too, but a backup
+    also survives a later mistake in the event log itself."""
+    if catalog.damaged:
+        raise DamagedCatalogError(catalog.path, catalog.damaged)
+    return store.make(catalog.path, folder_of(catalog.path), f"before {step}")
+
+
+def now(catalog: Catalog) -> Backup:
+    """A backup the librarian asked for: kept until they delete it."""
+    return store.make(catalog.path, folder_of(catalog.path), MANUAL)
+
+
+def listing(path: Path) -> list[Backup]:
+    """The backups of the catalog at `path`, newest first."""
+    return store.listing(folder_of(path))
+
+
+def find(path: Path, name: str) -> Backup:
+    """A backup of the catalog at `path` by its file name, or a path to a copy kept elsewhere
+    (as `curator restore` is given it)."""
+    wanted = Path(name).name
+    for backup in store.listing(folder_of(path)):
+        if backup.path.name == wanted:
+            return backup
+    candidate = Path(name).expanduser()
+    if candidate.is_file():
+        info = candidate.stat()
+        made = datetime.fromtimestamp(info.st_mtime, UTC)
+        return Backup(candidate.resolve(), made, "chosen file", info.st_size)
+    raise CuratorError(f"no backup named {name}; `curator backups` lists them")
+
+
+def latest(path: Path) -> Backup | None:
+    """The newest backup of the catalog at `path`: the way out a damaged catalog offers."""
+    found = store.listing(folder_of(path))
+    return found[0] if found else None
+
+
+def restore(path: Path, backup: Backup) -> Path:
+    """Make the catalog at `path` a copy of `backup`, after keeping what it is now (a damaged
+    one as its raw bytes, beside the backups). Returns where that copy went. Works on a
+    catalog too damaged to open; a window with the catalog open reopens it afterwards."""
+    folder = folder_of(path)
+    if store.quick_check(path) is None:
+        saved = store.make(path, folder, "before restore").path
+    else:
+        saved = store.copy_raw(path, folder, "before-restore")
+    store.restore(backup.path, path)
+    return saved
+
+
+def reopen(catalog: Catalog) -> Catalog:
+    """The catalog opened afresh after a restore: checked and migrated like at start."""
+    catalog.close()
+    return open_default(catalog.path)
+
+
+def check(path: Path) -> str | None:
+    """The full check (`PRAGMA integrity_check` and foreign keys): None when sound."""
+    return store.integrity_check(path)
