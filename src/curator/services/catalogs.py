@@ -10,7 +10,7 @@ from pathlib import Path
 from platformdirs import user_data_path, user_log_path
 
 from curator.domain.errors import CuratorError, DamagedCatalogError
-from curator.store import backups
+from curator.store import backups, eventlog
 from curator.store.backups import DAILY
 from curator.store.catalog import QUICK_CHECK_UP_TO, Catalog, open_catalog
 
@@ -62,11 +62,16 @@ def _before_upgrade(path: Path, version: int) -> None:
 
 
 def daily_backup(catalog: Catalog) -> backups.Backup | None:
-    """The daily backup, if none was made in the last day. A catalog too large for the check
-    on opening is checked here: a backup that fails its check marks the catalog damaged."""
+    """The daily backup, if none was made in the last day (and the catalog holds anything: a
+    new one's first backup is made the first time it is opened with something in it). A
+    catalog too large for the check on opening is checked here: a backup that fails its
+    check marks the catalog damaged."""
     folder = folder_of(catalog.path)
     if not catalog.path.exists() or not backups.due(folder):
         return None
+    with catalog.read() as s:
+        if eventlog.count(s) == 0:
+            return None
     try:
         return backups.make(catalog.path, folder, DAILY)
     except CuratorError:

@@ -26,7 +26,7 @@ KEEP_DAILY = 7  # the newest daily backups kept
 KEEP_WEEKLY = 4  # then the newest of each week, for this many weeks
 KEEP_STEPS = 10  # backups made before bulk steps, restores, migrations
 
-_NAME = re.compile(r"^(\d{8}T\d{6}(?:\.\d{6})?Z)-([a-z0-9-]+)\.sqlite$")
+_NAME = re.compile(r"^(\d{8}T\d{6}(?:\.\d{6})?Z)-([a-z0-9._-]+)\.sqlite$")
 _STAMP = "%Y%m%dT%H%M%S.%fZ"
 
 
@@ -62,7 +62,7 @@ def make(catalog: Path, folder: Path, reason: str, now: datetime | None = None) 
     """A checked copy of the catalog at `catalog` in `folder`, then the old ones rotated."""
     now = now or datetime.now(UTC)
     folder.mkdir(parents=True, exist_ok=True)
-    slug = re.sub(r"[^a-z0-9]+", "-", reason.lower()).strip("-") or MANUAL
+    slug = re.sub(r"[^a-z0-9._]+", "-", reason.lower()).strip("-.") or MANUAL
     target = folder / f"{now.strftime(_STAMP)}-{slug}.sqlite"
     partial = folder / f".{target.name}.partial"
     try:
@@ -81,8 +81,9 @@ def make(catalog: Path, folder: Path, reason: str, now: datetime | None = None) 
         raise CuratorError(f"cannot write a backup in {folder}: {exc.strerror}") from exc
     finally:
         partial.unlink(missing_ok=True)
+    made = Backup(target, now, slug.replace("-", " "), target.stat().st_size)
     rotate(folder)
-    return Backup(target, now, slug.replace("-", " "), target.stat().st_size)
+    return made
 
 
 def copy_raw(catalog: Path, folder: Path, reason: str) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from curator.domain.errors import CuratorError, DamagedCatalogError
@@ -27,8 +28,20 @@ def plain(path: Path, message: str) -> CuratorError | None:
             f"could not read or write {path}: the disk reported an error (full, removed or "
             "failing?). Nothing was changed; free some space or check the disk, then try again."
         )
+    if _on_read_only_disk(path):
+        return CuratorError(
+            f"{path} is on a read-only disk: a catalog needs to write beside itself, even to "
+            "be read. Copy it to a folder you can write to, or remount the disk read-write."
+        )
     if "unable to open" in message or "cannot open" in message:
         return CuratorError(f"cannot open {path}; check the path and permissions.")
     if "out of memory" in message:
         return CuratorError(f"not enough memory to work on {path}; close other programs.")
     return None
+
+
+def _on_read_only_disk(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(Path(path).absolute().parent).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
