@@ -18,7 +18,7 @@ from curator.store.catalog import Catalog, open_catalog
 from curator.store.schema import SCHEMA_VERSION
 from tests.conftest import FIXTURES
 
-OLD_VERSIONS = [1, 2, 3, 4, 5]
+OLD_VERSIONS = [1, 2, 3, 4, 5, 6]
 
 
 def _sql(sql: str | None) -> str:
