@@ -7,10 +7,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+import bibtexparser
 import pytest
 
 from curator.cli import main
@@ -179,3 +181,38 @@ def test_a_read_only_disk_says_so(
     subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
     code, _, err = run(capsys, "--db", str(db), "works")
     assert code == 1 and "read-only disk" in err
+
+
+def _break_a_work_page(db: Path) -> None:
+    """Overwrite one leaf page of the work table: the works on it can no longer be read."""
+    with sqlite3.connect(db) as conn:
+        leaves = [
+            r[0]
+            for r in conn.execute(
+                "SELECT pageno FROM dbstat WHERE name = 'work' AND pagetype = 'leaf'"
+            )
+        ]
+    with open(db, "r+b") as f:
+        f.seek((leaves[len(leaves) // 2] - 1) * 4096)
+        f.write(b"\x0d" + b"\xff" * 4095)
+
+
+def test_a_damaged_catalog_exports_every_work_that_can_still_be_read(
+    capsys: pytest.CaptureFixture[str], seeded_db: Path, tmp_path: Path
+) -> None:
+    code, out, _ = run(capsys, "--db", str(seeded_db), "works", "--json")
+    titles = {w["id"]: w["title"] for w in json.loads(out)}
+    _break_a_work_page(seeded_db)
+    before = seeded_db.read_bytes()
+    target = tmp_path / "salvaged.bib"
+    code, _, err = run(capsys, "--db", str(seeded_db), "export", "-o", str(target))
+    assert code == 0, err
+    lost = {int(i) for i in err.split("(ids ")[1].split(")")[0].split(", ")}
+    assert 0 < len(lost) < len(titles)
+    library = bibtexparser.parse_string(target.read_text())
+    assert not library.failed_blocks
+    assert len(library.entries) == len(titles) - len(lost)
+    assert f"salvaged {len(library.entries)} entries" in err
+    titled = sum(1 for e in library.entries if "title" in e.fields_dict)
+    assert titled == sum(1 for wid, t in titles.items() if wid not in lost and t)
+    assert seeded_db.read_bytes() == before  # no key saved, nothing written

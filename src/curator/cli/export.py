@@ -7,9 +7,10 @@ import sys
 
 from curator.cli.output import EXIT_OK, Subcommands
 from curator.domain.errors import CuratorError
+from curator.domain.progress import drain
 from curator.export.bibtex import ExportOptions
 from curator.export.latex import Charset
-from curator.services import exporting
+from curator.services import exporting, salvage
 from curator.services.catalogs import Catalog
 
 
@@ -52,14 +53,16 @@ def cmd_export(catalog: Catalog, args: argparse.Namespace) -> int:
     ids = parse_ids(args.only) if args.only is not None else None
     if args.output is not None:
         exporting.check_target(args.output)  # `-o /dev/null`: refused before a long plan
+    options = ExportOptions(
+        charset=Charset(args.charset), abstracts=args.abstracts, notes=not args.no_notes
+    )
+    if catalog.damaged:
+        return _salvage(catalog, args, options)
     export = exporting.plan(catalog, ids=ids, search=args.search)
     if not export.ids:
         raise CuratorError("nothing to export: no work matches")
     for gap in export.gaps:
         print(f"curator: incomplete: {gap.describe()}", file=sys.stderr)
-    options = ExportOptions(
-        charset=Charset(args.charset), abstracts=args.abstracts, notes=not args.no_notes
-    )
     result = exporting.run_to_end(exporting.export_bibtex(catalog, export, args.output, options))
     if result.path is None:
         sys.stdout.write(result.text)
@@ -70,4 +73,19 @@ def cmd_export(catalog: Catalog, args: argparse.Namespace) -> int:
         summary += f", {len(result.new_keys)} new citation keys"
     print(f"curator: exported {summary}" + (f" to {result.path}" if result.path else ""),
           file=sys.stderr)  # fmt: skip
+    return EXIT_OK
+
+
+def _salvage(catalog: Catalog, args: argparse.Namespace, options: ExportOptions) -> int:
+    """A damaged catalog: every work that can still be read, whatever --only or --search say
+    (a salvage is not the moment to choose), the others listed."""
+    if args.only is not None or args.search is not None:
+        raise CuratorError("the catalog is damaged: export it whole (no --only or --search)")
+    result = drain(salvage.export_readable(catalog, args.output, options))
+    if result.path is None:
+        sys.stdout.write(result.text)
+    where = f" to {result.path}" if result.path else ""
+    print(f"curator: salvaged {result.n_entries} entries{where}", file=sys.stderr)
+    if result.lost:
+        print(f"curator: {result.describe_lost()}", file=sys.stderr)
     return EXIT_OK

@@ -96,10 +96,10 @@ def export_bibtex(
     total = len(export.ids)
     yield Progress(0, total, "Choosing citation keys")
     parts: list[str] = []
-    with catalog.write() as s, _atomic_file(target) if target else nullcontext(None) as out:
+    with catalog.write() as s, atomic_file(target) if target else nullcontext(None) as out:
         keys = _Keys(s)
         emit = out.write if out else parts.append
-        emit(_header(catalog, total, options))
+        emit(header(catalog, total, options))
         for start in range(0, total, CHUNK):
             ids = export.ids[start : start + CHUNK]
             chunk = queries.work_views(s, ids, missing_ok=True)
@@ -149,7 +149,7 @@ class _Keys:
         return {w.id: w.citation_key or given[w.id] for w in works}
 
 
-def _header(catalog: Catalog, total: int, options: ExportOptions) -> str:
+def header(catalog: Catalog, total: int, options: ExportOptions) -> str:
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     charset = "UTF-8 (for biber, or bibtex with a UTF-8 document)"
     if options.charset.value == "latex":
@@ -206,7 +206,7 @@ def _refuse_special(path: Path, real: Path, mode: int) -> None:
 
 
 @contextmanager
-def _atomic_file(target: Target) -> Iterator[TextIO]:
+def atomic_file(target: Target) -> Iterator[TextIO]:
     """A temporary file beside the target, renamed over it when the block ends well and removed
     when it does not (a failure, a cancel): readers see the old file or the new, never a mix.
 

@@ -167,7 +167,7 @@ def work_views(session: Session, ids: Iterable[int], missing_ok: bool = False) -
         works = {w.id: w for w in session.exec(select(Work).where(col(Work.id).in_(chunk)))}
         for wid in chunk:
             if wid in works:
-                views.append(_view(works[wid], venues, record_ids.get(wid, [])))
+                views.append(view_of(works[wid], venues, record_ids.get(wid, [])))
             elif not missing_ok:
                 raise NotFoundError(f"no work with id {wid}")
     return views
@@ -181,10 +181,10 @@ def work_view(session: Session, work_id: int) -> WorkView:
         .where(SourceRecord.work_id == work_id)
         .order_by(col(SourceRecord.id))
     ).all()
-    return _view(work, {venue.id: venue} if venue else {}, [r for r in rids if r is not None])
+    return view_of(work, {venue.id: venue} if venue else {}, [r for r in rids if r is not None])
 
 
-def _view(work: Work, venues: dict[int | None, Venue], record_ids: list[int]) -> WorkView:
+def view_of(work: Work, venues: dict[int | None, Venue], record_ids: list[int]) -> WorkView:
     venue = venues.get(work.venue_id) if work.venue_id else None
     kind = venue.kind if venue else None
     plain = {f.name: _viewed(getattr(work, f.name)) for f in WORK_FIELDS if f.name not in _RESOLVED}
