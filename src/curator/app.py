@@ -7,10 +7,12 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from curator.domain.errors import CuratorError
-from curator.services import history
+from curator.domain.errors import CuratorError, DamagedCatalogError
+from curator.services import backups, history
 from curator.services.catalogs import (
+    Catalog,
     default_catalog_path,
     log_file_path,
     open_default,
@@ -49,6 +51,31 @@ def _install_excepthook() -> None:
     sys.excepthook = hook
 
 
+def _offer_restore(path: Path, exc: DamagedCatalogError) -> Catalog | None:
+    """A catalog too damaged to open: offer its newest backup (what it is now is kept)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    newest = backups.latest(path)
+    if newest is None:
+        QMessageBox.critical(None, "Curator", f"Cannot open the catalog.\n\n{exc}")
+        return None
+    answer = QMessageBox.question(
+        None,
+        "Curator",
+        f"{path} is too damaged to open (SQLite: {exc.problem}).\n\nRestore its newest "
+        f"backup, of {newest.label}? The damaged file is kept beside the backups.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+    )
+    if answer != QMessageBox.StandardButton.Yes:
+        return None
+    try:
+        backups.restore(path, newest)
+        return open_default(path)
+    except CuratorError as failed:
+        QMessageBox.critical(None, "Curator", f"The restore failed.\n\n{failed}")
+        return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parse(sys.argv[1:] if argv is None else argv)
     if not _has_display():
@@ -67,10 +94,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("Curator")
     app.setOrganizationName("curator")
     path = sample_catalog_path() if args.sample else args.db
+    catalog: Catalog | None
     try:
         catalog = open_default(path)
+    except DamagedCatalogError as exc:
+        catalog = _offer_restore(Path(str(exc.path)), exc)
     except CuratorError as exc:
         QMessageBox.critical(None, "Curator", f"Cannot open the catalog.\n\n{exc}")
+        return 1
+    if catalog is None:
         return 1
     _install_excepthook()
     window = MainWindow(catalog)

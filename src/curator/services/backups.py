@@ -11,11 +11,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from curator.domain.errors import CuratorError, DamagedCatalogError
-from curator.services.catalogs import Catalog, folder_of, open_default
+from curator.services.catalogs import Catalog, folder_of
 from curator.store import backups as store
 from curator.store.backups import MANUAL, Backup
 
-__all__ = ["Backup", "before", "check", "find", "latest", "listing", "now", "reopen", "restore"]
+__all__ = [
+    "Backup",
+    "before",
+    "check",
+    "find",
+    "latest",
+    "listing",
+    "now",
+    "restore",
+    "restore_open",
+]
 
 # An import of files larger than this is backed up before (about 1,000 BibTeX entries).
 LARGE_IMPORT = 1_000_000  # bytes
@@ -73,10 +83,12 @@ def restore(path: Path, backup: Backup) -> Path:
     return saved
 
 
-def reopen(catalog: Catalog) -> Catalog:
-    """The catalog opened afresh after a restore: checked and migrated like at start."""
-    catalog.close()
-    return open_default(catalog.path)
+def restore_open(catalog: Catalog, backup: Backup) -> Path:
+    """`restore` a catalog that is open (the window's): its connections are made afresh
+    and it is checked again, so what holds it sees the restored catalog, writable again."""
+    saved = restore(catalog.path, backup)
+    catalog.reopen()
+    return saved
 
 
 def check(path: Path) -> str | None:

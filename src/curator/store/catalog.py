@@ -68,6 +68,13 @@ class Catalog:
             self.damaged = self.damaged or exc.problem
             raise
 
+    def reopen(self) -> None:
+        """Fresh connections after the file was replaced (a restore), the catalog checked
+        again: everything holding this object sees the restored catalog."""
+        self._engine.dispose()
+        fresh = open_catalog(self.path, check=True)
+        self._engine, self._writer, self.damaged = fresh._engine, fresh._writer, fresh.damaged
+
     def close(self) -> None:
         self._engine.dispose()
 

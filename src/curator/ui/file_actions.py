@@ -18,6 +18,7 @@ from curator.services.catalogs import Catalog
 from curator.services.exporting import ExportPlan, ExportResult
 from curator.services.importing import ImportRun
 from curator.services.samples import sample_listing_paths
+from curator.ui.backups_dialog import BackupsDialog
 from curator.ui.export_dialog import ExportDialog
 from curator.ui.import_report import ImportReportDialog
 from curator.ui.tasks import Task, TaskRunner
@@ -40,6 +41,7 @@ class FileActions(QObject):
     works_added = Signal(object)  # set[int]: the works an import added, to check for duplicates
     export_ended = Signal()  # finished, failed or cancelled: citation keys may have been given
     show_work = Signal(int)  # the export dialog asks to fix a work
+    restored = Signal(str)  # a backup was restored: everything shown must reload
 
     def __init__(
         self, window: QMainWindow, catalog: Catalog, tasks: TaskRunner, export_scope: ExportScope
@@ -62,11 +64,22 @@ class FileActions(QObject):
         self.export_action = QAction("&Export BibTeX…", window)
         self.export_action.setShortcut(QKeySequence("Ctrl+E"))
         self.export_action.triggered.connect(self.choose_and_export)
+        self.backups_action = QAction("&Backups…", window)
+        self.backups_action.triggered.connect(self.show_backups)
 
     def add_to(self, menu: QMenu) -> None:
         menu.addActions([self.import_action, self.import_bibtex_action, self.sample_action])
         menu.addSeparator()
         menu.addAction(self.export_action)
+        menu.addSeparator()
+        menu.addAction(self.backups_action)
+
+    def show_backups(self) -> BackupsDialog:
+        dialog = BackupsDialog(self.catalog, self.tasks, self.window)
+        dialog.restored.connect(self.restored)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
 
     def _say(self, message: str, timeout: int) -> None:
         self.window.statusBar().showMessage(message, timeout)

@@ -27,11 +27,13 @@ from PySide6.QtWidgets import (
 
 from curator import __version__
 from curator.domain.catalog import WorkView
+from curator.domain.errors import DamagedCatalogError
 from curator.export.bibtex import ExportOptions
 from curator.services import works
 from curator.services.catalogs import Catalog
 from curator.services.exporting import ExportPlan
 from curator.services.works import Query
+from curator.ui.backups_dialog import DamageBanner
 from curator.ui.catalog.editor import WorkEditor
 from curator.ui.catalog.sources import SourcesPanel
 from curator.ui.catalog.work_table import (
@@ -74,6 +76,7 @@ class MainWindow(QMainWindow):
         self.files.works_added.connect(self.review.rescan)
         self.files.export_ended.connect(self._after_change)
         self.files.show_work.connect(self.show_work_to_fix)
+        self.files.restored.connect(self._after_restore)
         self.steps = UndoActions(self, catalog, self.tasks, ready=self._edits_saved)
         self.steps.ended.connect(self._on_step_ended)
         self._build_menus()
@@ -124,7 +127,15 @@ class MainWindow(QMainWindow):
         self.views.addTab(self.history, "History")
         self.views.addTab(self.venues, "Venues")
         self.views.currentChanged.connect(self._on_view_changed)
-        self.setCentralWidget(self.views)
+        self.damage = DamageBanner(self.catalog)
+        self.damage.act.connect(lambda: self.files.show_backups())
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.damage)
+        column.addWidget(self.views, 1)
+        self.setCentralWidget(central)
         self.counts_label = QLabel()
         self.statusBar().addPermanentWidget(self.counts_label)
 
@@ -198,6 +209,7 @@ class MainWindow(QMainWindow):
         self._place(lambda: self.model.reload(self.search.text().strip()))
         self.editor.set_venue_names(works.venue_names(self.catalog))  # a change may add one
         self._shown(selected)
+        self.damage.update_state()  # a read may have met a damaged page
 
     def _search(self) -> None:
         self._load(replace(self.model.requested, search=self.search.text().strip()))
@@ -286,8 +298,14 @@ class MainWindow(QMainWindow):
             # Unsaved edits are never dropped: stay on the work until they are valid.
             QTimer.singleShot(0, lambda: self.select_work(current.id))
             return
-        self.editor.show_work(works.work(self.catalog, work_id))
-        self.sources.show_records(works.records(self.catalog, work_id))
+        try:
+            self.editor.show_work(works.work(self.catalog, work_id))
+            self.sources.show_records(works.records(self.catalog, work_id))
+        except DamagedCatalogError as exc:  # a damaged page: said, and the way out shown
+            self.editor.show_work(None)
+            self.sources.show_records([])
+            self.damage.update_state()
+            self.statusBar().showMessage(f"Work {work_id} cannot be read: {exc.problem}", 8000)
 
     # --- editing ------------------------------------------------------------------------
     def _focus_search(self) -> None:
@@ -378,6 +396,14 @@ class MainWindow(QMainWindow):
         self.history.refresh()
         self.venues.refresh()
         self._update_undo_actions()
+
+    def _after_restore(self, message: str) -> None:
+        """The catalog's file is another one now: every view reads it afresh."""
+        self.editor.show_work(None)
+        self.damage.update_state()
+        self._after_change()
+        self.review.rescan()
+        self.statusBar().showMessage(message, 8000)
 
     def _on_view_changed(self, index: int) -> None:
         review = self.review

@@ -16,6 +16,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from curator.domain.catalog import WorkOrder, WorkRow, format_authors_short
+from curator.domain.errors import DamagedCatalogError
 from curator.services import works
 from curator.services.catalogs import Catalog
 from curator.services.works import Query
@@ -33,6 +34,7 @@ ORDERS = (
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 PAGE = 200  # rows read at once: a screenful or two
 KEPT_PAGES = 50
+UNREADABLE = "(cannot be read: the catalog is damaged here)"
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -144,13 +146,26 @@ class WorkTableModel(QAbstractTableModel):
 
     def _read_page(self, page: int) -> list[WorkRow]:
         ids = self._ids[page * PAGE : (page + 1) * PAGE]
-        found = {r.id: r for r in works.rows_of(self._catalog, ids)}
+        try:
+            found = {r.id: r for r in works.rows_of(self._catalog, ids)}
+        except DamagedCatalogError:
+            found = self._readable_rows(ids)
         # a work gone since the ids were read (merged by another window) shows as a blank row
         rows = [found.get(i) or WorkRow(i, None, (), False, None, None, None, 0) for i in ids]
         self._pages[page] = rows
         if len(self._pages) > KEPT_PAGES:
             self._pages.popitem(last=False)
         return rows
+
+    def _readable_rows(self, ids: Sequence[int]) -> dict[int, WorkRow]:
+        """A damaged catalog: the rows that can be read, one by one; the others say so."""
+        found: dict[int, WorkRow] = {}
+        for i in ids:
+            try:
+                found.update((r.id, r) for r in works.rows_of(self._catalog, [i]))
+            except DamagedCatalogError:
+                found[i] = WorkRow(i, UNREADABLE, (), False, None, None, None, 0)
+        return found
 
     def work_id(self, row: int) -> int:
         """The id of the work on a row, without reading the row."""
