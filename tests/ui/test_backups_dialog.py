@@ -62,6 +62,7 @@ def test_a_damaged_catalog_shows_the_way_out_and_comes_back(
     try:
         assert window.damage.isVisible()
         assert "damaged" in window.damage.label.text()
+        assert not window.editor.isEnabled()  # shown, never saved into a damaged file
         dialog = window.files.show_backups()
         assert "This catalog is damaged" in dialog.intro.text()
         assert dialog.salvage_button.isVisible() and not dialog.backup_button.isEnabled()
@@ -75,7 +76,8 @@ def test_a_damaged_catalog_shows_the_way_out_and_comes_back(
         with qtbot.waitSignal(window.files.restored, timeout=HANG):
             dialog.restore(chosen)
         assert damaged.damaged is None
-        assert not window.damage.isVisible()
+        assert not window.damage.isVisible() and window.editor.isEnabled()
+        assert "damaged catalog was kept as" in window.statusBar().currentMessage()
         works.edit_work(damaged, 1, {"title": "Writable again"})
         assert _title(window, 1) == "Writable again"
         dialog.close()

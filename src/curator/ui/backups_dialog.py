@@ -63,7 +63,10 @@ class BackupsDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.doubleClicked.connect(self.ask_restore)
         self.status = QLabel()
@@ -159,11 +162,15 @@ class BackupsDialog(QDialog):
         def work() -> Path:
             return backups.restore_open(self.catalog, chosen)
 
-        return self._run(lambda: _at_once(work, "Restoring…"), lambda _: self._restored(chosen))
+        return self._run(
+            lambda: _at_once(work, "Restoring…"), lambda kept: self._restored(chosen, kept)
+        )
 
-    def _restored(self, chosen: Backup) -> None:
+    def _restored(self, chosen: Backup, kept: Path) -> None:
         self.reload()
         message = f"Restored the backup of {chosen.label}."
+        if kept.suffix == ".damaged":  # not a backup one can restore: said where it is
+            message += f" The damaged catalog was kept as {kept}."
         self.status.setText(message)
         self.restored.emit(message)
 

@@ -136,6 +136,7 @@ class MainWindow(QMainWindow):
         column.addWidget(self.damage)
         column.addWidget(self.views, 1)
         self.setCentralWidget(central)
+        self._show_damage()
         self.counts_label = QLabel()
         self.statusBar().addPermanentWidget(self.counts_label)
 
@@ -209,7 +210,7 @@ class MainWindow(QMainWindow):
         self._place(lambda: self.model.reload(self.search.text().strip()))
         self.editor.set_venue_names(works.venue_names(self.catalog))  # a change may add one
         self._shown(selected)
-        self.damage.update_state()  # a read may have met a damaged page
+        self._show_damage()  # a read may have met a damaged page
 
     def _search(self) -> None:
         self._load(replace(self.model.requested, search=self.search.text().strip()))
@@ -304,7 +305,7 @@ class MainWindow(QMainWindow):
         except DamagedCatalogError as exc:  # a damaged page: said, and the way out shown
             self.editor.show_work(None)
             self.sources.show_records([])
-            self.damage.update_state()
+            self._show_damage()
             self.statusBar().showMessage(f"Work {work_id} cannot be read: {exc.problem}", 8000)
 
     # --- editing ------------------------------------------------------------------------
@@ -397,10 +398,16 @@ class MainWindow(QMainWindow):
         self.venues.refresh()
         self._update_undo_actions()
 
+    def _show_damage(self) -> None:
+        """The banner while the catalog is damaged; the editor then only shows."""
+        self.damage.update_state()
+        self.editor.read_only = bool(self.catalog.damaged)
+        self.editor.setEnabled(self.editor.work is not None and not self.editor.read_only)
+
     def _after_restore(self, message: str) -> None:
         """The catalog's file is another one now: every view reads it afresh."""
         self.editor.show_work(None)
-        self.damage.update_state()
+        self._show_damage()
         self._after_change()
         self.review.rescan()
         self.statusBar().showMessage(message, 8000)

@@ -80,6 +80,7 @@ class WorkEditor(QWidget):
         super().__init__(parent)
         self._save = save
         self._work: WorkView | None = None
+        self.read_only = False  # a damaged catalog: works are shown, never saved
         self._build()
         self.show_work(None)
 
@@ -237,7 +238,7 @@ class WorkEditor(QWidget):
             field.put(form_value(w, name) if w else _EMPTY.get(FIELDS[name].kind, ""))
         self.error.clear()
         self._loading = False
-        self.setEnabled(w is not None)
+        self.setEnabled(w is not None and not self.read_only)
         self._on_change()
 
     def values(self) -> dict[str, Any]:
