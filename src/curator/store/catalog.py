@@ -210,15 +210,19 @@ def _bring_up_to_date(
         conn.close()
 
 
+# FULL: a commit is on disk when it returns, a power cut included (under WAL, NORMAL may lose
+# the last commits, a librarian's last decisions). Its cost is measured by
+# benchmarks/durability_bench.py and shown in the README.
+SYNCHRONOUS = "FULL"
+
+
 def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     # Let SQLAlchemy's "begin" event issue BEGIN itself, so writes can be IMMEDIATE.
     dbapi_conn.isolation_level = None
     cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA journal_mode = WAL")
-    # FULL: a commit is on disk when it returns, a power cut included (under WAL, NORMAL may
-    # lose the last commits). Measured in the README: an import of 100k works is one commit.
-    cursor.execute("PRAGMA synchronous = FULL")
+    cursor.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
     cursor.close()
 
 
