@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from curator.domain.catalog import WorkOrder
 from curator.store import eventlog, queries, snapshots
+from curator.store.authors import Author
 from curator.store.catalog import Catalog
 from curator.store.ids import next_id
 from curator.store.rows import put_rows, take_rows
@@ -85,9 +86,10 @@ def test_rows_taken_come_back_exactly(catalog: Catalog) -> None:
 
 def test_the_event_log_keeps_where_each_change_stands(catalog: Catalog) -> None:
     with catalog.write() as s:
-        first = eventlog.append(s, "edit", "first", {"version": 2}, "done")
-        second = eventlog.append(s, "edit", "second", {"version": 2}, "done")
-        eventlog.append(s, "undo", "Undo: second", {"target": second}, None)
+        ada = Author("ada", "cli:host")
+        first = eventlog.append(s, "edit", "first", {"version": 2}, "done", ada)
+        second = eventlog.append(s, "edit", "second", {"version": 2}, "done", ada)
+        eventlog.append(s, "undo", "Undo: second", {"target": second}, None, ada)
         eventlog.set_state(s, second, "undone")
         newest, oldest = eventlog.newest_done(s), eventlog.oldest_undone(s)
         assert newest is not None and newest.id == first

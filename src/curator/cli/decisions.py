@@ -37,8 +37,11 @@ def add_commands(sub: Subcommands) -> None:
     p = sub.add_parser("unmerge", help="undo the latest merge into a work")
     p.add_argument("work_id", type=int, metavar="ID")
     p.set_defaults(run=cmd_unmerge)
-    for name in ("undo", "redo"):
-        p = sub.add_parser(name, help=f"{name} the last change")
+    for name, last in (("undo", "latest change"), ("redo", "change undone last")):
+        p = sub.add_parser(name, help=f"{name} your {last} made from the command line")
+        p.add_argument("--any", dest="anyone", action="store_true",
+                       help=f"{name} the catalog's {last}, whoever made it (a window, "
+                       "another user)")  # fmt: skip
         p.set_defaults(run=cmd_undo_redo, step=name)
     p = sub.add_parser("history", help="list past changes")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -88,20 +91,32 @@ def cmd_unmerge(catalog: Catalog, args: argparse.Namespace) -> int:
 
 
 def cmd_undo_redo(catalog: Catalog, args: argparse.Namespace) -> int:
+    """Undo or redo the user's own last command-line change; with --any, the catalog's
+    whoever made it. Another program's change is never taken unasked."""
     step = history.undo if args.step == "undo" else history.redo
-    print(f"{args.step}: {step(catalog)}")
+    try:
+        summary = step(catalog, anyone=args.anyone)
+    except history.NotYours as exc:
+        raise CuratorError(f"{exc}; `curator {args.step} --any` takes it") from None
+    print(f"{args.step}: {summary}")
     return EXIT_OK
 
 
 def cmd_history(catalog: Catalog, args: argparse.Namespace) -> int:
+    """Every change with who made it: a user's name, "a window", "the command line", or
+    "earlier" (made before curator recorded who made each change)."""
     entries = history.history(catalog)
     if args.json:
         data = [{"id": e.id, "kind": e.kind, "summary": e.summary, "state": e.state,
-                 "created_at": e.created_at.isoformat()} for e in entries]  # fmt: skip
+                 "created_at": e.created_at.isoformat(), "by": e.by, "user": e.user,
+                 "session": e.session} for e in entries]  # fmt: skip
         print_json(data)
         return EXIT_OK
+    width = max((len(e.by) for e in entries), default=0)
     for e in entries:
-        print(f"{e.id:>5}  {e.created_at:%Y-%m-%d %H:%M}  {e.state:<7} {e.summary}")
+        print(
+            f"{e.id:>5}  {e.created_at:%Y-%m-%d %H:%M}  {e.state:<7} {e.by:<{width}}  {e.summary}"
+        )
     return EXIT_OK
 
 

@@ -15,6 +15,9 @@ from sqlmodel import Session
 
 Kept = dict[str, Any]  # what a revert removed and its redo must bring back (rows, as JSON)
 WorkSnapshot = dict[str, Any]  # every column of a work, JSON-ready (store.snapshots)
+# What a change touches, as ("work", 12), ("venue", 3), ("alias", 7), ("key", "smith2020")...
+Touched = frozenset[tuple[str, Any]]
+EVERYTHING: Touched = frozenset({("catalog", "all")})
 
 CURRENT = 2  # version 1: the untyped payloads written before commands had classes
 
@@ -50,6 +53,11 @@ class CreatedRows(BaseModel):
 
     def rows(self) -> dict[str, Any]:
         return self.model_dump()
+
+    def touched(self) -> set[tuple[str, Any]]:
+        return {("venue", v.id) for v in self.venues} | {
+            ("alias", a.id) for a in self.aliases if a.id is not None
+        }
 
     def __bool__(self) -> bool:
         return bool(self.venues or self.aliases)
@@ -94,3 +102,23 @@ class Command(ABC, Generic[P]):
     def reapply(self, s: Session, kept: Kept | None) -> None:
         """Redo after an undo: by default, apply again."""
         self.apply(s)
+
+    def touches(self) -> Touched:
+        """The works, venues, labels, citation keys and decisions this change wrote or relies
+        on, by id. A change is undone past a later one (or redone before an earlier one) only
+        if the two touch nothing in common. By default a change touches everything: a kind
+        that does not say what it touches is never taken out of order."""
+        return EVERYTHING
+
+
+def shared(a: Touched, b: Touched) -> tuple[str, Any] | None:
+    """Something both changes touch, or None if they are independent."""
+    for side in (a, b):
+        if side & EVERYTHING:
+            return next(iter(EVERYTHING))
+    return next(iter(sorted(a & b, key=repr)), None)
+
+
+def keys_touched(*keys: object) -> set[tuple[str, Any]]:
+    """Citation keys, as BibTeX compares them (ignoring case)."""
+    return {("key", k.lower()) for k in keys if isinstance(k, str) and k}

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from curator.events.base import Command, Kept, Payload
+from curator.events.base import Command, Kept, Payload, Touched
 from curator.store import snapshots
 
 
@@ -43,6 +43,11 @@ class _Decide(Command[DecisionPayload]):
         if kept is not None:
             self.payload.decision_id = kept["id"]
         self._add(s, datetime.fromisoformat(kept["decided_at"]) if kept else None)
+
+    def touches(self) -> Touched:
+        """The pair's decisions: they are kept by fingerprints, which no later edit or merge
+        of the works changes, and nothing done since relies on one being there."""
+        return frozenset({("decision", tuple(sorted(self.payload.fp)))})
 
 
 class Distinct(_Decide):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pydantic import Field
 from sqlmodel import Session
 
-from curator.events.base import Command, CreatedRows, Kept, Payload
+from curator.events.base import Command, CreatedRows, Kept, Payload, Touched
 from curator.store import venues as venue_store
 from curator.store.rows import put_rows, take_rows
 
@@ -48,3 +48,13 @@ class Import(Command[ImportPayload]):
         put_rows(s, "importbatch", kept["batch"])
         put_rows(s, "work", kept["works"])
         put_rows(s, "sourcerecord", kept["records"])
+
+    def touches(self) -> Touched:
+        """Its works (each record came with a work of its own), its batch, what it created."""
+        p = self.payload
+        return frozenset(
+            [("work", w) for w in p.work_ids]
+            + [("batch", p.batch_id)]
+            + [("venue", v) for v in p.venues_created]
+            + [("alias", a) for a in p.aliases_created]
+        )

@@ -1,24 +1,53 @@
-"""The event log: changes recorded with where each stands on the undo stack, undo and redo.
+"""The event log: changes recorded with who made them and where each stands on the undo stack;
+undo and redo for one session (a window, the user's command line) or for the whole catalog.
 
 Each change row stores its state (done, undone, void), so the next undo is the newest done
-change and the next redo the oldest undone one: two indexed lookups, whatever the log's
-length. Undo and redo are rows of their own (the log is append-only); an undo's row keeps
-what its change's redo needs back (an import's rows).
+change and the next redo the oldest undone one: indexed lookups, whatever the log's length.
+Undo and redo are rows of their own (the log is append-only); an undo's row keeps what its
+change's redo needs back (an import's rows). Every row says who made it (`store.authors`).
+
+A catalog may be open in several programs at once: two windows, a window and `curator`
+commands. Undo used to take the catalog's newest change, whoever made it, so one window's
+Ctrl+Z took back another's merge. The rules now:
+
+- **Undo takes the session's own newest change still done**; redo the session's own oldest
+  undone one. Changes made before the log recorded who made them belong to nobody, so to every
+  session, as they did before.
+- An own change that is no longer the catalog's newest is undone only if **no later change
+  still done touches anything it touched** (`Command.touches`: the same work, venue, venue
+  label, citation key, decision). Otherwise undo refuses and names the later change and who
+  made it: that change was made on top of this one, and reverting this one under it would fail
+  half-way or silently take part of it back (a merge restored over an edit of the merged work).
+  Likewise a redo waits while an earlier change it touches is undone.
+- `anyone=True` takes the catalog's newest done or oldest undone change whoever made it: the
+  plain stack, always safe. The window asks before it takes another's change; the command line
+  needs `--any`.
+- A new change still ends every redo, whoever undid it: a redo is only ever applied to the
+  state its undo left (keeping others' redos would need the same check against every change
+  since; losing a redo loses no data).
+
+Why that keeps the catalog sound: of two changes that touch something in common, the later is
+done only while the earlier is. A new change is made on the current state; undo refuses to
+break this, redo refuses to break it, and the plain stack never can. So no change is reverted
+or applied again on top of a state its own payload does not describe.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
 
 from curator.domain.errors import CuratorError
-from curator.events.base import CURRENT, Command
+from curator.events.base import CURRENT, Command, shared
 from curator.events.merges import MergePayload
 from curator.events.registry import load
-from curator.store import eventlog
+from curator.events.who import EARLIER, credit, thing, who
+from curator.store import authors, eventlog
+from curator.store.authors import Author
+from curator.store.eventlog import EventRow, Label
 
 UNDO, REDO = "undo", "redo"
 
@@ -30,12 +59,25 @@ class Step:
     event_id: int
     kind: str
     summary: str
+    by: str = ""  # who made it, as the asking session names it (`who.who`)
+    own: bool = True  # the asking session's own (or nobody's): taken without asking
+    latest: Step | None = None  # a later change by someone else, the catalog's newest
+
+    @property
+    def note(self) -> str:
+        """What a label adds after the step's name: who made it ("by another window",
+        "earlier"), unless it was the asking session."""
+        return "" if self.own and self.by != EARLIER else credit(self.by)
+
+
+class NotYours(CuratorError):
+    """The session has nothing of its own to undo (or redo), but someone else has."""
 
 
 def record(s: Session, command: Command[Any], summary: str) -> int:
     """Append a change already made; it voids whatever was undone (no redo past a change)."""
     eventlog.void_undone(s)
-    return eventlog.append(s, command.kind, summary, command.dump(), "done")
+    return eventlog.append(s, command.kind, summary, command.dump(), "done", authors.author_in(s))
 
 
 def execute(s: Session, command: Command[Any], summary: str) -> int:
@@ -44,13 +86,32 @@ def execute(s: Session, command: Command[Any], summary: str) -> int:
     return record(s, command, summary)
 
 
+def _own(label: Label | EventRow, me: Author) -> bool:
+    """Made by `me`, or by nobody known (before the log recorded who made each step)."""
+    return label.author is None or (label.author, label.session) == (me.user, me.session)
+
+
+def _step(label: Label | EventRow | None, me: Author) -> Step | None:
+    if label is None:
+        return None
+    by = who(label.author, label.session, me)
+    return Step(label.id, label.kind, label.summary, by, _own(label, me))
+
+
 def next_steps(s: Session) -> tuple[Step | None, Step | None]:
-    """The change undo would revert and the one redo would apply again, if any."""
+    """What undo and redo would take for the session writing through `s`: its own change if
+    it has one, else the catalog's next one (`own` False: someone else's, to be asked about).
+    An own undo under a later change of someone else's names that change in `latest`."""
+    me = authors.author_in(s)
+    own_done, own_undone = eventlog.own_labels(s, me)
     done, undone = eventlog.step_labels(s)
-    return (Step(*done) if done else None), (Step(*undone) if undone else None)
+    undo_step = _step(own_done or done, me)
+    if undo_step and own_done and done and done.id != own_done.id:
+        undo_step = replace(undo_step, latest=_step(done, me))
+    return undo_step, _step(own_undone or undone, me)
 
 
-def _expected(row: eventlog.EventRow | None, expected: int | None, what: str) -> None:
+def _expected(row: EventRow | None, expected: int | None, what: str) -> None:
     if expected is not None and (row is None or row.id != expected):
         raise CuratorError(
             f"the step to {what} has changed since it was shown (another change came first); "
@@ -58,31 +119,99 @@ def _expected(row: eventlog.EventRow | None, expected: int | None, what: str) ->
         )
 
 
-def undo(s: Session, expected: int | None = None) -> Step:
-    """Revert the newest change; with `expected`, only if it is still that event."""
-    row = eventlog.newest_done(s)
-    _expected(row, expected, "undo")
+def _target(s: Session, me: Author, what: str, anyone: bool) -> EventRow | None:
+    """The change `what` (undo or redo) takes: the session's own, or the catalog's next."""
+    if anyone:
+        return eventlog.newest_done(s) if what == UNDO else eventlog.oldest_undone(s)
+    own_done, own_undone = eventlog.own_labels(s, me)
+    label = own_done if what == UNDO else own_undone
+    return eventlog.row(s, label.id) if label else None
+
+
+def peek(s: Session, what: str, anyone: bool = False) -> Step | None:
+    """The change `undo` or `redo` (with `anyone` or not) would take now, in words."""
+    me = authors.author_in(s)
+    return _step(_target(s, me, what, anyone), me)
+
+
+def _nothing(s: Session, me: Author, what: str) -> CuratorError:
+    """Nothing of the session's own to take: say whose change is next, if anyone's."""
+    done, undone = eventlog.step_labels(s)
+    other = done if what == UNDO else undone
+    if other is None:
+        return CuratorError(f"nothing to {what}")
+    mine = "this window's changes" if me.in_window else "the changes made from the command line"
+    named = who(other.author, other.session, me)
+    return NotYours(
+        f"nothing to {what} among {mine}: the {'latest' if what == UNDO else 'next'} change "
+        f"to {what}, #{other.id} “{other.summary}”, was made {credit(named)}"
+    )
+
+
+def _refuse_if_touched(s: Session, row: EventRow, ids: list[int], me: Author, what: str) -> None:
+    """Refuse to take `row` out of order when one of the changes `ids` touches what it does."""
+    if not ids:
+        return
+    touched = load(row.kind, row.payload).touches()
+    for other_id in ids:
+        other = eventlog.row(s, other_id)
+        if other is None:
+            continue
+        common = shared(touched, load(other.kind, other.payload).touches())
+        if common is None:
+            continue
+        named = credit(who(other.author, other.session, me))
+        if what == UNDO:
+            raise CuratorError(
+                f"cannot undo “{row.summary}”: a later change, #{other.id} “{other.summary}” "
+                f"({named}), also changed {thing(common)}; undo that one first"
+            )
+        raise CuratorError(
+            f"cannot redo “{row.summary}” yet: an earlier change, #{other.id} "
+            f"“{other.summary}” ({named}), also changed {thing(common)} and is undone; "
+            "redo that one first"
+        )
+
+
+def undo(s: Session, expected: int | None = None, anyone: bool = False) -> Step:
+    """Revert the session's newest change (with `anyone`, the catalog's); with `expected`,
+    only if it is still that event. Refused if a later change done depends on it."""
+    me = authors.author_in(s)
+    row = _target(s, me, UNDO, anyone)
+    _expected(row, expected, UNDO)
     if row is None:
-        raise CuratorError("nothing to undo")
+        raise _nothing(s, me, UNDO)
+    _refuse_if_touched(s, row, eventlog.ids_in_state(s, "done", after=row.id), me, UNDO)
     kept = load(row.kind, row.payload).revert(s)
     eventlog.set_state(s, row.id, "undone")
     payload: dict[str, Any] = {"version": CURRENT, "target": row.id}
     if kept is not None:
         payload["kept"] = kept
-    eventlog.append(s, UNDO, f"Undo: {row.summary}", payload, None)
-    return Step(row.id, row.kind, row.summary)
+    eventlog.append(s, UNDO, f"Undo: {row.summary}", payload, None, me)
+    return _taken(row, me)
 
 
-def redo(s: Session, expected: int | None = None) -> Step:
-    row = eventlog.oldest_undone(s)
-    _expected(row, expected, "redo")
+def redo(s: Session, expected: int | None = None, anyone: bool = False) -> Step:
+    """Apply again the session's oldest undone change (with `anyone`, the catalog's). Refused
+    while an earlier change it touches is undone."""
+    me = authors.author_in(s)
+    row = _target(s, me, REDO, anyone)
+    _expected(row, expected, REDO)
     if row is None:
-        raise CuratorError("nothing to redo")
+        raise _nothing(s, me, REDO)
+    _refuse_if_touched(s, row, eventlog.ids_in_state(s, "undone", before=row.id), me, REDO)
     command = load(row.kind, row.payload)
     command.reapply(s, eventlog.kept_by_undo(s, row.id) if command.keeps_on_revert else None)
     eventlog.set_state(s, row.id, "done")
-    eventlog.append(s, REDO, f"Redo: {row.summary}", {"version": CURRENT, "target": row.id}, None)
-    return Step(row.id, row.kind, row.summary)
+    payload = {"version": CURRENT, "target": row.id}
+    eventlog.append(s, REDO, f"Redo: {row.summary}", payload, None, me)
+    return _taken(row, me)
+
+
+def _taken(row: EventRow, me: Author) -> Step:
+    step = _step(row, me)
+    assert step is not None
+    return step
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +224,9 @@ class Entry:
     created_at: datetime
     state: str  # "done", "undone", or "" for undo/redo steps themselves
     survivor: int | None = None  # for a merge: the work an unmerge splits again
+    by: str = ""  # who made it, as the asking session names it ("earlier": not recorded)
+    user: str | None = None  # the login name that made it, if recorded
+    session: str | None = None  # "window:<id>" or "cli:<host>", if recorded
 
 
 _STATE_WORDS = {"done": "done", "undone": "undone", "void": "undone"}
@@ -102,9 +234,18 @@ _STATE_WORDS = {"done": "done", "undone": "undone", "void": "undone"}
 
 def entries(s: Session, newest: int | None = None) -> list[Entry]:
     """The history, oldest first (only the `newest` entries if given)."""
+    me = authors.author_in(s)
     return [
         Entry(
-            r.id, r.kind, r.summary, r.created_at, _STATE_WORDS.get(r.state or "", ""), r.survivor
+            r.id,
+            r.kind,
+            r.summary,
+            r.created_at,
+            _STATE_WORDS.get(r.state or "", ""),
+            r.survivor,
+            who(r.author, r.session, me),
+            r.author,
+            r.session,
         )
         for r in eventlog.history_rows(s, newest)
     ]

@@ -8,7 +8,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
 from curator.domain.errors import CuratorError
-from curator.events.base import Command, CreatedRows, Kept, Payload, WorkSnapshot
+from curator.events.base import (
+    Command,
+    CreatedRows,
+    Kept,
+    Payload,
+    Touched,
+    WorkSnapshot,
+    keys_touched,
+)
 from curator.store import queries, snapshots
 from curator.store import venues as venue_store
 
@@ -34,6 +42,16 @@ class MergePayload(Payload):
     @property
     def ids(self) -> list[int]:
         return list(self.before)
+
+
+def merge_touches(merge: MergePayload, *now: WorkSnapshot) -> set[tuple[str, Any]]:
+    """Every work of a merge, the venues and keys their snapshots (and `now`) hold, and what
+    the merge created: undoing it restores all of them."""
+    snapshots_ = [*merge.before.values(), merge.after, *now]
+    venues = {("venue", w["venue_id"]) for w in snapshots_ if w.get("venue_id") is not None}
+    keys = keys_touched(*(w.get("citation_key") for w in snapshots_))
+    works = {("work", w) for w in (*merge.before, merge.survivor, *merge.absorbed)}
+    return works | venues | keys | merge.created.touched()
 
 
 def _upgrade_merge(raw: dict[str, Any]) -> dict[str, Any]:
@@ -91,6 +109,9 @@ class Merge(Command[MergePayload]):
         restore_merge(s, self.payload)
         return None
 
+    def touches(self) -> Touched:
+        return frozenset(merge_touches(self.payload))
+
     @classmethod
     def upgrade(cls, raw: dict[str, Any]) -> dict[str, Any]:
         return _upgrade_merge(raw)
@@ -119,6 +140,9 @@ class AutoMerge(Command[AutoMergePayload]):
             restore_merge(s, merge)
         return None
 
+    def touches(self) -> Touched:
+        return frozenset().union(*(merge_touches(m) for m in self.payload.merges))
+
     @classmethod
     def upgrade(cls, raw: dict[str, Any]) -> dict[str, Any]:
         return {**raw, "version": 2, "merges": [_upgrade_merge(m) for m in raw["merges"]]}
@@ -145,6 +169,11 @@ class Unmerge(Command[UnmergePayload]):
         update = {"after": self.payload.survivor_now, "created": created}
         apply_merge(s, self.payload.merge.model_copy(update=update))
         return None
+
+    def touches(self) -> Touched:
+        p = self.payload
+        created = p.created_now.touched() if p.created_now else set()
+        return frozenset(merge_touches(p.merge, p.survivor_now) | created)
 
     @classmethod
     def upgrade(cls, raw: dict[str, Any]) -> dict[str, Any]:

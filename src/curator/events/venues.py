@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
-from curator.events.base import AliasRow, Command, Kept, Payload, VenueRow
+from curator.events.base import AliasRow, Command, Kept, Payload, Touched, VenueRow
 from curator.store import venues as store
 
 NotePair = tuple[str | None, str | None]  # (before, after)
@@ -113,6 +113,32 @@ def _undo_split(s: Session, step: SplitStep) -> None:
     store.delete_venue(s, vid)
 
 
+def step_touches(step: Step) -> set[tuple[str, Any]]:
+    """The venues, labels and works a step moves or changes (a split's undo moves back every
+    work and label on the split-off venue, so a later change that put one there touches it)."""
+    if isinstance(step, EditStep):
+        parents = {v for side in (step.before, step.after) if (v := side.get("parent_id"))}
+        venues = {step.venue, *parents}
+        return {("venue", v) for v in venues} | {("alias", a.id) for a in step.aliases if a.id}
+    if isinstance(step, MergeStep):
+        venues = {step.into, *(r.id for r in step.absorbed)}
+        venues |= {c for cs in step.children.values() for c in cs}
+        works = {w for ws in step.works.values() for w in ws} | set(step.work_notes)
+        aliases = {a for aa in step.aliases.values() for a in aa} | set(step.alias_notes)
+        return _tokens(venues, works, aliases)
+    if isinstance(step, SplitStep):
+        return _tokens({step.source, step.venue.id}, set(step.works), {step.alias})
+    return {("rejection", step.id)}
+
+
+def _tokens(venues: set[int], works: set[int], aliases: set[int]) -> set[tuple[str, Any]]:
+    return (
+        {("venue", v) for v in venues}
+        | {("work", w) for w in works}
+        | {("alias", a) for a in aliases}
+    )
+
+
 class VenuePayload(Payload):
     steps: list[Step]
 
@@ -129,3 +155,6 @@ class VenueChange(Command[VenuePayload]):
         for step in reversed(self.payload.steps):
             undo_step(s, step)
         return None
+
+    def touches(self) -> Touched:
+        return frozenset().union(*(step_touches(step) for step in self.payload.steps))

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from curator.events.base import Command, CreatedRows, Kept, Payload
+from curator.events.base import Command, CreatedRows, Kept, Payload, Touched, keys_touched
 from curator.store import venues as venue_store
 from curator.store.venues import live_venue_id
 from curator.store.writes import set_citation_keys, set_work_extra, set_work_fields
@@ -41,6 +41,14 @@ class EditWork(Command[EditPayload]):
         """Edits before catalog version 4 did not record the venues they created."""
         return {**super().upgrade(raw), "created": raw.get("created") or {}}
 
+    def touches(self) -> Touched:
+        """The work, the venues it left and took (and any it created), the keys it swapped."""
+        p = self.payload
+        sides = (p.before, p.after)
+        venues = {("venue", v["id"]) for v in (side.get("venue") for side in sides) if v}
+        keys = keys_touched(*(side.get("citation_key") for side in sides))
+        return frozenset({("work", p.work_id)} | venues | keys | p.created.touched())
+
 
 def _set_fields(
     s: Session, work_id: int, values: dict[str, Any], updated_at: datetime | None
@@ -68,6 +76,10 @@ class GiveKeys(Command[KeysPayload]):
         set_citation_keys(s, dict.fromkeys(self.payload.keys))
         return None
 
+    def touches(self) -> Touched:
+        keys = self.payload.keys
+        return frozenset({("work", w) for w in keys} | keys_touched(*keys.values()))
+
 
 class RecoverPayload(Payload):
     works: dict[int, dict[str, str]]  # work id -> the other BibTeX fields read again
@@ -83,3 +95,6 @@ class RecoverFields(Command[RecoverPayload]):
     def revert(self, s: Session) -> Kept | None:
         set_work_extra(s, {w: {} for w in self.payload.works})
         return None
+
+    def touches(self) -> Touched:
+        return frozenset(("work", w) for w in self.payload.works)

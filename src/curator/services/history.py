@@ -1,4 +1,8 @@
-"""Use cases of the event log: undo, redo, what they would do, and the history a librarian sees."""
+"""Use cases of the event log: undo, redo, what they would do, and the history a librarian sees.
+
+Undo and redo take the session's own steps (a window's, or the user's command line's) unless
+`anyone` asks for the catalog's next step whoever made it; `curator.events.log` says why.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +11,20 @@ from collections.abc import Generator
 from curator.domain.progress import Progress, drain
 from curator.events import log
 from curator.events.log import Entry as HistoryEntry
-from curator.events.log import Step
+from curator.events.log import NotYours, Step
+from curator.store import authors
 from curator.store.catalog import Catalog
 
 __all__ = [
     "HistoryEntry",
+    "NotYours",
     "Step",
     "count",
     "history",
     "is_new",
     "next_step_events",
     "next_steps",
+    "open_window_session",
     "redo",
     "redo_steps",
     "undo",
@@ -25,35 +32,47 @@ __all__ = [
 ]
 
 
-def undo(catalog: Catalog) -> str:
-    """Revert the newest change still in effect; its summary."""
-    return drain(undo_steps(catalog))
+def open_window_session(catalog: Catalog) -> None:
+    """The changes made through `catalog` from now on are a window's own: a session of their
+    own, apart from other windows and from the command line (which is otherwise assumed)."""
+    authors.claim(catalog, authors.new_window())
 
 
-def redo(catalog: Catalog) -> str:
-    """Apply again the change undone last; its summary."""
-    return drain(redo_steps(catalog))
+def undo(catalog: Catalog, anyone: bool = False) -> str:
+    """Revert this session's newest change still in effect (with `anyone`, the catalog's);
+    its summary."""
+    return drain(undo_steps(catalog, anyone=anyone))
 
 
-def undo_steps(catalog: Catalog, expected: int | None = None) -> Generator[Progress, None, str]:
+def redo(catalog: Catalog, anyone: bool = False) -> str:
+    """Apply again the change this session (with `anyone`, anyone) undid last; its summary."""
+    return drain(redo_steps(catalog, anyone=anyone))
+
+
+def undo_steps(
+    catalog: Catalog, expected: int | None = None, anyone: bool = False
+) -> Generator[Progress, None, str]:
     """`undo` for the window: a large step (an import, a bulk merge) runs in the background;
     closing the generator before the end rolls it back. With `expected` (the event the menu
-    named), a step that is no longer the newest is refused instead of another undone."""
+    named), a step that is no longer the one to take is refused instead of another undone."""
     with catalog.write() as s:
-        step, _ = log.next_steps(s)
+        step = log.peek(s, log.UNDO, anyone)
         yield Progress(0, 1, f"Undoing: {step.summary}" if step else "Undoing")
-        return log.undo(s, expected).summary
+        return log.undo(s, expected, anyone).summary
 
 
-def redo_steps(catalog: Catalog, expected: int | None = None) -> Generator[Progress, None, str]:
+def redo_steps(
+    catalog: Catalog, expected: int | None = None, anyone: bool = False
+) -> Generator[Progress, None, str]:
     with catalog.write() as s:
-        _, step = log.next_steps(s)
+        step = log.peek(s, log.REDO, anyone)
         yield Progress(0, 1, f"Redoing: {step.summary}" if step else "Redoing")
-        return log.redo(s, expected).summary
+        return log.redo(s, expected, anyone).summary
 
 
 def next_step_events(catalog: Catalog) -> tuple[Step | None, Step | None]:
-    """The changes undo and redo would take now (event id and words), in one read."""
+    """The changes undo and redo would take now for this session (event id, words, who made
+    them, whether they are its own), in one read."""
     with catalog.read() as s:
         return log.next_steps(s)
 
@@ -71,7 +90,8 @@ def is_new(catalog: Catalog) -> bool:
 
 
 def history(catalog: Catalog, newest: int | None = None) -> list[HistoryEntry]:
-    """Every change, oldest first; only the `newest` ones if given (the window's first page)."""
+    """Every change, oldest first, with who made it; only the `newest` ones if given (the
+    window's first page)."""
     with catalog.read() as s:
         return log.entries(s, newest)
 

@@ -1,5 +1,6 @@
-"""The event log's rows: appended, their undo state moved, read back without payloads where
-the window only needs words. The log's rules (what undo reverts) live in `curator.events`."""
+"""The event log's rows: appended with who made them, their undo state moved, read back
+without payloads where the window only needs words. The log's rules (what undo reverts, and
+for whom) live in `curator.events`."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from sqlalchemy import text, update
 from sqlmodel import Session, col, select
 
+from curator.store.authors import Author
 from curator.store.tables import Event
 
 
@@ -20,12 +22,26 @@ class EventRow:
     kind: str
     summary: str
     payload: dict[str, Any]
+    author: str | None = None  # None: made before the log recorded who made each step
+    session: str | None = None
 
 
 def append(
-    session: Session, kind: str, summary: str, payload: dict[str, Any], state: str | None
+    session: Session,
+    kind: str,
+    summary: str,
+    payload: dict[str, Any],
+    state: str | None,
+    author: Author,
 ) -> int:
-    event = Event(kind=kind, summary=summary, payload=payload, state=state)
+    event = Event(
+        kind=kind,
+        summary=summary,
+        payload=payload,
+        state=state,
+        author=author.user,
+        session=author.session,
+    )
     session.add(event)
     session.flush()
     return event.id or 0
@@ -43,7 +59,13 @@ def set_state(session: Session, event_id: int, state: str) -> None:
 def _row(event: Event | None) -> EventRow | None:
     if event is None:
         return None
-    return EventRow(event.id or 0, event.kind, event.summary, event.payload)
+    return EventRow(
+        event.id or 0, event.kind, event.summary, event.payload, event.author, event.session
+    )
+
+
+def row(session: Session, event_id: int) -> EventRow | None:
+    return _row(session.get(Event, event_id))
 
 
 def newest_done(session: Session) -> EventRow | None:
@@ -51,40 +73,80 @@ def newest_done(session: Session) -> EventRow | None:
     return _row(session.exec(stmt).first())
 
 
-Label = tuple[int, str, str]  # an event's id, kind and summary
-
-
-def step_labels(session: Session) -> tuple[Label | None, Label | None]:
-    """The newest done and the oldest undone change, without reading their payloads (an
-    import's lists a million ids): what Edit › Undo and Redo say."""
-    found: list[Label | None] = []
-    for state, order in (("done", "DESC"), ("undone", "ASC")):
-        row = session.execute(
-            text(
-                f"SELECT id, kind, summary FROM event WHERE state = :state "
-                f"ORDER BY id {order} LIMIT 1"
-            ),
-            {"state": state},
-        ).first()
-        found.append((row[0], row[1], row[2]) if row else None)
-    return found[0], found[1]
-
-
 def oldest_undone(session: Session) -> EventRow | None:
     stmt = select(Event).where(Event.state == "undone").order_by(col(Event.id)).limit(1)
     return _row(session.exec(stmt).first())
 
 
+@dataclass(frozen=True, slots=True)
+class Label:
+    """An event in words, without its payload (an import's lists a million ids)."""
+
+    id: int
+    kind: str
+    summary: str
+    author: str | None
+    session: str | None
+
+
+_LABEL = "SELECT id, kind, summary, author, session FROM event"
+
+
+def _label(session: Session, where: str, order: str, params: dict[str, Any]) -> Label | None:
+    found = session.execute(
+        text(f"{_LABEL} WHERE {where} ORDER BY id {order} LIMIT 1"), params
+    ).first()
+    return Label(*found) if found else None
+
+
+def step_labels(session: Session) -> tuple[Label | None, Label | None]:
+    """The newest done and the oldest undone change, whoever made them: what undo and redo
+    take in the catalog as a whole."""
+    return (
+        _label(session, "state = 'done'", "DESC", {}),
+        _label(session, "state = 'undone'", "ASC", {}),
+    )
+
+
+def own_labels(session: Session, me: Author) -> tuple[Label | None, Label | None]:
+    """The newest done and the oldest undone change that `me` made or that nobody is known to
+    have made (steps older than the log's record of who made them): two indexed lookups for
+    each, the newer (for undo) or older (for redo) of the two taken."""
+    found: list[Label | None] = []
+    for state, order in (("done", "DESC"), ("undone", "ASC")):
+        where = f"state = '{state}' AND session IS :session AND author IS :user"
+        mine = _label(session, where, order, {"session": me.session, "user": me.user})
+        nobody = _label(session, where, order, {"session": None, "user": None})
+        both = [label for label in (mine, nobody) if label is not None]
+        pick = max if order == "DESC" else min
+        found.append(pick(both, key=lambda label: label.id) if both else None)
+    return found[0], found[1]
+
+
+def ids_in_state(
+    session: Session, state: str, after: int = 0, before: int | None = None
+) -> list[int]:
+    """Changes in `state` with ids between `after` and `before` (exclusive), oldest first."""
+    rows = session.execute(
+        text(
+            "SELECT id FROM event WHERE state = :state AND id > :after "
+            "AND (:before IS NULL OR id < :before) ORDER BY id"
+        ),
+        {"state": state, "after": after, "before": before},
+    ).all()
+    return [r[0] for r in rows]
+
+
 def kept_by_undo(session: Session, event_id: int) -> dict[str, Any] | None:
     """What the latest undo of `event_id` kept for its redo."""
-    row = session.execute(
+    found = session.execute(
         text(
             "SELECT json_extract(payload, '$.kept') FROM event WHERE kind = 'undo' "
             "AND json_extract(payload, '$.target') = :id ORDER BY id DESC LIMIT 1"
         ),
         {"id": event_id},
     ).first()
-    return json.loads(row[0]) if row and row[0] is not None else None
+    return json.loads(found[0]) if found and found[0] is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +157,8 @@ class HistoryRow:
     created_at: datetime
     state: str | None
     survivor: int | None  # a merge's surviving work
+    author: str | None
+    session: str | None
 
 
 def history_rows(session: Session, newest: int | None) -> list[HistoryRow]:
@@ -102,12 +166,14 @@ def history_rows(session: Session, newest: int | None) -> list[HistoryRow]:
     rows = session.execute(
         text(
             "SELECT id, kind, summary, created_at, state, "
-            "CASE WHEN kind = 'merge' THEN json_extract(payload, '$.survivor') END "
-            "FROM event ORDER BY id DESC LIMIT :n"
+            "CASE WHEN kind = 'merge' THEN json_extract(payload, '$.survivor') END, "
+            "author, session FROM event ORDER BY id DESC LIMIT :n"
         ),
         {"n": -1 if newest is None else newest},
     ).all()
-    return [HistoryRow(i, k, s, _when(at), st, w) for i, k, s, at, st, w in reversed(rows)]
+    return [
+        HistoryRow(i, k, s, _when(at), st, w, a, se) for i, k, s, at, st, w, a, se in reversed(rows)
+    ]
 
 
 def _when(value: str | datetime) -> datetime:
@@ -121,7 +187,7 @@ def count(session: Session) -> int:
 def merge_in_effect(session: Session, work_id: int, event_id: int | None) -> EventRow | None:
     """The newest merge or auto-merge still done, with a merge whose survivor is `work_id`
     and that no unmerge in effect has split again (or that event's, if given)."""
-    row = session.execute(
+    found = session.execute(
         text(
             """SELECT e.id, e.kind, e.summary, e.payload FROM event e
             WHERE e.state = 'done' AND (:event IS NULL OR e.id = :event) AND (
@@ -137,7 +203,7 @@ def merge_in_effect(session: Session, work_id: int, event_id: int | None) -> Eve
         ),
         {"w": work_id, "event": event_id},
     ).first()
-    if row is None:
+    if found is None:
         return None
-    payload = json.loads(row[3]) if isinstance(row[3], str) else row[3]
-    return EventRow(row[0], row[1], row[2], payload)
+    payload = json.loads(found[3]) if isinstance(found[3], str) else found[3]
+    return EventRow(found[0], found[1], found[2], payload)

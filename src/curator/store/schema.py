@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from curator.domain.errors import CuratorError
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 BASELINE_VERSION = 4
 
 # --- triggers, as each version wrote them ----------------------------------------------------
@@ -347,12 +347,38 @@ def _v5_to_v6(conn: sqlite3.Connection) -> None:
     _run(conn, _INDEXES_V6)
 
 
+# --- version 7: each step says who made it --------------------------------------------------
+
+_EVENT_NO_UPDATE_V7 = """CREATE TRIGGER event_no_update
+    BEFORE UPDATE OF id, kind, summary, created_at, payload, author, session ON event
+    BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END"""
+
+
+def _v6_to_v7(conn: sqlite3.Connection) -> None:
+    """Version 7 records who made each step: the user's name and the session (a window, or
+    the user's command line), so that in a catalog open in several programs undo offers each
+    its own steps. Steps made before have neither (shown as "earlier"); who made a step is
+    as append-only as the rest of it, and one index finds a session's newest or oldest step
+    in a given state."""
+    _run(
+        conn,
+        [
+            "ALTER TABLE event ADD COLUMN author VARCHAR",
+            "ALTER TABLE event ADD COLUMN session VARCHAR",
+            "CREATE INDEX ix_event_session ON event (session, author, state, id)",
+            "DROP TRIGGER event_no_update",
+            _EVENT_NO_UPDATE_V7,
+        ],
+    )
+
+
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _v1_to_v2,
     2: _v2_to_v3,
     3: _v3_to_v4,
     4: _v4_to_v5,
     5: _v5_to_v6,
+    6: _v6_to_v7,
 }
 
 # --- running them ----------------------------------------------------------------------------

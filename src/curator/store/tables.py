@@ -127,7 +127,8 @@ class Event(SQLModel, table=True):
 
     `state` is where a change stands on the undo stack: done, undone (redo would apply it
     again), or void (undone, then another change came: no redo). Undo and redo entries
-    themselves have none.
+    themselves have none. `author` and `session` say who made the row (a change, or an undo
+    or redo of one).
     """
 
     id: int | None = Field(default=None, primary_key=True)
@@ -136,6 +137,9 @@ class Event(SQLModel, table=True):
     summary: str
     created_at: datetime = Field(default_factory=utcnow)
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # who made it (`store.authors`); None on steps made before catalog version 7
+    author: str | None = None  # the user's login name
+    session: str | None = None  # "window:<id>" (one per window) or "cli:<host>"
 
 
 class Decision(SQLModel, table=True):

@@ -1,4 +1,6 @@
-"""The History view: every change to the catalog, newest first; any merge can be unmerged."""
+"""The History view: every change to the catalog, newest first, with who made it (this window,
+another window, the command line, another user, or "earlier": before curator recorded it);
+any merge can be unmerged."""
 
 from __future__ import annotations
 
@@ -23,6 +25,8 @@ from curator.services.catalogs import Catalog
 from curator.services.history import HistoryEntry
 
 PAGE = 1000  # entries shown at first; "Show older" adds as many again
+COLUMNS = ["#", "When", "By", "Change", "State"]
+ID, WHEN, BY, CHANGE, STATE = range(len(COLUMNS))
 
 
 class HistoryPanel(QWidget):
@@ -34,13 +38,12 @@ class HistoryPanel(QWidget):
         self.entries: list[HistoryEntry] = []
         self.shown = PAGE
         self.tree = QTreeWidget()
-        self.tree.setHeaderLabels(["#", "When", "Change", "State"])
+        self.tree.setHeaderLabels(COLUMNS)
         self.tree.setRootIsDecorated(False)
         self.tree.setAlternatingRowColors(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.setColumnWidth(0, 56)
-        self.tree.setColumnWidth(1, 150)
-        self.tree.setColumnWidth(2, 640)
+        for column, width in ((ID, 56), (WHEN, 150), (BY, 130), (CHANGE, 560)):
+            self.tree.setColumnWidth(column, width)
         self.tree.currentItemChanged.connect(lambda *_: self._update_buttons())
         self.unmerge_button = QPushButton("Unmerge")
         self.unmerge_button.setToolTip(
@@ -76,17 +79,13 @@ class HistoryPanel(QWidget):
         self.tree.clear()
         grey = QColor("#888")
         for entry in self.entries:
-            item = QTreeWidgetItem(
-                [
-                    str(entry.id),
-                    entry.created_at.strftime("%Y-%m-%d %H:%M"),
-                    entry.summary,
-                    entry.state,
-                ]
-            )
-            item.setData(0, Qt.ItemDataRole.UserRole, entry.id)
+            when = entry.created_at.strftime("%Y-%m-%d %H:%M")
+            item = QTreeWidgetItem([str(entry.id), when, entry.by, entry.summary, entry.state])
+            item.setData(ID, Qt.ItemDataRole.UserRole, entry.id)
+            if entry.user:
+                item.setToolTip(BY, f"{entry.user}, {entry.session}")
             if entry.state != "done":
-                for col in range(4):
+                for col in range(len(COLUMNS)):
                     item.setForeground(col, grey)
             self.tree.addTopLevelItem(item)
         self._update_buttons()
@@ -95,7 +94,7 @@ class HistoryPanel(QWidget):
         item = self.tree.currentItem()
         if item is None:
             return None
-        entry_id = item.data(0, Qt.ItemDataRole.UserRole)
+        entry_id = item.data(ID, Qt.ItemDataRole.UserRole)
         return next((e for e in self.entries if e.id == entry_id), None)
 
     def _update_buttons(self) -> None:
@@ -107,7 +106,7 @@ class HistoryPanel(QWidget):
     def select_entry(self, entry_id: int) -> None:
         for i in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(i)
-            if item is not None and item.data(0, Qt.ItemDataRole.UserRole) == entry_id:
+            if item is not None and item.data(ID, Qt.ItemDataRole.UserRole) == entry_id:
                 self.tree.setCurrentItem(item)
                 return
 

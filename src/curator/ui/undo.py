@@ -1,5 +1,13 @@
 """Edit › Undo and Redo: the actions named after the step they would take, and the step run off
-the GUI thread (undoing an import of 100k works takes seconds), with progress and Cancel."""
+the GUI thread (undoing an import of 100k works takes seconds), with progress and Cancel.
+
+A window is a session of its own (`history.open_window_session`): Undo takes this window's
+last change, never another window's or the command line's unasked. When the window has none
+left, the actions name the catalog's next step and who made it ("Undo Merge … (by another
+window)…") and ask before taking it; a step this window undid or redid itself is not asked
+about again. Why a change of one's own may be refused (a later change by someone else touched
+the same works) is in `curator.events.log`.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +15,16 @@ from collections.abc import Callable, Generator
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QProgressDialog
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QProgressDialog
 
 from curator.domain.progress import Progress
 from curator.services import history
 from curator.services.catalogs import Catalog
+from curator.services.history import Step
 from curator.ui.tasks import Task, TaskRunner
 
 StepFactory = Callable[[Catalog], Generator[Progress, None, str]]
+_PAST = {"Undo": "undone", "Redo": "redone"}
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -37,9 +47,11 @@ class UndoActions(QObject):
         self.window = window
         self.ready = ready  # False: not now (an edit on screen that cannot be saved)
         self.catalog = catalog
+        history.open_window_session(catalog)  # before this window changes anything
         self.tasks = tasks
         self.task: Task | None = None
-        self.shown: tuple[int | None, int | None] = (None, None)
+        self.shown: tuple[Step | None, Step | None] = (None, None)  # what the menu names
+        self.moved: set[int] = set()  # steps this window undid or redid itself
         self.undo_action = QAction("&Undo", window)
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.undo_action.triggered.connect(self.undo)
@@ -48,31 +60,78 @@ class UndoActions(QObject):
         self.redo_action.triggered.connect(self.redo)
 
     def update(self) -> None:
-        """Name each action after the step it would take (two indexed queries)."""
-        undo_step, redo_step = history.next_step_events(self.catalog)
-        self.shown = (  # what the menu names, by event: undo and redo take that or nothing
-            undo_step.event_id if undo_step else None,
-            redo_step.event_id if redo_step else None,
-        )
-        undo_text = undo_step.summary if undo_step else None
-        redo_text = redo_step.summary if redo_step else None
+        """Name each action after the step it would take (a few indexed queries)."""
+        self.shown = history.next_step_events(self.catalog)
         idle = self.task is None
-        self.undo_action.setEnabled(idle and undo_text is not None)
-        self.undo_action.setText(f"&Undo {_short(undo_text)}" if undo_text else "&Undo")
-        self.redo_action.setEnabled(idle and redo_text is not None)
-        self.redo_action.setText(f"&Redo {_short(redo_text)}" if redo_text else "&Redo")
+        for action, step, verb in (
+            (self.undo_action, self.shown[0], "Undo"),
+            (self.redo_action, self.shown[1], "Redo"),
+        ):
+            action.setEnabled(idle and step is not None)
+            action.setText(self._label(verb, step))
+            action.setStatusTip(self._tip(verb, step))
+            action.setToolTip(self._tip(verb, step) or action.text().replace("&", ""))
+
+    def _label(self, verb: str, step: Step | None) -> str:
+        if step is None:
+            return f"&{verb}"
+        note = f" ({step.note})" if step.note else ""
+        asks = "…" if self._asks(step) else ""
+        return f"&{verb} {_short(step.summary)}{note}{asks}"
+
+    @staticmethod
+    def _tip(verb: str, step: Step | None) -> str:
+        if step is None or step.latest is None:
+            return ""
+        latest = step.latest
+        return (
+            f"{verb} this window's last change. The catalog's latest change, "
+            f"“{latest.summary}”, was made {latest.note} after it."
+        )
+
+    def _asks(self, step: Step) -> bool:
+        """Another's step is taken only when the librarian says so, unless this window
+        already moved it (undid it, then redoes it)."""
+        return not step.own and step.event_id not in self.moved
+
+    def _confirmed(self, verb: str, step: Step) -> bool:
+        if not self._asks(step):
+            return True
+        answer = QMessageBox.question(
+            self.window,
+            f"{verb} another's change?",
+            f"“{step.summary}” was made {step.note}, not in this window.\n\n"
+            f"{verb} it anyway? Whoever made it will find it {_PAST[verb]}.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def undo(self) -> Task | None:
-        expected = self.shown[0]
-        return self._start(lambda c: history.undo_steps(c, expected), "Undone", "Undoing…")
+        return self._take("Undo", self.shown[0], history.undo_steps, "Undone", "Undoing…")
 
     def redo(self) -> Task | None:
-        expected = self.shown[1]
-        return self._start(lambda c: history.redo_steps(c, expected), "Redone", "Redoing…")
+        return self._take("Redo", self.shown[1], history.redo_steps, "Redone", "Redoing…")
 
-    def _start(self, steps: StepFactory, done: str, label: str) -> Task | None:
+    def _take(
+        self,
+        verb: str,
+        step: Step | None,
+        run: Callable[[Catalog, int | None, bool], Generator[Progress, None, str]],
+        done: str,
+        label: str,
+    ) -> Task | None:
+        """Take the step the menu names, or nothing: with `expected`, a step that changed
+        since is refused; another's step only once the librarian said yes."""
         if self.task is not None or not self.ready():
             return None
+        if step is not None and not self._confirmed(verb, step):
+            return None
+        expected = step.event_id if step else None
+        anyone = step is not None and not step.own
+        return self._start(lambda c: run(c, expected, anyone), done, label, expected)
+
+    def _start(self, steps: StepFactory, done: str, label: str, taken: int | None) -> Task:
         dialog = QProgressDialog(label, "Cancel", 0, 0, self.window)
         dialog.setWindowTitle("Curator")
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -80,6 +139,8 @@ class UndoActions(QObject):
         task = self.tasks.start(lambda: steps(self.catalog))
         self.task = task
         self.update()
+        if taken is not None:  # before the menu is named again at the end
+            task.finished.connect(lambda _summary: self.moved.add(taken))
         dialog.canceled.connect(task.cancel)
         task.progress.connect(lambda p: dialog.setLabelText(p.message))
         task.finished.connect(lambda summary: self._end(dialog, f"{done}: {summary}"))
