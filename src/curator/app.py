@@ -70,7 +70,7 @@ def _offer_restore(path: Path, exc: DamagedCatalogError) -> Catalog | None:
         return None
     try:
         backups.restore(path, newest)
-        return open_default(path)
+        return open_default(path, daily=False)
     except CuratorError as failed:
         QMessageBox.critical(None, "Curator", f"The restore failed.\n\n{failed}")
         return None
@@ -96,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     path = sample_catalog_path() if args.sample else args.db
     catalog: Catalog | None
     try:
-        catalog = open_default(path)
+        catalog = open_default(path, daily=False)  # made by the window, in the background
     except DamagedCatalogError as exc:
         catalog = _offer_restore(Path(str(exc.path)), exc)
     except CuratorError as exc:
@@ -107,6 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _install_excepthook()
     window = MainWindow(catalog)
     window.show()
+    window.files.daily_backup()
     if history.is_new(catalog):
         window.import_samples()
     code = app.exec()

@@ -84,3 +84,17 @@ def test_a_damaged_catalog_shows_the_way_out_and_comes_back(
     finally:
         close_window(window)
         damaged.close()
+
+
+def test_the_window_makes_the_days_backup_in_the_background(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    task = window.files.daily_backup()
+    with qtbot.waitSignal(task.finished, timeout=HANG) as made:
+        pass
+    assert made.args is not None and made.args[0].reason == "daily"
+    task = window.files.daily_backup()
+    with qtbot.waitSignal(task.finished, timeout=HANG) as again:
+        pass
+    assert again.args == [None]  # one a day
+    assert [b.reason for b in backups.listing(window.catalog.path)] == ["daily"]

@@ -7,11 +7,13 @@ accept-all venues, a large import, field recovery), and restores. `store.backups
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from datetime import UTC, datetime
 from pathlib import Path
 
 from curator.domain.errors import CuratorError, DamagedCatalogError
-from curator.services.catalogs import Catalog, folder_of
+from curator.domain.progress import Progress
+from curator.services.catalogs import Catalog, daily_backup, folder_of
 from curator.store import backups as store
 from curator.store.backups import MANUAL, Backup
 
@@ -19,6 +21,7 @@ __all__ = [
     "Backup",
     "before",
     "check",
+    "daily",
     "find",
     "latest",
     "listing",
@@ -37,6 +40,12 @@ def before(catalog: Catalog, step: str) -> Backup:
     if catalog.damaged:
         raise DamagedCatalogError(catalog.path, catalog.damaged)
     return store.make(catalog.path, folder_of(catalog.path), f"before {step}")
+
+
+def daily(catalog: Catalog) -> Generator[Progress, None, Backup | None]:
+    """The day's backup if due, as a task (the window runs it in the background)."""
+    yield Progress(0, 1, "Backing up the catalog")
+    return daily_backup(catalog)
 
 
 def now(catalog: Catalog) -> Backup:

@@ -39,16 +39,17 @@ def folder_of(path: Path) -> Path:
     return user_data_path(APP_NAME, appauthor=False) / "backups" / f"{path.stem}-{digest}"
 
 
-def open_default(path: Path | str | None = None) -> Catalog:
+def open_default(path: Path | str | None = None, daily: bool = True) -> Catalog:
     """Open a catalog the way the window and the command line do: checked, backed up before
     a schema upgrade, its daily backup made when due (which checks a catalog too large to
-    check every time). A damaged catalog comes back read-only (`catalog.damaged` says why)."""
+    check every time; the window makes it in the background: `daily=False`). A damaged
+    catalog comes back read-only (`catalog.damaged` says why)."""
     catalog = open_catalog(
         Path(path) if path else default_catalog_path(),
         check=True,
         before_upgrade=_before_upgrade,
     )
-    if catalog.damaged is None:
+    if daily and catalog.damaged is None:
         try:
             daily_backup(catalog)
         except BaseException:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox, QPro
 from curator.domain.progress import Progress
 from curator.domain.records import BlockStatus
 from curator.export.bibtex import ExportOptions
-from curator.services import exporting, importing, works
+from curator.services import backups, exporting, importing, works
 from curator.services.catalogs import Catalog
 from curator.services.exporting import ExportPlan, ExportResult
 from curator.services.importing import ImportRun
@@ -42,6 +42,7 @@ class FileActions(QObject):
     export_ended = Signal()  # finished, failed or cancelled: citation keys may have been given
     show_work = Signal(int)  # the export dialog asks to fix a work
     restored = Signal(str)  # a backup was restored: everything shown must reload
+    backup_failed = Signal(str)  # the day's backup failed (its check: the catalog may be damaged)
 
     def __init__(
         self, window: QMainWindow, catalog: Catalog, tasks: TaskRunner, export_scope: ExportScope
@@ -73,6 +74,13 @@ class FileActions(QObject):
         menu.addAction(self.export_action)
         menu.addSeparator()
         menu.addAction(self.backups_action)
+
+    def daily_backup(self) -> Task:
+        """The day's backup, in the background (a large catalog takes seconds to copy). A
+        backup whose check fails marks the catalog damaged: the window then says so."""
+        task = self.tasks.start(lambda: backups.daily(self.catalog))
+        task.failed.connect(self.backup_failed)
+        return task
 
     def show_backups(self) -> BackupsDialog:
         dialog = BackupsDialog(self.catalog, self.tasks, self.window)

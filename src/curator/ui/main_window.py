@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self.files.export_ended.connect(self._after_change)
         self.files.show_work.connect(self.show_work_to_fix)
         self.files.restored.connect(self._after_restore)
+        self.files.backup_failed.connect(self._on_backup_failed)
         self.steps = UndoActions(self, catalog, self.tasks, ready=self._edits_saved)
         self.steps.ended.connect(self._on_step_ended)
         self._build_menus()
@@ -403,6 +404,10 @@ class MainWindow(QMainWindow):
         self.damage.update_state()
         self.editor.read_only = bool(self.catalog.damaged)
         self.editor.setEnabled(self.editor.work is not None and not self.editor.read_only)
+
+    def _on_backup_failed(self, message: str) -> None:
+        self._show_damage()
+        self.statusBar().showMessage(f"The day's backup failed: {message}", 15000)
 
     def _after_restore(self, message: str) -> None:
         """The catalog's file is another one now: every view reads it afresh."""
