@@ -18,7 +18,7 @@ from curator.store.catalog import open_catalog
 from tests.catalog_state import tables_state
 from tests.conftest import FIXTURES
 
-VERSIONS = [1, 2, 3, 4]
+VERSIONS = [1, 2, 3, 4, 5, 6]
 
 
 def _catalog_copy(tmp_path: Path, version: int) -> Path:

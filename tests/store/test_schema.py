@@ -159,6 +159,8 @@ def test_the_event_log_is_append_only_and_states_move_along_the_stack(catalog: C
                        "VALUES ('edit', 'x', '2026-01-01', '{}', 'done')"))  # fmt: skip
     for sql in (
         "UPDATE event SET summary = 'y'",
+        "UPDATE event SET author = 'mallory'",  # who made a step is kept as it was written
+        "UPDATE event SET session = 'window:forged'",
         "DELETE FROM event",
         "UPDATE event SET state = 'void'",  # done -> void skips undone
     ):
@@ -186,3 +188,28 @@ def test_an_undo_state_cannot_be_cleared_nor_given_to_an_undo_row(catalog: Catal
     ):
         with pytest.raises(Exception, match="undo state"), catalog.write() as s:
             s.execute(text(sql))
+
+
+@pytest.mark.parametrize("version", OLD_VERSIONS)
+def test_the_upgrade_keeps_every_step_and_says_nobody_recorded_who_made_it(
+    tmp_path: Path, version: int
+) -> None:
+    """Steps made before version 7 keep their rows, states and payloads; who made them is
+    unknown (shown as "earlier"), and the steps made after say who."""
+    path = _old_catalog(tmp_path, version)
+    with sqlite3.connect(path) as conn:
+        before = conn.execute("SELECT id, kind, summary, payload FROM event ORDER BY id").fetchall()
+    catalog = open_catalog(path)
+    try:
+        with catalog.write() as s:
+            s.execute(text("INSERT INTO event (kind, summary, created_at, payload, state, "
+                           "author, session) VALUES ('edit', 'new', '2026-12-03', '{}', 'done', "
+                           "'ada', 'cli:host')"))  # fmt: skip
+    finally:
+        catalog.close()
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT id, kind, summary, payload, author, session FROM event "
+                            "ORDER BY id").fetchall()  # fmt: skip
+    assert [r[:4] for r in rows[:-1]] == before
+    assert {r[4:] for r in rows[:-1]} == {(None, None)}
+    assert rows[-1][4:] == ("ada", "cli:host")

@@ -112,11 +112,12 @@ class Command(ABC, Generic[P]):
 
 
 def shared(a: Touched, b: Touched) -> tuple[str, Any] | None:
-    """Something both changes touch, or None if they are independent."""
+    """Something both changes touch (a work if any: what a librarian recognises first), or
+    None if they are independent."""
     for side in (a, b):
         if side & EVERYTHING:
             return next(iter(EVERYTHING))
-    return next(iter(sorted(a & b, key=repr)), None)
+    return min(a & b, key=lambda token: (token[0] != "work", repr(token)), default=None)
 
 
 def keys_touched(*keys: object) -> set[tuple[str, Any]]:

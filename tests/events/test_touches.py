@@ -1,0 +1,63 @@
+"""What each change touches decides whether it may be undone past another's later change: every
+kind says it precisely, and a kind that says nothing touches everything."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session
+
+from curator.events.base import EVERYTHING, Command, Kept, Payload, shared
+from curator.events.registry import COMMANDS, load
+from curator.events.who import thing
+from tests.conftest import FIXTURES
+
+
+def _events(tmp_path: Path) -> dict[int, Command[Any]]:
+    path = tmp_path / "v6.sqlite"
+    shutil.copy(FIXTURES / "catalogs" / "v6-sample.sqlite", path)
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT id, kind, payload FROM event WHERE state IS NOT NULL")
+        return {i: load(kind, json.loads(raw)) for i, kind, raw in rows}
+
+
+def test_every_kind_of_change_says_what_it_touches(tmp_path: Path) -> None:
+    events = _events(tmp_path)
+    kinds = {c.kind for c in events.values()}
+    assert kinds >= {"import", "edit", "merge", "distinct", "related", "venue", "keys"}
+    for command in events.values():
+        touched = command.touches()
+        assert touched and not touched & EVERYTHING, command.kind
+
+
+def test_changes_to_other_works_are_independent_and_to_the_same_work_are_not(
+    tmp_path: Path,
+) -> None:
+    events = _events(tmp_path)
+    edit, merge, distinct = events[6], events[7], events[8]  # work 3; works 1 and 32; 2 and 34
+    assert shared(edit.touches(), merge.touches()) is None
+    assert shared(distinct.touches(), merge.touches()) is None
+    first_import = events[1]
+    common = shared(first_import.touches(), merge.touches())
+    assert common == ("work", 1) and thing(common) == "work 1"
+    auto_merge = events[15]
+    assert shared(events[14].touches(), auto_merge.touches()) is not None  # work 5 was merged
+
+
+def test_a_kind_that_says_nothing_touches_everything() -> None:
+    class Opaque(Command[Payload]):
+        kind = "opaque"
+        payload_type = Payload
+
+        def apply(self, s: Session) -> None: ...
+
+        def revert(self, s: Session) -> Kept | None:
+            return None
+
+    assert "opaque" not in COMMANDS
+    common = shared(Opaque(Payload()).touches(), frozenset({("work", 1)}))
+    assert common is not None and thing(common) == "the whole catalog"
