@@ -1,8 +1,9 @@
 """What durability costs: an import and a run of single edits with synchronous = FULL (what
 curator uses) beside NORMAL, and how long the catalog checks and a backup take.
 
-Usage: python benchmarks/durability_bench.py [--works 100000] [--edits 300]
-Each setting runs in a fresh process on a fresh catalog, on this machine's disk.
+Usage: python benchmarks/durability_bench.py [--works 100000] [--edits 300] [--rounds 2]
+Each setting runs in a fresh process on a fresh catalog, on this machine's disk; the two
+settings alternate, so a machine whose load changes weighs on both alike.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--works", type=int, default=100_000)
     parser.add_argument("--edits", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=2, help="NORMAL then FULL, this many times")
     parser.add_argument("--child", nargs=3, metavar=("BIB", "DB", "SYNC"))
     args = parser.parse_args()
     if args.child:
@@ -63,8 +65,8 @@ def main() -> None:
         bib = Path(tmp) / "listing.bib"
         write_bib(args.works, bib)
         print(f"{args.works:,} works, {args.edits} single edits (one commit each)")
-        for sync in ("NORMAL", "FULL"):
-            db = Path(tmp) / sync / "catalog.sqlite"
+        for n, sync in enumerate(("NORMAL", "FULL") * args.rounds):  # alternated: load evens out
+            db = Path(tmp) / f"{n}-{sync}" / "catalog.sqlite"
             db.parent.mkdir()
             cmd = [
                 sys.executable,
