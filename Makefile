@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint format bench bench-dedup bench-review bench-bibtex bench-venues bench-events bench-matching bench-scale screenshots clean
+.PHONY: run test reliability lint format bench bench-dedup bench-review bench-bibtex bench-venues bench-events bench-matching bench-scale screenshots clean
 
 run: $(VENV)/.runtime .qt-libs
 	$(BIN)/curator-gui --sample
@@ -17,6 +17,11 @@ test: $(VENV)/.test .qt-libs .tex-tools
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+# The reliability suite at full length (1,000 kill -9, long concurrency and identity runs);
+# `make test` runs it at a small scale.
+reliability: $(VENV)/.test .qt-libs
+	CURATOR_RELIABILITY=full QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m reliability tests/reliability
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check src tests benchmarks scripts
