@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
+import resource
+import subprocess
+import sys
 from pathlib import Path
 
 from curator.domain.records import ParseResult
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
+HANG_S = 60  # a bound only a hang reaches: machines are shared, a correct run takes a second
+CHILD_MEMORY = 2 << 30  # bytes a child may map: old importers blew through it
 FIXTURES = ROOT / "tests" / "fixtures" / "listings"
 
 
@@ -16,6 +21,26 @@ def seed_text(prefix: str) -> str:
     """The seed listing whose name starts with `prefix` ("000", "001", ...)."""
     (path,) = SEEDS.glob(f"{prefix}_*.txt")
     return path.read_text(encoding="utf-8")
+
+
+def run_bounded(source: str, *args: str) -> str:
+    """The output of Python `source` run in a process of its own with bounded memory and a
+    generous time limit, so a hostile input that made the old code explode fails a test
+    instead of taking the machine."""
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY, CHILD_MEMORY))
+
+    done = subprocess.run(
+        [sys.executable, "-c", source, *args],
+        capture_output=True,
+        text=True,
+        timeout=HANG_S,
+        preexec_fn=limit,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
 
 
 def fixture_text(name: str) -> str:

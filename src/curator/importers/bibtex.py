@@ -33,10 +33,19 @@ from curator.domain.fields import validate_field
 from curator.domain.normalize import MONTH_NAMES
 from curator.domain.records import BlockProblem, BlockStatus, ParsedRecord, ParseResult
 from curator.domain.venues import guess_venue_kind
+from curator.importers._bibtex_pieces import MAX_ENTRY_CHARS, Piece, entry_chunks, text_lines
+from curator.importers._bibtex_values import MAX_VALUE_CHARS, STANDARD_MACROS, Macros, resolve
 from curator.importers.latex import decode_bibtex_value
 
-# The macros every BibTeX style defines: jan = "January", ...
-STANDARD_MACROS = {name[:3]: name.capitalize() for name in MONTH_NAMES}
+__all__ = [
+    "CHUNK_ENTRIES",
+    "STANDARD_MACROS",
+    "BibtexImporter",
+    "BibtexReader",
+    "entry_chunks",
+    "resolve",
+    "text_lines",
+]
 # Entry types outside curator's list, read as the nearest one it has.
 TYPE_ALIASES = {
     "conference": "inproceedings",
@@ -63,12 +72,11 @@ VENUE_FIELDS = (
     ("school", VenueKind.OTHER),
     ("howpublished", None),
 )
-_ENTRY_START = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE)
+_ENTRY_START = re.compile(r"^[^\S\n]*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE)
 _YEAR = re.compile(r"^\s*(\d{4})\s*$")
 _DATE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2}))?")
 _VERBATIM_ESCAPE = re.compile(r"\\([%_#&~$])")
-_DELIMITER = re.compile(r'[{}"]')
-_IDENT = re.compile(r"[^\s\"#%'(),={}]+")
+_BREAK = re.compile(r"\r\n|\r|\n")
 
 # bibtexparser logs every failed block at WARNING; they are reported to the librarian instead.
 logging.getLogger("bibtexparser").setLevel(logging.ERROR)
@@ -89,47 +97,15 @@ class BibtexImporter:
 
     def parse(self, text: str) -> ParseResult:
         text = text.removeprefix("\ufeff")
-        reader = BibtexReader()
         result = ParseResult(format=self.name)
-        for first_line, chunk in entry_chunks(text_lines(text)):
-            part = reader.feed(chunk, first_line)
+        for part in BibtexReader().read(text_lines(text), CHUNK_ENTRIES):
             result.records += part.records
             result.problems += part.problems
-        result.records += reader.finish().records
         result.records.sort(key=lambda r: r.ordinal)
         return result
 
 
 CHUNK_ENTRIES = 2000  # entries parsed at once: a million-entry file is read in pieces
-# Where bibtexparser starts a new block even inside an unclosed one: "@type{" or "@type(" at
-# the start of a line. A file cut there parses exactly as it does whole.
-_BLOCK_LINE = re.compile(r"[ \t]*@\w*[ \t]*[{(]")
-_BREAK = re.compile(r"\r\n|\r|\n")
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
-
-
-def text_lines(text: str) -> Iterator[str]:
-    """The lines of a text with their line breaks (LF, CRLF or CR, as `split_lines` counts)."""
-    return (m.group() for m in _LINE.finditer(text))
-
-
-def entry_chunks(lines: Iterable[str], size: int | None = None) -> Iterator[tuple[int, str]]:
-    """The text in pieces of `size` entries (CHUNK_ENTRIES), each with the number of its first
-    line; a piece ends where bibtexparser would start a new block anyway: "@type{" at the
-    start of a line, which for it follows a line feed (a lone CR does not start a line)."""
-    size = size or CHUNK_ENTRIES
-    piece: list[str] = []
-    first, entries, after_feed = 1, 0, True
-    for number, line in enumerate(lines, start=1):
-        if after_feed and _BLOCK_LINE.match(line):
-            if entries >= size:
-                yield first, "".join(piece)
-                piece, first, entries = [], number, 0
-            entries += 1
-        piece.append(line)
-        after_feed = line.endswith("\n")
-    if piece:
-        yield first, "".join(piece)
 
 
 class BibtexReader:
@@ -139,15 +115,27 @@ class BibtexReader:
     (finished as soon as it comes, or when the file ends)."""
 
     def __init__(self) -> None:
-        self.macros = dict(STANDARD_MACROS)
+        self.macros = Macros()
         self._keys: set[str] = set()
         self._ordinal = 0
         self._children: dict[str, list[tuple[int, _Entry]]] = {}  # waiting, by parent key
         self._parents: dict[str, _Entry] = {}  # books and proceedings seen so far
 
+    def read(self, lines: Iterable[str], size: int | None = None) -> Iterator[ParseResult]:
+        """The records and problems of a file's lines, a piece of `size` entries at a time
+        (a block over MAX_ENTRY_CHARS rejected in its place), then those `finish` gives."""
+        pieces: Iterator[Piece | BlockProblem] = entry_chunks(lines, size or CHUNK_ENTRIES)
+        for piece in pieces:
+            if isinstance(piece, BlockProblem):
+                yield ParseResult(format=BibtexImporter.name, problems=[piece])
+            else:
+                yield self.feed(piece[1], piece[0])
+        yield self.finish()
+
     def feed(self, text: str, first_line: int = 1) -> ParseResult:
         """The records and problems of a piece of the file (line numbers in the whole file)."""
         result = ParseResult(format=BibtexImporter.name)
+        self.macros.read += len(text)
         library = parse_string(text, parse_stack=[])
         locate = _Locator(text, first_line - 1)
         entries: list[_Entry] = []
@@ -160,7 +148,7 @@ class BibtexReader:
             self._claim_key(entry)
             parent = entry.fields.get("crossref", "").strip().casefold()
             if parent and parent in self._parents:  # a book or proceedings seen before
-                _inherit(entry, self._parents[parent])
+                _inherit(entry, self._parents[parent], self.macros)
                 result.records.append(_record(entry, self._ordinal))
             elif parent:  # BibTeX's way: the parent comes after its children
                 self._children.setdefault(parent, []).append((self._ordinal, entry))
@@ -181,7 +169,7 @@ class BibtexReader:
                         "after it)"
                     )
                 else:
-                    _inherit(entry, None)
+                    _inherit(entry, None, self.macros)
                 records.append(_record(entry, ordinal))
         self._children = {}
         return ParseResult(format=BibtexImporter.name, records=records)
@@ -204,7 +192,7 @@ class BibtexReader:
         if not key:
             return
         for ordinal, child in self._children.pop(key, []):
-            _inherit(child, entry if child is not entry else None)
+            _inherit(child, entry if child is not entry else None, self.macros)
             result.records.append(_record(child, ordinal))
         if entry.entry_type == "book":  # proceedings and collections read as books
             self._parents.setdefault(key, entry)
@@ -248,17 +236,22 @@ _INHERITED = frozenset(
 )
 
 
-def _inherit(entry: _Entry, parent: _Entry | None) -> None:
-    """BibTeX's crossref: a child takes each field it lacks from the entry it names."""
+def _inherit(entry: _Entry, parent: _Entry | None, macros: Macros) -> None:
+    """BibTeX's crossref: a child takes each field it lacks from the entry it names (what it
+    copies counted against the file's budget, as macros are)."""
     if parent is None or parent is entry:
         name = entry.fields["crossref"].strip()
         entry.comments.append(f"crossref {name.casefold()!r} is not an entry of this file")
         return
-    for name, value in parent.fields.items():
-        if name in _INHERITED:
-            entry.fields.setdefault(name, value)
-    if "title" in parent.fields:
-        entry.fields.setdefault("booktitle", parent.fields["title"])
+    taken = {k: v for k, v in parent.fields.items() if k in _INHERITED and k not in entry.fields}
+    if "title" in parent.fields and "booktitle" not in entry.fields:
+        taken.setdefault("booktitle", parent.fields["title"])
+    size = sum(map(len, taken.values()))
+    if not macros.copy(size):
+        reason = macros.over_budget(size).replace("its macros", "its crossref")
+        entry.comments.append(f"crossref {parent.key!r} not followed: {reason}")
+        return
+    entry.fields.update(taken)
     entry.comments.append(f"fields it lacks taken from its crossref {parent.key!r}")
 
 
@@ -282,7 +275,7 @@ class _Locator:
 
 def _read_block(
     block: Block,
-    macros: dict[str, str],
+    macros: Macros,
     result: ParseResult,
     entries: list[_Entry],
     where: tuple[int, int, str],
@@ -297,18 +290,18 @@ def _read_block(
     if isinstance(block, Entry):
         _read_entry(block, macros, result, entries, (first, last, raw), None)
         return
-    outcome = _not_an_entry(block, macros)
+    outcome = _not_an_entry(block, macros, first)
     if outcome is not None:
         result.problems.append(BlockProblem(outcome[0], first, last, outcome[1], raw))
 
 
-def _not_an_entry(block: Block, macros: dict[str, str]) -> tuple[BlockStatus, str] | None:
+def _not_an_entry(block: Block, macros: Macros, line: int) -> tuple[BlockStatus, str] | None:
     """What became of a block that is not a publication."""
     if isinstance(block, ParsingFailedBlock):
         return BlockStatus.REJECTED, _failure_reason(block)
     if isinstance(block, String):
         try:
-            macros[block.key.casefold()] = resolve(block.value, macros)
+            macros.define(block.key, block.value, line)
         except ValueError as exc:
             return BlockStatus.REJECTED, f"@string {block.key}: {exc}"
         return BlockStatus.SKIPPED, f"@string {block.key}: a macro, used to read the entries"
@@ -339,84 +332,22 @@ def _failure_reason(block: ParsingFailedBlock) -> str:
     return re.sub(r"^Parsing of `.*?` block \(line \d+\) aborted on line \d+ due to ", "", message)
 
 
-def resolve(value: str, macros: dict[str, str]) -> str:
-    """The text of a raw field value: {braced}, "quoted", numbers and macros joined by #.
-
-    Raises ValueError with a readable reason, e.g. for a missing comma between two fields.
-    """
-    parts: list[str] = []
-    position, size = 0, len(value)
-    while True:
-        while position < size and value[position].isspace():
-            position += 1
-        if position >= size:
-            raise ValueError("a value is missing (nothing after '=' or '#')")
-        char = value[position]
-        if char in '{"':
-            end = _enclosed_end(value, position)
-            parts.append(value[position + 1 : end - 1])
-        else:
-            match = _IDENT.match(value, position)
-            if not match:
-                raise ValueError(f"unexpected {char!r} in a value")
-            end = match.end()
-            word = match.group(0)
-            if word.isdigit():
-                parts.append(word)
-            elif word.casefold() in macros:
-                parts.append(macros[word.casefold()])
-            else:
-                raise ValueError(f"{word!r} is not a defined @string macro")
-        position = end
-        while position < size and value[position].isspace():
-            position += 1
-        if position >= size:
-            return "".join(parts)
-        if value[position] != "#":
-            following = " ".join(value[position:].split())[:40]
-            raise ValueError(f"a comma is probably missing before {following!r}")
-        position += 1
-
-
-def _enclosed_end(value: str, start: int) -> int:
-    """The index just past the {...} or "..." group that opens at `start`."""
-    closing = "}" if value[start] == "{" else '"'
-    depth = 0
-    for match in _DELIMITER.finditer(value, start + 1):
-        char = match.group(0)
-        if char == closing and depth == 0:
-            return match.end()
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            if depth == 0:
-                break
-            depth -= 1
-    raise ValueError("a value has unbalanced braces or an unclosed quote")
-
-
 def _read_entry(
     entry: Entry,
-    macros: dict[str, str],
+    macros: Macros,
     result: ParseResult,
     entries: list[_Entry],
     where: tuple[int, int, str],
     note: str | None,
 ) -> None:
     first, last, raw = where
-    fields: dict[str, str] = {}
     comments = [note] if note else []
-    for field in entry.fields:
-        key = field.key.casefold()
-        if key in fields:  # "Volume" and "volume": BibTeX reads the first
-            comments.append(f"field {field.key} repeats {key}: the first is kept")
-            continue
-        try:
-            fields[key] = resolve(field.value, macros)
-        except ValueError as exc:
-            reason = f"@{entry.entry_type}{{{entry.key}}}, field {key}: {exc}"
-            result.problems.append(BlockProblem(BlockStatus.REJECTED, first, last, reason, raw))
-            return
+    try:
+        fields = _fields(entry, macros, comments)
+    except ValueError as exc:
+        reason = f"@{entry.entry_type}{{{entry.key}}}, {exc}"
+        result.problems.append(BlockProblem(BlockStatus.REJECTED, first, last, reason, raw))
+        return
     entry_type = entry.entry_type.casefold()
     mapped = TYPE_ALIASES.get(entry_type, entry_type)
     if mapped not in ENTRY_TYPES:
@@ -424,6 +355,31 @@ def _read_entry(
     if mapped != entry_type:
         comments.append(f"entry type @{entry_type} read as @{mapped}")
     entries.append(_Entry(fields, mapped, entry.key, where, comments))
+
+
+def _fields(entry: Entry, macros: Macros, comments: list[str]) -> dict[str, str]:
+    """The entry's values, resolved within the caps on a value, an entry and the text a file
+    may copy from its macros; ValueError with the field (or the entry's) reason if not."""
+    fields: dict[str, str] = {}
+    length = borrowed = 0
+    for field in entry.fields:
+        key = field.key.casefold()
+        if key in fields:  # "Volume" and "volume": BibTeX reads the first
+            comments.append(f"field {field.key} repeats {key}: the first is kept")
+            continue
+        try:
+            fields[key], took = resolve(field.value, macros, MAX_VALUE_CHARS, "a value")
+        except ValueError as exc:
+            raise ValueError(f"field {key}: {exc}") from None
+        length, borrowed = length + len(fields[key]), borrowed + took
+        if length > MAX_ENTRY_CHARS:
+            raise ValueError(
+                f"its values come to {length:,} characters by field {key}, over the "
+                f"{MAX_ENTRY_CHARS:,} one entry may have"
+            )
+    if borrowed and not macros.copy(borrowed):
+        raise ValueError(macros.over_budget(borrowed))
+    return fields
 
 
 def _record(entry: _Entry, ordinal: int) -> ParsedRecord:

@@ -6,7 +6,9 @@ import logging
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import chain
 
+from pylatexenc import latexwalker
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 from curator.domain.normalize import clean_whitespace
@@ -22,8 +24,7 @@ _HREF = re.compile(r"\\href\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
 _URL = re.compile(r"\\url\s*\{([^{}]*)\}")
 _ACCENTS = "'\"^`~=."  # \'e, \"o, \^o ... (letter accents such as \c{c} are ordinary macros)
 
-_TYPOGRAPHY = [
-    (re.compile(r"``(.+?)''", re.DOTALL), "“\\1”"),
+_TYPOGRAPHY = [  # after ``quotes'' are paired (by `_pair_quotes`)
     (re.compile(r"(?<![`\w])`(\w[^`']*?)'(?!\w)"), "‘\\1’"),
     (re.compile(r"``"), "“"),
     (re.compile(r"''"), "”"),
@@ -56,9 +57,25 @@ def latex_to_text(value: str) -> str:
     """
     text = _decode(value) if needs_latex_decoding(value) else value
     if "`" in text or "--" in text or "''" in text:
+        text = _pair_quotes(text)
         for pattern, replacement in _TYPOGRAPHY:
             text = pattern.sub(replacement, text)
     return clean_whitespace(text)
+
+
+def _pair_quotes(text: str) -> str:
+    """``Quoted'' text in curly quotes, each `` paired with the first '' after it (as the
+    regex ``(.+?)'' would, but in one pass: that regex rescans to the end from every `` that
+    has no closing quote, minutes for a line of 50,000 of them)."""
+    parts: list[str] = []
+    position = 0
+    while (start := text.find("``", position)) >= 0:
+        end = text.find("''", start + 3)  # at least one character between
+        if end < 0:
+            break  # no later `` has a closing quote either
+        parts += [text[position:start], "“", text[start + 2 : end], "”"]
+        position = end + 2
+    return "".join(parts) + text[position:] if parts else text
 
 
 def decode_bibtex_value(value: str) -> str:
@@ -107,12 +124,30 @@ def _decode(value: str) -> str:
     return "".join(parts)
 
 
+_CACHED_FRAGMENT = 64  # shorter fragments (\'e, {\"o}, $\alpha$) are decoded once per run
+
+
 def _decode_fragment(fragment: str) -> str:
+    """One fragment's text; the short ones repeat (accents, symbols) and are remembered, so a
+    file of the same few macros costs one decoding each, not one per occurrence."""
+    if len(fragment) <= _CACHED_FRAGMENT:
+        return _decode_short(fragment)
+    return _decode_once(fragment)
+
+
+@lru_cache(maxsize=4096)
+def _decode_short(fragment: str) -> str:
+    return _decode_once(fragment)
+
+
+def _decode_once(fragment: str) -> str:
     keep = _markers(fragment)
+    if keep is None:  # every private-use character is taken: no room to hide % & ~ #
+        return _strip_markup(fragment)
     text = _KEEP_LITERAL.sub(lambda m: keep[m.group(0)], fragment)
     decoder = _decoder()
     try:
-        decoded: str = decoder.latex_to_text(text)
+        decoded: str = decoder.latex_to_text(text, latex_context=_walker_context())
     except Exception:  # pylatexenc raises on some malformed input; keep the text readable anyway
         log.debug("LaTeX decoding failed; stripping markup instead", exc_info=True)
         decoded = _strip_markup(text)
@@ -121,10 +156,14 @@ def _decode_fragment(fragment: str) -> str:
     return decoded
 
 
-def _markers(text: str) -> dict[str, str]:
-    """A private-use character for each of _KEEP, chosen among those `text` does not contain."""
-    free = (chr(code) for code in range(0xE000, 0xF900) if chr(code) not in text)
-    return {char: next(free) for char in _KEEP}
+def _markers(text: str) -> dict[str, str] | None:
+    """A private-use character for each of _KEEP, chosen among those `text` does not contain
+    (None if it holds all 137,000 of them)."""
+    present = set(text) if len(text) > 64 else text  # one pass, not one per candidate
+    codes = chain(range(0xE000, 0xF900), range(0xF0000, 0xFFFFE), range(0x100000, 0x10FFFE))
+    free = (chr(code) for code in codes if chr(code) not in present)
+    found = dict(zip(_KEEP, free, strict=False))
+    return found if len(found) == len(_KEEP) else None
 
 
 def fragments(text: str) -> Iterator[tuple[int, int]]:
@@ -202,6 +241,12 @@ def _strip_markup(text: str) -> str:
     text = re.sub(r"\\[A-Za-z]+\*?\s*", "", text)
     text = re.sub(r"\\(.)", r"\1", text)
     return text.replace("{", "").replace("}", "")
+
+
+@lru_cache(maxsize=1)
+def _walker_context() -> latexwalker.macrospec.LatexContextDb:
+    """The parser's macro table, built once: pylatexenc builds it anew for every call."""
+    return latexwalker.get_default_latex_context_db()
 
 
 @lru_cache(maxsize=1)

@@ -25,7 +25,7 @@ from curator.domain.venues import venue_key, with_note
 from curator.events import log
 from curator.events.imports import Import, ImportPayload
 from curator.importers import FORMATS, bibtex, detect_format, parse_listing
-from curator.importers.bibtex import BibtexReader, entry_chunks, text_lines
+from curator.importers.bibtex import BibtexReader, text_lines
 from curator.services import backups
 from curator.store import queries
 from curator.store import venues as venue_store
@@ -224,10 +224,8 @@ def _read_in_pieces(path: str, chunk_entries: int, out: multiprocessing.Queue[An
     records and problems, then the hash of its bytes, or what is wrong with it."""
     try:
         lines = _FileLines(Path(path))
-        reader = BibtexReader()
-        for first_line, text in entry_chunks(lines, chunk_entries):
-            out.put(("part", reader.feed(text, first_line)))
-        out.put(("part", reader.finish()))
+        for part in BibtexReader().read(lines, chunk_entries):
+            out.put(("part", part))
         out.put(("done", lines.hash.hexdigest()))
     except CuratorError as exc:
         out.put(("error", str(exc)))
@@ -260,7 +258,8 @@ def _size(path: Path) -> int:
 
 class _FileLines:
     """The lines of a UTF-8 file, read a megabyte at a time, with the hash of its bytes;
-    what is wrong with it said as `read_listing` says it."""
+    what is wrong with it said as `read_listing` says it. A line longer than a read is handed
+    on in parts (never split between CR and LF), so a 50 MB line is never copied whole."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -287,7 +286,7 @@ class _FileLines:
                 text = rest + self._decode(decoder, block, offset)
                 offset += len(block)
                 end = len(text) - 1 if text.endswith("\r") else len(text)  # "\r\n" split?
-                cut = max(text.rfind("\n", 0, end), text.rfind("\r", 0, end)) + 1
+                cut = max(text.rfind("\n", 0, end), text.rfind("\r", 0, end)) + 1 or end
                 yield from text_lines(text[:cut])
                 rest = text[cut:]
             yield from text_lines(rest + self._decode(decoder, b"", offset, final=True))

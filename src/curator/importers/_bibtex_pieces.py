@@ -1,0 +1,116 @@
+"""A BibTeX file cut into pieces of whole blocks, as bibtexparser would split it; a block over
+the size one entry may have is cut out and rejected before bibtexparser ever sees it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from curator.domain.records import BlockProblem, BlockStatus
+
+# One entry's raw text, from its "@type{" line to the next one (text between entries included).
+# The longest entry in the fixtures and the matching benchmarks is under 3 kB; 1 MB leaves room
+# for ten values at their cap (MAX_VALUE_CHARS) and is still read in milliseconds.
+MAX_ENTRY_CHARS = 1_000_000
+# A piece also ends after this many characters, so the entries per piece do not multiply the
+# entry cap into gigabytes of memory (2,000 real entries are about a megabyte).
+PIECE_CHARS = 16_000_000
+_HEAD = 40  # characters of a rejected block quoted in its reason
+
+# Where bibtexparser starts a new block even inside an unclosed one: "@type{" or "@type(" at
+# the start of a line. A file cut there parses exactly as it does whole.
+_BLOCK_LINE = re.compile(r"[ \t]*@\w*[ \t]*[{(]")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+Piece = tuple[int, str]  # the number of its first line, its text
+
+
+def text_lines(text: str) -> Iterator[str]:
+    """The lines of a text with their line breaks (LF, CRLF or CR, as `split_lines` counts)."""
+    return (m.group() for m in _LINE.finditer(text))
+
+
+class _Block:
+    """The block being read: its lines, or (once over the cap) only its size and first words."""
+
+    def __init__(self, first: int, limit: int) -> None:
+        self.first, self.last, self.limit = first, first, limit
+        self.lines: list[str] = []
+        self.chars = 0
+        self.head = ""
+        self.raw = ""
+
+    def add(self, line: str, number: int) -> None:
+        self.chars += len(line)
+        self.last = number
+        if self.head:
+            return  # over the cap: only counted
+        self.lines.append(line)
+        if self.chars > self.limit:
+            self.raw = "".join(self.lines)[: _HEAD * 4]  # kept: the start of the block
+            self.head = " ".join(self.raw.split())[:_HEAD] or "(blank)"
+            self.lines = []
+
+    def problem(self) -> BlockProblem:
+        reason = (
+            f"the block starting {self.head!r}… is {self.chars:,} characters long, over the "
+            f"{self.limit:,} one entry may have (a value pasted by mistake?); it is not read, "
+            "the rest of the file is"
+        )
+        return BlockProblem(BlockStatus.REJECTED, self.first, self.last, reason, self.raw)
+
+
+class _Pieces:
+    """Whole blocks gathered into pieces of `size` entries (or PIECE_CHARS characters)."""
+
+    def __init__(self, size: int, limit: int) -> None:
+        self.size, self.limit = size, limit
+        self.lines: list[str] = []
+        self.first, self.chars, self.entries = 0, 0, 0
+        self.block = _Block(1, limit)
+
+    def start_block(self, number: int) -> Iterator[Piece | BlockProblem]:
+        """A new block at line `number`: the one before it joins the piece or is rejected."""
+        yield from self.end_block()
+        if self.entries >= self.size or self.chars >= PIECE_CHARS:
+            yield from self.flush()
+        self.entries += 1
+        self.block = _Block(number, self.limit)
+
+    def end_block(self) -> Iterator[Piece | BlockProblem]:
+        block = self.block
+        if block.head:
+            yield from self.flush()  # the piece before it keeps its own line numbers
+            yield block.problem()
+        elif block.lines:
+            self.first = self.first or block.first
+            self.lines += block.lines
+            self.chars += block.chars
+        self.block = _Block(block.last, self.limit)
+
+    def flush(self) -> Iterator[Piece]:
+        if self.lines:
+            yield self.first, "".join(self.lines)
+        self.lines, self.first, self.chars, self.entries = [], 0, 0, 0
+
+
+def entry_chunks(
+    lines: Iterable[str], size: int, limit: int = MAX_ENTRY_CHARS
+) -> Iterator[Piece | BlockProblem]:
+    """The text in pieces of `size` entries, each with the number of its first line, and each
+    block over `limit` characters as a rejection in its place.
+
+    A piece ends where bibtexparser would start a new block anyway: "@type{" at the start of a
+    line, which for it follows a line feed (a lone CR does not start a line). `lines` may hand
+    a long line on in parts: only an item ending in a line break ends a line.
+    """
+    pieces = _Pieces(size, limit)
+    number, after_feed = 1, True
+    for line in lines:
+        if after_feed and _BLOCK_LINE.match(line):
+            yield from pieces.start_block(number)
+        pieces.block.add(line, number)
+        after_feed = line.endswith("\n")
+        number += after_feed or line.endswith("\r")
+    yield from pieces.end_block()
+    yield from pieces.flush()

@@ -1,0 +1,233 @@
+"""Hostile BibTeX (a doubling chain of macros, a pasted 50 MB value, a giant entry) is rejected
+with its line and a reason, the rest of the file imported, and nothing grows without bound."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bibtexparser.entrypoint import parse_string
+
+from curator.domain.records import BlockStatus, ParseResult
+from curator.importers import _bibtex_values
+from curator.importers._bibtex_pieces import MAX_ENTRY_CHARS
+from curator.importers._bibtex_values import MAX_MACRO_CHARS, MAX_VALUE_CHARS
+from curator.importers.bibtex import BibtexImporter
+from curator.services import importing
+from curator.store.catalog import Catalog
+from tests.importers.listing_helpers import run_bounded
+
+
+def _good(tag: str) -> str:
+    """Three plain entries of five lines each, their keys and titles marked with `tag`."""
+    return "".join(
+        f"@article{{{tag}{i},\n  title = {{Paper {tag}{i}}},\n  author = {{Doe, Jane}},\n"
+        "  year = 2020\n}\n"
+        for i in range(3)
+    )
+
+
+GOOD, AFTER = _good("a"), _good("b")
+
+
+_CHILD = """
+import json, sys
+from curator.importers.bibtex import BibtexImporter
+from curator.importers import detect_format
+text = open(sys.argv[1], encoding="utf-8").read()
+result = BibtexImporter().parse(text)
+print(json.dumps({
+    "format": detect_format(text),
+    "records": [[r.first_line, r.title] for r in result.records],
+    "problems": [[p.status, p.first_line, p.last_line, p.reason] for p in result.problems],
+}))
+"""
+
+
+def _parse_in_child(path: Path) -> dict[str, Any]:
+    """The file parsed (and its format detected) in a bounded process of its own."""
+    found: dict[str, Any] = json.loads(run_bounded(_CHILD, str(path)))
+    return found
+
+
+def _chain(depth: int) -> str:
+    """@string a0 = "xx", then a_k = a_(k-1) # a_(k-1): a_k is 2^(k+1) characters (line k+1)."""
+    links = [f"@string{{a{k} = a{k - 1} # a{k - 1}}}" for k in range(1, depth + 1)]
+    return "\n".join(['@string{a0 = "xx"}', *links]) + "\n"
+
+
+def test_a_doubling_chain_is_rejected_where_it_crosses_the_cap(tmp_path: Path) -> None:
+    path = tmp_path / "chain.bib"
+    path.write_text(_chain(40) + "@misc{use, title = a40}\n" + GOOD, encoding="utf-8")
+    found = _parse_in_child(path)
+    assert found["format"] == "bibtex"
+    problems = {line: (status, reason) for status, line, _, reason in found["problems"]}
+    crossing = next(k for k in range(41) if 2 ** (k + 1) > MAX_MACRO_CHARS)  # a16
+    status, reason = problems[crossing + 1]
+    assert status == BlockStatus.REJECTED
+    assert reason == (
+        f"@string a{crossing}: its text would be {2 ** (crossing + 1):,} characters, "
+        f"over the {MAX_MACRO_CHARS:,} a macro may have; a doubling chain of macros?"
+    )
+    for k in range(crossing + 1, 41):  # each later link names the one rejected before it
+        status, reason = problems[k + 1]
+        assert status == BlockStatus.REJECTED
+        assert reason == f"@string a{k}: 'a{k - 1}' is a @string macro rejected at line {k}"
+    for k in range(crossing):
+        assert problems[k + 1][0] == BlockStatus.SKIPPED
+    status, reason = problems[42]
+    assert reason == "@misc{use}, field title: 'a40' is a @string macro rejected at line 41"
+    assert found["records"] == [[43 + 5 * i, f"Paper a{i}"] for i in range(3)]
+
+
+def test_an_entry_naming_a_macro_under_the_cap_still_reads_it() -> None:
+    text = _chain(10) + "@misc{use, title = a10}\n"
+    (record,) = BibtexImporter().parse(text).records
+    assert record.title == "x" * 2**11
+
+
+def _problem_at(result: ParseResult, line: int) -> tuple[BlockStatus, int, str]:
+    (found,) = [p for p in result.problems if p.first_line == line]
+    return found.status, found.last_line, found.reason
+
+
+def test_a_value_over_the_cap_is_rejected_with_its_line() -> None:
+    size = MAX_VALUE_CHARS + 1
+    text = GOOD + f"@misc{{long,\n  abstract = {{{'y' * size}}}\n}}\n" + GOOD
+    result = BibtexImporter().parse(text)
+    status, last, reason = _problem_at(result, 16)
+    assert (status, last) == (BlockStatus.REJECTED, 18)
+    assert reason == (
+        f"@misc{{long}}, field abstract: its text would be {size:,} characters, over the "
+        f"{MAX_VALUE_CHARS:,} a value may have"
+    )
+    assert [r.first_line for r in result.records] == [1, 6, 11, 19, 24, 29]
+
+
+def test_a_one_line_value_of_megabytes_is_cut_out_before_bibtexparser(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The 50 MB line of the issue, at 3 MB: over the entry cap, so bibtexparser never reads
+    it (what it is handed stays under the cap) and the time is that of a scan."""
+    handed: list[int] = []
+
+    def watched(text: str, **kwargs: object) -> object:
+        handed.append(len(text))
+        return parse_string(text, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("curator.importers.bibtex.parse_string", watched)
+    size = 3 * MAX_ENTRY_CHARS
+    text = GOOD + "\n@misc{huge, title = {" + "x" * size + "}}\n\n" + AFTER
+    result = BibtexImporter().parse(text)
+    status, last, reason = _problem_at(result, 17)
+    assert (status, last) == (BlockStatus.REJECTED, 18)
+    chars = len("@misc{huge, title = {}}\n\n") + size
+    assert reason == (
+        f"the block starting '@misc{{huge, title = {{xxxxxxxxxxxxxxxxxxx'… is {chars:,} "
+        f"characters long, over the {MAX_ENTRY_CHARS:,} one entry may have (a value pasted by "
+        "mistake?); it is not read, the rest of the file is"
+    )
+    assert [r.first_line for r in result.records] == [1, 6, 11, 19, 24, 29]
+    assert max(handed) < MAX_ENTRY_CHARS
+
+
+def test_an_entry_over_the_size_cap_is_rejected_whole() -> None:
+    """Many values each under the value cap make an entry over the entry cap."""
+    count = MAX_ENTRY_CHARS // MAX_VALUE_CHARS + 1
+    fields = "".join(f"  f{i} = {{{'z' * (MAX_VALUE_CHARS - 10)}}},\n" for i in range(count))
+    text = GOOD + "@misc{fat,\n" + fields + "}\n" + AFTER
+    result = BibtexImporter().parse(text)
+    status, last, reason = _problem_at(result, 16)
+    assert (status, last) == (BlockStatus.REJECTED, 16 + count + 1)
+    assert reason.startswith("the block starting '@misc{fat, f0 = {zzz")
+    assert f"over the {MAX_ENTRY_CHARS:,} one entry may have" in reason
+    assert len(result.records) == 6
+
+
+def test_an_entry_whose_macros_make_it_over_the_size_cap_is_rejected() -> None:
+    """A few bytes naming a big macro many times: the entry's values, not its text, are big."""
+    count = MAX_ENTRY_CHARS // MAX_VALUE_CHARS + 1
+    names = ", ".join(f"f{i} = big" for i in range(count))
+    text = f'@string{{big = "{"w" * MAX_VALUE_CHARS}"}}\n@misc{{fat, {names}}}\n' + GOOD
+    result = BibtexImporter().parse(text)
+    status, _, reason = _problem_at(result, 2)
+    assert status is BlockStatus.REJECTED
+    assert reason == (
+        f"@misc{{fat}}, its values come to {count * MAX_VALUE_CHARS:,} characters by field "
+        f"f{count - 1}, over the {MAX_ENTRY_CHARS:,} one entry may have"
+    )
+    assert len(result.records) == 3
+
+
+def test_a_file_may_copy_only_so_much_from_its_macros(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One big macro named by many tiny entries would fill the disk: past the file's budget
+    (a few times its size) the entries that copy more are rejected, saying so."""
+    monkeypatch.setattr(_bibtex_values, "EXPANSION_FREE", 1000)
+    monkeypatch.setattr(_bibtex_values, "EXPANSION_PER_CHAR", 0)
+    text = '@string{big = "' + "v" * 400 + '"}\n'
+    text += "".join(f"@misc{{e{i}, title = big}}\n" for i in range(4))
+    result = BibtexImporter().parse(text)
+    assert [r.first_line for r in result.records] == [2, 3]
+    status, _, reason = _problem_at(result, 4)
+    assert status is BlockStatus.REJECTED
+    assert reason.startswith("@misc{e2}, its macros would bring the text this file's entries")
+    assert "1,200 characters, over the 1,000 it may copy" in reason
+
+
+def test_crossref_copies_count_against_the_same_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_bibtex_values, "EXPANSION_FREE", 100)
+    monkeypatch.setattr(_bibtex_values, "EXPANSION_PER_CHAR", 0)
+    text = "@proceedings{p, title = {" + "P" * 60 + "}, year = 2020}\n"
+    text += "".join(f"@inproceedings{{c{i}, crossref = {{p}}, title = {{T}}}}\n" for i in range(3))
+    records = BibtexImporter().parse(text).records
+    followed = [r for r in records if r.venue == "P" * 60]
+    refused = [r for r in records if any("crossref 'p' not followed" in c for c in r.comments)]
+    assert len(followed) == 1 and len(refused) == 2
+    assert all(r.year is None and r.title == "T" for r in refused)
+
+
+def test_all_macros_together_have_a_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_bibtex_values, "MAX_MACROS_CHARS", 50)
+    text = '@string{a = "' + "a" * 30 + '"}\n@string{b = "' + "b" * 30 + '"}\n'
+    text += "@misc{k, title = b}\n@misc{m, title = a}\n"
+    result = BibtexImporter().parse(text)
+    assert _problem_at(result, 2)[2] == (
+        "@string b: the file's macros would hold 60 characters, over the 50 all macros "
+        "together may have"
+    )
+    assert "'b' is a @string macro rejected at line 2" in _problem_at(result, 3)[2]
+    assert [r.title for r in result.records] == ["a" * 30]
+
+
+def test_blank_lines_are_sniffed_in_linear_time(tmp_path: Path) -> None:
+    """The format test rescanned a run of blank lines from each of its lines when no entry
+    followed: 80,000 blank lines at the end of a file took 15 s, 400,000 most of an hour."""
+    path = tmp_path / "blank.bib"
+    path.write_text(GOOD + "\n" * 200_000 + " \n" * 200_000 + "% the end\n", encoding="utf-8")
+    found = _parse_in_child(path)
+    assert found["format"] == "bibtex" and len(found["records"]) == 3
+
+
+def test_a_huge_line_in_a_big_file_is_read_in_parts_and_rejected(
+    catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file read in pieces (over STREAM_AT) hands a long line on in parts of at most two
+    reads (of a megabyte), never whole, and the block it is in is rejected with its lines."""
+    path = tmp_path / "huge.bib"
+    size = 4 * MAX_ENTRY_CHARS
+    path.write_text(GOOD + "@misc{huge, title = {" + "x" * size + "}}\n" + AFTER, "utf-8")
+    longest = max(len(line) for line in importing._FileLines(path))
+    assert longest <= 2 << 20
+    monkeypatch.setattr(importing, "STREAM_AT", 0)
+    run = importing.run_to_end(importing.import_files(catalog, [path]))
+    assert run.ok, run.failures
+    (report,) = run.reports
+    rejected = [o for o in report.outcomes if o.status is BlockStatus.REJECTED]
+    assert [(o.first_line, o.last_line) for o in rejected] == [(16, 16)]
+    assert f"is {size + 24:,} characters long" in rejected[0].reason
+    assert report.counts["imported"] == 6
+    assert [o.first_line for o in report.outcomes if o.status is BlockStatus.IMPORTED] == [
+        1, 6, 11, 17, 22, 27,
+    ]  # fmt: skip
