@@ -119,19 +119,22 @@ def _expected(row: EventRow | None, expected: int | None, what: str) -> None:
         )
 
 
-def _target(s: Session, me: Author, what: str, anyone: bool) -> EventRow | None:
+def _target_label(s: Session, me: Author, what: str, anyone: bool) -> Label | None:
     """The change `what` (undo or redo) takes: the session's own, or the catalog's next."""
-    if anyone:
-        return eventlog.newest_done(s) if what == UNDO else eventlog.oldest_undone(s)
-    own_done, own_undone = eventlog.own_labels(s, me)
-    label = own_done if what == UNDO else own_undone
+    done, undone = eventlog.step_labels(s) if anyone else eventlog.own_labels(s, me)
+    return done if what == UNDO else undone
+
+
+def _target(s: Session, me: Author, what: str, anyone: bool) -> EventRow | None:
+    label = _target_label(s, me, what, anyone)
     return eventlog.row(s, label.id) if label else None
 
 
 def peek(s: Session, what: str, anyone: bool = False) -> Step | None:
-    """The change `undo` or `redo` (with `anyone` or not) would take now, in words."""
+    """The change `undo` or `redo` (with `anyone` or not) would take now, in words (its
+    payload unread: an import's lists a million ids)."""
     me = authors.author_in(s)
-    return _step(_target(s, me, what, anyone), me)
+    return _step(_target_label(s, me, what, anyone), me)
 
 
 def _nothing(s: Session, me: Author, what: str) -> CuratorError:
