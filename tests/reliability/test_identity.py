@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import itertools
 from pathlib import Path
 
 import pytest
@@ -29,7 +28,7 @@ from tests.reliability.conftest import (
 
 pytestmark = pytest.mark.reliability
 
-EXAMPLES = scale(25, 400)
+EXAMPLES = scale(15, 150)  # per property
 SETTINGS = settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -62,13 +61,16 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[int]]
 
 
 class Copies:
-    """A fresh copy of the template for each hypothesis example."""
+    """The template copied afresh for each hypothesis example, always to the same path: a new
+    path would be a new catalog to the app, backed up when first opened."""
 
     def __init__(self, template: Path, folder: Path) -> None:
-        self.template, self.folder, self.serial = template, folder, itertools.count()
+        self.template, self.path = template, folder / "catalog.sqlite"
 
     def fresh(self) -> Path:
-        return copy_catalog(self.template, self.folder / f"c{next(self.serial)}.sqlite")
+        for leftover in self.path.parent.glob(f"{self.path.name}-*"):
+            leftover.unlink()  # a refused command's process ends cleanly: none expected
+        return copy_catalog(self.template, self.path)
 
 
 @pytest.fixture
