@@ -128,6 +128,7 @@ class Episode:
 class Tally:
     kills: dict[str, int] = field(default_factory=dict)
     ended: dict[str, int] = field(default_factory=dict)
+    landed: dict[str, int] = field(default_factory=dict)  # before writing, mid-write, after
     temp_files: int = 0
     episodes: int = 0
     seconds: float = 0.0
@@ -135,7 +136,8 @@ class Tally:
     def summary(self) -> str:
         return (
             f"{sum(self.kills.values())} kills in {self.episodes} episodes "
-            f"{dict(sorted(self.kills.items()))}, {sum(self.ended.values())} runs ended by "
+            f"{dict(sorted(self.kills.items()))}, landing {dict(sorted(self.landed.items()))}; "
+            f"{sum(self.ended.values())} runs ended by "
             f"themselves {dict(sorted(self.ended.items()))}, {self.temp_files} export temporary "
             f"files left behind, {self.seconds / 60:.1f} min (seeds from {SEED})"
         )
@@ -305,7 +307,8 @@ def attempt(ep: Episode, plan: Plan, at_once: bool) -> Run:
 Schema = set[tuple[str, str, str | None]]
 
 
-def verify(ep: Episode, plan: Plan, run: Run, template_schema: Schema) -> None:
+def verify(ep: Episode, plan: Plan, run: Run, template_schema: Schema) -> bool:
+    """Check everything after one process; whether it left a whole step."""
     assert_clean(run, plan.refusals)
     image = ep.image()
     assert_sound(image)
@@ -333,6 +336,7 @@ def verify(ep: Episode, plan: Plan, run: Run, template_schema: Schema) -> None:
     found = dict(query(image, f"SELECT id, notes FROM work WHERE id IN {LEDGER}"))
     assert found == ep.ledger, "an acknowledged edit is missing (or one never made is there)"
     _check_export(ep, plan, image)
+    return bool(new)
 
 
 def _apply(
@@ -397,15 +401,20 @@ def run_episode(
     try:
         while done < kills:
             plan = choose(ep)
+            wal = ep.catalog.with_name(f"{ep.catalog.name}-wal")
+            wal_written = wrote(wal)
             run = attempt(ep, plan, at_once=ended_in_a_row >= 2)
             try:
-                verify(ep, plan, run, template_schema)
+                whole = verify(ep, plan, run, template_schema)
             except AssertionError as exc:
                 trail = "\n  ".join(ep.log[-8:])
                 raise AssertionError(f"{exc}\nin {folder} (seed {seed}), after:\n  {trail}\n"
                                      f"{run.describe()}") from exc  # fmt: skip
             counter = tally.kills if run.killed else tally.ended
             counter[plan.op] = counter.get(plan.op, 0) + 1
+            if run.killed:  # where the kill landed, as far as the files tell
+                when = "after commit" if whole else "mid-write" if wal_written() else "before"
+                tally.landed[when] = tally.landed.get(when, 0) + 1
             done += run.killed
             ended_in_a_row = 0 if run.killed else ended_in_a_row + 1
     finally:
