@@ -142,7 +142,8 @@ class BibtexReader:
         for block in library.blocks:
             raw = (block.raw or "").strip()
             if raw:
-                _read_block(block, self.macros, result, entries, (*locate(raw), raw))
+                where = (*locate(raw, isinstance(block, ParsingFailedBlock)), raw)
+                _read_block(block, self.macros, result, entries, where)
         for entry in entries:
             self._ordinal += 1
             self._claim_key(entry)
@@ -265,11 +266,16 @@ class _Locator:
         self.cursor = 0
         self.before = before
 
-    def __call__(self, raw: str) -> tuple[int, int]:
+    def __call__(self, raw: str, failed: bool = False) -> tuple[int, int]:
+        """The lines of `raw`, the next block. bibtexparser ends a block it failed to parse
+        with the "@name" it stopped at, where it starts the next block: the next one is
+        looked for from there ("@x(\n@" then "@\n@y" share the "@")."""
         offset = max(self.text.find(raw, self.cursor), self.cursor)
-        self.cursor = offset + len(raw)
+        end = offset + len(raw)
+        restart = raw.rfind("@") if failed else -1
+        self.cursor = offset + restart if restart > 0 else end
         first = bisect.bisect_right(self.starts, offset)
-        last = bisect.bisect_right(self.starts, self.cursor - 1)
+        last = bisect.bisect_right(self.starts, end - 1)
         return first + self.before, last + self.before
 
 
