@@ -7,14 +7,8 @@ import re
 from collections.abc import Iterable, Iterator
 
 from curator.domain.records import BlockProblem, BlockStatus
+from curator.importers.limits import MAX_ENTRY_CHARS, PIECE_CHARS, over_entry_cap
 
-# One entry's raw text, from its "@type{" line to the next one (text between entries included).
-# The longest entry in the fixtures and the matching benchmarks is under 3 kB; 1 MB leaves room
-# for ten values at their cap (MAX_VALUE_CHARS) and is still read in milliseconds.
-MAX_ENTRY_CHARS = 1_000_000
-# A piece also ends after this many characters, so the entries per piece do not multiply the
-# entry cap into gigabytes of memory (2,000 real entries are about a megabyte).
-PIECE_CHARS = 16_000_000
 _HEAD = 40  # characters of a rejected block quoted in its reason
 
 # Where bibtexparser starts a new block even inside an unclosed one: "@type{" or "@type(" at
@@ -52,11 +46,7 @@ class _Block:
             self.lines = []
 
     def problem(self) -> BlockProblem:
-        reason = (
-            f"the block starting {self.head!r}… is {self.chars:,} characters long, over the "
-            f"{self.limit:,} one entry may have (a value pasted by mistake?); it is not read, "
-            "the rest of the file is"
-        )
+        reason = f"the block starting {self.head!r}… {over_entry_cap(self.chars)}"
         return BlockProblem(BlockStatus.REJECTED, self.first, self.last, reason, self.raw)
 
 

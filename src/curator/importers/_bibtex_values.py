@@ -1,26 +1,17 @@
-"""BibTeX values and @string macros, read within caps no real bibliography reaches, so a
-hostile file (a doubling chain of macros, a pasted 50 MB value) is rejected, never a hang."""
+"""BibTeX values and @string macros, read within the caps of `limits`: a doubling chain of
+macros is rejected at the link that crosses them, in linear time."""
 
 from __future__ import annotations
 
 import re
 
 from curator.domain.normalize import MONTH_NAMES
-
-# One field's text. An abstract is a few kB: the longest value in the test fixtures and in the
-# 1.5 MB of .bib behind the matching benchmarks is under 3 kB. 100 kB is a pasted document.
-MAX_VALUE_CHARS = 100_000
-# A macro only ever becomes (part of) a value, so none may be longer than a value.
-MAX_MACRO_CHARS = MAX_VALUE_CHARS
-# All of a file's macros together. A journal-abbreviation file such as IEEEabrv.bib defines
-# about a thousand macros in under 100 kB; 10 MB is a hundred such files.
-MAX_MACROS_CHARS = 10_000_000
-# Text that entries copy from elsewhere in the file (macros, crossref parents) may come to
-# this much plus EXPANSION_PER_CHAR characters for each character of the file read so far:
-# real files expand a few abbreviations (well under one character per character), while one
-# 100 kB macro named by a million tiny entries would fill 100 GB.
-EXPANSION_FREE = 10_000_000
-EXPANSION_PER_CHAR = 4
+from curator.importers.limits import (
+    EXPANSION_FREE,
+    EXPANSION_PER_CHAR,
+    MAX_MACRO_CHARS,
+    MAX_MACROS_CHARS,
+)
 
 # The macros every BibTeX style defines: jan = "January", ...
 STANDARD_MACROS = {name[:3]: name.capitalize() for name in MONTH_NAMES}

@@ -12,6 +12,7 @@ from curator.domain.arxiv import arxiv_year_month
 from curator.domain.normalize import clean_whitespace, dedupe_paragraphs, drop_url_placeholders
 from curator.domain.records import BlockProblem, BlockStatus, ParsedRecord, ParseResult
 from curator.importers.latex import latex_to_text
+from curator.importers.limits import MAX_ENTRY_CHARS, over_entry_cap
 
 _BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -119,11 +120,23 @@ def id_year_month(arxiv_id: str | None) -> tuple[int | None, int | None]:
 def finish(
     format_name: str, records: Sequence[ParsedRecord], problems: Sequence[BlockProblem]
 ) -> ParseResult:
-    """Number the records 1..n in file order and sort the problems by line.
+    """Number the records 1..n in file order and sort the problems by line; a record over
+    MAX_ENTRY_CHARS (a pasted document as its abstract) is rejected, as in a .bib file.
 
     Verbatim repeats stay records: the import service compares them with each other and with
     the catalog, and reports them as skipped or unchanged.
     """
-    numbered = [dataclasses.replace(r, ordinal=n) for n, r in enumerate(records, start=1)]
-    ordered = sorted(problems, key=lambda p: (p.first_line, p.last_line))
+    kept = [r for r in records if len(r.raw) <= MAX_ENTRY_CHARS]
+    refused = [
+        BlockProblem(BlockStatus.REJECTED, r.first_line, r.last_line, _too_big(r), r.raw)
+        for r in records
+        if len(r.raw) > MAX_ENTRY_CHARS
+    ]
+    numbered = [dataclasses.replace(r, ordinal=n) for n, r in enumerate(kept, start=1)]
+    ordered = sorted([*problems, *refused], key=lambda p: (p.first_line, p.last_line))
     return ParseResult(format=format_name, records=numbered, problems=ordered)
+
+
+def _too_big(record: ParsedRecord) -> str:
+    words = " ".join(record.raw[:200].split())[:40]
+    return f"the entry starting {words!r}… {over_entry_cap(len(record.raw))}"

@@ -33,9 +33,10 @@ from curator.domain.fields import validate_field
 from curator.domain.normalize import MONTH_NAMES
 from curator.domain.records import BlockProblem, BlockStatus, ParsedRecord, ParseResult
 from curator.domain.venues import guess_venue_kind
-from curator.importers._bibtex_pieces import MAX_ENTRY_CHARS, Piece, entry_chunks, text_lines
-from curator.importers._bibtex_values import MAX_VALUE_CHARS, STANDARD_MACROS, Macros, resolve
+from curator.importers._bibtex_pieces import Piece, entry_chunks, text_lines
+from curator.importers._bibtex_values import STANDARD_MACROS, Macros, resolve
 from curator.importers.latex import decode_bibtex_value
+from curator.importers.limits import MAX_ENTRY_CHARS, MAX_VALUE_CHARS
 
 __all__ = [
     "CHUNK_ENTRIES",

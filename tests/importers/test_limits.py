@@ -1,5 +1,6 @@
-"""Hostile BibTeX (a doubling chain of macros, a pasted 50 MB value, a giant entry) is rejected
-with its line and a reason, the rest of the file imported, and nothing grows without bound."""
+"""Hostile input (a doubling chain of BibTeX macros, a pasted 50 MB value, a giant entry or
+listing record) is rejected with its lines and a reason, the rest of the file imported, and
+nothing grows without bound."""
 
 from __future__ import annotations
 
@@ -11,10 +12,9 @@ import pytest
 from bibtexparser.entrypoint import parse_string
 
 from curator.domain.records import BlockStatus, ParseResult
-from curator.importers import _bibtex_values
-from curator.importers._bibtex_pieces import MAX_ENTRY_CHARS
-from curator.importers._bibtex_values import MAX_MACRO_CHARS, MAX_VALUE_CHARS
+from curator.importers import FORMATS, _bibtex_values
 from curator.importers.bibtex import BibtexImporter
+from curator.importers.limits import MAX_ENTRY_CHARS, MAX_MACRO_CHARS, MAX_VALUE_CHARS
 from curator.services import importing
 from curator.store.catalog import Catalog
 from tests.importers.listing_helpers import run_bounded
@@ -231,3 +231,26 @@ def test_a_huge_line_in_a_big_file_is_read_in_parts_and_rejected(
     assert [o.first_line for o in report.outcomes if o.status is BlockStatus.IMPORTED] == [
         1, 6, 11, 17, 22, 27,
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ["lab-page", "author-page", "arxiv"])
+def test_a_listing_record_over_the_entry_cap_is_rejected(name: str) -> None:
+    """Listings have no values to cap, but a record holding a pasted document is refused as a
+    .bib entry would be; the records around it are imported."""
+    pasted = "word " * (MAX_ENTRY_CHARS // 5 + 1)
+    entry = {
+        "lab-page": "Title {n}\n17 Dec 2023\n{abstract}\n",
+        "author-page": "Title {n}\n\n{abstract}\n\nRead More\n",
+        "arxiv": "Title {n}\n{abstract}\narXiv:2101.0000{n}\n",
+    }[name]
+    text = "".join(
+        entry.format(n=n, abstract=pasted if n == 2 else "An abstract of the paper.")
+        for n in (1, 2, 3)
+    )
+    result = FORMATS[name].parse(text)
+    assert [r.title for r in result.records] == ["Title 1", "Title 3"]
+    (problem,) = [p for p in result.problems if p.status is BlockStatus.REJECTED]
+    lines = {"lab-page": (4, 6), "author-page": (6, 10), "arxiv": (4, 6)}[name]
+    assert (problem.first_line, problem.last_line) == lines
+    assert problem.reason.startswith("the entry starting 'Title 2 ")
+    assert f"over the {MAX_ENTRY_CHARS:,} one entry may have" in problem.reason
