@@ -5,6 +5,7 @@ nothing grows without bound."""
 from __future__ import annotations
 
 import json
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import pytest
 from bibtexparser.entrypoint import parse_string
 
 from curator.domain.records import BlockStatus, ParseResult
-from curator.importers import FORMATS, _bibtex_values
+from curator.importers import FORMATS, _bibtex_values, parse_listing
 from curator.importers.bibtex import BibtexImporter
 from curator.importers.limits import MAX_ENTRY_CHARS, MAX_MACRO_CHARS, MAX_VALUE_CHARS
 from curator.services import importing
@@ -254,3 +255,18 @@ def test_a_listing_record_over_the_entry_cap_is_rejected(name: str) -> None:
     assert (problem.first_line, problem.last_line) == lines
     assert problem.reason.startswith("the entry starting 'Title 2 ")
     assert f"over the {MAX_ENTRY_CHARS:,} one entry may have" in problem.reason
+
+
+def test_a_listing_with_a_line_of_megabytes_is_read_in_little_more_memory_than_its_text() -> None:
+    """Headings, headers and abstracts were split into words before their length was looked
+    at: a 3 MB line of words took 18 bytes a character (a 50 MB one, a gigabyte)."""
+    text = "A Paper Title\n17 Dec 2023\n" + "word " * 600_000 + "\n\nT2\n18 Dec 2023\nAbstract.\n"
+    tracemalloc.start()
+    try:
+        result = parse_listing(text, "lab.txt")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [r.title for r in result.records] == ["T2"]
+    assert result.problems[0].status is BlockStatus.REJECTED
+    assert peak < 5 * len(text)

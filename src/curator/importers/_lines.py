@@ -138,5 +138,18 @@ def finish(
 
 
 def _too_big(record: ParsedRecord) -> str:
-    words = " ".join(record.raw[:200].split())[:40]
-    return f"the entry starting {words!r}… {over_entry_cap(len(record.raw))}"
+    return _too_big_reason(record.raw)
+
+
+def _too_big_reason(raw: str) -> str:
+    words = " ".join(raw[:200].split())[:40]
+    return f"the entry starting {words!r}… {over_entry_cap(len(raw))}"
+
+
+def too_big(text: str, start: int, end: int, lines: tuple[int, int]) -> BlockProblem | None:
+    """The rejection of an entry spanning text[start:end] if it is over MAX_ENTRY_CHARS, found
+    before its text is cleaned (splitting 50 MB into words alone takes a gigabyte)."""
+    if end - start <= MAX_ENTRY_CHARS:
+        return None
+    raw = text[start:end]
+    return BlockProblem(BlockStatus.REJECTED, *lines, _too_big_reason(raw), raw)

@@ -23,6 +23,7 @@ from curator.importers._lines import (
     id_year_month,
     nonblank,
     split_lines,
+    too_big,
 )
 
 _ID_PREFIX = re.compile(r"arxiv\s*:\s*|https?://arxiv\.org/(?:abs|pdf)/", re.IGNORECASE)
@@ -181,6 +182,10 @@ def _problem(text: str, index: LineIndex, pieces: Sequence[_Piece], reason: str)
 
 
 def _record(text: str, index: LineIndex, group: Sequence[_Piece]) -> ParsedRecord | BlockProblem:
+    start, end = group[0].start, group[-1].end
+    refused = too_big(text, start, end, (index.number_at(start), index.number_at(end - 1)))
+    if refused is not None:
+        return refused
     arxiv_id = next(p.arxiv_id for p in group if p.arxiv_id)
     dates = [d for d in (_dated(p.text) for p in group if p.arxiv_id is None) if d]
     items = [clean_whitespace(p.text) for p in group if _is_item(p)]
@@ -191,7 +196,6 @@ def _record(text: str, index: LineIndex, group: Sequence[_Piece]) -> ParsedRecor
     id_year, id_month = id_year_month(arxiv_id)
     if year is None or (month is None and year == id_year):
         year, month = year or id_year, id_month
-    start, end = group[0].start, group[-1].end
     return ParsedRecord(
         ordinal=0,
         first_line=index.number_at(start),

@@ -26,6 +26,7 @@ from curator.importers._lines import (
     paragraphs,
     problem,
     split_lines,
+    too_big,
 )
 
 _READ_MORE = re.compile(r"^read\s+more\b[\s.…»>→]*$", re.IGNORECASE)
@@ -120,9 +121,11 @@ def _blocks(lines: Sequence[Line]) -> list[_Block]:
 
 def doubled_half(line: str) -> str | None:
     """The half of a line made of two equal halves ("ICLR Jo Doe ICLR Jo Doe" -> "ICLR Jo Doe")."""
+    if len(line) > _MAX_HEADER_CHARS:  # before splitting: a line may be megabytes of words
+        return None
     words = line.split()
     half = len(words) // 2
-    if not words or len(words) % 2 or len(line) > _MAX_HEADER_CHARS:
+    if not words or len(words) % 2:
         return None
     return " ".join(words[:half]) if words[:half] == words[half:] else None
 
@@ -184,6 +187,10 @@ def _read_block(
     if entry.preamble:
         reason = "text before an entry header (page preamble or section heading)"
         problems.append(problem(BlockStatus.SKIPPED, text, entry.preamble, reason))
+    first, last = entry.lines[0], entry.lines[-1]
+    refused = too_big(text, first.start, last.end, (first.number, last.number))
+    if refused is not None:
+        return None, [*problems, refused]
     if not entry.items:
         reason = "entry has no title or abstract before 'Read More'"
         return None, [*problems, problem(BlockStatus.REJECTED, text, entry.lines, reason)]

@@ -16,6 +16,7 @@ from curator.importers._lines import (
     nonblank,
     problem,
     split_lines,
+    too_big,
 )
 
 _MAX_TITLE_CHARS = 300
@@ -59,7 +60,12 @@ class LabPageImporter:
                 reason = "section heading"
                 problems.append(problem(BlockStatus.SKIPPED, text, entry[-1:], reason))
                 entry = entry[:-1]
-            records.append(_record(text, entry))
+            span = (entry[0].start, entry[-1].end, (entry[0].number, entry[-1].number))
+            refused = too_big(text, *span)
+            if refused is not None:
+                problems.append(refused)
+            else:
+                records.append(_record(text, entry))
         return finish(self.name, records, problems)
 
 
@@ -101,8 +107,10 @@ def _record_starts(lines: Sequence[Line]) -> list[int]:
 
 def is_heading(line: str) -> bool:
     """A short section heading such as "Recent Publications" or "2023"."""
+    if len(line) > 60:  # before splitting: a line may be megabytes of words
+        return False
     words = line.split()
-    if not words or len(words) > 6 or len(line) > 60 or line.endswith((".", ",", ";")):
+    if not words or len(words) > 6 or line.endswith((".", ",", ";")):
         return False
     return bool(_HEADING_WORDS.search(line) or re.fullmatch(r"(?:19|20)\d{2}", line))
 
