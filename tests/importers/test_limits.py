@@ -270,3 +270,16 @@ def test_a_listing_with_a_line_of_megabytes_is_read_in_little_more_memory_than_i
     assert [r.title for r in result.records] == ["T2"]
     assert result.problems[0].status is BlockStatus.REJECTED
     assert peak < 5 * len(text)
+
+
+def test_a_file_of_rejected_entries_says_why_each_was_rejected(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    """Its only entry names the doubling chain: the import is refused with the line and the
+    reason of the first rejection, not as a file in no known style."""
+    path = tmp_path / "chain.bib"
+    path.write_text(_chain(24) + "@misc{use, title = a24}\n", encoding="utf-8")
+    run = importing.run_to_end(importing.import_files(catalog, [path]))
+    (failure,) = run.failures
+    assert failure.startswith("chain.bib: read as BibTeX file, but no record could be read")
+    assert "line 17: @string a16: its text would be 131,072 characters" in failure

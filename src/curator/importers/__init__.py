@@ -6,7 +6,7 @@ import re
 from typing import Protocol
 
 from curator.domain.errors import CuratorError, UnrecognisedListingError
-from curator.domain.records import ParseResult
+from curator.domain.records import BlockStatus, ParseResult
 from curator.importers.arxiv_listing import ArxivListingImporter
 from curator.importers.author_page import AuthorPageImporter
 from curator.importers.bibtex import BibtexImporter
@@ -94,11 +94,24 @@ def parse_listing(text: str, source: str, format: str | None = None) -> ParseRes
         return importer.parse(text)
     if _looks_binary(text):
         raise UnrecognisedListingError(source, tried, "the file looks like binary data, not text")
+    refused = None
     for name in _ranked(text):
         result = FORMATS[name].parse(text)
         if result.records:
             return result
+        refused = refused or (result if _bibtex_refused(result) else None)
+    if refused is not None:
+        return refused
     raise UnrecognisedListingError(source, tried, "no publication entries were found")
+
+
+def _bibtex_refused(result: ParseResult) -> bool:
+    """A BibTeX file whose entries were all rejected (and that no other style reads) is a
+    BibTeX file: the import says why each was rejected ("line 17: @string a16: its text would
+    be ..."), not that the file is in no style curator knows."""
+    return result.format == BibtexImporter.name and any(
+        p.status is BlockStatus.REJECTED for p in result.problems
+    )
 
 
 def _ranked(text: str) -> list[str]:
