@@ -225,13 +225,32 @@ def _read_in_pieces(path: str, chunk_entries: int, out: multiprocessing.Queue[An
     try:
         lines = _FileLines(Path(path))
         for part in BibtexReader().read(lines, chunk_entries):
-            out.put(("part", part))
-        out.put(("done", lines.hash.hexdigest()))
+            _send(out, ("part", part))
+        _send(out, ("done", lines.hash.hexdigest()))
     except CuratorError as exc:
-        out.put(("error", str(exc)))
+        _send(out, ("error", str(exc)))
+    except _Orphaned:  # the import that wanted the pieces is gone (killed): so is this reader
+        out.cancel_join_thread()  # what is still buffered for it is dropped, not waited on
     except Exception as exc:  # a bug: the traceback goes to this process's stderr
         traceback.print_exc()
-        out.put(("bug", f"{exc.__class__.__name__}: {exc}"))
+        _send(out, ("bug", f"{exc.__class__.__name__}: {exc}"))
+
+
+class _Orphaned(Exception):
+    """The process that started the reader is gone: nobody will take what it reads."""
+
+
+def _send(out: multiprocessing.Queue[Any], message: tuple[str, Any]) -> None:
+    """Put a message for the importing process, waiting while the queue is full, but never
+    for a process that is gone (killed mid-import: it can take nothing more)."""
+    parent = multiprocessing.parent_process()
+    while True:
+        try:
+            out.put(message, timeout=1)
+            return
+        except queue.Full:
+            if parent is not None and not parent.is_alive():
+                raise _Orphaned from None
 
 
 def _next_piece(
