@@ -12,7 +12,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,7 +103,7 @@ class _Server:
             text=True,
         )
 
-    def ask(self, request: dict[str, object]) -> str:
+    def ask(self, request: Mapping[str, object]) -> str:
         assert self.popen.stdin is not None and self.popen.stdout is not None
         self.popen.stdin.write(json.dumps(request) + "\n")
         self.popen.stdin.flush()
