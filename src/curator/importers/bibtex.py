@@ -78,6 +78,7 @@ _YEAR = re.compile(r"^\s*(\d{4})\s*$")
 _DATE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2}))?")
 _VERBATIM_ESCAPE = re.compile(r"\\([%_#&~$])")
 _BREAK = re.compile(r"\r\n|\r|\n")
+_FEED = re.compile(r"\n")
 
 # bibtexparser logs every failed block at WARNING; they are reported to the librarian instead.
 logging.getLogger("bibtexparser").setLevel(logging.ERROR)
@@ -143,7 +144,8 @@ class BibtexReader:
         for block in library.blocks:
             raw = (block.raw or "").strip()
             if raw:
-                where = (*locate(raw, isinstance(block, ParsingFailedBlock)), raw)
+                failed = isinstance(block, ParsingFailedBlock)
+                where = (*locate(raw, block.start_line or 0, failed), raw)
                 _read_block(block, self.macros, result, entries, where)
         for entry in entries:
             self._ordinal += 1
@@ -264,14 +266,19 @@ class _Locator:
     def __init__(self, text: str, before: int = 0) -> None:
         self.text = text
         self.starts = [0, *(m.end() for m in _BREAK.finditer(text))]  # where each line starts
+        self.feeds = [0, *(m.end() for m in _FEED.finditer(text))]  # lines as bibtexparser counts
         self.cursor = 0
         self.before = before
 
-    def __call__(self, raw: str, failed: bool = False) -> tuple[int, int]:
-        """The lines of `raw`, the next block. bibtexparser ends a block it failed to parse
-        with the "@name" it stopped at, where it starts the next block: the next one is
-        looked for from there ("@x(\n@" then "@\n@y" share the "@")."""
-        offset = max(self.text.find(raw, self.cursor), self.cursor)
+    def __call__(self, raw: str, line: int, failed: bool) -> tuple[int, int]:
+        """The lines of `raw`, the next block, which bibtexparser says starts on its (0-based,
+        LF-counted) `line`. A block it failed to parse may end with the "@name" it stopped
+        at, where it starts the next block ("@x(\n@" then "@\n@y" share the "@"): the next
+        block is looked for from there, but never before its own line."""
+        hint = self.feeds[min(max(line, 0), len(self.feeds) - 1)]
+        offset = self.text.find(raw, max(hint, self.cursor))
+        if offset < 0:
+            offset = max(self.text.find(raw, self.cursor), self.cursor)
         end = offset + len(raw)
         restart = raw.rfind("@") if failed else -1
         self.cursor = offset + restart if restart > 0 else end
