@@ -55,8 +55,8 @@ class Macros:
         if key in self.values:
             return self.values[key]
         if key in self.refused:
-            return _raise(f"{word!r} is a @string macro rejected at line {self.refused[key]}")
-        return _raise(f"{word!r} is not a defined @string macro")
+            raise ValueError(f"{word!r} is a @string macro rejected at line {self.refused[key]}")
+        raise ValueError(f"{word!r} is not a defined @string macro")
 
     def copy(self, chars: int) -> bool:
         """Whether entries may copy `chars` more characters (and if so they are counted)."""
@@ -76,10 +76,6 @@ class Macros:
             f"({EXPANSION_FREE:,} plus {EXPANSION_PER_CHAR} per character read); "
             "a huge macro used again and again?"
         )
-
-
-def _raise(reason: str) -> str:
-    raise ValueError(reason)
 
 
 def resolve(value: str, macros: Macros, limit: int, what: str) -> tuple[str, int]:
