@@ -208,6 +208,7 @@ def test_a_lone_carriage_return_does_not_start_a_piece() -> None:
         ("@{@AAAA(\n@{\n@AAAA(\n@{,=0}", [(1, 1), (1, 2), (2, 3), (3, 4), (4, 4)]),
         ("@{@AA{@AA{@AA{\n0\n@AA{@AA}", [(1, 1), (1, 1), (1, 1), (1, 3), (3, 3)]),
         ("@COMMENT{@00{\n@00{", [(1, 1), (2, 2)]),  # not shared: the next is on its own line
+        ("@(,=,\n{\n\n@misc{a, title={A}}", [(1, 2), (4, 4)]),  # the "{" bibtexparser drops
     ],
 )
 def test_blocks_that_share_the_at_sign_they_failed_at_keep_their_own_lines(

@@ -138,15 +138,9 @@ class BibtexReader:
         """The records and problems of a piece of the file (line numbers in the whole file)."""
         result = ParseResult(format=BibtexImporter.name)
         self.macros.read += len(text)
-        library = parse_string(text, parse_stack=[])
-        locate = _Locator(text, first_line - 1)
         entries: list[_Entry] = []
-        for block in library.blocks:
-            raw = (block.raw or "").strip()
-            if raw:
-                failed = isinstance(block, ParsingFailedBlock)
-                where = (*locate(raw, block.start_line or 0, failed), raw)
-                _read_block(block, self.macros, result, entries, where)
+        for block, where in _located(text, first_line):
+            _read_block(block, self.macros, result, entries, where)
         for entry in entries:
             self._ordinal += 1
             self._claim_key(entry)
@@ -259,9 +253,27 @@ def _inherit(entry: _Entry, parent: _Entry | None, macros: Macros) -> None:
     entry.comments.append(f"fields it lacks taken from its crossref {parent.key!r}")
 
 
+def _located(text: str, first_line: int) -> list[tuple[Block, tuple[int, int, str]]]:
+    """bibtexparser's blocks of a piece, each with its first and last line and raw text. Text
+    it skips after a block it failed to parse ("@x(,=,\n{": the "{") joins that block."""
+    locate = _Locator(text, first_line - 1)
+    found = [
+        (block, locate(raw, block.start_line or 0, isinstance(block, ParsingFailedBlock)))
+        for block in parse_string(text, parse_stack=[]).blocks
+        if (raw := (block.raw or "").strip())
+    ]
+    located = []
+    for index, (block, (start, end)) in enumerate(found):
+        if isinstance(block, ParsingFailedBlock):
+            following = found[index + 1][1][0] if index + 1 < len(found) else len(text)
+            end = max(end, start + len(text[start:following].rstrip()))
+        located.append((block, (*locate.lines(start, end), text[start:end])))
+    return located
+
+
 class _Locator:
-    """Line numbers of raw spans, found in file order (LF, CRLF or CR, as the other importers);
-    `before` lines of the file come before `text`."""
+    """Where raw spans lie, found in file order, and their line numbers (LF, CRLF or CR, as
+    the other importers count); `before` lines of the file come before `text`."""
 
     def __init__(self, text: str, before: int = 0) -> None:
         self.text = text
@@ -271,10 +283,10 @@ class _Locator:
         self.before = before
 
     def __call__(self, raw: str, line: int, failed: bool) -> tuple[int, int]:
-        """The lines of `raw`, the next block, which bibtexparser says starts on its (0-based,
-        LF-counted) `line`. A block it failed to parse may end with the "@name" it stopped
-        at, where it starts the next block ("@x(\n@" then "@\n@y" share the "@"): the next
-        block is looked for from there, but never before its own line."""
+        """Where `raw`, the next block, starts and ends; bibtexparser says it starts on its
+        (0-based, LF-counted) `line`. A block it failed to parse may end with the "@name" it
+        stopped at, where it starts the next block ("@x(\n@" then "@\n@y" share the "@"):
+        the next block is looked for from there, but never before its own line."""
         hint = self.feeds[min(max(line, 0), len(self.feeds) - 1)]
         offset = self.text.find(raw, max(hint, self.cursor))
         if offset < 0:
@@ -282,7 +294,10 @@ class _Locator:
         end = offset + len(raw)
         restart = raw.rfind("@") if failed else -1
         self.cursor = offset + restart if restart > 0 else end
-        first = bisect.bisect_right(self.starts, offset)
+        return offset, end
+
+    def lines(self, start: int, end: int) -> tuple[int, int]:
+        first = bisect.bisect_right(self.starts, start)
         last = bisect.bisect_right(self.starts, end - 1)
         return first + self.before, last + self.before
 
