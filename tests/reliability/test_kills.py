@@ -443,7 +443,7 @@ def test_kill_9_anywhere_loses_nothing_and_leaves_no_half_step(
 
 # --- a big import, read in pieces by a second process -------------------------------------------
 
-BIG_ENTRIES = 140_000  # a little over 32 MiB: the import reads it in pieces
+BIG_ENTRIES = 140_000  # about 38 MB: over 32 MiB, so the import reads it in pieces
 
 
 def test_a_killed_big_import_leaves_nothing_behind(
@@ -452,7 +452,7 @@ def test_a_killed_big_import_leaves_nothing_behind(
     """Killed while the file is read in pieces: nothing of it is kept, the full-text trigger a
     bulk import drops is back, and the process reading the file ends too."""
     catalog = copy_catalog(template[0], tmp_path / "catalog.sqlite")
-    listing = write_listing(tmp_path, tag_for(99), BIG_ENTRIES)
+    listing = big_listing(tmp_path / "big.bib", BIG_ENTRIES)
     assert listing.stat().st_size > 32 << 20
     env = user_env(tmp_path / "home")
     launcher = Launcher(env, tmp_path / "runs", script_every=1)
@@ -475,6 +475,20 @@ def test_a_killed_big_import_leaves_nothing_behind(
             os.kill(pid, signal.SIGKILL)  # started by this test (they carry its home)
     size = listing.stat().st_size >> 20
     FIGURES["kill -9 of a big import"] = f"{scale(1, 3)} runs of a {size} MB one"
+
+
+def big_listing(path: Path, n: int) -> Path:
+    """`n` distinct entries, written fast (the generated listings' variety is not needed)."""
+    entry = (
+        "@article{{big{0},\n  title = {{A study of sparse lattices, part {0}}},\n"
+        "  author = {{Ada Lovelace and Alan Turing{1}}},\n  journal = {{Journal of Tests}},\n"
+        "  year = {{{2}}},\n  pages = {{{0}--{3}}},\n  abstract = {{{4}}},\n}}\n\n"
+    )
+    filler = "words that make an entry about as long as a real one"
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(n):
+            out.write(entry.format(i, f" and Grace Hopper {i % 97}", 1990 + i % 30, i + 9, filler))
+    return path
 
 
 def _has_children(pid: int) -> bool:
