@@ -4,6 +4,7 @@ backups list, restore and check."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -216,3 +217,58 @@ def test_a_damaged_catalog_exports_every_work_that_can_still_be_read(
     titled = sum(1 for e in library.entries if "title" in e.fields_dict)
     assert titled == sum(1 for wid, t in titles.items() if wid not in lost and t)
     assert seeded_db.read_bytes() == before  # no key saved, nothing written
+
+
+@pytest.mark.parametrize("fault", ["full", "read-only"])
+def test_a_backups_folder_that_cannot_be_written_warns_and_stops_nothing(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    small_disk: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fault: str,
+) -> None:
+    db = tmp_path / "c.sqlite"
+    assert run(capsys, "--db", str(db), "seed")[0] == 0
+    monkeypatch.setenv("XDG_DATA_HOME", str(small_disk))  # the backups live on the small disk
+    if fault == "full":
+        with open(small_disk / "filler", "wb") as f, contextlib.suppress(OSError):
+            while True:
+                f.write(b"\0" * 65536)
+                f.flush()
+    else:
+        subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    code, out, err = run(capsys, "--db", str(db), "works")
+    assert code == 0 and "65 works" in out + err
+    assert "warning: the day's backup was not made" in err and "catalog itself is unchanged" in err
+    code, _, err = run(capsys, "--db", str(db), "backup")
+    assert code == 1 and "cannot write a backup" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("command", [["check"], ["restore", "x.sqlite"], ["backups"]])
+def test_commands_on_the_catalog_file_refuse_what_is_not_a_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: list[str]
+) -> None:
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    for target in (pipe, Path("/dev/null")):
+        code, _, err = run(capsys, "--db", str(target), *command)
+        assert code == 1 and "not a file" in err
+    assert not Path("/dev/null-journal").exists()
+
+
+def test_a_restore_onto_a_full_disk_is_a_plain_error(
+    capsys: pytest.CaptureFixture[str], seeded_db: Path, small_disk: Path
+) -> None:
+    db = small_disk / "c.sqlite"
+    shutil.copyfile(seeded_db, db)
+    code, out, _ = run(capsys, "--db", str(db), "backup")
+    name = Path(out.split(" to ")[1].strip()).name
+    assert run(capsys, "--db", str(db), "edit", "1", "--set", "title=Later")[0] == 0
+    with open(small_disk / "filler", "wb") as f, contextlib.suppress(OSError):
+        while True:
+            f.write(b"\0" * 65536)
+            f.flush()
+    code, _, err = run(capsys, "--db", str(db), "restore", name)
+    assert code == 1 and "Traceback" not in err and "internal error" not in err
+    (small_disk / "filler").unlink()
+    assert run(capsys, "--db", str(db), "check")[0] == 0

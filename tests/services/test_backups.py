@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from curator.services import backups, candidates, catalogs, importing, venues
+import pytest
+
+from curator.domain.errors import CuratorError, DamagedCatalogError
+from curator.services import backups, candidates, catalogs, importing, venues, works
 from curator.services.catalogs import Catalog
+from curator.store import backups as store
+from curator.store.backups import Backup
 from curator.store.schema import SCHEMA_VERSION
+from tests.store.test_backups import T0, damage
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -77,3 +85,103 @@ def test_catalogs_of_the_same_name_keep_their_backups_apart(tmp_path: Path) -> N
     a, b = tmp_path / "a" / "catalog.sqlite", tmp_path / "b" / "catalog.sqlite"
     assert catalogs.folder_of(a) != catalogs.folder_of(b)
     assert catalogs.folder_of(a).name.startswith("catalog-")
+
+
+def test_an_unsound_backup_is_refused_and_the_catalog_left_alone(
+    seeded: Catalog, tmp_path: Path
+) -> None:
+    made = store.make(seeded.path, tmp_path / "b", "manual")
+    damage(made.path)
+    before = seeded.path.read_bytes()
+    with pytest.raises(CuratorError, match="not a sound catalog"):
+        backups.restore(seeded.path, made)
+    assert seeded.path.read_bytes() == before
+
+
+def test_only_a_curator_catalog_is_restored(seeded: Catalog, tmp_path: Path) -> None:
+    other = tmp_path / "other.sqlite"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE songs (id INTEGER)")
+    chosen = Backup(other, T0, "chosen file", other.stat().st_size)
+    before = seeded.path.read_bytes()
+    with pytest.raises(CuratorError, match="not a curator catalog"):
+        backups.restore(seeded.path, chosen)
+    assert seeded.path.read_bytes() == before
+
+
+def test_restoring_the_oldest_step_backup_keeps_it_through_the_rotation(seeded: Catalog) -> None:
+    folder = catalogs.folder_of(seeded.path)
+    made = [
+        store.make(seeded.path, folder, "before auto-merge", now=T0 + timedelta(minutes=n))
+        for n in range(store.KEEP_STEPS)
+    ]
+    oldest = made[0]
+    works.edit_work(seeded, 1, {"title": "After every backup"})
+    assert backups.restore(seeded.path, oldest) is not None
+    assert works.work(seeded, 1).title != "After every backup"
+    assert oldest.path.exists()  # not rotated away by the backup made before restoring
+
+
+def test_a_change_made_while_restoring_is_in_the_backup_made_before(
+    seeded: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chosen = store.make(seeded.path, catalogs.folder_of(seeded.path), "manual")
+    real_snapshot = store.snapshot
+    calls = []
+
+    def snapshot_then_another_program_writes(path: Path, folder: Path) -> Path:
+        taken = real_snapshot(path, folder)
+        if not calls:  # another program's edit lands after the first snapshot
+            works.edit_work(seeded, 1, {"title": "Written meanwhile"})
+        calls.append(taken)
+        return taken
+
+    monkeypatch.setattr(store, "snapshot", snapshot_then_another_program_writes)
+    saved = backups.restore(seeded.path, chosen)
+    assert len(calls) == 2  # the first snapshot missed the edit: taken again
+    assert saved is not None
+    with sqlite3.connect(saved) as conn:
+        title = conn.execute("SELECT title FROM work WHERE id = 1").fetchone()[0]
+    assert title == "Written meanwhile"
+
+
+@pytest.mark.parametrize("how", ["header", "empty", "missing"])
+def test_a_catalog_whose_file_is_lost_comes_back_from_its_backup(seeded: Catalog, how: str) -> None:
+    path = seeded.path
+    titles = [w.title for w in works.rows(seeded)]
+    chosen = backups.now(seeded)
+    seeded.close()
+    if how == "header":
+        with open(path, "r+b") as f:
+            f.write(b"\0" * 100)
+    elif how == "empty":
+        path.write_bytes(b"")
+    else:
+        path.unlink()
+        Path(f"{path}-wal").unlink(missing_ok=True)
+    if how != "missing":
+        with pytest.raises(DamagedCatalogError, match="Restore a backup"):
+            catalogs.open_default(path)
+    backups.restore(path, chosen)
+    again = catalogs.open_default(path)
+    try:
+        assert [w.title for w in works.rows(again)] == titles
+    finally:
+        again.close()
+
+
+def test_stale_partial_copies_and_foreign_names_are_left_out(
+    seeded: Catalog, tmp_path: Path
+) -> None:
+    folder = tmp_path / "b"
+    folder.mkdir()
+    stale = folder / ".20261203T000000.000000Z.partial"
+    stale.write_bytes(b"half a copy")
+    old = (datetime.now(UTC) - timedelta(hours=2)).timestamp()
+    os.utime(stale, (old, old))
+    fresh = folder / ".20261203T000001.000000Z.partial"  # a backup being made right now
+    fresh.write_bytes(b"being written")
+    (folder / "20261340T250000Z-daily.sqlite").write_bytes(b"not a time")
+    made = store.make(seeded.path, folder, "manual")
+    assert not stale.exists() and fresh.exists()
+    assert store.listing(folder) == [made]

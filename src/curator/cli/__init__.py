@@ -19,7 +19,12 @@ from curator import __version__
 from curator.cli import backups, decisions, export, venues, works
 from curator.cli.output import EXIT_BUG, EXIT_OK, EXIT_USER_ERROR
 from curator.domain.errors import CuratorError, DamagedCatalogError
-from curator.services.catalogs import default_catalog_path, log_file_path, open_default
+from curator.services.catalogs import (
+    default_catalog_path,
+    log_file_path,
+    open_default,
+    refuse_non_file,
+)
 
 log = logging.getLogger("curator")
 
@@ -74,8 +79,10 @@ def main(argv: Sequence[str] | None = None, gui: GuiMain | None = None) -> int:
         if run is None:
             return _run_gui(gui, args)
         if getattr(args, "on_path", False):  # works on a catalog too damaged to open
-            return run(Path(args.db).expanduser() if args.db else default_catalog_path(), args)
-        catalog = open_default(args.db)
+            path = Path(args.db).expanduser() if args.db else default_catalog_path()
+            refuse_non_file(path)
+            return run(path, args)
+        catalog = open_default(args.db, warn=_warn)
         if catalog.damaged:
             print(
                 f"curator: warning: {catalog.path} is damaged ({catalog.damaged}); "
@@ -103,6 +110,10 @@ def main(argv: Sequence[str] | None = None, gui: GuiMain | None = None) -> int:
         log_path = _log_bug()
         print(f"curator: internal error; details were written to {log_path}", file=sys.stderr)
         return EXIT_BUG
+
+
+def _warn(message: str) -> None:
+    print(f"curator: warning: {message}", file=sys.stderr)
 
 
 def _log_bug() -> Path:

@@ -62,7 +62,8 @@ def cmd_restore(path: Path, args: argparse.Namespace) -> int:
     chosen = backups.find(path, args.backup)
     saved = backups.restore(path, chosen)
     print(f"restored {path} from the backup of {chosen.label}")
-    print(f"what it was before is kept in {saved}")
+    if saved is not None:
+        print(f"what it was before is kept in {saved}")
     return EXIT_OK
 
 

@@ -79,20 +79,47 @@ def latest(path: Path) -> Backup | None:
     return found[0] if found else None
 
 
-def restore(path: Path, backup: Backup) -> Path:
-    """Make the catalog at `path` a copy of `backup`, after keeping what it is now (a damaged
-    one as its raw bytes, beside the backups). Returns where that copy went. Works on a
-    catalog too damaged to open; a window with the catalog open reopens it afterwards."""
+def restore(path: Path, backup: Backup) -> Path | None:
+    """Make the catalog at `path` a copy of `backup`, after keeping what it is now: a sound
+    catalog as a backup ("before restore"), taken just before and checked unchanged at the
+    moment of the restore; a damaged one as its raw bytes beside the backups. Returns where
+    that copy went (None: there was no catalog). Works on a catalog too damaged to open; a
+    window with the catalog open reopens it afterwards."""
+    store.check_restorable(backup.path)
     folder = folder_of(path)
-    if store.quick_check(path) is None:
-        saved = store.make(path, folder, "before restore").path
-    else:
+    if not path.exists():
+        store.restore(backup.path, path)
+        return None
+    if not _sound(path):
         saved = store.copy_raw(path, folder, "before-restore")
-    store.restore(backup.path, path)
-    return saved
+        store.restore(backup.path, path)
+        return saved
+    for _ in range(RESTORE_TRIES):
+        partial = store.snapshot(path, folder)
+        try:
+            store.restore(backup.path, path, expect=store.last_event(partial))
+        except store.Changed:  # written meanwhile: the snapshot would miss that change
+            partial.unlink(missing_ok=True)
+            continue
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        now = datetime.now(UTC)
+        return store.finish(partial, folder, "before restore", now, keep=[backup.path]).path
+    raise CuratorError(f"{path} is being changed all the time; close other programs using it")
 
 
-def restore_open(catalog: Catalog, backup: Backup) -> Path:
+RESTORE_TRIES = 5  # snapshots taken while other programs keep writing, before giving up
+
+
+def _sound(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0 and store.quick_check(path) is None
+    except CuratorError:  # not a database any more, unreadable: damaged
+        return False
+
+
+def restore_open(catalog: Catalog, backup: Backup) -> Path | None:
     """`restore` a catalog that is open (the window's): its connections are made afresh
     and it is checked again, so what holds it sees the restored catalog, writable again."""
     saved = restore(catalog.path, backup)

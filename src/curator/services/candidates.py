@@ -133,10 +133,7 @@ def auto_merge(catalog: Catalog, band: Band = Band.SURE) -> tuple[int, int]:
     """Merge every group of `band` pairs in one undoable step; returns (groups, works merged)."""
     if band != Band.SURE:
         raise CuratorError("only sure groups can be merged without looking (--band sure)")
-    found = groups(candidates(catalog, band=Band.SURE))
-    if found:
-        backups.before(catalog, "auto-merge")
-    return merge_groups(catalog, found)
+    return merge_groups(catalog, groups(candidates(catalog, band=Band.SURE)))
 
 
 def merge_groups(catalog: Catalog, found: list[list[int]]) -> tuple[int, int]:
@@ -147,6 +144,7 @@ def merge_groups(catalog: Catalog, found: list[list[int]]) -> tuple[int, int]:
     """
     if not found:
         return 0, 0
+    backups.before(catalog, "auto-merge")  # the window's "Merge all sure groups" too
     with catalog.write() as s:
         merges: list[MergePayload] = []
         for group in found:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from platformdirs import user_data_path, user_log_path
@@ -12,9 +13,16 @@ from platformdirs import user_data_path, user_log_path
 from curator.domain.errors import CuratorError, DamagedCatalogError
 from curator.store import backups, eventlog
 from curator.store.backups import DAILY
-from curator.store.catalog import QUICK_CHECK_UP_TO, Catalog, open_catalog
+from curator.store.catalog import QUICK_CHECK_UP_TO, Catalog, open_catalog, refuse_non_file
 
-__all__ = ["Catalog", "default_catalog_path", "folder_of", "log_file_path", "open_default"]
+__all__ = [
+    "Catalog",
+    "default_catalog_path",
+    "folder_of",
+    "log_file_path",
+    "open_default",
+    "refuse_non_file",
+]
 
 APP_NAME = "curator"
 
@@ -39,23 +47,43 @@ def folder_of(path: Path) -> Path:
     return user_data_path(APP_NAME, appauthor=False) / "backups" / f"{path.stem}-{digest}"
 
 
-def open_default(path: Path | str | None = None, daily: bool = True) -> Catalog:
+def open_default(
+    path: Path | str | None = None,
+    daily: bool = True,
+    warn: Callable[[str], None] | None = None,
+) -> Catalog:
     """Open a catalog the way the window and the command line do: checked, backed up before
     a schema upgrade, its daily backup made when due (which checks a catalog too large to
     check every time; the window makes it in the background: `daily=False`). A damaged
-    catalog comes back read-only (`catalog.damaged` says why)."""
-    catalog = open_catalog(
-        Path(path) if path else default_catalog_path(),
-        check=True,
-        before_upgrade=_before_upgrade,
-    )
+    catalog comes back read-only (`catalog.damaged` says why). A daily backup that cannot be
+    written (its folder full) does not stop the work: `warn` is told."""
+    path = Path(path) if path else default_catalog_path()
+    if path.is_file() and path.stat().st_size == 0 and backups.listing(folder_of(path)):
+        # a catalog emptied by a failing disk, not a new one: never made anew over it
+        raise DamagedCatalogError(path, "the file is empty (0 bytes)")
+    try:
+        catalog = open_catalog(path, check=True, before_upgrade=_before_upgrade)
+    except DamagedCatalogError:
+        raise
+    except CuratorError as exc:
+        raise _damaged_if_it_was_a_catalog(path, exc) from exc
     if daily and catalog.damaged is None:
         try:
             daily_backup(catalog)
-        except BaseException:
-            catalog.close()
-            raise
+        except DamagedCatalogError:
+            pass  # `catalog.damaged` is set: no write reaches it, reads go on
+        except CuratorError as exc:
+            if warn is not None:
+                warn(f"the day's backup was not made: {exc}")
     return catalog
+
+
+def _damaged_if_it_was_a_catalog(path: Path, exc: CuratorError) -> CuratorError:
+    """A file that is not a database any more but has backups was a catalog: damaged (its
+    header lost), with the way out, rather than "not a curator catalog"."""
+    if "not a curator catalog" in str(exc) and backups.listing(folder_of(path)):
+        return DamagedCatalogError(path, "the file is no longer an SQLite database")
+    return exc
 
 
 def _before_upgrade(path: Path, version: int) -> None:

@@ -12,10 +12,12 @@ import os
 import re
 import shutil
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from contextlib import closing, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import cast
 
 from curator.domain.errors import CuratorError, DamagedCatalogError
 from curator.store import faults
@@ -52,50 +54,119 @@ def listing(folder: Path) -> list[Backup]:
         if match is None:
             continue
         stamp = match[1] if "." in match[1] else match[1].replace("Z", ".000000Z")
-        made = datetime.strptime(stamp, _STAMP).replace(tzinfo=UTC)
+        try:
+            made = datetime.strptime(stamp, _STAMP).replace(tzinfo=UTC)
+        except ValueError:  # our pattern, not a real time ("20261340T…"): not ours either
+            continue
         found.append(Backup(path, made, match[2].replace("-", " "), path.stat().st_size))
     found.sort(key=lambda b: b.made, reverse=True)
     return found
 
 
-def make(catalog: Path, folder: Path, reason: str, now: datetime | None = None) -> Backup:
-    """A checked copy of the catalog at `catalog` in `folder`, then the old ones rotated."""
+def make(
+    catalog: Path,
+    folder: Path,
+    reason: str,
+    now: datetime | None = None,
+    keep: Collection[Path] = (),
+) -> Backup:
+    """A checked copy of the catalog at `catalog` in `folder`, then the old ones rotated
+    (never those in `keep`: the backup a restore is about to read)."""
     now = now or datetime.now(UTC)
-    folder.mkdir(parents=True, exist_ok=True)
-    slug = re.sub(r"[^a-z0-9._]+", "-", reason.lower()).strip("-.") or MANUAL
-    target = folder / f"{now.strftime(_STAMP)}-{slug}.sqlite"
-    partial = folder / f".{target.name}.partial"
+    partial = snapshot(catalog, folder)
+    return finish(partial, folder, reason, now, keep)
+
+
+def snapshot(catalog: Path, folder: Path) -> Path:
+    """The copy itself, under a temporary name: `finish` checks, names and rotates it."""
     try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _remove_leftovers(folder)
+        partial = folder / f".{datetime.now(UTC).strftime(_STAMP)}.partial"
         _copy(catalog, partial)
+    except sqlite3.DatabaseError as exc:
+        raise _fault(catalog, folder, exc) from exc
+    except OSError as exc:
+        raise _folder_fault(folder, exc) from exc
+    return partial
+
+
+def finish(
+    partial: Path, folder: Path, reason: str, now: datetime, keep: Collection[Path] = ()
+) -> Backup:
+    """Check the copy, give it its name (when and why), flush it, rotate the old ones."""
+    slug = re.sub(r"[^a-z0-9._]+", "-", reason.lower()).strip("-.")[:60] or MANUAL
+    target = folder / f"{now.strftime(_STAMP)}-{slug}.sqlite"
+    try:
         problem = quick_check(partial)
         if problem:
             raise CuratorError(
-                f"the backup of {catalog} did not pass SQLite's check ({problem}); "
-                "the catalog may be damaged: run `curator check`"
+                f"the backup did not pass SQLite's check ({problem}); the catalog may be "
+                "damaged: run `curator check`"
             )
         os.replace(partial, target)
         _sync_folder(folder)
-    except sqlite3.DatabaseError as exc:
-        raise CuratorError(f"cannot back up {catalog}: {exc}") from exc
     except OSError as exc:
-        raise CuratorError(f"cannot write a backup in {folder}: {exc.strerror}") from exc
+        raise _folder_fault(folder, exc) from exc
     finally:
-        partial.unlink(missing_ok=True)
+        with suppress(OSError):
+            partial.unlink(missing_ok=True)
+            Path(f"{partial}-journal").unlink(missing_ok=True)
     made = Backup(target, now, slug.replace("-", " "), target.stat().st_size)
-    rotate(folder)
+    rotate(folder, keep)
     return made
+
+
+def _fault(catalog: Path, folder: Path, exc: sqlite3.DatabaseError) -> CuratorError:
+    """A failed copy: the catalog damaged or unreadable, or the backups folder at fault."""
+    message = str(exc).lower()
+    if "full" in message or "readonly" in message or "read-only" in message:
+        return _folder_fault(folder, OSError(str(exc)))
+    return faults.plain(catalog, str(exc)) or CuratorError(f"cannot back up {catalog}: {exc}")
+
+
+def _folder_fault(folder: Path, exc: OSError) -> CuratorError:
+    why = exc.strerror or str(exc)
+    return CuratorError(
+        f"cannot write a backup in {folder} ({why}); the catalog itself is unchanged. Free "
+        "some space there or make the folder writable."
+    )
+
+
+STALE_AFTER = timedelta(hours=1)  # a partial copy this old was left by a killed backup
+
+
+def _remove_leftovers(folder: Path) -> None:
+    """Partial copies of killed backups (hours old: a backup running now is younger)."""
+    cutoff = datetime.now(UTC) - STALE_AFTER
+    for path in folder.glob(".*.partial*"):
+        with suppress(OSError):
+            if datetime.fromtimestamp(path.stat().st_mtime, UTC) < cutoff:
+                path.unlink()
 
 
 def copy_raw(catalog: Path, folder: Path, reason: str) -> Path:
     """The catalog's bytes as they are (a damaged catalog the backup API cannot read), so
-    replacing it loses nothing; not listed among the backups (it would not open as one)."""
-    folder.mkdir(parents=True, exist_ok=True)
+    replacing it loses nothing; not listed among the backups (it would not open as one).
+    Written under a temporary name and flushed first: a copy cut short is never kept."""
     stamp = datetime.now(UTC).strftime(_STAMP)
     target = folder / f"{stamp}-{reason}.damaged"
-    for suffix in ("", "-wal"):
-        source = Path(f"{catalog}{suffix}")
-        if source.exists():
-            shutil.copyfile(source, Path(f"{target}{suffix}"))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal"):
+            source = Path(f"{catalog}{suffix}")
+            if source.exists():
+                partial = Path(f"{target}{suffix}.partial")
+                shutil.copyfile(source, partial)
+                with open(partial, "rb") as f:
+                    os.fsync(f.fileno())
+                os.replace(partial, f"{target}{suffix}")
+        _sync_folder(folder)
+    except OSError as exc:
+        for leftover in folder.glob(f"{target.name}*"):
+            with suppress(OSError):
+                leftover.unlink()
+        raise _folder_fault(folder, exc) from exc
     return target
 
 
@@ -140,33 +211,69 @@ def _problems(path: Path, pragma: str) -> str | None:
         if isinstance(fault, DamagedCatalogError):
             return fault.problem
         raise fault or CuratorError(f"cannot check {path}: {exc}") from exc
-    return None if rows == ["ok"] else "; ".join(str(r) for r in rows)
+    if rows == ["ok"]:
+        return None
+    said = "; ".join(" ".join(str(r).split()) for r in rows)  # SQLite's rows span lines
+    return said if len(said) <= 300 else said[:297] + "…"
 
 
-def restore(backup: Path, catalog: Path) -> None:
-    """Make the catalog at `catalog` a copy of `backup`.
+class Changed(Exception):
+    """The catalog was written after its snapshot was taken: take it again."""
 
-    Into a catalog SQLite can still open, the copy goes through the backup API, one write
-    transaction that other programs with the catalog open see like any other change. A file
-    too damaged for that is replaced whole (its write-ahead log removed with it)."""
+
+def check_restorable(backup: Path) -> None:
+    """A backup is restored only if it is sound and a curator catalog."""
     problem = quick_check(backup)
     if problem:
         raise CuratorError(f"{backup.name} is not a sound catalog ({problem}); choose another")
-    src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
-    dst = sqlite3.connect(catalog, timeout=30)
     try:
-        src.backup(dst)
-        return
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise CuratorError(f"{catalog} is busy: another program is writing to it") from exc
-        raise
+        with closing(sqlite3.connect(f"file:{backup}?mode=ro", uri=True)) as conn:
+            found = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'")
+            version = found.fetchone()
     except sqlite3.DatabaseError:
-        pass  # damaged beyond what the backup API can write into: replaced below
-    finally:
-        dst.close()
-        src.close()
-    _replace(backup, catalog)
+        version = None
+    if version is None:
+        raise CuratorError(f"{backup} is not a curator catalog; choose one of its backups")
+
+
+def last_event(path: Path) -> int | None:
+    """The newest event's id: every change to a catalog adds one, so an unchanged id says
+    nothing was written in between."""
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)) as conn:
+        return cast(int | None, conn.execute("SELECT max(id) FROM event").fetchone()[0])
+
+
+def restore(backup: Path, catalog: Path, expect: int | None = None) -> None:
+    """Make the catalog at `catalog` a copy of `backup` (checked by `check_restorable`).
+
+    Into a catalog SQLite can still open, the copy goes through the backup API, one write
+    transaction that other programs with the catalog open see like any other change; with
+    `expect`, only if the catalog's newest event is still that one (else `Changed`: the
+    snapshot taken before would miss a change). A file too damaged for that is replaced
+    whole (its write-ahead log removed with it)."""
+    try:
+        with (
+            closing(sqlite3.connect(f"file:{backup}?mode=ro", uri=True)) as src,
+            closing(sqlite3.connect(catalog, timeout=30, isolation_level=None)) as dst,
+        ):
+            if expect is not None:
+                dst.execute("BEGIN IMMEDIATE")
+                newest = dst.execute("SELECT max(id) FROM event").fetchone()[0]
+                dst.execute("ROLLBACK")
+                if newest != expect:
+                    raise Changed
+            src.backup(dst)
+            return
+    except sqlite3.DatabaseError as exc:
+        message = str(exc).lower()
+        if "malformed" not in message and "not a database" not in message:
+            raise faults.plain(catalog, str(exc)) or CuratorError(
+                f"cannot restore {catalog}: {exc}"
+            ) from exc
+    try:  # damaged beyond what the backup API can write into
+        _replace(backup, catalog)
+    except OSError as exc:
+        raise CuratorError(f"cannot replace {catalog}: {exc.strerror}") from exc
 
 
 def _replace(backup: Path, catalog: Path) -> None:
@@ -192,13 +299,14 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def rotate(folder: Path) -> list[Path]:
-    """Remove the backups the policy no longer keeps; returns them."""
+def rotate(folder: Path, keep: Collection[Path] = ()) -> list[Path]:
+    """Remove the backups the policy no longer keeps (never those in `keep`); returns them."""
     backups = listing(folder)
-    keep = set(_kept(backups))
-    gone = [b.path for b in backups if b.path not in keep]
+    kept = set(_kept(backups)) | {Path(p) for p in keep}
+    gone = [b.path for b in backups if b.path not in kept]
     for path in gone:
-        path.unlink(missing_ok=True)
+        with suppress(OSError):
+            path.unlink(missing_ok=True)
     return gone
 
 
@@ -219,7 +327,7 @@ def _kept(backups: Iterable[Backup]) -> Iterable[Path]:
 
 
 def due(folder: Path, now: datetime | None = None) -> bool:
-    """Whether the catalog's daily backup is due: none in the last day."""
+    """Whether the catalog's daily backup is due: none made yet on this (local) day."""
     now = now or datetime.now(UTC)
     last = next((b for b in listing(folder) if b.reason == DAILY), None)
-    return last is None or now - last.made >= timedelta(days=1)
+    return last is None or last.made.astimezone().date() != now.astimezone().date()

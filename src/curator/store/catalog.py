@@ -97,7 +97,7 @@ def open_catalog(
     is called with the path and the old schema version before an existing catalog is
     migrated (a backup)."""
     path = Path(path).expanduser()
-    _refuse_non_file(path)
+    refuse_non_file(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -159,7 +159,7 @@ def _engine(path: Path, read_only: bool) -> Engine:
     return engine
 
 
-def _refuse_non_file(path: Path) -> None:
+def refuse_non_file(path: Path) -> None:
     """A catalog is a regular file or a new path: never a folder, device, FIFO or socket
     (SQLite would block on a FIFO, or write pages into /dev/null)."""
     try:

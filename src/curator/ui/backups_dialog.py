@@ -159,17 +159,17 @@ class BackupsDialog(QDialog):
             self.restore(chosen)
 
     def restore(self, chosen: Backup) -> Task:
-        def work() -> Path:
+        def work() -> Path | None:
             return backups.restore_open(self.catalog, chosen)
 
         return self._run(
             lambda: _at_once(work, "Restoring…"), lambda kept: self._restored(chosen, kept)
         )
 
-    def _restored(self, chosen: Backup, kept: Path) -> None:
+    def _restored(self, chosen: Backup, kept: Path | None) -> None:
         self.reload()
         message = f"Restored the backup of {chosen.label}."
-        if kept.suffix == ".damaged":  # not a backup one can restore: said where it is
+        if kept is not None and kept.suffix == ".damaged":
             message += f" The damaged catalog was kept as {kept}."
         self.status.setText(message)
         self.restored.emit(message)
