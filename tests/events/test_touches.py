@@ -31,7 +31,20 @@ def test_every_kind_of_change_says_what_it_touches(tmp_path: Path) -> None:
     assert kinds >= {"import", "edit", "merge", "distinct", "related", "venue", "keys"}
     for command in events.values():
         touched = command.touches()
-        assert touched and not touched & EVERYTHING, command.kind
+        # an import recorded before it kept the venues, labels and keys it used: all
+        assert touched and bool(touched & EVERYTHING) == (command.kind == "import"), command.kind
+
+
+def _as_recorded_now(command: Command[Any], **used: list[Any]) -> Command[Any]:
+    return load(command.kind, {**command.dump(), **used})
+
+
+def test_an_import_touches_the_venues_labels_and_keys_its_records_use(tmp_path: Path) -> None:
+    first_import = _events(tmp_path)[1]
+    now = _as_recorded_now(first_import, venues_used=[3], aliases_used=[7], keys=["Smith2020"])
+    touched = now.touches()
+    assert {("venue", 3), ("alias", 7), ("key", "smith2020")} <= touched
+    assert not touched & EVERYTHING
 
 
 def test_changes_to_other_works_are_independent_and_to_the_same_work_are_not(
@@ -41,7 +54,7 @@ def test_changes_to_other_works_are_independent_and_to_the_same_work_are_not(
     edit, merge, distinct = events[6], events[7], events[8]  # work 3; works 1 and 32; 2 and 34
     assert shared(edit.touches(), merge.touches()) is None
     assert shared(distinct.touches(), merge.touches()) is None
-    first_import = events[1]
+    first_import = _as_recorded_now(events[1], venues_used=[], aliases_used=[], keys=[])
     common = shared(first_import.touches(), merge.touches())
     assert common == ("work", 1) and thing(common) == "work 1"
     auto_merge = events[15]

@@ -13,6 +13,8 @@ from typing import Any, ClassVar, Generic, Self, TypeVar
 from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session
 
+from curator.domain.bibfields import key_aliases
+
 Kept = dict[str, Any]  # what a revert removed and its redo must bring back (rows, as JSON)
 WorkSnapshot = dict[str, Any]  # every column of a work, JSON-ready (store.snapshots)
 # What a change touches, as ("work", 12), ("venue", 3), ("alias", 7), ("key", "smith2020")...
@@ -123,3 +125,11 @@ def shared(a: Touched, b: Touched) -> tuple[str, Any] | None:
 def keys_touched(*keys: object) -> set[tuple[str, Any]]:
     """Citation keys, as BibTeX compares them (ignoring case)."""
     return {("key", k.lower()) for k in keys if isinstance(k, str) and k}
+
+
+def work_keys_touched(*works: dict[str, Any]) -> set[tuple[str, Any]]:
+    """The keys works (snapshots, or an edit's sides) hold: each citation key and the other
+    keys its `ids` field answers to, which no other work may take as its own."""
+    extras = (w.get("extra") for w in works)
+    aliases = [k for extra in extras if isinstance(extra, dict) for k in key_aliases(extra)]
+    return keys_touched(*(w.get("citation_key") for w in works), *aliases)

@@ -45,9 +45,12 @@ class _Decide(Command[DecisionPayload]):
         self._add(s, datetime.fromisoformat(kept["decided_at"]) if kept else None)
 
     def touches(self) -> Touched:
-        """The pair's decisions: they are kept by fingerprints, which no later edit or merge
-        of the works changes, and nothing done since relies on one being there."""
-        return frozenset({("decision", tuple(sorted(self.payload.fp)))})
+        """The pair's decision and which records each of its works holds: a decision is kept
+        by one record's fingerprint on each side, so undoing a merge or an import under it
+        would hand it to another pair. An edit of the works leaves it where it is."""
+        a, b = self.payload.works
+        fp = ("decision", tuple(sorted(self.payload.fp)))
+        return frozenset({fp, ("records", a), ("records", b)})
 
 
 class Distinct(_Decide):

@@ -6,7 +6,15 @@ from __future__ import annotations
 from pydantic import Field
 from sqlmodel import Session
 
-from curator.events.base import Command, CreatedRows, Kept, Payload, Touched
+from curator.events.base import (
+    EVERYTHING,
+    Command,
+    CreatedRows,
+    Kept,
+    Payload,
+    Touched,
+    keys_touched,
+)
 from curator.store import venues as venue_store
 from curator.store.rows import put_rows, take_rows
 
@@ -18,6 +26,11 @@ class ImportPayload(Payload):
     record_ids: list[int]
     venues_created: list[int] = Field(default_factory=list)
     aliases_created: list[int] = Field(default_factory=list)
+    # the venues and labels its records resolved to, created or already there, and the
+    # citation keys they kept; None in imports recorded before these were (they touch all)
+    venues_used: list[int] | None = None
+    aliases_used: list[int] | None = None
+    keys: list[str] | None = None
 
 
 class Import(Command[ImportPayload]):
@@ -50,11 +63,18 @@ class Import(Command[ImportPayload]):
         put_rows(s, "sourcerecord", kept["records"])
 
     def touches(self) -> Touched:
-        """Its works (each record came with a work of its own), its batch, what it created."""
+        """Its works (each record came with a work of its own), its batch, the venues and
+        labels its records use (a later split or rename of one moves or drops what they rely
+        on) and the keys they hold. An import recorded before it kept the venues, labels and
+        keys it used touches everything: it is never taken out of order."""
         p = self.payload
+        if p.venues_used is None or p.aliases_used is None or p.keys is None:
+            return EVERYTHING
         return frozenset(
             [("work", w) for w in p.work_ids]
+            + [("records", w) for w in p.work_ids]
             + [("batch", p.batch_id)]
-            + [("venue", v) for v in p.venues_created]
-            + [("alias", a) for a in p.aliases_created]
+            + [("venue", v) for v in {*p.venues_created, *p.venues_used}]
+            + [("alias", a) for a in {*p.aliases_created, *p.aliases_used}]
+            + sorted(keys_touched(*p.keys))
         )

@@ -15,7 +15,7 @@ from curator.events.base import (
     Payload,
     Touched,
     WorkSnapshot,
-    keys_touched,
+    work_keys_touched,
 )
 from curator.store import queries, snapshots
 from curator.store import venues as venue_store
@@ -45,12 +45,13 @@ class MergePayload(Payload):
 
 
 def merge_touches(merge: MergePayload, *now: WorkSnapshot) -> set[tuple[str, Any]]:
-    """Every work of a merge, the venues and keys their snapshots (and `now`) hold, and what
-    the merge created: undoing it restores all of them."""
+    """Every work of a merge and which records it holds, the venues and keys their snapshots
+    (and `now`) hold, and what the merge created: undoing it restores all of them."""
     snapshots_ = [*merge.before.values(), merge.after, *now]
     venues = {("venue", w["venue_id"]) for w in snapshots_ if w.get("venue_id") is not None}
-    keys = keys_touched(*(w.get("citation_key") for w in snapshots_))
-    works = {("work", w) for w in (*merge.before, merge.survivor, *merge.absorbed)}
+    keys = work_keys_touched(*snapshots_)
+    ids = {*merge.before, merge.survivor, *merge.absorbed}
+    works = {("work", w) for w in ids} | {("records", w) for w in ids}
     return works | venues | keys | merge.created.touched()
 
 

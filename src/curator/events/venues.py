@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
+from curator.domain.errors import CuratorError
 from curator.events.base import AliasRow, Command, Kept, Payload, Touched, VenueRow
 from curator.store import venues as store
 
@@ -70,7 +71,8 @@ def do_step(s: Session, step: Step) -> None:
 
 def undo_step(s: Session, step: Step) -> None:
     if isinstance(step, EditStep):
-        store.delete_aliases(s, [row.id for row in step.aliases if row.id is not None])
+        # a label a later import's records carry stays (as every other revert leaves it)
+        store.drop_typed_labels(s, [row.id for row in step.aliases if row.id is not None])
         store.set_venue_fields(s, step.venue, step.before)
     elif isinstance(step, MergeStep):
         _undo_merge(s, step)
@@ -103,10 +105,16 @@ def _undo_merge(s: Session, step: MergeStep) -> None:
 
 
 def _undo_split(s: Session, step: SplitStep) -> None:
-    """Everything on the split-off venue goes back, so the venue can go: including a label an
-    older change typed for it and its undo left behind (dropped, as that undo would now)."""
+    """The split's works go back, and every label on the split-off venue, so the venue can
+    go: including a label an older change typed for it and its undo left behind (dropped, as
+    that undo would now). A work a later change put there is not the split's to move: that
+    change touches the venue, so the undo is refused before it comes here."""
     vid, source = step.venue.id, step.source
-    store.move_works(s, store.works_of(s, vid), source)
+    store.move_works(s, step.works, source)
+    if store.works_of(s, vid):
+        raise CuratorError(
+            f"works were put on venue {vid} after it was split off; undo that change first"
+        )
     later = [a.id or 0 for a in store.aliases(s, vid) if a.id != step.alias]
     store.move_aliases(s, [step.alias, *store.drop_typed_labels(s, later)], source)
     store.set_parents(s, store.children_of(s, vid), source)

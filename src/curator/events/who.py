@@ -47,6 +47,8 @@ def thing(token: tuple[str, Any]) -> str:
     }
     if kind in words:
         return f"{words[kind]} {ids[0]}"
+    if kind == "records":
+        return f"the records of work {ids[0]}"
     if kind == "key":
         return f"the citation key {ids[0]}"
     if kind == "decision":

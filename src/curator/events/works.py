@@ -7,7 +7,15 @@ from typing import Any
 
 from sqlmodel import Session
 
-from curator.events.base import Command, CreatedRows, Kept, Payload, Touched, keys_touched
+from curator.events.base import (
+    Command,
+    CreatedRows,
+    Kept,
+    Payload,
+    Touched,
+    keys_touched,
+    work_keys_touched,
+)
 from curator.store import venues as venue_store
 from curator.store.venues import live_venue_id
 from curator.store.writes import set_citation_keys, set_work_extra, set_work_fields
@@ -42,11 +50,12 @@ class EditWork(Command[EditPayload]):
         return {**super().upgrade(raw), "created": raw.get("created") or {}}
 
     def touches(self) -> Touched:
-        """The work, the venues it left and took (and any it created), the keys it swapped."""
+        """The work, the venues it left and took (and any it created), the keys it swapped
+        (its own and those its `ids` answered to)."""
         p = self.payload
         sides = (p.before, p.after)
         venues = {("venue", v["id"]) for v in (side.get("venue") for side in sides) if v}
-        keys = keys_touched(*(side.get("citation_key") for side in sides))
+        keys = work_keys_touched(*sides)
         return frozenset({("work", p.work_id)} | venues | keys | p.created.touched())
 
 
@@ -97,4 +106,9 @@ class RecoverFields(Command[RecoverPayload]):
         return None
 
     def touches(self) -> Touched:
-        return frozenset(("work", w) for w in self.payload.works)
+        """The works, and the keys their recovered `ids` fields answer to."""
+        works = self.payload.works
+        return frozenset(
+            {("work", w) for w in works}
+            | work_keys_touched(*({"extra": extra} for extra in works.values()))
+        )

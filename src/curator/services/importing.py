@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from sqlmodel import Session
 
+from curator.domain.bibfields import key_aliases
 from curator.domain.catalog import default_entry_type
 from curator.domain.errors import CuratorError, UnrecognisedListingError
 from curator.domain.fields import WORK_FIELDS
@@ -392,9 +393,11 @@ class _Writer:
         self.created = Created()
         self.work_ids: list[int] = []
         self.record_ids: list[int] = []
+        self.keys: set[str] = set()  # the citation keys (and `ids`) its works hold
         self.taken: dict[str, int] | None = None  # citation keys in use, read when first needed
         self.notes = venue_store.alias_notes(session)
-        self.venue_of = _venue_resolver(session, self.created)
+        self.venues: dict[str, int] = {}  # label key -> the venue its records went to
+        self.venue_of = _venue_resolver(session, self.created, self.venues)
         self._bulk = False
 
     def write(
@@ -429,6 +432,7 @@ class _Writer:
             rids = insert_records(session, rows)
             self.work_ids += wids
             self.record_ids += rids
+            self.keys.update(_keys_of(chunk))
             for rec, wid, rid in zip(chunk, wids, rids, strict=True):
                 self.report.outcomes.append(
                     BlockOutcome(
@@ -461,14 +465,19 @@ class _Writer:
             record_ids=self.record_ids,
             venues_created=self.created.venues,
             aliases_created=self.created.aliases,
+            venues_used=sorted(set(self.venues.values())),
+            aliases_used=sorted(self.created.labels),
+            keys=sorted(self.keys),
         )
         summary = f"Import {report.source_file}: {len(self.record_ids)} records"
         log.record(self.session, Import(payload), summary)
 
 
-def _venue_resolver(session: Session, created: Created) -> Callable[[ParsedRecord], int | None]:
-    """A record's venue by its label, one query per distinct label in the file."""
-    known: dict[str, int] = {}
+def _venue_resolver(
+    session: Session, created: Created, known: dict[str, int]
+) -> Callable[[ParsedRecord], int | None]:
+    """A record's venue by its label, one query per distinct label in the file (`known`
+    fills with each label's venue)."""
 
     def venue_of(rec: ParsedRecord) -> int | None:
         if not rec.venue:
@@ -479,6 +488,12 @@ def _venue_resolver(session: Session, created: Created) -> Callable[[ParsedRecor
         return known[key]
 
     return venue_of
+
+
+def _keys_of(records: list[ParsedRecord]) -> set[str]:
+    """The citation keys the records keep and the other keys (`ids`) they answer to."""
+    keys = {r.citation_key for r in records if r.citation_key}
+    return keys.union(*(key_aliases(dict(r.extra)) for r in records))
 
 
 def _claim_keys(records: list[ParsedRecord], taken: dict[str, int]) -> list[ParsedRecord]:

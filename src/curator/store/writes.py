@@ -35,6 +35,7 @@ class Created:
 
     venues: list[int] = field(default_factory=list)
     aliases: list[int] = field(default_factory=list)
+    labels: set[int] = field(default_factory=set)  # every label resolved, new or known
 
 
 def venue_for_label(session: Session, label: str, created: Created, kind: str | None = None) -> int:
@@ -46,6 +47,7 @@ def venue_for_label(session: Session, label: str, created: Created, kind: str | 
     key = venue_key(label)
     alias = session.exec(select(VenueAlias).where(VenueAlias.label_key == key)).first()
     if alias is not None:
+        created.labels.add(alias.id or 0)
         return alias.venue_id
     clean = clean_line(label)
     venue = session.exec(select(Venue).where(Venue.name == clean)).first()
@@ -60,6 +62,7 @@ def venue_for_label(session: Session, label: str, created: Created, kind: str | 
     session.add(alias)
     session.flush()
     created.aliases.append(alias.id or 0)
+    created.labels.add(alias.id or 0)
     return venue.id or 0
 
 
