@@ -205,9 +205,14 @@ def test_a_damaged_catalog_exports_every_work_that_can_still_be_read(
     titles = {w["id"]: w["title"] for w in json.loads(out)}
     _break_a_work_page(seeded_db)
     before = seeded_db.read_bytes()
+    good = tmp_path / "library.bib"
+    good.write_text("% the export made while the catalog was sound\n")
+    code, _, err = run(capsys, "--db", str(seeded_db), "export", "-o", str(good))
+    assert code == 1 and "a salvage writes a new file" in err
+    assert good.read_text() == "% the export made while the catalog was sound\n"
     target = tmp_path / "salvaged.bib"
     code, _, err = run(capsys, "--db", str(seeded_db), "export", "-o", str(target))
-    assert code == 0, err
+    assert code == 1 and "incomplete: " in err  # written, but not whole: scripts notice
     lost = {int(i) for i in err.split("(ids ")[1].split(")")[0].split(", ")}
     assert 0 < len(lost) < len(titles)
     library = bibtexparser.parse_string(target.read_text())

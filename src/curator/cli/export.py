@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from curator.cli.output import EXIT_OK, Subcommands
+from curator.cli.output import EXIT_OK, EXIT_USER_ERROR, Subcommands
 from curator.domain.errors import CuratorError
 from curator.domain.progress import drain
 from curator.export.bibtex import ExportOptions
@@ -86,6 +86,7 @@ def _salvage(catalog: Catalog, args: argparse.Namespace, options: ExportOptions)
         sys.stdout.write(result.text)
     where = f" to {result.path}" if result.path else ""
     print(f"curator: salvaged {result.n_entries} entries{where}", file=sys.stderr)
-    if result.lost:
-        print(f"curator: {result.describe_lost()}", file=sys.stderr)
-    return EXIT_OK
+    missing = result.describe_lost()
+    if missing:
+        print(f"curator: incomplete: {missing}", file=sys.stderr)
+    return EXIT_USER_ERROR if missing else EXIT_OK

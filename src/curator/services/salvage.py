@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from curator.domain.catalog import WorkView
+from curator.domain.errors import CuratorError
 from curator.domain.progress import Progress
 from curator.export.bibtex import ExportOptions, to_bibtex
 from curator.export.keys import key_base, unique_key
 from curator.services.exporting import CHUNK, atomic_file, check_target, header
 from curator.store.catalog import Catalog
-from curator.store.salvage import readable_keys, readable_views
+from curator.store.salvage import readable_keys, readable_views, venues_readable
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,10 +27,17 @@ class SalvageResult:
     n_entries: int
     lost: list[int] = field(default_factory=list)  # ids of works that could not be read
     text: str = ""
+    venues_lost: bool = False  # the venue table could not be read: no journal or booktitle
 
     def describe_lost(self) -> str:
-        shown = ", ".join(map(str, self.lost[:20])) + (" …" if len(self.lost) > 20 else "")
-        return f"{len(self.lost):,} work(s) could not be read (ids {shown})"
+        """What is missing from the file, in words ("" when nothing is)."""
+        said = []
+        if self.lost:
+            shown = ", ".join(map(str, self.lost[:20])) + (" …" if len(self.lost) > 20 else "")
+            said.append(f"{len(self.lost):,} work(s) could not be read (ids {shown})")
+        if self.venues_lost:
+            said.append("the venues could not be read: no entry has its journal or booktitle")
+        return "; ".join(said)
 
 
 def export_readable(
@@ -38,11 +46,17 @@ def export_readable(
     """Every work of the catalog that can still be read, as BibTeX, to `path` (atomically)
     or as text; yields progress."""
     path = Path(path) if path is not None else None
+    if path is not None and path.exists():  # never over an export made while it was sound
+        raise CuratorError(
+            f"{path} exists: a salvage writes a new file, so a good export is never replaced "
+            "by what a damaged catalog still holds; choose another name"
+        )
     target = check_target(path) if path else None
     parts: list[str] = []
     with catalog.read() as s:
         yield Progress(0, 1, "Finding the works that can be read")
         keys, lost = readable_keys(s)
+        venues_lost = not venues_readable(s)
         taken = {k.casefold() for k in keys.values() if k}
         tried: dict[str, int] = {}
         ids = sorted(keys)
@@ -62,7 +76,7 @@ def export_readable(
                 written += len(views)
                 yield Progress(min(start + CHUNK, len(ids)), len(ids), "Writing what can be read")
     lost.sort()
-    return SalvageResult(path, written, lost, "".join(parts))
+    return SalvageResult(path, written, lost, "".join(parts), venues_lost)
 
 
 def _new_key(work: WorkView, taken: set[str], tried: dict[str, int]) -> str:

@@ -75,6 +75,14 @@ def readable_views(session: Session, ids: list[int]) -> Iterator[WorkView | int]
         yield view_of(work, venues, [r for r in records if r is not None])
 
 
+def venues_readable(session: Session) -> bool:
+    try:
+        session.execute(text("SELECT count(*) FROM venue")).scalar()
+    except DatabaseError:
+        return False
+    return True
+
+
 def _venues(session: Session) -> dict[int | None, Venue]:
     try:
         return {v.id: v for v in session.exec(select(Venue))}

@@ -188,7 +188,7 @@ class BackupsDialog(QDialog):
         )
 
     def _salvaged(self, result: SalvageResult) -> None:
-        lost = f"; {result.describe_lost()}" if result.lost else ""
+        lost = f"; {result.describe_lost()}" if result.describe_lost() else ""
         self.status.setText(f"Exported {result.n_entries:,} works to {result.path}{lost}.")
 
     def _run(
