@@ -1,13 +1,16 @@
 """Several programs writing one catalog at once: `curator edit` loops in two processes, a third
 importing, merging, accepting venues and exporting, and the window open on the same file,
 refreshing and saving its own edits. Afterwards nothing acknowledged is lost, the catalog is
-sound, and every process ended well or refused plainly ("busy"): never a traceback."""
+sound, and every process ended well or refused plainly ("busy"): never a traceback.
+
+The commands run as children of a process that has imported the command line (and now and
+then as the installed script itself): what is tested is their writing, not Python's start."""
 
 from __future__ import annotations
 
 import itertools
 import re
-import subprocess
+import sys
 import time
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
@@ -26,7 +29,6 @@ from tests.reliability.conftest import (
     Run,
     assert_clean,
     assert_sound,
-    curator_command,
     query,
     run_cli,
     scalar,
@@ -34,8 +36,12 @@ from tests.reliability.conftest import (
     tag_for,
     write_listing,
 )
+from tests.reliability.killing import Launcher
 
-pytestmark = pytest.mark.reliability
+pytestmark = [
+    pytest.mark.reliability,
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc"),
+]
 
 ROUNDS = scale(1, 6)  # each on a fresh catalog; about 300 writes in all at full length
 EDITS = scale(6, 20)  # per editing process and round
@@ -115,42 +121,26 @@ def check_export(path: Path) -> None:
     assert len(re.findall(r"^@\w+\{", text, re.M)) == int(said[1]), "the export is cut short"
 
 
-@dataclass
-class _Running:
-    lane: Lane
-    argv: tuple[str, ...]
-    popen: subprocess.Popen[str]
-
-
 def drive(
-    lanes: list[Lane], env: dict[str, str], meanwhile: Iterator[None], pause: Callable[[], None]
+    lanes: list[Lane], launcher: Launcher, meanwhile: Iterator[None], pause: Callable[[], None]
 ) -> None:
     """Run each lane's commands one after another, all lanes at once, as `curator`
     processes; between polls, `meanwhile` takes a step (the window's) and `pause` lets the
     window's events run."""
-
-    def start(lane: Lane, argv: tuple[str, ...]) -> _Running:
-        popen = subprocess.Popen(
-            [*curator_command(), *argv],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True, env=env,
-        )  # fmt: skip
-        return _Running(lane, argv, popen)
-
-    running = [start(lane, next(lane)) for lane in lanes]
+    running = [(lane, launcher.start(next(lane))) for lane in lanes]
     deadline = time.monotonic() + HANG_S * 4
     while running:
         assert time.monotonic() < deadline, "the writers hang"
         for item in list(running):
-            if item.popen.poll() is None:
+            lane, process = item
+            if process.running():
                 continue
-            out, err = item.popen.communicate()
             running.remove(item)
             try:
-                argv = item.lane.send(Run(item.argv, item.popen.returncode, out, err))
+                argv = lane.send(process.finish())
             except StopIteration:
                 continue
-            running.append(start(item.lane, argv))
+            running.append((lane, launcher.start(argv)))
         next(meanwhile, None)
         pause()
 
@@ -202,7 +192,11 @@ def test_writers_at_once_lose_nothing_with_the_window_open(
             editor(catalog, (4, 5, 6), "second", ledger),
             steps(catalog, tmp_path, set(range(1, 10)), ledger),
         ]
-        drive(lanes, env, window_steps(window, (7, 8, 9), ledger), lambda: qtbot.wait(20))
+        launcher = Launcher(env, tmp_path / "runs")
+        try:
+            drive(lanes, launcher, window_steps(window, (7, 8, 9), ledger), lambda: qtbot.wait(20))
+        finally:
+            launcher.close()
         window.refresh()
         total = scalar(catalog, "SELECT count(*) FROM work")
         qtbot.waitUntil(lambda: window.model.rowCount() == total, timeout=HANG_S * 1000)

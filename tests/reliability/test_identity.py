@@ -28,7 +28,7 @@ from tests.reliability.conftest import (
 
 pytestmark = pytest.mark.reliability
 
-EXAMPLES = scale(15, 150)  # per property
+EXAMPLES = scale(10, 150)  # per property
 SETTINGS = settings(
     max_examples=EXAMPLES,
     deadline=None,
