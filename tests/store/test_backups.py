@@ -153,7 +153,7 @@ def test_a_truncated_catalog_is_refused_with_the_way_out(
     seeded.close()
     with open(catalog_path, "r+b") as f:
         f.truncate(2 * 4096)
-    with pytest.raises(DamagedCatalogError, match="Restore a backup"):
+    with pytest.raises(DamagedCatalogError, match="Nothing will be written"):
         open_catalog(catalog_path, check=True)
 
 

@@ -78,11 +78,12 @@ def cmd_check(path: Path, args: argparse.Namespace) -> int:
 
 
 def restore_advice(path: Path) -> str:
-    """The way out of a damaged catalog: its newest backup, by name."""
+    """The way out of a damaged catalog: its newest backup by name, else a salvage."""
+    salvage = "export what can still be read: `curator export -o NEW-FILE.bib`"
     newest = backups.latest(path)
     if newest is None:
-        return "no backup of it exists; export what can still be read with `curator export`"
+        return f"no backup of it exists; {salvage}"
     return (
-        f"the newest backup is of {newest.label}: `curator restore {newest.path.name}` "
-        "(or export what can still be read with `curator export`)"
+        f"Restore a backup: the newest is of {newest.label}, `curator restore "
+        f"{newest.path.name}` (`curator backups` lists them all); or {salvage}"
     )

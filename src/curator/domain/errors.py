@@ -41,13 +41,10 @@ class NotFoundError(CuratorError):
 
 
 class DamagedCatalogError(CuratorError):
-    """A catalog file SQLite reports damaged: it is read, never written, until restored."""
+    """A catalog file SQLite reports damaged: it is read, never written, until restored. The
+    way out (its newest backup) is added by the window or the command line, which know it."""
 
     def __init__(self, path: object, problem: str) -> None:
-        super().__init__(
-            f"{path} is damaged (SQLite: {problem}). Nothing will be written to it. Restore a "
-            "backup (`curator backups`, then `curator restore`, or File › Backups… in the "
-            "window), or export what can still be read."
-        )
+        super().__init__(f"{path} is damaged (SQLite: {problem}). Nothing will be written to it.")
         self.path = path
         self.problem = problem
