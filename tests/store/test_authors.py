@@ -48,6 +48,18 @@ def test_the_claim_outlives_a_renewed_connection_pool(catalog: Catalog) -> None:
         assert authors.author_in(s) == window
 
 
+def test_the_claim_outlives_a_restore_s_fresh_engine(catalog: Catalog) -> None:
+    """File › Backups › Restore reopens the catalog object on a new engine: the window that
+    claimed it still writes as itself."""
+    window = authors.new_window()
+    authors.claim(catalog, window)
+    catalog.reopen()
+    with catalog.write() as s:
+        assert authors.author_in(s) == window
+    with catalog.read() as s:
+        assert authors.author_in(s) == window
+
+
 def test_a_user_without_a_login_name_is_named_by_uid(monkeypatch: pytest.MonkeyPatch) -> None:
     def no_name() -> str:
         raise OSError("no login name")

@@ -6,9 +6,9 @@ command line on this machine: every `curator` command of one user on one host is
 so `curator edit …` then `curator undo` undoes that edit although each ran in a process of its
 own. A catalog is the command line's unless a window claims it (`claim`).
 
-The catalog does not carry its author: the event log finds it from the session it writes
-with, through the catalog's engine (every session a `Catalog` hands out is bound to its engine
-or to an engine sharing its connection pool, even after the pool is renewed).
+The catalog carries its author (`Catalog.author`) and puts it in the `info` of every session
+it hands out, where the event log finds it: it survives a restore's fresh engine and does not
+depend on pools or threads.
 """
 
 from __future__ import annotations
@@ -19,14 +19,15 @@ import socket
 import uuid
 from dataclasses import dataclass
 from functools import cache
-from weakref import WeakKeyDictionary
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
 from sqlmodel import Session
 
-from curator.store.catalog import Catalog
+if TYPE_CHECKING:
+    from curator.store.catalog import Catalog
 
 WINDOW, COMMAND_LINE = "window:", "cli:"
+AUTHOR = "curator_author"  # the key of a session's `info` that holds who writes with it
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,25 +64,16 @@ def new_window() -> Author:
     return Author(user_name(), WINDOW + uuid.uuid4().hex)
 
 
-_CLAIMED: WeakKeyDictionary[Catalog, tuple[Engine, Author]] = WeakKeyDictionary()
-
-
 def claim(catalog: Catalog, author: Author) -> None:
     """From now on, changes written through `catalog` are `author`'s."""
-    with catalog.read() as s:  # no query: a session names its engine before it connects
-        engine = s.get_bind().engine
-    _CLAIMED[catalog] = (engine, author)
+    catalog.author = author
 
 
 def author_of(catalog: Catalog) -> Author:
-    claimed = _CLAIMED.get(catalog)
-    return claimed[1] if claimed else command_line()
+    return catalog.author or command_line()
 
 
 def author_in(session: Session) -> Author:
-    """Who writes through `session`: the author of the catalog it belongs to."""
-    pool = session.get_bind().engine.pool
-    for engine, author in list(_CLAIMED.values()):
-        if engine.pool is pool:
-            return author
-    return command_line()
+    """Who writes through `session`: the author of the catalog that handed it out."""
+    author = session.info.get(AUTHOR)
+    return author if isinstance(author, Author) else command_line()

@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from curator.domain.errors import CuratorError, DamagedCatalogError
 from curator.store import backups, faults
+from curator.store.authors import AUTHOR, Author
 from curator.store.schema import SCHEMA_VERSION, check_readable, current_version, migrate
 
 _WRITE = "curator_write"
@@ -29,6 +30,8 @@ class Catalog:
 
     A catalog found damaged (on opening, or by any read that meets a malformed page) is
     `damaged`: from then on it is only read, never written, so nothing is built on bad pages.
+    `author` (None: the user's command line) is who writes through it: every session carries
+    it in `Session.info`, so the event log knows it whatever engine or pool is behind it.
     """
 
     def __init__(self, path: Path, engine: Engine, damaged: str | None = None) -> None:
@@ -36,13 +39,17 @@ class Catalog:
         self.damaged = damaged  # what SQLite found wrong, or None
         self._engine = engine
         self._writer = engine.execution_options(**{_WRITE: True})
+        self.author: Author | None = None
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A write transaction (BEGIN IMMEDIATE): committed on success, rolled back on error."""
         if self.damaged:
             raise DamagedCatalogError(self.path, self.damaged)
-        with self._errors(), Session(self._writer, expire_on_commit=False) as s:
+        with (
+            self._errors(),
+            Session(self._writer, expire_on_commit=False, info={AUTHOR: self.author}) as s,
+        ):
             try:
                 yield s
                 s.commit()
@@ -53,7 +60,7 @@ class Catalog:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only snapshot."""
-        with self._errors(), Session(self._engine) as s:
+        with self._errors(), Session(self._engine, info={AUTHOR: self.author}) as s:
             try:
                 yield s
             finally:
