@@ -60,6 +60,11 @@ def test_a_large_import_into_a_catalog_with_works_backs_up_first(
     assert reasons(seeded) == []
     assert importing.run_to_end(importing.import_files(seeded, [big])).ok
     assert reasons(seeded) == ["before importing big.bib"]
+    copies = [tmp_path / f"copy{n}.bib" for n in range(3)]
+    for n, copy in enumerate(copies):
+        copy.write_text(big.read_text().replace("@article{k", f"@article{{c{n}k"))
+    assert importing.run_to_end(importing.import_files(seeded, copies)).ok
+    assert reasons(seeded) == ["before importing 3 files", "before importing big.bib"]
 
 
 def test_opening_an_old_catalog_backs_it_up_before_the_upgrade(tmp_path: Path) -> None:

@@ -95,6 +95,10 @@ def import_files(
     """
     files = [Path(p) for p in paths]
     run = ImportRun()
+    if sum(map(_size, files)) > backups.LARGE_IMPORT and _has_works(catalog):
+        yield Progress(0, len(files), "Backing up the catalog")  # once for the whole run
+        names = files[0].name if len(files) == 1 else f"{len(files)} files"
+        backups.before(catalog, f"importing {names}")
     for index, path in enumerate(files):
         yield Progress(index, len(files), f"Reading {path.name}")
         try:
@@ -117,9 +121,6 @@ def _import_one(
 ) -> Generator[Progress, None, ImportReport]:
     listing = _Listing.open(path, format)
     yield Progress(index, total, f"Reading {path.name}")
-    if path.stat().st_size > backups.LARGE_IMPORT and _has_works(catalog):
-        yield Progress(index, total, "Backing up the catalog")
-        backups.before(catalog, f"importing {path.name}")
     with catalog.write() as session, ExitStack() as undone_at_the_end:
         report = ImportReport(
             source_file=path.name,
