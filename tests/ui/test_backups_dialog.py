@@ -24,9 +24,10 @@ def test_back_up_now_lists_the_new_backup(qtbot: QtBot, window: MainWindow) -> N
     dialog = window.files.show_backups()
     assert dialog.table.rowCount() == 0
     assert "No backups yet" in dialog.intro.text()
-    with qtbot.waitSignal(dialog.backup_button.clicked, timeout=HANG):
-        dialog.backup_button.click()
+    dialog.backup_button.click()
+    assert not dialog.backup_button.isEnabled()  # one at a time, while it runs
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=HANG)
+    assert dialog.backup_button.isEnabled()
     assert dialog.table.item(0, 1).text() == "manual"
     assert not dialog.salvage_button.isVisible()
     dialog.close()
@@ -97,4 +98,5 @@ def test_the_window_makes_the_days_backup_in_the_background(
     with qtbot.waitSignal(task.finished, timeout=HANG) as again:
         pass
     assert again.args == [None]  # one a day
+    assert window.files.daily_timer.isActive()  # asked again hourly: a window open for days
     assert [b.reason for b in backups.listing(window.catalog.path)] == ["daily"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox, QProgressDialog
 
@@ -22,6 +22,8 @@ from curator.ui.backups_dialog import BackupsDialog
 from curator.ui.export_dialog import ExportDialog
 from curator.ui.import_report import ImportReportDialog
 from curator.ui.tasks import Task, TaskRunner
+
+DAILY_CHECK_MS = 3_600_000  # how often an open window asks whether the day's backup is due
 
 # The works to export (the selection) and the search shown, or None when pending edits
 # cannot be saved and nothing should be exported yet.
@@ -67,6 +69,9 @@ class FileActions(QObject):
         self.export_action.triggered.connect(self.choose_and_export)
         self.backups_action = QAction("&Backups…", window)
         self.backups_action.triggered.connect(self.show_backups)
+        # a window left open for days still makes each day's backup
+        self.daily_timer = QTimer(self, interval=DAILY_CHECK_MS)
+        self.daily_timer.timeout.connect(self.daily_backup)
 
     def add_to(self, menu: QMenu) -> None:
         menu.addActions([self.import_action, self.import_bibtex_action, self.sample_action])
@@ -80,6 +85,7 @@ class FileActions(QObject):
         backup whose check fails marks the catalog damaged: the window then says so."""
         task = self.tasks.start(lambda: backups.daily(self.catalog))
         task.failed.connect(self.backup_failed)
+        self.daily_timer.start()
         return task
 
     def show_backups(self) -> BackupsDialog:
