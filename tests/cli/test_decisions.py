@@ -61,6 +61,7 @@ def test_undo_refuses_a_step_a_window_built_on_and_changes_nothing(
     code, _, err = run(capsys, "--db", db, "undo")
     assert code == 1 and err.startswith("curator: cannot undo “Edit notes of work 1”")
     assert "“Edit notes of work 1” (by a window), also changed work 1" in err
+    assert err.endswith("undo that one first; `curator undo --any` takes it\n")
     assert notes(window, 1) == "from the window, after"
     code, out, _ = run(capsys, "--db", db, "undo", "--any")
     assert code == 0 and out == "undo: Edit notes of work 1\n"

@@ -60,7 +60,12 @@ def test_a_step_a_later_step_of_another_touched_is_refused_and_nothing_changes(
     message = str(refused.value)
     assert f"#{event} “Merge 2 works" in message and "by another window" in message
     assert f"work {x}" in message and "undo that one first" in message
-    assert notes(a, x) == "by A" and history.next_steps(a)[0] == f"Edit notes of work {x}"
+    assert notes(a, x) == "by A"
+    offered, _ = history.next_step_events(a)  # the merge first, A's edit waiting for it
+    assert offered is not None and offered.event_id == event and not offered.own
+    assert offered.waiting is not None and offered.waiting.summary == f"Edit notes of work {x}"
+    assert offered.waiting.reason == message
+    assert isinstance(refused.value, history.Waits)  # the command line adds `--any`
     history.undo(b)  # the merge's own window takes it back: now A's edit is free again
     assert history.undo(a) == f"Edit notes of work {x}"
     assert notes(a, x) is None
@@ -143,3 +148,26 @@ def test_steps_made_before_who_was_recorded_are_anyone_s(tmp_path: Path) -> None
         assert history.history(catalog)[-1].by == "this window"
     finally:
         catalog.close()
+
+
+def test_a_window_of_an_earlier_run_is_named_as_the_user_s_earlier_window(
+    seeded: Catalog,
+) -> None:
+    """After a restart the librarian's own window steps are not "another window's"; a window
+    open alongside still is."""
+    (x,) = first_ids(seeded, 1)
+    history.open_window_session(seeded)
+    works.edit_work(seeded, x, {"notes": "yesterday"})
+    restarted = open_catalog(seeded.path)
+    try:
+        history.open_window_session(restarted)
+        works.edit_work(seeded, x, {"notes": "alongside"})
+        by = [e.by for e in history.history(restarted)[-2:]]
+        assert by == ["an earlier window of yours", "another window"]
+        undo_step, _ = history.next_step_events(restarted)
+        assert undo_step is not None and undo_step.note == "by another window"
+        history.undo(seeded)
+        undo_step, _ = history.next_step_events(restarted)
+        assert undo_step is not None and undo_step.note == "by an earlier window of yours"
+    finally:
+        restarted.close()

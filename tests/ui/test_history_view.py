@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 import pytest
 from pytestqt.qtbot import QtBot
 
@@ -9,6 +12,7 @@ from curator.services import history, works
 from curator.store.catalog import Catalog, open_catalog
 from curator.ui import history_view
 from curator.ui.history_view import HistoryPanel
+from tests.ui.conftest import close_window, open_window
 
 
 def test_a_long_history_shows_its_newest_page_and_older_on_request(
@@ -57,3 +61,51 @@ def test_each_entry_says_who_made_it(qtbot: QtBot, seeded: Catalog) -> None:
         assert rows[0] is not None and ", window:" in rows[0].toolTip(history_view.BY)
     finally:
         other.close()
+
+
+def test_the_user_s_window_of_an_earlier_run_is_named_so(qtbot: QtBot, seeded: Catalog) -> None:
+    history.open_window_session(seeded)
+    works.edit_work(seeded, 1, {"notes": "before the restart"})
+    restarted = open_catalog(seeded.path)
+    try:
+        history.open_window_session(restarted)
+        panel = HistoryPanel(restarted)
+        qtbot.addWidget(panel)
+        top = panel.tree.topLevelItem(0)
+        assert top is not None and top.text(history_view.BY) == "an earlier window of yours"
+    finally:
+        restarted.close()
+
+
+def _zero_event_table(path: Path) -> None:
+    """Zero the event table's first page, as a failing disk would: the rest still reads."""
+    with sqlite3.connect(path) as conn:
+        (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'event'").fetchone()
+        (size,) = conn.execute("PRAGMA page_size").fetchone()
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with open(path, "r+b") as f:
+        f.seek((root - 1) * size)
+        f.write(b"\0" * size)
+
+
+def test_a_history_that_cannot_be_read_says_so(qtbot: QtBot, seeded: Catalog) -> None:
+    """A damaged event table does not stop the window from opening: the panel says why it is
+    empty (the window's banner offers the backups)."""
+    seeded.close()
+    _zero_event_table(seeded.path)
+    damaged = open_catalog(seeded.path, check=True)
+    try:
+        assert damaged.damaged
+        panel = HistoryPanel(damaged)
+        qtbot.addWidget(panel)
+        assert panel.entries == [] and panel.tree.topLevelItemCount() == 0
+        assert "history cannot be read" in panel.hint.text()
+        assert not panel.older_button.isVisibleTo(panel)
+        window = open_window(damaged)  # the window opens: its banner offers the backups
+        try:
+            assert "history cannot be read" in window.history.hint.text()
+            assert not window.undo_action.isEnabled() and window.damage.isVisible()
+        finally:
+            close_window(window)
+    finally:
+        damaged.close()

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from curator.services import works
+from curator.services import history, works
 from curator.store.catalog import Catalog, open_catalog
 from curator.ui.main_window import MainWindow
 from tests.conftest import HANG
@@ -89,16 +89,54 @@ def test_another_window_s_step_is_named_and_taken_only_when_asked(
     qtbot.waitUntil(lambda: window.review.scan_task is None, timeout=HANG)
 
 
-def test_a_step_another_window_built_on_is_refused_with_its_name(
-    qtbot: QtBot, window: MainWindow, second: MainWindow
+def test_an_own_step_another_window_built_on_offers_that_one_first(
+    qtbot: QtBot, window: MainWindow, second: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The window's own last step must wait for the other window's later edit of the same
+    work: the menu names that edit, asks, and once it is undone offers its own again."""
     works.edit_work(window.catalog, 1, {"notes": "in the first window"})
     works.edit_work(second.catalog, 1, {"notes": "in the second window, after"})
+    later = _last_id(window)
     window._update_undo_actions()
-    message = undo(qtbot, window)
-    assert message.startswith("cannot undo “Edit notes of work 1”: a later change, #")
-    assert "(by another window), also changed work 1; undo that one first" in message
+    text = f"&Undo #{later} Edit notes of work 1 (by another window)…"
+    assert window.undo_action.text() == text
+    tip = window.undo_action.statusTip()
+    assert tip.startswith("This window's “Edit notes of work 1” must wait for it: cannot undo")
+    asked = Questions(monkeypatch, QMessageBox.StandardButton.Cancel)
+    assert window.undo() is None
     assert notes(window.catalog, 1) == "in the second window, after"
+    assert "can be undone only after it" in asked.asked[0]
+    asked.answer = QMessageBox.StandardButton.Yes
+    assert undo(qtbot, window) == "Undone: Edit notes of work 1"
+    assert notes(window.catalog, 1) == "in the first window"
+    assert window.undo_action.text() == "&Undo Edit notes of work 1"
+    assert undo(qtbot, window) == "Undone: Edit notes of work 1"
+    assert notes(window.catalog, 1) is None
+
+
+def test_an_own_redo_waiting_for_another_s_earlier_step_offers_that_one(
+    qtbot: QtBot, window: MainWindow, second: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    works.edit_work(second.catalog, 1, {"notes": "in the second window"})
+    earlier = _last_id(window)
+    works.edit_work(window.catalog, 1, {"notes": "in the first window, after"})
+    window._update_undo_actions()
+    assert undo(qtbot, window) == "Undone: Edit notes of work 1"
+    second._update_undo_actions()
+    assert undo(qtbot, second) == "Undone: Edit notes of work 1"
+    window._update_undo_actions()
+    text = f"&Redo #{earlier} Edit notes of work 1 (by another window)…"
+    assert window.redo_action.text() == text
+    Questions(monkeypatch, QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(window.steps.ended, timeout=HANG) as ended:
+        assert window.redo() is not None
+    assert ended.args[0] == "Redone: Edit notes of work 1"
+    assert window.redo_action.text() == "&Redo Edit notes of work 1"
+    qtbot.waitUntil(lambda: window.review.scan_task is None, timeout=HANG)
+
+
+def _last_id(window: MainWindow) -> int:
+    return max(e.id for e in history.history(window.catalog, newest=1))
 
 
 def test_steps_made_before_the_window_opened_are_named_as_the_command_line_s(

@@ -18,7 +18,10 @@ Ctrl+Z took back another's merge. The rules now:
   label, citation key, decision). Otherwise undo refuses and names the later change and who
   made it: that change was made on top of this one, and reverting this one under it would fail
   half-way or silently take part of it back (a merge restored over an edit of the merged work).
-  Likewise a redo waits while an earlier change it touches is undone.
+  Likewise a redo waits while an earlier change it touches is undone. The refusal is `Waits`
+  (a `NotYours`: the command line adds that `--any` takes the catalog's step), and
+  `next_steps` already offers the catalog's next step, the own one `waiting` on it, so a
+  window's menu never keeps offering a step it cannot take.
 - `anyone=True` takes the catalog's newest done or oldest undone change whoever made it: the
   plain stack, always safe. The window asks before it takes another's change; the command line
   needs `--any`.
@@ -62,6 +65,10 @@ class Step:
     by: str = ""  # who made it, as the asking session names it (`who.who`)
     own: bool = True  # the asking session's own (or nobody's): taken without asking
     latest: Step | None = None  # a later change by someone else, the catalog's newest
+    # the session's own step that cannot be taken before this one (someone else's, offered
+    # instead), with `reason` saying why
+    waiting: Step | None = None
+    reason: str = ""
 
     @property
     def note(self) -> str:
@@ -72,6 +79,11 @@ class Step:
 
 class NotYours(CuratorError):
     """The session has nothing of its own to undo (or redo), but someone else has."""
+
+
+class Waits(NotYours):
+    """The session's own step waits for a later (for a redo, an earlier) change of someone
+    else's that touched the same things: only the catalog's next step can be taken now."""
 
 
 def record(s: Session, command: Command[Any], summary: str) -> int:
@@ -94,21 +106,35 @@ def _own(label: Label | EventRow, me: Author) -> bool:
 def _step(label: Label | EventRow | None, me: Author) -> Step | None:
     if label is None:
         return None
-    by = who(label.author, label.session, me)
+    by = who(label.author, label.session, me, label.id)
     return Step(label.id, label.kind, label.summary, by, _own(label, me))
 
 
 def next_steps(s: Session) -> tuple[Step | None, Step | None]:
     """What undo and redo would take for the session writing through `s`: its own change if
-    it has one, else the catalog's next one (`own` False: someone else's, to be asked about).
-    An own undo under a later change of someone else's names that change in `latest`."""
+    it has one it can take, else the catalog's next one (`own` False: someone else's, to be
+    asked about; `waiting`: the own change that must wait for it). An own undo under a later
+    change of someone else's names that change in `latest`."""
     me = authors.author_in(s)
     own_done, own_undone = eventlog.own_labels(s, me)
     done, undone = eventlog.step_labels(s)
-    undo_step = _step(own_done or done, me)
-    if undo_step and own_done and done and done.id != own_done.id:
-        undo_step = replace(undo_step, latest=_step(done, me))
-    return undo_step, _step(own_undone or undone, me)
+    return _next(s, me, UNDO, own_done, done), _next(s, me, REDO, own_undone, undone)
+
+
+def _next(s: Session, me: Author, what: str, own: Label | None, first: Label | None) -> Step | None:
+    """The step `what` would take: the own one, unless a change of another's in between
+    touches it; then the catalog's (`first`), with the own one as `waiting`."""
+    step = _step(own or first, me)
+    if step is None or own is None or first is None or own.id == first.id:
+        return step
+    row = eventlog.row(s, own.id)
+    assert row is not None
+    reason = _conflict(s, row, _between(s, row, what), me, what)
+    other = _step(first, me)
+    assert other is not None
+    if reason is not None:
+        return replace(other, waiting=replace(step, reason=reason))
+    return replace(step, latest=other) if what == UNDO else step
 
 
 def _expected(row: EventRow | None, expected: int | None, what: str) -> None:
@@ -144,17 +170,24 @@ def _nothing(s: Session, me: Author, what: str) -> CuratorError:
     if other is None:
         return CuratorError(f"nothing to {what}")
     mine = "this window's changes" if me.in_window else "the changes made from the command line"
-    named = who(other.author, other.session, me)
+    named = who(other.author, other.session, me, other.id)
     return NotYours(
         f"nothing to {what} among {mine}: the {'latest' if what == UNDO else 'next'} change "
         f"to {what}, #{other.id} “{other.summary}”, was made {credit(named)}"
     )
 
 
-def _refuse_if_touched(s: Session, row: EventRow, ids: list[int], me: Author, what: str) -> None:
-    """Refuse to take `row` out of order when one of the changes `ids` touches what it does."""
+def _between(s: Session, row: EventRow, what: str) -> list[int]:
+    """The changes `row` would be taken past: later ones done (undo), earlier undone (redo)."""
+    if what == UNDO:
+        return eventlog.ids_in_state(s, "done", after=row.id)
+    return eventlog.ids_in_state(s, "undone", before=row.id)
+
+
+def _conflict(s: Session, row: EventRow, ids: list[int], me: Author, what: str) -> str | None:
+    """Why `row` cannot be taken past the changes `ids` (one touches what it does), or None."""
     if not ids:
-        return
+        return None
     touched = load(row.kind, row.payload).touches()
     for other_id in ids:
         other = eventlog.row(s, other_id)
@@ -163,17 +196,25 @@ def _refuse_if_touched(s: Session, row: EventRow, ids: list[int], me: Author, wh
         common = shared(touched, load(other.kind, other.payload).touches())
         if common is None:
             continue
-        named = credit(who(other.author, other.session, me))
+        named = credit(who(other.author, other.session, me, other.id))
         if what == UNDO:
-            raise CuratorError(
+            return (
                 f"cannot undo “{row.summary}”: a later change, #{other.id} “{other.summary}” "
                 f"({named}), also changed {thing(common)}; undo that one first"
             )
-        raise CuratorError(
+        return (
             f"cannot redo “{row.summary}” yet: an earlier change, #{other.id} "
             f"“{other.summary}” ({named}), also changed {thing(common)} and is undone; "
             "redo that one first"
         )
+    return None
+
+
+def _refuse_if_touched(s: Session, row: EventRow, me: Author, what: str) -> None:
+    """Refuse to take `row` out of order when a change in between touches what it does."""
+    reason = _conflict(s, row, _between(s, row, what), me, what)
+    if reason is not None:
+        raise Waits(reason)
 
 
 def undo(s: Session, expected: int | None = None, anyone: bool = False) -> Step:
@@ -184,7 +225,7 @@ def undo(s: Session, expected: int | None = None, anyone: bool = False) -> Step:
     _expected(row, expected, UNDO)
     if row is None:
         raise _nothing(s, me, UNDO)
-    _refuse_if_touched(s, row, eventlog.ids_in_state(s, "done", after=row.id), me, UNDO)
+    _refuse_if_touched(s, row, me, UNDO)
     kept = load(row.kind, row.payload).revert(s)
     eventlog.set_state(s, row.id, "undone")
     payload: dict[str, Any] = {"version": CURRENT, "target": row.id}
@@ -202,7 +243,7 @@ def redo(s: Session, expected: int | None = None, anyone: bool = False) -> Step:
     _expected(row, expected, REDO)
     if row is None:
         raise _nothing(s, me, REDO)
-    _refuse_if_touched(s, row, eventlog.ids_in_state(s, "undone", before=row.id), me, REDO)
+    _refuse_if_touched(s, row, me, REDO)
     command = load(row.kind, row.payload)
     command.reapply(s, eventlog.kept_by_undo(s, row.id) if command.keeps_on_revert else None)
     eventlog.set_state(s, row.id, "done")
@@ -246,7 +287,7 @@ def entries(s: Session, newest: int | None = None) -> list[Entry]:
             r.created_at,
             _STATE_WORDS.get(r.state or "", ""),
             r.survivor,
-            who(r.author, r.session, me),
+            who(r.author, r.session, me, r.id),
             r.author,
             r.session,
         )
@@ -256,6 +297,11 @@ def entries(s: Session, newest: int | None = None) -> list[Entry]:
 
 def count(s: Session) -> int:
     return eventlog.count(s)
+
+
+def newest_id(s: Session) -> int:
+    """The newest event's id (0: an empty log)."""
+    return eventlog.newest_id(s)
 
 
 def latest_merge_into(

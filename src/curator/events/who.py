@@ -1,4 +1,5 @@
-"""Who made a step, in the words of the session asking: "this window", "another window", "the
+"""Who made a step, in the words of the session asking: "this window", "another window", "an
+earlier window of yours" (one closed before this window opened, or at least older), "the
 command line", "bob", or "earlier" for steps made before the log recorded who made them."""
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from curator.store.authors import Author
 EARLIER = "earlier"
 
 
-def who(user: str | None, session: str | None, me: Author) -> str:
-    """The maker of a row (its `author` and `session`) as `me` would name it."""
+def who(user: str | None, session: str | None, me: Author, event_id: int | None = None) -> str:
+    """The maker of a row (its `author` and `session`, and its id `event_id`) as `me` would
+    name it. A step of the same user's from a window other than `me`, made before `me` opened
+    (`Author.since`), is an earlier window's: after a restart, one's own steps of yesterday."""
     if user is None or session is None:
         return EARLIER
     if user != me.user:
@@ -20,8 +23,11 @@ def who(user: str | None, session: str | None, me: Author) -> str:
     window = session.startswith(authors.WINDOW)
     if session == me.session:
         return "this window" if window else "the command line"
+    if window and not me.in_window:
+        return "a window"
     if window:
-        return "another window" if me.in_window else "a window"
+        earlier = me.since is not None and event_id is not None and event_id <= me.since
+        return "an earlier window of yours" if earlier else "another window"
     host = session.removeprefix(authors.COMMAND_LINE)
     return "the command line" if host == authors.host() else f"the command line on {host}"
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Generator
 
+from curator.domain.errors import DamagedCatalogError
 from curator.domain.progress import Progress, drain
 from curator.events import log
 from curator.events.log import Entry as HistoryEntry
-from curator.events.log import NotYours, Step
+from curator.events.log import NotYours, Step, Waits
 from curator.store import authors
 from curator.store.catalog import Catalog
 
@@ -19,6 +20,7 @@ __all__ = [
     "HistoryEntry",
     "NotYours",
     "Step",
+    "Waits",
     "count",
     "history",
     "is_new",
@@ -34,8 +36,14 @@ __all__ = [
 
 def open_window_session(catalog: Catalog) -> None:
     """The changes made through `catalog` from now on are a window's own: a session of their
-    own, apart from other windows and from the command line (which is otherwise assumed)."""
-    authors.claim(catalog, authors.new_window())
+    own, apart from other windows and from the command line (which is otherwise assumed). The
+    same user's window steps made until now are an earlier window's, not another's."""
+    try:
+        with catalog.read() as s:
+            since: int | None = log.newest_id(s)
+    except DamagedCatalogError:  # an unreadable log: every window step is another's
+        since = None
+    authors.claim(catalog, authors.new_window(since))
 
 
 def undo(catalog: Catalog, anyone: bool = False) -> str:

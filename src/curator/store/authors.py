@@ -36,6 +36,7 @@ class Author:
 
     user: str
     session: str
+    since: int | None = None  # a window: the newest event when it opened (older: not its own)
 
     @property
     def in_window(self) -> bool:
@@ -60,8 +61,10 @@ def command_line() -> Author:
     return Author(user_name(), COMMAND_LINE + host())
 
 
-def new_window() -> Author:
-    return Author(user_name(), WINDOW + uuid.uuid4().hex)
+def new_window(since: int | None = None) -> Author:
+    """A window opened when `since` was the newest event: the same user's window steps up to
+    it were made by an earlier window (of a past run, as a rule)."""
+    return Author(user_name(), WINDOW + uuid.uuid4().hex, since)
 
 
 def claim(catalog: Catalog, author: Author) -> None:

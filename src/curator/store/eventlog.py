@@ -180,6 +180,11 @@ def _when(value: str | datetime) -> datetime:
     return value if isinstance(value, datetime) else datetime.fromisoformat(value)
 
 
+def newest_id(session: Session) -> int:
+    """The id of the newest row of the log (0 for none)."""
+    return int(session.execute(text("SELECT coalesce(max(id), 0) FROM event")).scalar_one())
+
+
 def count(session: Session) -> int:
     return int(session.execute(text("SELECT count(*) FROM event")).scalar_one())
 

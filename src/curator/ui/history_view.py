@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from curator.domain.errors import CuratorError
+from curator.domain.errors import CuratorError, DamagedCatalogError
 from curator.services import decisions, history
 from curator.services.catalogs import Catalog
 from curator.services.history import HistoryEntry
@@ -69,8 +69,18 @@ class HistoryPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self.entries = list(reversed(history.history(self.catalog, newest=self.shown)))
-        total = history.count(self.catalog)
+        """Show the newest entries; a damaged event table leaves the panel empty and says
+        so (the window stays open: its banner offers the backups)."""
+        try:
+            self.entries = list(reversed(history.history(self.catalog, newest=self.shown)))
+            total = history.count(self.catalog)
+        except DamagedCatalogError:
+            self.entries = []
+            self.tree.clear()
+            self.hint.setText("The history cannot be read: this catalog is damaged.")
+            self.older_button.setVisible(False)
+            self._update_buttons()
+            return
         walk = "Edit › Undo and Redo walk this list from the top."
         more = total > self.shown
         shown = f"Showing the newest {len(self.entries):,} of {total:,}. " if more else ""

@@ -3,10 +3,10 @@ the GUI thread (undoing an import of 100k works takes seconds), with progress an
 
 A window is a session of its own (`history.open_window_session`): Undo takes this window's
 last change, never another window's or the command line's unasked. When the window has none
-left, the actions name the catalog's next step and who made it ("Undo Merge … (by another
-window)…") and ask before taking it; a step this window undid or redid itself is not asked
-about again. Why a change of one's own may be refused (a later change by someone else touched
-the same works) is in `curator.events.log`.
+left, or its own must wait (a later change by someone else touched the same works: why, in
+`curator.events.log`), the actions name the catalog's next step and who made it ("Undo #7
+Merge … (by another window)…") and ask before taking it; a step this window undid or redid
+itself is not asked about again. A catalog whose log cannot be read offers nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QProgressDialog
 
+from curator.domain.errors import DamagedCatalogError
 from curator.domain.progress import Progress
 from curator.services import history
 from curator.services.catalogs import Catalog
@@ -60,8 +61,12 @@ class UndoActions(QObject):
         self.redo_action.triggered.connect(self.redo)
 
     def update(self) -> None:
-        """Name each action after the step it would take (a few indexed queries)."""
-        self.shown = history.next_step_events(self.catalog)
+        """Name each action after the step it would take (a few indexed queries, and the
+        touch check of an own step that is not the catalog's next)."""
+        try:
+            self.shown = history.next_step_events(self.catalog)
+        except DamagedCatalogError:  # the window's banner offers the backups
+            self.shown = (None, None)
         idle = self.task is None
         for action, step, verb in (
             (self.undo_action, self.shown[0], "Undo"),
@@ -77,10 +82,15 @@ class UndoActions(QObject):
             return f"&{verb}"
         note = f" ({step.note})" if step.note else ""
         asks = "…" if self._asks(step) else ""
-        return f"&{verb} {_short(step.summary)}{note}{asks}"
+        number = f"#{step.event_id} " if step.waiting else ""
+        return f"&{verb} {number}{_short(step.summary)}{note}{asks}"
 
     @staticmethod
     def _tip(verb: str, step: Step | None) -> str:
+        if step is not None and step.waiting is not None:
+            return (
+                f"This window's “{step.waiting.summary}” must wait for it: {step.waiting.reason}."
+            )
         if step is None or step.latest is None:
             return ""
         latest = step.latest
@@ -97,10 +107,15 @@ class UndoActions(QObject):
     def _confirmed(self, verb: str, step: Step) -> bool:
         if not self._asks(step):
             return True
+        waits = (
+            f"This window's “{step.waiting.summary}” can be {_PAST[verb]} only after it.\n\n"
+            if step.waiting
+            else ""
+        )
         answer = QMessageBox.question(
             self.window,
             f"{verb} another's change?",
-            f"“{step.summary}” was made {step.note}, not in this window.\n\n"
+            f"“{step.summary}” was made {step.note}, not in this window.\n\n{waits}"
             f"{verb} it anyway? Whoever made it will find it {_PAST[verb]}.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
