@@ -101,6 +101,22 @@ def test_the_event_log_keeps_where_each_change_stands(catalog: Catalog) -> None:
         assert eventlog.count(s) == 3
 
 
+def test_the_changes_an_undo_would_pass_come_with_their_payloads_oldest_first(
+    catalog: Catalog,
+) -> None:
+    with catalog.write() as s:
+        ada = Author("ada", "cli:host")
+        ids = [eventlog.append(s, "edit", f"e{n}", {"n": n}, "done", ada) for n in range(4)]
+        eventlog.set_state(s, ids[2], "undone")
+        later = list(eventlog.rows_in_state(s, "done", after=ids[0]))
+        assert [(r.id, r.payload, r.author, r.session) for r in later] == [
+            (ids[1], {"n": 1}, "ada", "cli:host"),
+            (ids[3], {"n": 3}, "ada", "cli:host"),
+        ]
+        assert [r.summary for r in eventlog.rows_in_state(s, "undone", before=ids[3])] == ["e2"]
+        assert eventlog.newest_id(s) == ids[3]
+
+
 @pytest.mark.parametrize("order", list(WorkOrder))
 @pytest.mark.parametrize("descending", [False, True])
 @pytest.mark.parametrize("search", [None, "language"])

@@ -37,6 +37,7 @@ or applied again on top of a state its own payload does not describe.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -44,7 +45,7 @@ from typing import Any
 from sqlmodel import Session
 
 from curator.domain.errors import CuratorError
-from curator.events.base import CURRENT, Command, shared
+from curator.events.base import CURRENT, Command, Touched, shared
 from curator.events.merges import MergePayload
 from curator.events.registry import load
 from curator.events.who import EARLIER, credit, thing, who
@@ -177,22 +178,21 @@ def _nothing(s: Session, me: Author, what: str) -> CuratorError:
     )
 
 
-def _between(s: Session, row: EventRow, what: str) -> list[int]:
+def _between(s: Session, row: EventRow, what: str) -> Iterator[EventRow]:
     """The changes `row` would be taken past: later ones done (undo), earlier undone (redo)."""
     if what == UNDO:
-        return eventlog.ids_in_state(s, "done", after=row.id)
-    return eventlog.ids_in_state(s, "undone", before=row.id)
+        return eventlog.rows_in_state(s, "done", after=row.id)
+    return eventlog.rows_in_state(s, "undone", before=row.id)
 
 
-def _conflict(s: Session, row: EventRow, ids: list[int], me: Author, what: str) -> str | None:
-    """Why `row` cannot be taken past the changes `ids` (one touches what it does), or None."""
-    if not ids:
-        return None
-    touched = load(row.kind, row.payload).touches()
-    for other_id in ids:
-        other = eventlog.row(s, other_id)
-        if other is None:
-            continue
+def _conflict(
+    s: Session, row: EventRow, others: Iterator[EventRow], me: Author, what: str
+) -> str | None:
+    """Why `row` cannot be taken past the changes `others` (one touches what it does), or
+    None. Its touches are computed only if there is a change to compare with."""
+    touched: Touched | None = None
+    for other in others:
+        touched = load(row.kind, row.payload).touches() if touched is None else touched
         common = shared(touched, load(other.kind, other.payload).touches())
         if common is None:
             continue

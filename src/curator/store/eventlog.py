@@ -5,6 +5,7 @@ for whom) live in `curator.events`."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,6 +14,7 @@ from sqlalchemy import text, update
 from sqlmodel import Session, col, select
 
 from curator.store.authors import Author
+from curator.store.catalog import driver
 from curator.store.tables import Event
 
 
@@ -135,6 +137,21 @@ def ids_in_state(
         {"state": state, "after": after, "before": before},
     ).all()
     return [r[0] for r in rows]
+
+
+def rows_in_state(
+    session: Session, state: str, after: int = 0, before: int | None = None
+) -> Iterator[EventRow]:
+    """`ids_in_state`'s changes with their payloads, oldest first, read as they are used in
+    one query on the sqlite3 connection: an undo past 50,000 later changes compares each with
+    its own, and loading them one by one through the ORM took 90% of 15 s."""
+    cursor = driver(session).execute(
+        "SELECT id, kind, summary, payload, author, session FROM event "
+        "WHERE state = ? AND id > ? AND (? IS NULL OR id < ?) ORDER BY id",
+        (state, after, before, before),
+    )
+    for event_id, kind, summary, payload, author, by in cursor:
+        yield EventRow(event_id, kind, summary, json.loads(payload), author, by)
 
 
 def kept_by_undo(session: Session, event_id: int) -> dict[str, Any] | None:
