@@ -73,4 +73,4 @@ def test_a_kind_that_says_nothing_touches_everything() -> None:
 
     assert "opaque" not in COMMANDS
     common = shared(Opaque(Payload()).touches(), frozenset({("work", 1)}))
-    assert common is not None and thing(common) == "the whole catalog"
+    assert common is not None and thing(common).startswith("the whole catalog")

@@ -59,4 +59,8 @@ def thing(token: tuple[str, Any]) -> str:
         return f"the citation key {ids[0]}"
     if kind == "decision":
         return "a decision on the same pair of works"
-    return "the whole catalog"
+    # a kind that does not say what it touches, or an import recorded before imports did
+    return (
+        "the whole catalog, as far as curator can tell "
+        "(one of the two does not say what it touched)"
+    )
