@@ -118,7 +118,7 @@ def test_a_one_line_value_of_megabytes_is_cut_out_before_bibtexparser(
         handed.append(len(text))
         return parse_string(text, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("curator.importers.bibtex.parse_string", watched)
+    monkeypatch.setattr("curator.importers._bibtex_pieces.parse_string", watched)
     size = 3 * MAX_ENTRY_CHARS
     text = GOOD + "\n@misc{huge, title = {" + "x" * size + "}}\n\n" + AFTER
     result = BibtexImporter().parse(text)

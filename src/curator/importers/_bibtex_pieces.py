@@ -1,10 +1,15 @@
-"""A BibTeX file cut into pieces of whole blocks, as bibtexparser would split it; a block over
-the size one entry may have is cut out and rejected before bibtexparser ever sees it."""
+"""A BibTeX file cut into pieces of whole blocks, as bibtexparser would split it (a block over
+the size one entry may have cut out and rejected before bibtexparser ever sees it), and the
+lines each block bibtexparser returns lies on."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator
+
+from bibtexparser.entrypoint import parse_string
+from bibtexparser.model import Block, ParsingFailedBlock
 
 from curator.domain.records import BlockProblem, BlockStatus
 from curator.importers.limits import MAX_ENTRY_CHARS, PIECE_CHARS, over_entry_cap
@@ -15,6 +20,8 @@ _HEAD = 40  # characters of a rejected block quoted in its reason
 # the start of a line. A file cut there parses exactly as it does whole.
 _BLOCK_LINE = re.compile(r"[ \t]*@\w*[ \t]*[{(]")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+_BREAK = re.compile(r"\r\n|\r|\n")
+_FEED = re.compile(r"\n")
 
 Piece = tuple[int, str]  # the number of its first line, its text
 
@@ -104,3 +111,52 @@ def entry_chunks(
         number += after_feed or line.endswith("\r")
     yield from pieces.end_block()
     yield from pieces.flush()
+
+
+def located(text: str, first_line: int) -> list[tuple[Block, tuple[int, int, str]]]:
+    """bibtexparser's blocks of a piece, each with its first and last line and raw text. Text
+    it skips after a block it failed to parse ("@x(,=,\n{": the "{") joins that block."""
+    locate = _Locator(text, first_line - 1)
+    found = [
+        (block, locate(raw, block.start_line or 0, isinstance(block, ParsingFailedBlock)))
+        for block in parse_string(text, parse_stack=[]).blocks
+        if (raw := (block.raw or "").strip())
+    ]
+    located = []
+    for index, (block, (start, end)) in enumerate(found):
+        if isinstance(block, ParsingFailedBlock):
+            following = found[index + 1][1][0] if index + 1 < len(found) else len(text)
+            end = max(end, start + len(text[start:following].rstrip()))
+        located.append((block, (*locate.lines(start, end), text[start:end])))
+    return located
+
+
+class _Locator:
+    """Where raw spans lie, found in file order, and their line numbers (LF, CRLF or CR, as
+    the other importers count); `before` lines of the file come before `text`."""
+
+    def __init__(self, text: str, before: int = 0) -> None:
+        self.text = text
+        self.starts = [0, *(m.end() for m in _BREAK.finditer(text))]  # where each line starts
+        self.feeds = [0, *(m.end() for m in _FEED.finditer(text))]  # lines as bibtexparser counts
+        self.cursor = 0
+        self.before = before
+
+    def __call__(self, raw: str, line: int, failed: bool) -> tuple[int, int]:
+        """Where `raw`, the next block, starts and ends; bibtexparser says it starts on its
+        (0-based, LF-counted) `line`. A block it failed to parse may end with the "@name" it
+        stopped at, where it starts the next block ("@x(\n@" then "@\n@y" share the "@"):
+        the next block is looked for from there, but never before its own line."""
+        hint = self.feeds[min(max(line, 0), len(self.feeds) - 1)]
+        offset = self.text.find(raw, max(hint, self.cursor))
+        if offset < 0:
+            offset = max(self.text.find(raw, self.cursor), self.cursor)
+        end = offset + len(raw)
+        restart = raw.rfind("@") if failed else -1
+        self.cursor = offset + restart if restart > 0 else end
+        return offset, end
+
+    def lines(self, start: int, end: int) -> tuple[int, int]:
+        first = bisect.bisect_right(self.starts, start)
+        last = bisect.bisect_right(self.starts, end - 1)
+        return first + self.before, last + self.before
