@@ -74,3 +74,24 @@ def test_a_kind_that_says_nothing_touches_everything() -> None:
     assert "opaque" not in COMMANDS
     common = shared(Opaque(Payload()).touches(), frozenset({("work", 1)}))
     assert common is not None and thing(common).startswith("the whole catalog")
+
+
+def test_a_group_decision_touches_every_pair_s_decision_and_every_work_s_records() -> None:
+    from curator.events.decisions import DecidedPair, DecisionPayload, Distinct
+
+    group = Distinct(
+        DecisionPayload(
+            kind="distinct", works=[1, 32], fp=["f1", "f32"],
+            more=[DecidedPair(works=[1, 48], fp=["f1", "f48"]),
+                  DecidedPair(works=[32, 48], fp=["f32", "f48"])],
+        )
+    )  # fmt: skip
+    assert group.touches() == {
+        ("decision", ("f1", "f32")), ("decision", ("f1", "f48")), ("decision", ("f32", "f48")),
+        ("records", 1), ("records", 32), ("records", 48),
+    }  # fmt: skip
+    one_pair = load("distinct", {"kind": "distinct", "works": [48, 7], "fp": ["f48", "f7"]})
+    assert shared(group.touches(), one_pair.touches()) == ("records", 48)
+    other = load("distinct", {"kind": "distinct", "works": [2, 7], "fp": ["f2", "f7"]})
+    assert shared(group.touches(), other.touches()) is None
+    assert load("distinct", group.dump()).touches() == group.touches()

@@ -93,3 +93,18 @@ def test_the_group_around_a_pair_follows_strong_pairs_only_up_to_a_limit() -> No
     assert candidates.group_around(found[0], found, limit=6) == [1, 2, 3, 4]
     assert candidates.group_around(found[0], found, limit=3) == [1, 2, 3]
     assert candidates.group_around(found[3], found, limit=6) == [4, 5]  # possible: the pair only
+
+
+def test_merge_groups_says_which_groups_it_merged_and_skips_one_decided_distinct(
+    seeded: Catalog,
+) -> None:
+    found = candidates.groups(candidates.candidates(seeded, band=Band.SURE))
+    assert len(found) >= 2
+    kept_apart = found[0]
+    decisions.distinct(seeded, kept_apart[0], kept_apart[1])
+    done = candidates.merge_groups(seeded, found)
+    assert done.event_id is not None and done.n_groups == len(found) - 1
+    assert sorted(sorted(ids) for _, ids in done.merged) == sorted(found[1:])
+    assert all(survivor in ids for survivor, ids in done.merged)
+    assert done.n_works == sum(len(g) for g in found[1:])
+    assert candidates.merge_groups(seeded, [kept_apart]) == candidates.GroupsMerged(None, ())

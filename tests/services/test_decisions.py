@@ -370,3 +370,71 @@ def test_a_catalog_whose_only_import_was_undone_is_not_new(
     history.undo(catalog)
     assert works.stats(catalog)["works"] == 0
     assert not history.is_new(catalog)
+
+
+def decided(catalog: Catalog, ids: list[int], kind: str = "distinct") -> list[tuple[int, int]]:
+    with catalog.read() as s:
+        return decisions.decided_pairs(s, ids, kinds=(kind,))
+
+
+def test_a_group_decision_is_one_step_and_its_undo_takes_back_every_pair(
+    seeded: Catalog,
+) -> None:
+    ids = llemma(seeded)
+    everything = tables_state(seeded)
+    events = n_events(seeded)
+    assert len(decisions.undecided_pairs(seeded, ids)) == 3
+    done = decisions.decide(seeded, "distinct", ids)
+    assert n_events(seeded) == events + 1  # one step
+    a, b, c = sorted(ids)
+    assert decided(seeded, ids) == [(a, b), (a, c), (b, c)] == sorted(done.covered)
+    assert decisions.undecided_pairs(seeded, ids) == []
+    first, second, third = ids
+    assert history.next_steps(seeded)[0] == (
+        f"Works {first}, {second} and {third}: not duplicates (all 3 pairs)"
+    )
+    after = tables_state(seeded)
+    history.undo(seeded)
+    assert decided(seeded, ids) == [] and tables_state(seeded) == everything
+    history.redo(seeded)
+    assert tables_state(seeded) == after  # the same decisions, ids and times
+
+
+def test_a_group_decision_leaves_pairs_decided_before_as_they_were(seeded: Catalog) -> None:
+    a, b, c = llemma(seeded)
+    decisions.distinct(seeded, a, b)
+    done = decisions.decide(seeded, "related", [a, b, c])
+    assert sorted(done.pairs) == sorted([(a, c), (b, c)])
+    assert decided(seeded, [a, b]) == [(min(a, b), max(a, b))]  # still not duplicates
+    assert len(decided(seeded, [a, b, c], "related")) == 2
+    assert history.next_steps(seeded)[0].endswith("related versions (2 pairs; 1 decided before)")
+    with pytest.raises(CuratorError, match=r"every pair of works .* is already decided"):
+        decisions.decide(seeded, "distinct", [a, b, c])
+    history.undo(seeded)
+    assert decided(seeded, [a, b, c], "related") == []
+    assert decided(seeded, [a, b]) == [(min(a, b), max(a, b))]
+
+
+def test_works_holding_copies_of_one_record_are_decided_once(seeded: Catalog) -> None:
+    """Two works with the same record (a listing imported twice): one decision row covers
+    both, and the step says which pairs it covers."""
+    ids = ids_titled(seeded, "Detecting Backdoors with Meta-Models")
+    assert len(ids) == 3
+    done = decisions.decide(seeded, "distinct", ids)
+    a, b, c = sorted(ids)
+    assert sorted(done.covered) == [(a, b), (a, c), (b, c)] == decided(seeded, ids)
+    assert len(done.pairs) < 3  # a copy's pair was covered by another's decision
+
+
+@pytest.mark.parametrize(
+    ("kind", "ids", "message"),
+    [("distinct", [3, 3, 4], "once"), ("related", [3], "at least two"),
+     ("merged", [3, 4], "unknown decision"), ("distinct", [3, 4, 9999], "no work")],
+)  # fmt: skip
+def test_bad_group_decisions_change_nothing(
+    seeded: Catalog, kind: str, ids: list[int], message: str
+) -> None:
+    events = n_events(seeded)
+    with pytest.raises(CuratorError, match=message):
+        decisions.decide(seeded, kind, ids)
+    assert n_events(seeded) == events

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from curator.domain.errors import CuratorError, NotFoundError
-from curator.services import history, review, works
+from curator.services import decisions, history, review, works
 from curator.store.catalog import Catalog
 
-from .test_decisions import llemma
+from .test_decisions import ids_titled, llemma
 
 
 def test_compare_shows_every_side_and_the_default_pick(seeded: Catalog) -> None:
@@ -104,3 +104,26 @@ def test_other_fields_follow_the_venue_and_can_be_picked(seeded: Catalog) -> Non
     assert dict(works.work(seeded, picked.survivor).extra) == {"volume": "9", "pages": "10--20"}
     history.undo(seeded)
     assert dict(works.work(seeded, ids[other]).extra) == {"volume": "9", "pages": "10--20"}
+
+
+def test_reviewed_pairs_follow_undo_redo_and_unmerge(seeded: Catalog) -> None:
+    """The queue's progress counts what decisions in effect took out of it: an undone
+    decision no longer counts, a redone one counts again, a merge split again no longer."""
+    a, b, c = llemma(seeded)
+    group = decisions.decide(seeded, "related", [a, b, c])
+    merged = decisions.merge(seeded, ids_titled(seeded, "ReLoRA"))
+    done = [
+        review.Resolved(group.event_id, 3),
+        review.Resolved(merged.event_id, 1, merged.survivor),
+    ]
+    assert review.reviewed(seeded, done) == 4
+    history.undo(seeded)  # the merge
+    assert review.reviewed(seeded, done) == 3
+    history.undo(seeded)  # the group's three pairs
+    assert review.reviewed(seeded, done) == 0
+    history.redo(seeded)
+    history.redo(seeded)
+    assert review.reviewed(seeded, done) == 4
+    decisions.unmerge(seeded, merged.survivor)
+    assert review.reviewed(seeded, done) == 3
+    assert review.reviewed(seeded, []) == 0

@@ -133,17 +133,34 @@ def auto_merge(catalog: Catalog, band: Band = Band.SURE) -> tuple[int, int]:
     """Merge every group of `band` pairs in one undoable step; returns (groups, works merged)."""
     if band != Band.SURE:
         raise CuratorError("only sure groups can be merged without looking (--band sure)")
-    return merge_groups(catalog, groups(candidates(catalog, band=Band.SURE)))
+    done = merge_groups(catalog, groups(candidates(catalog, band=Band.SURE)))
+    return done.n_groups, done.n_works
 
 
-def merge_groups(catalog: Catalog, found: list[list[int]]) -> tuple[int, int]:
+@dataclass(frozen=True, slots=True)
+class GroupsMerged:
+    """What `merge_groups` did: its event (None when nothing was merged) and each group
+    merged, as (surviving work, the group's works)."""
+
+    event_id: int | None
+    merged: tuple[tuple[int, tuple[int, ...]], ...]
+
+    @property
+    def n_groups(self) -> int:
+        return len(self.merged)
+
+    @property
+    def n_works(self) -> int:
+        return sum(len(ids) for _, ids in self.merged)
+
+
+def merge_groups(catalog: Catalog, found: list[list[int]]) -> GroupsMerged:
     """Merge each group of works with the default picks, all in one undoable step.
 
-    A group part of which a librarian decided distinct is left for review. Returns (groups
-    merged, works merged).
+    A group part of which a librarian decided distinct is left for review.
     """
     if not found:
-        return 0, 0
+        return GroupsMerged(None, ())
     backups.before(catalog, "auto-merge")  # the window's "Merge all sure groups" too
     with catalog.write() as s:
         merges: list[MergePayload] = []
@@ -153,11 +170,14 @@ def merge_groups(catalog: Catalog, found: list[list[int]]) -> tuple[int, int]:
             payload, _ = decisions.plan(s, group, None, {})
             apply_merge(s, payload)
             merges.append(payload)
+        if not merges:
+            return GroupsMerged(None, ())
         command = AutoMerge(AutoMergePayload(merges=merges))
-        if merges:
-            n_works = command.payload.n_works
-            log.record(s, command, f"Merge all sure groups: {len(merges)} groups, {n_works} works")
-    return len(merges), command.payload.n_works
+        n_works = command.payload.n_works
+        summary = f"Merge all sure groups: {len(merges)} groups, {n_works} works"
+        event_id = log.record(s, command, summary)
+    merged = tuple((m.survivor, (m.survivor, *m.absorbed)) for m in merges)
+    return GroupsMerged(event_id, merged)
 
 
 def still_open(

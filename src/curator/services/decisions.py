@@ -12,7 +12,7 @@ from curator.domain.fields import validate_changes
 from curator.domain.merge import Choice, MergeSide, default_choices, keep_keys
 from curator.events import log
 from curator.events.base import CreatedRows
-from curator.events.decisions import DecisionPayload, Distinct, Related
+from curator.events.decisions import DecidedPair, DecisionPayload, Distinct, Related
 from curator.events.merges import ChoiceNote, Merge, MergePayload, Unmerge, UnmergePayload
 from curator.services import works
 from curator.store import queries, snapshots
@@ -134,33 +134,130 @@ def unmerge(catalog: Catalog, work_id: int, event_id: int | None = None) -> list
 
 # --- distinct and related --------------------------------------------------------------------
 
+WORDS = {"distinct": "not duplicates", "related": "related versions"}
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """A decision recorded: its event, the pairs it names, and every pair of works it now
+    covers (a work holding a copy of a decided record is covered too)."""
+
+    event_id: int
+    pairs: tuple[tuple[int, int], ...]
+    covered: frozenset[tuple[int, int]]
+
 
 def distinct(catalog: Catalog, a: int, b: int) -> int:
     """Not duplicates: remembered so the pair never comes back as a candidate."""
-    return _decide(catalog, "distinct", a, b)
+    return _decide_pair(catalog, "distinct", a, b)
 
 
 def related(catalog: Catalog, a: int, b: int) -> int:
     """Different versions of one paper: linked, not merged, not offered again."""
-    return _decide(catalog, "related", a, b)
+    return _decide_pair(catalog, "related", a, b)
 
 
-def _decide(catalog: Catalog, kind: str, a: int, b: int) -> int:
+def _decide_pair(catalog: Catalog, kind: str, a: int, b: int) -> int:
     if a == b:
         raise CuratorError(f"a work cannot be {kind} from itself")
+    return decide(catalog, kind, [a, b]).event_id
+
+
+def decide(catalog: Catalog, kind: str, ids: list[int]) -> Decided:
+    """Decide every pair of the works `ids` that no decision covers yet, in one undoable step:
+    a group of works that are distinct publications, or versions of one paper (`kind`
+    "distinct" or "related"). Pairs decided before keep their decision."""
+    if kind not in WORDS:
+        raise CuratorError(f"unknown decision {kind!r}: distinct or related")
+    if len(ids) != len(set(ids)):
+        raise CuratorError("a work cannot be decided about itself; give each id once")
+    if len(ids) < 2:
+        raise CuratorError("a decision needs at least two works")
     with catalog.write() as s:
-        for wid in (a, b):
+        for wid in ids:
             queries.get_work(s, wid)
-        for pair in decided_pairs(s, [a, b]):
-            raise CuratorError(f"works {pair[0]} and {pair[1]} are already decided")
-        prints = snapshots.fingerprints(s, [a, b])
-        if a not in prints or b not in prints:
+        before = set(decided_pairs(s, ids))
+        if len(ids) == 2 and before:
+            a, b = sorted(ids)
+            raise CuratorError(f"works {a} and {b} are already decided")
+        prints = snapshots.fingerprints(s, ids)
+        if any(wid not in prints for wid in ids):
             raise ValidationError("works", "a work without source records cannot be decided")
-        fp_a, fp_b = min(prints[a]), min(prints[b])
-        payload = DecisionPayload(kind=kind, works=[a, b], fp=[fp_a, fp_b])
+        chosen = _fingerprint_pairs(ids, prints, before)
+        if not chosen:
+            raise CuratorError(f"every pair of works {_named(ids)} is already decided")
+        (first, fps), *more = chosen
+        payload = DecisionPayload(
+            kind=kind,
+            works=list(first),
+            fp=list(fps),
+            more=[DecidedPair(works=list(p), fp=list(f)) for p, f in more],
+        )
         command = Distinct(payload) if kind == "distinct" else Related(payload)
-        words = "not duplicates" if kind == "distinct" else "related versions"
-        return log.execute(s, command, f"Works {a} and {b}: {words}")
+        event_id = log.execute(s, command, _summary(kind, ids, len(before)))
+        covered = _covered(s, [fps for _, fps in chosen])
+        return Decided(event_id, tuple(p for p, _ in chosen), frozenset(covered))
+
+
+def _fingerprint_pairs(
+    ids: list[int], prints: dict[int, set[str]], decided: set[tuple[int, int]]
+) -> list[tuple[tuple[int, int], tuple[str, str]]]:
+    """The pairs to record, each with one record's fingerprint on either side; a pair that a
+    pair already chosen covers (two works holding copies of one record) is not recorded twice."""
+    chosen: list[tuple[tuple[int, int], tuple[str, str]]] = []
+    for i, a in enumerate(ids):
+        for b in ids[i + 1 :]:
+            if (min(a, b), max(a, b)) in decided:
+                continue
+            if any(
+                (x in prints[a] and y in prints[b]) or (y in prints[a] and x in prints[b])
+                for _, (x, y) in chosen
+            ):
+                continue
+            chosen.append(((a, b), (min(prints[a]), min(prints[b]))))
+    return chosen
+
+
+def _covered(s: Session, fps: list[tuple[str, str]]) -> set[tuple[int, int]]:
+    owners = snapshots.owners_of(s, {fp for pair in fps for fp in pair})
+    return {
+        (min(x, y), max(x, y))
+        for fp_a, fp_b in fps
+        for x in owners.get(fp_a, ())
+        for y in owners.get(fp_b, ())
+        if x != y
+    }
+
+
+def _named(ids: list[int]) -> str:
+    """1, 32 and 48"""
+    text = [str(i) for i in ids]
+    return text[0] if len(text) == 1 else f"{', '.join(text[:-1])} and {text[-1]}"
+
+
+def _summary(kind: str, ids: list[int], decided_before: int) -> str:
+    words = WORDS[kind]
+    if len(ids) == 2:
+        return f"Works {ids[0]} and {ids[1]}: {words}"
+    n = len(ids) * (len(ids) - 1) // 2
+    pairs = (
+        f"all {n} pairs"
+        if not decided_before
+        else (f"{n - decided_before} pairs; {decided_before} decided before")
+    )
+    return f"Works {_named(ids)}: {words} ({pairs})"
+
+
+def undecided_pairs(catalog: Catalog, ids: list[int]) -> list[tuple[int, int]]:
+    """The pairs of the works `ids` that no decision covers yet: what `decide` would decide."""
+    with catalog.read() as s:
+        before = set(decided_pairs(s, ids))
+    return [
+        (min(a, b), max(a, b))
+        for i, a in enumerate(ids)
+        for b in ids[i + 1 :]
+        if (min(a, b), max(a, b)) not in before
+    ]
 
 
 def decided_pairs(

@@ -17,7 +17,7 @@ from curator.domain.errors import CuratorError
 from curator.domain.fields import FIELDS as REGISTRY
 from curator.domain.merge import Choice
 from curator.services import decisions
-from curator.store import queries
+from curator.store import eventlog, queries
 from curator.store.catalog import Catalog
 
 
@@ -200,3 +200,38 @@ def merge(
             "they are shown again as they are now"
         )
     return decisions.merge(catalog, ids, overrides=overrides(comparison, picks, typed))
+
+
+# --- progress ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """Candidate pairs one decision took out of the review queue: `pairs` of them, by the
+    event `event_id` (for a merge, the work `survivor` an unmerge would split again)."""
+
+    event_id: int
+    pairs: int
+    survivor: int | None = None
+
+
+def reviewed(catalog: Catalog, resolved: list[Resolved]) -> int:
+    """The pairs the decisions `resolved` took out of the queue, counting only decisions in
+    effect: an undone decision (or a merge split again) no longer counts, a redone one does."""
+    if not resolved:
+        return 0
+    first = min(r.event_id for r in resolved)
+    with catalog.read() as s:
+        done = set(eventlog.ids_in_state(s, "done", after=first - 1))
+        merged = {
+            (r.event_id, r.survivor)
+            for r in resolved
+            if r.survivor is not None
+            and r.event_id in done
+            and eventlog.merge_in_effect(s, r.survivor, r.event_id) is not None
+        }
+    return sum(
+        r.pairs
+        for r in resolved
+        if r.event_id in done and (r.survivor is None or (r.event_id, r.survivor) in merged)
+    )

@@ -751,7 +751,7 @@ class ReviewPanel(QWidget):
         done = self._run(lambda: candidate_service.merge_groups(self.catalog, groups))
         if done is None:
             return
-        self.reviewed += len(groups)
+        self.reviewed += done.n_groups
         self.changed.emit()
         self.rescan()
-        self._update_status(f"Merged {done[1]} works into {done[0]}.")
+        self._update_status(f"Merged {done.n_works} works into {done.n_groups}.")
