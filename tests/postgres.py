@@ -155,10 +155,10 @@ class Server:
         assert self._admin is not None, "the server is not running"
         self._admin.execute(statement)
 
-    def new_database(self, template: str | None = TEMPLATE) -> str:
+    def new_database(self, template: str | None = TEMPLATE, name: str | None = None) -> str:
         """A fresh database, a copy of `template` (None: an empty one, no curator schema)."""
         self._count += 1
-        name = f"test_{self._count}"
+        name = name or f"test_{self._count}"
         self.execute(
             sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY FILE_COPY").format(
                 sql.Identifier(name), sql.Identifier(template or "template1")
@@ -168,7 +168,9 @@ class Server:
 
     def drop_database(self, name: str) -> None:
         """Drop a test's database, ending connections a test left open."""
-        self.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        self.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
 
 
 def stop_leftovers() -> None:

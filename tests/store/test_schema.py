@@ -9,14 +9,17 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import psycopg
 import pytest
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
-from curator.store import tables
+from curator.domain.errors import CuratorError
+from curator.store import schema_pg, tables
 from curator.store.catalog import Catalog, open_catalog
-from curator.store.schema import SCHEMA_VERSION
+from curator.store.schema import SCHEMA_VERSION, STEPS
 from tests.conftest import FIXTURES
+from tests.postgres import Server
 
 OLD_VERSIONS = [1, 2, 3, 4, 5, 6]
 
@@ -55,6 +58,7 @@ def _old_catalog(tmp_path: Path, version: int) -> Path:
     return path
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("version", OLD_VERSIONS)
 def test_an_old_catalog_gets_exactly_the_shape_of_a_new_one(
     tmp_path: Path, catalog: Catalog, version: int
@@ -86,6 +90,7 @@ def test_an_old_catalog_keeps_its_rows_and_its_search(tmp_path: Path, version: i
         catalog.close()
 
 
+@pytest.mark.sqlite_only
 def test_the_orm_classes_agree_with_the_frozen_schema(catalog: Catalog) -> None:
     with sqlite3.connect(catalog.path) as conn:
         for table in SQLModel.metadata.sorted_tables:
@@ -130,11 +135,11 @@ def test_the_upgrade_starts_counters_past_every_id_the_log_names(tmp_path: Path)
 def test_citation_keys_are_unique_ignoring_case_in_the_database(catalog: Catalog) -> None:
     insert = text(
         "INSERT INTO work (title, authors, authors_incomplete, citation_key, created_at, "
-        "updated_at) VALUES ('t', '[]', 0, :k, '2026-01-01', '2026-01-01')"
+        "updated_at) VALUES ('t', '[]', FALSE, :k, '2026-01-01', '2026-01-01')"
     )
     with catalog.write() as s:
         s.execute(insert, {"k": "Smith2020"})
-    with pytest.raises(Exception, match="UNIQUE"), catalog.write() as s:
+    with pytest.raises(Exception, match=r"(?i)unique"), catalog.write() as s:
         s.execute(insert, {"k": "smith2020"})
 
 
@@ -172,8 +177,10 @@ def test_the_event_log_is_append_only_and_states_move_along_the_stack(catalog: C
 
 
 def test_new_catalogs_are_at_the_current_version(catalog: Catalog) -> None:
-    with sqlite3.connect(catalog.path) as conn:
-        assert conn.execute("SELECT value FROM meta").fetchone() == (str(SCHEMA_VERSION),)
+    with catalog.read() as s:
+        assert s.execute(text("SELECT key, value FROM meta")).all() == [
+            ("schema_version", str(SCHEMA_VERSION))
+        ]
 
 
 def test_an_undo_state_cannot_be_cleared_nor_given_to_an_undo_row(catalog: Catalog) -> None:
@@ -213,3 +220,114 @@ def test_the_upgrade_keeps_every_step_and_says_nobody_recorded_who_made_it(
     assert [r[:4] for r in rows[:-1]] == before
     assert {r[4:] for r in rows[:-1]} == {(None, None)}
     assert rows[-1][4:] == ("ada", "cli:host")
+
+
+# --- the schema on a PostgreSQL server --------------------------------------------------------
+
+
+def _server_columns(catalog: Catalog) -> dict[str, set[str]]:
+    with catalog.read() as s:
+        rows = s.execute(
+            text(
+                "SELECT table_name, column_name FROM information_schema.columns "
+                "WHERE table_schema = current_schema()"
+            )
+        ).all()
+    found: dict[str, set[str]] = {}
+    for table, column in rows:
+        found.setdefault(table, set()).add(column)
+    return found
+
+
+def _file_columns(path: Path) -> dict[str, set[str]]:
+    with sqlite3.connect(path) as conn:
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return {
+            name: {r[1] for r in conn.execute(f"PRAGMA table_info('{name}')")}
+            for name in names
+            if not name.startswith(("work_fts", "sqlite_"))
+        }
+
+
+@pytest.mark.server_only
+def test_a_server_catalog_has_the_tables_and_columns_of_a_file_and_of_the_orm(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    on_server = _server_columns(catalog)
+    assert on_server.pop("work_fts") == {"id", "doc"}  # FTS5's table on a file
+    file = tmp_path / "same.sqlite"
+    open_catalog(file).close()
+    assert on_server == _file_columns(file)
+    assert on_server == {
+        t.name: {c.name for c in t.columns} for t in SQLModel.metadata.sorted_tables
+    }
+
+
+@pytest.mark.server_only
+def test_a_server_catalog_has_the_indexes_and_triggers_of_a_file(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    file = tmp_path / "same.sqlite"
+    open_catalog(file).close()
+    with sqlite3.connect(file) as conn:
+        indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' "
+                                              "AND name NOT LIKE 'sqlite_%'")}  # fmt: skip
+        triggers = {
+            r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        }
+    with catalog.read() as s:
+        server_indexes = set(
+            s.execute(
+                text("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")
+            ).scalars()
+        )
+        server_triggers = set(
+            s.execute(text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")).scalars()
+        )
+    assert indexes <= server_indexes  # and the keys the server makes for primary keys
+    assert {"ix_work_citation_key", "ix_work_fts"} <= server_indexes  # NOCASE key, FTS5
+    assert triggers <= server_triggers
+    assert {f"{t}_counter" for t in schema_pg.COUNTED} <= server_triggers  # AUTOINCREMENT
+
+
+def test_every_version_after_the_server_baseline_has_a_step_for_both_engines() -> None:
+    assert set(STEPS) == set(range(1, SCHEMA_VERSION))
+    assert set(schema_pg.STEPS) == set(range(schema_pg.BASELINE_VERSION, SCHEMA_VERSION))
+
+
+@pytest.mark.server_only
+def test_a_server_catalog_from_a_newer_release_is_refused(catalog: Catalog) -> None:
+    with catalog.write() as s:
+        s.execute(text("UPDATE meta SET value = :v"), {"v": str(SCHEMA_VERSION + 1)})
+    with pytest.raises(CuratorError, match="newer curator"):
+        open_catalog(catalog.address)
+
+
+def test_another_programs_database_on_a_server_is_not_taken_over(pg_server: Server) -> None:
+    name = pg_server.new_database(None)
+    try:
+        with psycopg.connect(pg_server.dsn(name), autocommit=True) as conn:
+            conn.execute("CREATE TABLE songs (id integer)")
+        with pytest.raises(CuratorError, match="not a curator catalog"):
+            open_catalog(pg_server.url(name))
+        with psycopg.connect(pg_server.dsn(name)) as conn:
+            found = conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            assert [r[0] for r in found] == ["songs"]
+    finally:
+        pg_server.drop_database(name)
+
+
+def test_an_empty_server_database_becomes_a_catalog_once_opened(pg_server: Server) -> None:
+    name = pg_server.new_database(None)
+    try:
+        catalog = open_catalog(pg_server.url(name))
+        try:
+            assert catalog.is_server and catalog.name == name
+            with catalog.read() as s:
+                version = s.execute(text("SELECT value FROM meta")).scalar_one()
+            assert version == str(SCHEMA_VERSION)
+        finally:
+            catalog.close()
+        open_catalog(pg_server.url(name)).close()  # a second opening finds it current
+    finally:
+        pg_server.drop_database(name)

@@ -1,4 +1,5 @@
-"""The catalog file: engine, pragmas, and the unit of work. Nothing else creates a Session."""
+"""The catalog, a file or a server database: engine, pragmas, unit of work. Nothing else makes
+a Session."""
 
 from __future__ import annotations
 
@@ -8,15 +9,20 @@ import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlmodel import Session
 
 from curator.domain.errors import CuratorError, DamagedCatalogError
-from curator.store import backups, faults
+from curator.store import backups, faults, schema_pg, server
 from curator.store.authors import AUTHOR, Author
 from curator.store.schema import SCHEMA_VERSION, check_readable, current_version, migrate
+
+if TYPE_CHECKING:
+    import psycopg
 
 _WRITE = "curator_write"
 
@@ -26,7 +32,8 @@ def _json_dumps(value: object) -> str:
 
 
 class Catalog:
-    """One open catalog file. `write()` and `read()` hand out sessions, one transaction each.
+    """One open catalog: a file, or a database on a PostgreSQL server (`is_server`).
+    `write()` and `read()` hand out sessions, one transaction each.
 
     A catalog found damaged (on opening, or by any read that meets a malformed page) is
     `damaged`: from then on it is only read, never written, so nothing is built on bad pages.
@@ -34,16 +41,57 @@ class Catalog:
     it in `Session.info`, so the event log knows it whatever engine or pool is behind it.
     """
 
-    def __init__(self, path: Path, engine: Engine, damaged: str | None = None) -> None:
-        self.path = path
+    def __init__(
+        self,
+        path: Path | None,
+        engine: Engine,
+        damaged: str | None = None,
+        *,
+        url: URL | None = None,
+    ) -> None:
+        self._path = path
+        self.url = url  # a server catalog's address (with its password, if one was given)
         self.damaged = damaged  # what SQLite found wrong, or None
         self._engine = engine
-        self._writer = engine.execution_options(**{_WRITE: True})
+        options = server.WRITE_OPTIONS if url is not None else {}
+        self._writer = engine.execution_options(**{_WRITE: True, **options})
         self.author: Author | None = None
+
+    @property
+    def is_server(self) -> bool:
+        return self.url is not None
+
+    @property
+    def path(self) -> Path:
+        """The catalog's file; a server catalog has none (CuratorError, in plain words)."""
+        if self._path is None:
+            raise CuratorError(
+                f"{self.location} is a catalog on a database server, not a file: what needs "
+                "a file (backups, checks, salvage) is the server's work there (pg_dump)."
+            )
+        return self._path
+
+    @property
+    def location(self) -> str:
+        """Where the catalog is, as shown to the user: its path, or its server address
+        without any password."""
+        return str(self._path) if self.url is None else server.display(self.url)
+
+    @property
+    def address(self) -> Path | str:
+        """What `open_catalog` opens this catalog again with: its path, or its server
+        address as given, with its password if it had one (never shown: see `location`)."""
+        return self.path if self.url is None else self.url.render_as_string(hide_password=False)
+
+    @property
+    def name(self) -> str:
+        """A short name: the file's name, or the database's."""
+        return self.path.name if self.url is None else server.database_name(self.url)
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A write transaction (BEGIN IMMEDIATE): committed on success, rolled back on error."""
+        """A write transaction, committed on success, rolled back on error: writers one at a
+        time (BEGIN IMMEDIATE on SQLite; the catalog's write lock on a server)."""
         if self.damaged:
             raise DamagedCatalogError(self.path, self.damaged)
         with (
@@ -68,6 +116,10 @@ class Catalog:
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
+        if self.url is not None:
+            with _server_errors(self.location):
+                yield
+            return
         try:
             with _friendly_errors(self.path):
                 yield
@@ -79,7 +131,7 @@ class Catalog:
         """Fresh connections after the file was replaced (a restore), the catalog checked
         again: everything holding this object sees the restored catalog."""
         self._engine.dispose()
-        fresh = open_catalog(self.path, check=True)
+        fresh = open_catalog(self.address, check=True)
         self._engine, self._writer, self.damaged = fresh._engine, fresh._writer, fresh.damaged
 
     def close(self) -> None:
@@ -92,18 +144,22 @@ QUICK_CHECK_UP_TO = 256 * 2**20  # bytes
 
 
 def open_catalog(
-    path: Path | str,
+    location: Path | str,
     *,
     check: bool = False,
     before_upgrade: Callable[[Path, int], None] | None = None,
 ) -> Catalog:
-    """Open (creating if needed) the catalog at `path`, migrated to the current schema.
+    """Open (creating if needed) the catalog at `location`, migrated to the current schema:
+    a file's path, or a `postgresql://user@host/database` address (a string) of a database
+    on a PostgreSQL server (`server.is_server_location`).
 
     With `check`, SQLite's `quick_check` runs first (catalogs up to QUICK_CHECK_UP_TO); a
     damaged catalog is then opened read-only, never migrated nor written. `before_upgrade`
-    is called with the path and the old schema version before an existing catalog is
-    migrated (a backup)."""
-    path = Path(path).expanduser()
+    is called with the path and the old schema version before an existing catalog file is
+    migrated (a backup); a server catalog is backed up by its server, not called for."""
+    if server.is_server_location(location):
+        return _open_server(str(location))
+    path = Path(location).expanduser()
     refuse_non_file(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -126,6 +182,20 @@ def open_catalog(
         engine.dispose()
         raise
     return catalog
+
+
+def _open_server(location: str) -> Catalog:
+    url = server.url_of(location)
+    shown = server.display(url)
+    with _server_errors(shown):
+        conn = server.connect(url)
+        try:
+            schema_pg.migrate(conn, shown, SCHEMA_VERSION)
+        finally:
+            conn.close()
+    engine = server.engine(url, _json_dumps)
+    event.listen(engine, "begin", _on_server_begin)
+    return Catalog(None, engine, url=url)
 
 
 def open_damaged(path: Path, problem: str) -> Catalog:
@@ -243,6 +313,26 @@ def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def _on_server_begin(conn) -> None:  # type: ignore[no-untyped-def]
+    if conn.get_execution_options().get(_WRITE, False):
+        server.lock_for_writing(conn)
+
+
+@contextmanager
+def _server_errors(location: str) -> Iterator[None]:
+    """The server's errors a user can act on (cannot connect, login refused, no such
+    database, disk full, busy) as plain messages; any other is a bug, raised as it is."""
+    import psycopg
+
+    try:
+        yield
+    except (SADatabaseError, psycopg.Error) as exc:
+        plain = faults.server(location, exc)
+        if plain is None:
+            raise
+        raise plain from exc
+
+
 @contextmanager
 def _friendly_errors(path: Path) -> Iterator[None]:
     """Turn the storage errors a user can act on into plain messages (from SQLAlchemy or from
@@ -263,4 +353,21 @@ def driver(session: Session) -> sqlite3.Connection:
     conn = session.connection().connection.driver_connection
     if not isinstance(conn, sqlite3.Connection):
         raise TypeError("the catalog is not an SQLite file")
+    return conn
+
+
+def on_server(session: Session) -> bool:
+    """Whether a session is a server catalog's: the store's queries take their PostgreSQL
+    form there (the services never ask)."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def pg_driver(session: Session) -> psycopg.Connection[Any]:
+    """The psycopg connection under a server catalog's session, in its transaction: hot
+    queries and bulk writes (COPY) skip SQLAlchemy's row processing, as `driver` does."""
+    import psycopg
+
+    conn = session.connection().connection.driver_connection
+    if not isinstance(conn, psycopg.Connection):
+        raise TypeError("the catalog is not on a PostgreSQL server")
     return conn
