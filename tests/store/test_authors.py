@@ -28,7 +28,7 @@ def test_a_catalog_is_the_command_line_s_until_a_window_claims_it(catalog: Catal
 
 
 def test_two_catalog_objects_on_one_file_are_two_sessions(catalog: Catalog) -> None:
-    other = open_catalog(catalog.path)
+    other = open_catalog(catalog.address)
     try:
         a, b = authors.new_window(), authors.new_window()
         authors.claim(catalog, a)

@@ -13,6 +13,8 @@ from curator.domain.errors import DamagedCatalogError
 from curator.store import backups
 from curator.store.catalog import Catalog, open_catalog
 
+pytestmark = pytest.mark.sqlite_only  # backups and checks are of catalog files
+
 T0 = datetime(2026, 12, 3, 14, 10, tzinfo=UTC)
 
 

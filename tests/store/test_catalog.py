@@ -13,6 +13,7 @@ from curator.store.catalog import Catalog, open_catalog
 from curator.store.schema import SCHEMA_VERSION
 
 
+@pytest.mark.sqlite_only
 def test_new_catalog_has_wal_foreign_keys_and_version(catalog: Catalog) -> None:
     with catalog.read() as s:
         assert s.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"

@@ -14,7 +14,7 @@ from sqlalchemy import text, update
 from sqlmodel import Session, col, select
 
 from curator.store.authors import Author
-from curator.store.catalog import driver
+from curator.store.catalog import driver, on_server, pg_driver
 from curator.store.tables import Event
 
 
@@ -115,11 +115,16 @@ def own_labels(session: Session, me: Author) -> tuple[Label | None, Label | None
     have made (steps older than the log's record of who made them): two indexed lookups for
     each, the newer (for undo) or older (for redo) of the two taken."""
     found: list[Label | None] = []
+    server = on_server(session)
     for state, order in (("done", "DESC"), ("undone", "ASC")):
         where = f"state = '{state}' AND session IS :session AND author IS :user"
-        mine = _label(session, where, order, {"session": me.session, "user": me.user})
-        nobody = _label(session, where, order, {"session": None, "user": None})
-        both = [label for label in (mine, nobody) if label is not None]
+        ours = nobody = where
+        if server:  # IS compares values only on SQLite; '=' and IS NULL walk the index
+            ours = f"state = '{state}' AND session = :session AND author = :user"
+            nobody = f"state = '{state}' AND session IS NULL AND author IS NULL"
+        mine = _label(session, ours, order, {"session": me.session, "user": me.user})
+        theirs = _label(session, nobody, order, {"session": None, "user": None})
+        both = [label for label in (mine, theirs) if label is not None]
         pick = max if order == "DESC" else min
         found.append(pick(both, key=lambda label: label.id) if both else None)
     return found[0], found[1]
@@ -132,7 +137,7 @@ def ids_in_state(
     rows = session.execute(
         text(
             "SELECT id FROM event WHERE state = :state AND id > :after "
-            "AND (:before IS NULL OR id < :before) ORDER BY id"
+            "AND (CAST(:before AS BIGINT) IS NULL OR id < :before) ORDER BY id"
         ),
         {"state": state, "after": after, "before": before},
     ).all()
@@ -145,24 +150,36 @@ def rows_in_state(
     """`ids_in_state`'s changes with their payloads, oldest first, read as they are used in
     one query on the sqlite3 connection: an undo past 50,000 later changes compares each with
     its own, and loading them one by one through the ORM took 90% of 15 s."""
-    cursor = driver(session).execute(
-        "SELECT id, kind, summary, payload, author, session FROM event "
-        "WHERE state = ? AND id > ? AND (? IS NULL OR id < ?) ORDER BY id",
-        (state, after, before, before),
-    )
+    if on_server(session):
+        cursor: Any = pg_driver(session).execute(
+            b"SELECT id, kind, summary, payload::text, author, session FROM event "
+            b"WHERE state = %s AND id > %s AND (%s::bigint IS NULL OR id < %s) ORDER BY id",
+            (state, after, before, before),
+        )
+    else:
+        cursor = driver(session).execute(
+            "SELECT id, kind, summary, payload, author, session FROM event "
+            "WHERE state = ? AND id > ? AND (? IS NULL OR id < ?) ORDER BY id",
+            (state, after, before, before),
+        )
     for event_id, kind, summary, payload, author, by in cursor:
         yield EventRow(event_id, kind, summary, json.loads(payload), author, by)
 
 
 def kept_by_undo(session: Session, event_id: int) -> dict[str, Any] | None:
     """What the latest undo of `event_id` kept for its redo."""
-    found = session.execute(
-        text(
-            "SELECT json_extract(payload, '$.kept') FROM event WHERE kind = 'undo' "
-            "AND json_extract(payload, '$.target') = :id ORDER BY id DESC LIMIT 1"
-        ),
-        {"id": event_id},
-    ).first()
+    sql = (
+        "SELECT json_extract(payload, '$.kept') FROM event WHERE kind = 'undo' "
+        "AND json_extract(payload, '$.target') = :id ORDER BY id DESC LIMIT 1"
+    )
+    params: dict[str, object] = {"id": event_id}
+    if on_server(session):  # ->> gives JSON's text, as json_extract does an object
+        sql = (
+            "SELECT payload ->> 'kept' FROM event WHERE kind = 'undo' "
+            "AND payload ->> 'target' = :id ORDER BY id DESC LIMIT 1"
+        )
+        params = {"id": str(event_id)}
+    found = session.execute(text(sql), params).first()
     return json.loads(found[0]) if found and found[0] is not None else None
 
 
@@ -180,13 +197,17 @@ class HistoryRow:
 
 def history_rows(session: Session, newest: int | None) -> list[HistoryRow]:
     """Oldest first; only the `newest` if given. No payload is read but a merge's survivor."""
+    everything: int | None
+    survivor, everything = "json_extract(payload, '$.survivor')", -1
+    if on_server(session):
+        survivor, everything = "(payload ->> 'survivor')::bigint", None  # LIMIT NULL: all
     rows = session.execute(
         text(
             "SELECT id, kind, summary, created_at, state, "
-            "CASE WHEN kind = 'merge' THEN json_extract(payload, '$.survivor') END, "
+            f"CASE WHEN kind = 'merge' THEN {survivor} END, "
             "author, session FROM event ORDER BY id DESC LIMIT :n"
         ),
-        {"n": -1 if newest is None else newest},
+        {"n": everything if newest is None else newest},
     ).all()
     return [
         HistoryRow(i, k, s, _when(at), st, w, a, se) for i, k, s, at, st, w, a, se in reversed(rows)
@@ -209,6 +230,11 @@ def count(session: Session) -> int:
 def merge_in_effect(session: Session, work_id: int, event_id: int | None) -> EventRow | None:
     """The newest merge or auto-merge still done, with a merge whose survivor is `work_id`
     and that no unmerge in effect has split again (or that event's, if given)."""
+    if on_server(session):
+        found = session.execute(_MERGE_IN_EFFECT_PG, {"w": str(work_id), "event": event_id}).first()
+        if found is None:
+            return None
+        return EventRow(found[0], found[1], found[2], json.loads(found[3]))
     found = session.execute(
         text(
             """SELECT e.id, e.kind, e.summary, e.payload FROM event e
@@ -229,3 +255,18 @@ def merge_in_effect(session: Session, work_id: int, event_id: int | None) -> Eve
         return None
     payload = json.loads(found[3]) if isinstance(found[3], str) else found[3]
     return EventRow(found[0], found[1], found[2], payload)
+
+
+_MERGE_IN_EFFECT_PG = text(
+    """SELECT e.id, e.kind, e.summary, e.payload::text FROM event e
+    WHERE e.state = 'done' AND (CAST(:event AS BIGINT) IS NULL OR e.id = :event) AND (
+      (e.kind = 'merge' AND e.payload ->> 'survivor' = :w)
+      OR (e.kind = 'auto-merge' AND EXISTS (
+          SELECT 1 FROM json_array_elements(e.payload -> 'merges') AS m(value)
+          WHERE m.value ->> 'survivor' = :w)))
+    AND NOT EXISTS (
+      SELECT 1 FROM event u WHERE u.kind = 'unmerge' AND u.state = 'done'
+      AND u.payload ->> 'merge_event' = e.id::text
+      AND u.payload -> 'merge' ->> 'survivor' = :w)
+    ORDER BY e.id DESC LIMIT 1"""
+)

@@ -1,4 +1,4 @@
-"""Reading the catalog: lean rows for big tables, full views for one work, search via FTS5."""
+"""Reading the catalog: lean rows for big tables, full views for one work, full-text search."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from curator.domain.catalog import (
 from curator.domain.errors import NotFoundError
 from curator.domain.fields import WORK_FIELDS
 from curator.domain.matching import WorkFeatures
-from curator.store.catalog import driver
+from curator.store.catalog import driver, on_server, pg_driver
 from curator.store.tables import MAX_ROW_ID, SourceRecord, Venue, Work
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -52,6 +52,26 @@ def _matching_ids_clause(search: str | None, walk: bool = False) -> tuple[str, d
     return "WHERE " + " AND ".join(parts), params
 
 
+def _matching_ids_clause_pg(search: str | None) -> tuple[str, dict[str, object]]:
+    """`_matching_ids_clause` on a server: the same words found the same way, in the
+    tsvector index (`schema_pg`: every word typed starts a word of the text, accents and case
+    ignored) or as part of the citation key (ILIKE: SQLite's LIKE ignores case)."""
+    search = re.sub(r"\barxiv:\s*", "", search or "", flags=re.IGNORECASE)
+    words = _WORD.findall(search)
+    if not words:
+        return "", {}
+    params: dict[str, object] = {}
+    parts = []
+    for n, word in enumerate(words):
+        params[f"q{n}"] = word
+        params[f"k{n}"] = "%" + word.replace("_", "\\_") + "%"
+        parts.append(
+            f"(w.id IN (SELECT id FROM work_fts WHERE doc @@ curator_prefix_query(%(q{n})s)) "
+            f"OR w.id IN (SELECT id FROM work WHERE citation_key ILIKE %(k{n})s))"
+        )
+    return "WHERE " + " AND ".join(parts), params
+
+
 def work_rows(
     session: Session, search: str | None = None, ids: list[int] | None = None
 ) -> list[WorkRow]:
@@ -60,19 +80,23 @@ def work_rows(
     Runs on the raw sqlite3 cursor: at 100k rows SQLAlchemy's row processing alone would
     cost more than the query.
     """
-    where, params = _matching_ids_clause(search)
+    server = on_server(session)
+    where, params = (_matching_ids_clause_pg if server else _matching_ids_clause)(search)
     if ids is not None:
-        where = f"WHERE w.id IN ({','.join(str(int(i)) for i in ids)})"
+        where = f"WHERE w.id IN ({','.join(str(int(i)) for i in ids)})" if ids else "WHERE 1 = 0"
     sql = f"""
-        SELECT w.id, w.title, w.authors, w.authors_incomplete, v.name, w.year, w.arxiv_id,
+        SELECT w.id, w.title, {"w.authors::text" if server else "w.authors"},
+               w.authors_incomplete, v.name, w.year, w.arxiv_id,
                (SELECT count(*) FROM sourcerecord r WHERE r.work_id = w.id),
                CASE WHEN w.title IS NULL THEN substr(w.abstract, 1, 160) END
         FROM work w
         LEFT JOIN venue v ON v.id = w.venue_id
         {where}
         ORDER BY w.id"""
-    raw = driver(session)
-    rows = raw.execute(sql, params).fetchall()  # sqlite3 reads :q and :k from the dict
+    if server:
+        rows = pg_driver(session).execute(sql.encode(), params).fetchall()
+    else:
+        rows = driver(session).execute(sql, params).fetchall()  # sqlite3 reads :q from the dict
     loads = json.loads
     return [
         WorkRow(i, t, tuple(loads(a)) if a != "[]" else (), bool(inc), v, y, ax, n, head)
@@ -98,6 +122,18 @@ _ORDER_KEYS: dict[WorkOrder, tuple[str, str | None]] = {  # (the value, NULL whe
     WorkOrder.SOURCES: ("(SELECT count(*) FROM sourcerecord r WHERE r.work_id = w.id)", None),
     WorkOrder.ID: ("w.id", None),
 }
+# The same orders on a server: lower(... COLLATE "C") folds ASCII letters only and sorts by
+# code point, as NOCASE does; the expressions are those of the indexes (`schema_pg`).
+_ORDER_KEYS_PG: dict[WorkOrder, tuple[str, str | None]] = {
+    **_ORDER_KEYS,
+    WorkOrder.TITLE: ('lower(w.title COLLATE "C")', "w.title"),
+    WorkOrder.AUTHORS: ('lower((w.authors ->> 0) COLLATE "C")', "w.authors ->> 0"),
+    WorkOrder.VENUE: (
+        '(SELECT lower(name COLLATE "C") FROM venue WHERE id = w.venue_id)',
+        "w.venue_id",
+    ),
+    WorkOrder.ARXIV: ('w.arxiv_id COLLATE "C"', "w.arxiv_id"),
+}
 
 
 def ordered_work_ids(
@@ -112,12 +148,17 @@ def ordered_work_ids(
     the first ones only: a screenful to show while the rest are counted.
 
     Works with the value and works without it are two queries, so each can walk an index."""
-    where, params = _matching_ids_clause(search, walk=limit is not None)
-    value, unknown = _ORDER_KEYS[order]
+    server = on_server(session)
+    if server:
+        where, params = _matching_ids_clause_pg(search)
+        value, unknown = _ORDER_KEYS_PG[order]
+    else:
+        where, params = _matching_ids_clause(search, walk=limit is not None)
+        value, unknown = _ORDER_KEYS[order]
     direction = "DESC" if descending else "ASC"
     also = f"{where} AND" if where else "WHERE"
     found: array[int] = array("q")
-    cursor = driver(session)
+    cursor: Any = pg_driver(session) if server else driver(session)
     ordered = f"ORDER BY {value} {direction}, w.id {direction}"
     queries = [f"SELECT w.id FROM work w {where} {ordered}"]
     if unknown is not None:
@@ -130,7 +171,7 @@ def ordered_work_ids(
             if len(found) >= limit:
                 break
             sql += f" LIMIT {int(limit) - len(found)}"
-        rows = cursor.execute(sql, params)
+        rows = cursor.execute(sql.encode() if server else sql, params)
         while batch := rows.fetchmany(50_000):
             found.extend(i for (i,) in batch)
     return found
@@ -276,15 +317,24 @@ def work_with_citation_key(session: Session, key: str, other_than: Iterable[int]
 
 def work_features(session: Session) -> list[WorkFeatures]:
     """What the duplicate engine compares, for every work, in one lean query."""
-    sql = """
-        SELECT w.id, w.title, w.abstract, w.authors, w.year, v.name, v.kind, w.arxiv_id, w.doi,
-               json_extract(w.extra, '$.volume'), json_extract(w.extra, '$.pages'), w.entry_type
-        FROM work w LEFT JOIN venue v ON v.id = w.venue_id ORDER BY w.id"""
-    raw = driver(session)
+    if on_server(session):
+        rows = pg_driver(session).execute(_FEATURES_PG).fetchall()
+    else:
+        rows = driver(session).execute(_FEATURES).fetchall()
     return [
         WorkFeatures(i, t, ab, tuple(json.loads(a)), y, vn, vk, ax, doi, vol, pp, et)
-        for i, t, ab, a, y, vn, vk, ax, doi, vol, pp, et in raw.execute(sql).fetchall()
+        for i, t, ab, a, y, vn, vk, ax, doi, vol, pp, et in rows
     ]
+
+
+_FEATURES = """
+    SELECT w.id, w.title, w.abstract, w.authors, w.year, v.name, v.kind, w.arxiv_id, w.doi,
+           json_extract(w.extra, '$.volume'), json_extract(w.extra, '$.pages'), w.entry_type
+    FROM work w LEFT JOIN venue v ON v.id = w.venue_id ORDER BY w.id"""
+_FEATURES_PG = b"""
+    SELECT w.id, w.title, w.abstract, w.authors::text, w.year, v.name, v.kind, w.arxiv_id, w.doi,
+           w.extra ->> 'volume', w.extra ->> 'pages', w.entry_type
+    FROM work w LEFT JOIN venue v ON v.id = w.venue_id ORDER BY w.id"""
 
 
 def merged_record_pairs(session: Session) -> list[tuple[WorkFeatures, WorkFeatures]]:
@@ -301,15 +351,31 @@ def merged_record_pairs(session: Session) -> list[tuple[WorkFeatures, WorkFeatur
               FROM event e, json_each(e.payload, '$.merges') m
               WHERE e.kind = 'auto-merge' AND e.state = 'done')
         ORDER BY r.work_id, r.id"""
+    if on_server(session):
+        rows: Iterable[Any] = pg_driver(session).execute(_MERGED_RECORDS_PG)
+    else:
+        rows = driver(session).execute(sql)
     first: dict[int, WorkFeatures] = {}
     pairs: list[tuple[WorkFeatures, WorkFeatures]] = []
-    for wid, t, ab, a, y, venue, ax, doi in driver(session).execute(sql):
+    for wid, t, ab, a, y, venue, ax, doi in rows:
         record = WorkFeatures(wid, t, ab, tuple(json.loads(a)), y, venue, None, ax, doi)
         if wid in first:
             pairs.append((first[wid], record))
         else:
             first[wid] = record
     return pairs
+
+
+_MERGED_RECORDS_PG = b"""
+    SELECT r.work_id, r.title, r.abstract, r.authors::text, r.year, r.venue_label, r.arxiv_id,
+           r.doi
+    FROM sourcerecord r
+    WHERE r.work_id IN (SELECT work_id FROM sourcerecord GROUP BY work_id HAVING COUNT(*) > 1)
+      AND r.work_id NOT IN (
+          SELECT (m.value ->> 'survivor')::bigint
+          FROM event e, json_array_elements(e.payload -> 'merges') AS m(value)
+          WHERE e.kind = 'auto-merge' AND e.state = 'done')
+    ORDER BY r.work_id, r.id"""
 
 
 def citation_keys(session: Session) -> dict[str, int]:
@@ -327,12 +393,8 @@ def venue_kinds(session: Session) -> dict[int, str]:
 
 def alias_keys(session: Session) -> dict[str, int]:
     """Every other key a work answers to (`ids` kept by a merge), folded, -> that work."""
-    rows = session.execute(
-        text(
-            "SELECT id, json_extract(extra, '$.ids') FROM work "
-            "WHERE json_extract(extra, '$.ids') IS NOT NULL"
-        )
-    )
+    ids = "extra ->> 'ids'" if on_server(session) else "json_extract(extra, '$.ids')"
+    rows = session.execute(text(f"SELECT id, {ids} FROM work WHERE {ids} IS NOT NULL"))
     return {k.casefold(): wid for wid, ids in rows for k in key_aliases({"ids": str(ids)})}
 
 
@@ -345,10 +407,11 @@ def keys_by_work(session: Session) -> dict[int, str]:
 def bibtex_raws_of_bare_works(session: Session) -> dict[int, list[str]]:
     """work id -> raw text of its BibTeX records, oldest first, for works with no other
     fields (imported before curator kept them)."""
+    extra = "w.extra::text" if on_server(session) else "w.extra"  # json has no '='
     rows = session.execute(
         text(
             "SELECT r.work_id, r.raw FROM sourcerecord r JOIN work w ON w.id = r.work_id "
-            "WHERE w.extra = '{}' AND ltrim(r.raw) LIKE '@%' ORDER BY r.work_id, r.id"
+            f"WHERE {extra} = '{{}}' AND ltrim(r.raw) LIKE '@%' ORDER BY r.work_id, r.id"
         )
     )
     found: dict[int, list[str]] = {}

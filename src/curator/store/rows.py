@@ -6,11 +6,12 @@ so putting one back writes exactly what was taken, whatever columns a later sche
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
 
-from curator.store.catalog import driver
+from curator.store.catalog import driver, on_server, pg_driver
 
 TABLES = frozenset({"work", "sourcerecord", "importbatch"})
 _CHUNK = 500
@@ -20,6 +21,8 @@ def take_rows(session: Session, table: str, ids: list[int]) -> list[dict[str, An
     """Delete the rows of `table` with these ids and return them, in id order."""
     if table not in TABLES:
         raise ValueError(f"rows of {table} are not taken")
+    if on_server(session):
+        return _take_rows_pg(session, table, ids)
     raw = driver(session)
     taken: list[dict[str, Any]] = []
     for start in range(0, len(ids), _CHUNK):
@@ -32,6 +35,28 @@ def take_rows(session: Session, table: str, ids: list[int]) -> list[dict[str, An
     return taken
 
 
+def _take_rows_pg(session: Session, table: str, ids: list[int]) -> list[dict[str, Any]]:
+    """`take_rows` on a server, the values as SQLite gives them: JSON columns as their text
+    (read as text, not parsed), times as SQLAlchemy writes them on SQLite."""
+    from psycopg.types.string import TextLoader
+
+    raw = pg_driver(session).cursor()
+    raw.adapters.register_loader("json", TextLoader)
+    taken: list[dict[str, Any]] = []
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        raw.execute(f"SELECT * FROM {table} WHERE id = ANY(%s) ORDER BY id".encode(), (chunk,))
+        names = [d.name for d in raw.description or ()]
+        for row in raw.fetchall():
+            values = [v.strftime(_TIME) if isinstance(v, datetime) else v for v in row]
+            taken.append(dict(zip(names, values, strict=True)))
+        raw.execute(f"DELETE FROM {table} WHERE id = ANY(%s)".encode(), (chunk,))
+    return taken
+
+
+_TIME = "%Y-%m-%d %H:%M:%S.%f"  # SQLAlchemy's DateTime on SQLite
+
+
 def put_rows(session: Session, table: str, rows: list[dict[str, Any]]) -> None:
     """Insert rows taken by `take_rows`, under their own ids."""
     if table not in TABLES:
@@ -39,5 +64,6 @@ def put_rows(session: Session, table: str, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     names = list(rows[0])
-    sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+    mark = "%s" if on_server(session) else "?"
+    sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join([mark] * len(names))})"
     session.connection().exec_driver_sql(sql, [tuple(r[n] for n in names) for r in rows])

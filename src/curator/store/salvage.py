@@ -14,6 +14,7 @@ from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session, col, select
 
 from curator.domain.catalog import WorkView
+from curator.store.catalog import on_server
 from curator.store.queries import view_of
 from curator.store.tables import SourceRecord, Venue, Work
 
@@ -43,7 +44,10 @@ def readable_keys(session: Session) -> tuple[dict[int, str | None], list[int]]:
 
 def _top_id(session: Session) -> int:
     """The largest work id ever given (the id counter, else the table's last row)."""
-    for sql in ("SELECT max(id) FROM work", "SELECT seq FROM sqlite_sequence WHERE name='work'"):
+    counters = ("SELECT seq FROM sqlite_sequence WHERE name='work'",)
+    if on_server(session):  # a failed query would end the server's transaction
+        counters = ("SELECT pg_sequence_last_value(pg_get_serial_sequence('work', 'id'))",)
+    for sql in ("SELECT max(id) FROM work", *counters):
         try:
             value = session.execute(text(sql)).scalar()
         except DatabaseError:

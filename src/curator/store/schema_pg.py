@@ -7,9 +7,9 @@ What SQLite does with its own features is done here with PostgreSQL's:
   counter past any id given explicitly (a bulk insert, a redo) as SQLite's AUTOINCREMENT
   does: no id is ever handed out twice. A counter is not rolled back: the ids a failed
   write took are skipped, never reused.
-- citation keys unique ignoring case: a unique index on lower(citation_key) (`COLLATE NOCASE`
-  on SQLite); the catalog table's orders: indexes on lower(...) COLLATE "C" (byte order,
-  as SQLite sorts).
+- citation keys unique ignoring case: a unique index on lower(citation_key COLLATE "C")
+  (`COLLATE NOCASE` on SQLite: both fold ASCII letters only); the catalog table's orders:
+  indexes on lower(... COLLATE "C"), which sorts by code point as SQLite does.
 - full-text search (FTS5 on SQLite): `work_fts`, one `tsvector` of prefix-searchable words per
   work (title, authors, abstract, venue name and short name, ids, notes), kept by triggers,
   under a GIN index; words are split at punctuation and spaces, lower-cased and unaccented
@@ -177,9 +177,9 @@ _INDEXES = (
     "CREATE INDEX ix_work_arxiv_id ON work (arxiv_id)",
     "CREATE INDEX ix_work_venue_id ON work (venue_id)",
     "CREATE INDEX ix_work_doi ON work (doi)",
-    "CREATE UNIQUE INDEX ix_work_citation_key ON work (lower(citation_key))",
-    'CREATE INDEX ix_work_title_nocase ON work ((lower(title) COLLATE "C"))',
-    'CREATE INDEX ix_work_first_author ON work ((lower(authors ->> 0) COLLATE "C"))',
+    'CREATE UNIQUE INDEX ix_work_citation_key ON work (lower(citation_key COLLATE "C"))',
+    'CREATE INDEX ix_work_title_nocase ON work (lower(title COLLATE "C"))',
+    'CREATE INDEX ix_work_first_author ON work (lower((authors ->> 0) COLLATE "C"))',
     "CREATE INDEX ix_work_year ON work (year)",
     "CREATE INDEX ix_sourcerecord_work ON sourcerecord (work_id)",
     "CREATE INDEX ix_work_fts ON work_fts USING gin (doc)",

@@ -71,7 +71,7 @@ def hide_password(location: str) -> str:
 def display(url: URL) -> str:
     """The address as shown to the user: never with a password, in the URL or its query."""
     query = {k: v for k, v in url.query.items() if k.lower() not in ("password", "passfile")}
-    shown = url.set(drivername="postgresql", password=None, query=query)
+    shown = url.set(drivername="postgresql", query=query)._replace(password=None)
     return unquote(shown.render_as_string(hide_password=True))  # host=/run/… as typed
 
 

@@ -15,6 +15,7 @@ from curator.domain.catalog import LabelRecord, VenueRecord
 from curator.domain.errors import NotFoundError
 from curator.domain.matching import connected_groups
 from curator.domain.venues import venue_key
+from curator.store.catalog import on_server
 from curator.store.ids import next_id
 from curator.store.tables import (
     MAX_ROW_ID,
@@ -257,8 +258,10 @@ def set_parents(session: Session, venue_ids: list[int], parent_id: int | None) -
 
 def set_work_notes(session: Session, notes: dict[int, str | None]) -> None:
     if notes:
+        mark = "%s" if on_server(session) else "?"
         session.connection().exec_driver_sql(
-            "UPDATE work SET notes = ? WHERE id = ?", [(n, wid) for wid, n in notes.items()]
+            f"UPDATE work SET notes = {mark} WHERE id = {mark}",
+            [(n, wid) for wid, n in notes.items()],
         )
 
 
