@@ -99,6 +99,11 @@ class TaskRunner(QObject):
         while self._pending:
             self._pool.start(self._pending.pop(0))
 
+    @property
+    def idle(self) -> bool:
+        """No job waiting for the pool, and none whose end has not yet been reported."""
+        return not self._pending and not self._running
+
     def _forget(self, task: Task) -> None:
         if task in self._running:
             self._running.remove(task)
