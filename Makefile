@@ -6,14 +6,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test reliability lint format bench bench-dedup bench-review bench-bibtex bench-venues bench-events bench-matching bench-scale screenshots clean
+.PHONY: run test reliability lint format package icons bench bench-dedup bench-review bench-bibtex bench-venues bench-events bench-matching bench-scale screenshots clean
 
 run: $(VENV)/.runtime .qt-libs
 	$(BIN)/curator-gui --sample
 
-test: $(VENV)/.test .qt-libs .tex-tools
-	$(BIN)/ruff check src tests benchmarks scripts
-	$(BIN)/ruff format --check src tests benchmarks scripts
+test: $(VENV)/.test .qt-libs .tex-tools .desktop-tools
+	$(BIN)/ruff check src tests benchmarks scripts packaging
+	$(BIN)/ruff format --check src tests benchmarks scripts packaging
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
@@ -24,13 +24,23 @@ reliability: $(VENV)/.test .qt-libs
 	CURATOR_RELIABILITY=full QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m reliability tests/reliability
 
 lint: $(VENV)/.test
-	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff check src tests benchmarks scripts packaging
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
 format: $(VENV)/.test
-	$(BIN)/ruff format src tests benchmarks scripts
-	$(BIN)/ruff check --fix src tests benchmarks scripts
+	$(BIN)/ruff format src tests benchmarks scripts packaging
+	$(BIN)/ruff check --fix src tests benchmarks scripts packaging
+
+# The wheel (dist/curator-VERSION-py3-none-any.whl) and the one-folder app bundle
+# (dist/curator/: curator-gui and curator), built from the wheel in build/package/venv with
+# PyInstaller; see packaging/README.md.
+package: $(VENV)/bin/python
+	$(BIN)/python packaging/build.py
+
+# The icon's PNG sizes, rendered again from its SVG sources (resources/icons/).
+icons: $(VENV)/.runtime .qt-libs
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/render_icons.py
 
 bench: $(VENV)/.test
 	$(BIN)/python benchmarks/run.py
@@ -83,5 +93,11 @@ $(VENV)/.test: pyproject.toml | $(VENV)/bin/python
 	@sh scripts/ensure-tex.sh
 	@touch $@
 
+# The packaging tests check the desktop entry and the AppStream metainfo with
+# desktop-file-validate and appstreamcli; install them with apt if either is missing.
+.desktop-tools: scripts/ensure-desktop-tools.sh
+	@sh scripts/ensure-desktop-tools.sh
+	@touch $@
+
 clean:
-	rm -rf $(VENV) .qt-libs .tex-tools .pytest_cache .ruff_cache
+	rm -rf $(VENV) .qt-libs .tex-tools .desktop-tools .pytest_cache .ruff_cache build dist
