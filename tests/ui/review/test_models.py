@@ -5,7 +5,7 @@ from __future__ import annotations
 from curator.domain.matching import Band
 from curator.services import candidates
 from curator.store.catalog import Catalog
-from curator.ui.review.panel import CandidateModel
+from curator.ui.review.queue import CandidateModel
 
 
 def test_the_candidate_model_passes_the_model_tester(qtmodeltester, seeded: Catalog) -> None:  # type: ignore[no-untyped-def]
