@@ -21,6 +21,7 @@ from curator.services.samples import sample_listing_paths
 from curator.ui.backups_dialog import BackupsDialog
 from curator.ui.export_dialog import ExportDialog
 from curator.ui.import_report import ImportReportDialog
+from curator.ui.shortcuts import HELP
 from curator.ui.tasks import Task, TaskRunner
 
 DAILY_CHECK_MS = 3_600_000  # how often an open window asks whether the day's backup is due
@@ -59,6 +60,7 @@ class FileActions(QObject):
         self.show_reports = True
         self.import_action = QAction("&Import Listing…", window)
         self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_action.setProperty(HELP, "Import a listing")
         self.import_action.triggered.connect(self.choose_and_import)
         self.import_bibtex_action = QAction("Import &BibTeX…", window)
         self.import_bibtex_action.triggered.connect(self.choose_and_import_bibtex)
@@ -66,6 +68,7 @@ class FileActions(QObject):
         self.sample_action.triggered.connect(self.import_samples)
         self.export_action = QAction("&Export BibTeX…", window)
         self.export_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.export_action.setProperty(HELP, "Export BibTeX: the selection, the search or all")
         self.export_action.triggered.connect(self.choose_and_export)
         self.backups_action = QAction("&Backups…", window)
         self.backups_action.triggered.connect(self.show_backups)

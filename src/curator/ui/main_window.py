@@ -50,6 +50,7 @@ from curator.ui.export_dialog import ExportDialog
 from curator.ui.file_actions import FileActions
 from curator.ui.history_view import HistoryPanel
 from curator.ui.review.panel import SHORTCUTS, ReviewPanel
+from curator.ui.shortcuts import HELP, MenuKeys, show_help
 from curator.ui.tasks import Task, TaskRunner
 from curator.ui.undo import UndoActions
 from curator.ui.venues.view import SHORTCUTS as VENUE_SHORTCUTS
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         self.steps = UndoActions(self, catalog, self.tasks, ready=self._edits_saved)
         self.steps.ended.connect(self._on_step_ended)
         self._build_menus()
+        self.menu_keys = MenuKeys(self)  # the menus' keys reach them from any field
         self.editor.set_venue_names(works.venue_names(self.catalog))
         self._shown(None)  # the table's sort has read the ids already
         self._update_undo_actions()
@@ -167,17 +169,20 @@ class MainWindow(QMainWindow):
         self.files.add_to(file_menu)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))  # the standard key is none on Windows
+        quit_action.setProperty(HELP, "Close the window")
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
 
         edit_menu = self.menuBar().addMenu("&Edit")
         find = QAction("&Find", self)
         find.setShortcut(QKeySequence.StandardKey.Find)
+        find.setProperty(HELP, "Search the catalog")
         find.triggered.connect(self._focus_search)
         edit_menu.addAction(find)
         save = QAction("&Save Work", self)
         save.setShortcut(QKeySequence.StandardKey.Save)
+        save.setProperty(HELP, "Save the work being edited")
         save.triggered.connect(self.editor.save)
         edit_menu.addAction(save)
         edit_menu.addSeparator()
@@ -190,6 +195,7 @@ class MainWindow(QMainWindow):
         for index, name in enumerate(("&Catalog", "&Duplicates", "&History", "&Venues")):
             action = QAction(name, self)
             action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.setProperty(HELP, f"Show the {name.replace('&', '')} view")
             action.triggered.connect(lambda _=False, i=index: self.views.setCurrentIndex(i))
             view_menu.addAction(action)
 
@@ -428,27 +434,12 @@ class MainWindow(QMainWindow):
         else:
             review.refresh_comparison()
 
-    def show_shortcuts(self) -> None:
-        rows = "".join(
-            f"<tr><td><b>{key}</b></td><td>{description}</td></tr>"
-            for key, _, description in SHORTCUTS
-        )
-        general = (
-            ("Ctrl+1 / 2 / 3 / 4", "Catalog, Duplicates, History, Venues"),
-            ("Ctrl+Z", "Undo the last change (survives a restart)"),
-            ("Ctrl+Shift+Z", "Redo"),
-            ("Ctrl+F", "Search the catalog"),
-            ("Ctrl+S", "Save the work being edited"),
-            ("Ctrl+I", "Import a listing"),
-        )
-        rows += "<tr><td colspan='2'><br>In the <b>Venues</b> view:</td></tr>"
-        rows += "".join(f"<tr><td><b>{k}</b></td><td>{d}</td></tr>" for k, d in VENUE_SHORTCUTS)
-        rows += "<tr><td colspan='2'><br>Everywhere:</td></tr>"
-        rows += "".join(f"<tr><td><b>{k}</b></td><td>{d}</td></tr>" for k, d in general)
-        box = QMessageBox(self)
-        box.setWindowTitle("Keyboard shortcuts")
-        box.setText(f"<p>In the <b>Duplicates</b> view:</p><table cellpadding='3'>{rows}</table>")
-        box.open()
+    def show_shortcuts(self) -> QMessageBox:
+        """Help › Keyboard Shortcuts: the menus' keys as the actions hold them, then the keys
+        of the Duplicates and Venues views."""
+        review = [(key, description) for key, _, description in SHORTCUTS]
+        views = (("In the Duplicates view", review), ("In the Venues view", VENUE_SHORTCUTS))
+        return show_help(self, views)
 
     def _about(self) -> None:
         QMessageBox.about(

@@ -22,6 +22,7 @@ from curator.domain.progress import Progress
 from curator.services import history
 from curator.services.catalogs import Catalog
 from curator.services.history import Step
+from curator.ui.shortcuts import HELP
 from curator.ui.tasks import Task, TaskRunner
 
 StepFactory = Callable[[Catalog], Generator[Progress, None, str]]
@@ -55,9 +56,11 @@ class UndoActions(QObject):
         self.moved: set[int] = set()  # steps this window undid or redid itself
         self.undo_action = QAction("&Undo", window)
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.setProperty(HELP, "Undo the last change (survives a restart)")
         self.undo_action.triggered.connect(self.undo)
         self.redo_action = QAction("&Redo", window)
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.redo_action.setProperty(HELP, "Redo the change undone last")
         self.redo_action.triggered.connect(self.redo)
 
     def update(self) -> None:
