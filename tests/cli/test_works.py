@@ -161,7 +161,7 @@ def test_every_command_has_help(capsys: pytest.CaptureFixture[str], command: str
 
 def test_console_script_runs_as_a_program(db: str) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "curator", "--db", db, "works"],
+        [sys.executable, "-m", "curator", "--db", db, "--create", "works"],
         capture_output=True,
         text=True,
         check=False,

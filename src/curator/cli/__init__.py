@@ -20,6 +20,9 @@ from curator.cli import backups, decisions, export, venues, works
 from curator.cli.output import EXIT_BUG, EXIT_OK, EXIT_USER_ERROR
 from curator.domain.errors import CuratorError, DamagedCatalogError
 from curator.services.catalogs import (
+    Catalog,
+    Create,
+    NoCatalogError,
     default_catalog_path,
     log_file_path,
     open_default,
@@ -49,6 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--db",
         metavar="PATH",
         help=f"catalog file (default: $CURATOR_DB or {default_catalog_path()})",
+    )
+    parser.add_argument(
+        "--create",
+        action="store_true",
+        help="make a new catalog (and its folder) where --db or $CURATOR_DB says, if there is "
+        "none; without it only import and seed make one, in a folder that exists",
     )
     sub = parser.add_subparsers(
         dest="command", metavar="COMMAND", required=True, parser_class=_Parser
@@ -82,7 +91,7 @@ def main(argv: Sequence[str] | None = None, gui: GuiMain | None = None) -> int:
             path = Path(args.db).expanduser() if args.db else default_catalog_path()
             refuse_non_file(path)
             return run(path, args)
-        catalog = open_default(args.db, warn=_warn)
+        catalog = _open(args)
         if catalog.damaged:
             print(
                 f"curator: warning: {catalog.path} is damaged ({catalog.damaged}); "
@@ -110,6 +119,31 @@ def main(argv: Sequence[str] | None = None, gui: GuiMain | None = None) -> int:
         log_path = _log_bug()
         print(f"curator: internal error; details were written to {log_path}", file=sys.stderr)
         return EXIT_BUG
+
+
+def _open(args: argparse.Namespace) -> Catalog:
+    """The catalog the command works on. One named by --db or $CURATOR_DB that is not there is
+    made only with --create, or by a command that fills it (import, seed) in a folder that
+    exists: a mistyped path is an error, not a new, empty catalog. The default one is made."""
+    named = args.db or os.environ.get("CURATOR_DB")
+    path = Path(named).expanduser() if named else default_catalog_path()
+    new = not os.path.exists(path)
+    create: Create = "folders"
+    if named and not args.create:
+        create = "file" if getattr(args, "fills_catalog", False) else "nothing"
+        if new and backups.lost_catalog_advice(path):
+            create = "nothing"  # it was there (it has backups): not made anew unasked
+    try:
+        catalog = open_default(args.db, warn=_warn, create=create)
+    except NoCatalogError as exc:
+        lost = backups.lost_catalog_advice(exc.path)
+        if lost:
+            raise CuratorError(f"{exc}; {lost}") from None
+        hint = "make it and a new catalog" if exc.folder_missing else "make a new one"
+        raise CuratorError(f"{exc} (use --create to {hint})") from None
+    if new and os.path.isfile(path):
+        print(f"curator: made a new catalog at {path}", file=sys.stderr)
+    return catalog
 
 
 def _warn(message: str) -> None:

@@ -87,3 +87,15 @@ def restore_advice(path: Path) -> str:
         f"Restore a backup: the newest is of {newest.label}, `curator restore "
         f"{newest.path.name}` (`curator backups` lists them all); or {salvage}"
     )
+
+
+def lost_catalog_advice(path: Path) -> str | None:
+    """For a catalog file that is not there but has backups (deleted or moved): the way back,
+    or None when it never had any."""
+    newest = backups.latest(path)
+    if newest is None:
+        return None
+    return (
+        f"it has backups, the newest of {newest.label}: `curator restore {newest.path.name}` "
+        "brings it back (or use --create for a new, empty catalog)"
+    )

@@ -28,11 +28,11 @@ def add_import_commands(sub: Subcommands) -> None:
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--format", metavar="NAME", help="force a listing style instead of detecting it")
     p.add_argument("--json", action="store_true", help="print a machine-readable report")
-    p.set_defaults(run=cmd_import)
+    p.set_defaults(run=cmd_import, fills_catalog=True)
 
     p = sub.add_parser("seed", help="import the built-in sample listings")
     p.add_argument("--json", action="store_true", help="print a machine-readable report")
-    p.set_defaults(run=cmd_seed)
+    p.set_defaults(run=cmd_seed, fills_catalog=True)
 
     p = sub.add_parser(
         "recover-fields",

@@ -7,16 +7,19 @@ import hashlib
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Literal
 
 from platformdirs import user_data_path, user_log_path
 
 from curator.domain.errors import CuratorError, DamagedCatalogError
-from curator.store import backups, eventlog
+from curator.store import backups, eventlog, server
 from curator.store.backups import DAILY
 from curator.store.catalog import QUICK_CHECK_UP_TO, Catalog, open_catalog, refuse_non_file
 
 __all__ = [
     "Catalog",
+    "Create",
+    "NoCatalogError",
     "default_catalog_path",
     "folder_of",
     "log_file_path",
@@ -25,6 +28,21 @@ __all__ = [
 ]
 
 APP_NAME = "curator"
+
+# What opening a catalog that is not there may make: its folders and the file (the window, the
+# default location), only the file in a folder that exists, or nothing (a mistyped path must
+# not become a new, empty catalog).
+Create = Literal["folders", "file", "nothing"]
+
+
+class NoCatalogError(CuratorError):
+    """A catalog named by its path that is not there, and that was not to be made."""
+
+    def __init__(self, path: Path, folder_missing: bool) -> None:
+        where = f": there is no folder {path.parent}" if folder_missing else ""
+        super().__init__(f"no catalog at {path}{where}")
+        self.path = path
+        self.folder_missing = folder_missing
 
 
 def default_catalog_path() -> Path:
@@ -51,13 +69,18 @@ def open_default(
     path: Path | str | None = None,
     daily: bool = True,
     warn: Callable[[str], None] | None = None,
+    *,
+    create: Create = "folders",
 ) -> Catalog:
     """Open a catalog the way the window and the command line do: checked, backed up before
     a schema upgrade, its daily backup made when due (which checks a catalog too large to
     check every time; the window makes it in the background: `daily=False`). A damaged
     catalog comes back read-only (`catalog.damaged` says why). A daily backup that cannot be
-    written (its folder full) does not stop the work: `warn` is told."""
-    path = Path(path) if path else default_catalog_path()
+    written (its folder full) does not stop the work: `warn` is told. A catalog that is not
+    there is made as `create` allows, else a NoCatalogError."""
+    location, path = path, Path(path) if path else default_catalog_path()
+    if not server.is_server_location(location):  # a server's database is its server's work
+        _refuse_missing(path.expanduser(), create)
     if path.is_file() and path.stat().st_size == 0 and backups.listing(folder_of(path)):
         # a catalog emptied by a failing disk, not a new one: never made anew over it
         raise DamagedCatalogError(path, "the file is empty (0 bytes)")
@@ -76,6 +99,19 @@ def open_default(
             if warn is not None:
                 warn(f"the day's backup was not made: {exc}")
     return catalog
+
+
+def _refuse_missing(path: Path, create: Create) -> None:
+    if create == "folders":
+        return
+    try:
+        if path.exists():
+            return
+        folder_missing = not path.parent.is_dir()
+    except OSError:
+        return  # not readable: opening it says what is wrong
+    if create == "nothing" or folder_missing:
+        raise NoCatalogError(path, folder_missing)
 
 
 def _damaged_if_it_was_a_catalog(path: Path, exc: CuratorError) -> CuratorError:
