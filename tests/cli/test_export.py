@@ -125,3 +125,25 @@ def test_export_through_a_link_writes_the_linked_file(
     code, _, err = run(capsys, "--db", db, "export", "-o", str(link))
     assert code == 0 and f"to {link}" in err
     assert link.is_symlink() and target.read_text().startswith("% Exported by curator")
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("{tmp}/no/such/folder/out.bib", "{tmp}/no/such/folder: no such folder"),
+        ("/proc/version", "/proc: cannot write there ("),
+        ("/proc/out.bib", "/proc: cannot write there ("),
+    ],
+)
+def test_a_target_that_cannot_be_written_is_refused_before_any_work(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], target: str, message: str
+) -> None:
+    """One line saying why, before the works are planned (no 'incomplete' list) or a key given."""
+    saved = _saved(db)
+    code, out, err = run(capsys, "--db", db, "export", "-o", target.format(tmp=tmp_path))
+    assert code == 1 and out == ""
+    (line,) = err.splitlines()
+    assert line.startswith(f"curator: {message.format(tmp=tmp_path)}"), line
+    assert "no such folder" not in line or "no/such" in line
+    assert _saved(db) == saved and all(k is None for k in saved[1])
+    assert not (tmp_path / "no").exists()

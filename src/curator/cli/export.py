@@ -61,11 +61,11 @@ def cmd_export(catalog: Catalog, args: argparse.Namespace) -> int:
     export = exporting.plan(catalog, ids=ids, search=args.search)
     if not export.ids:
         raise CuratorError("nothing to export: no work matches")
-    for gap in export.gaps:
-        print(f"curator: incomplete: {gap.describe()}", file=sys.stderr)
     result = exporting.run_to_end(exporting.export_bibtex(catalog, export, args.output, options))
     if result.path is None:
         sys.stdout.write(result.text)
+    for gap in export.gaps:  # once written: an export that fails says only why
+        print(f"curator: incomplete: {gap.describe()}", file=sys.stderr)
     summary = f"{result.n_entries} entries"
     if export.gaps:
         summary += f", {len(export.gaps)} incomplete (listed above)"

@@ -178,14 +178,39 @@ def check_target(path: Path | str) -> Target:
     try:
         info = os.stat(path)  # follows links as the kernel does (/dev/stdout -> a pipe)
     except FileNotFoundError:
-        return Target(path.resolve(), 0o644)  # a new file, readable by others like an editor's
+        new = Target(path.resolve(), 0o644)  # a new file, readable by others like an editor's
+        _refuse_folder(new.path)
+        return new
     except OSError as exc:
         raise CuratorError(f"{path}: cannot be written ({exc.strerror})") from exc
     real = path.resolve()
     _refuse_special(path, real, info.st_mode)
     if not os.access(real, os.W_OK):
         raise CuratorError(f"{path}: the file is read-only; choose another name")
+    _refuse_folder(real)
     return Target(real, info.st_mode & 0o777)
+
+
+def _refuse_folder(path: Path) -> None:
+    """A CuratorError unless the folder of `path` takes a new file, as the export's temporary
+    file beside it will be: tried with an empty one of that naming, removed at once (a killed
+    try is a leftover the next export removes). /proc, a read-only disk, a folder one may not
+    write: each said so before a key is given or a byte written."""
+    folder = path.parent
+    if not folder.is_dir():
+        raise CuratorError(f"{folder}: no such folder")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_TEMP_SUFFIX, dir=folder)
+    except OSError as exc:
+        why = {
+            errno.EROFS: "a read-only file system",
+            errno.EACCES: "permission denied",
+            errno.EPERM: "not permitted",
+            errno.ENOENT: "a special file system that holds no files",  # /proc, /sys
+        }.get(exc.errno or 0, exc.strerror)
+        raise CuratorError(f"{folder}: cannot write there ({why}); choose another folder") from exc
+    os.close(fd)
+    os.unlink(tmp)
 
 
 def _refuse_special(path: Path, real: Path, mode: int) -> None:
