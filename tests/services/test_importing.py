@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from curator.domain.records import BlockStatus
 from curator.importers import bibtex
-from curator.services import importing, works
+from curator.services import history, importing, works
 from curator.store.catalog import Catalog, open_catalog
 from tests.conftest import FIXTURES
 
@@ -292,6 +292,66 @@ def test_forcing_a_style_that_reads_nothing_is_an_error(
     assert not run.ok
     assert "no record could be read" in run.failures[0]
     assert _count(catalog, "importbatch") == 0
+    (report,) = run.reports  # what became of each block is still told
+    assert report.refused == run.failures[0] and report.batch_id is None
+    assert report.outcomes and report.counts["imported"] == 0
+
+
+def test_a_text_listing_read_as_bibtex_is_refused_with_its_report(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    """BibTeX ignores text between entries: a listing forced as BibTeX holds nothing. That is
+    an error (not '0 imported'), and the report says what became of each block, and where."""
+    path = tmp_path / "listing.txt"
+    path.write_text("A preprint's abstract.\narXiv:2101.00001\nAnother one.\narXiv:2101.00002\n")
+    run = importing.run_to_end(importing.import_files(catalog, [path], format="bibtex"))
+    assert run.failures == [
+        "listing.txt: read as BibTeX file, but no publication entries were found "
+        "(1 block skipped; lines 1-4: text between entries, which BibTeX ignores)"
+    ]
+    (report,) = run.reports
+    assert report.refused == run.failures[0] and report.to_json()["refused"] == report.refused
+    assert [(o.status, o.lines) for o in report.outcomes] == [(BlockStatus.SKIPPED, "lines 1-4")]
+    for table in ("work", "sourcerecord", "importbatch", "event"):
+        assert _count(catalog, table) == 0, table
+
+
+def test_a_file_of_problems_counts_them_and_names_the_first_rejection(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    path = tmp_path / "bad.bib"
+    path.write_text(
+        "@comment{jabref}\n@string{acl = {ACL}}\n@misc{broken, title = {unbalanced, year = 2020}\n"
+    )
+    run = _import(catalog, path)
+    (failure,) = run.failures
+    assert failure.startswith(
+        "bad.bib: read as BibTeX file, but no record could be read (1 block rejected, 2 skipped; "
+        "line 3: "
+    ), failure
+    (report,) = run.reports
+    assert [o.first_line for o in report.outcomes] == [1, 2, 3]
+    assert report.counts == {"imported": 0, "unchanged": 0, "skipped": 2, "rejected": 1}
+
+
+@pytest.mark.parametrize("content", [b"", b"  \n\n\t\n", b"\xef\xbb\xbf\n"])
+@pytest.mark.parametrize("format", [None, "bibtex", "arxiv"])
+def test_an_empty_file_says_so_whatever_the_style(
+    catalog: Catalog, tmp_path: Path, content: bytes, format: str | None
+) -> None:
+    path = tmp_path / "empty.txt"
+    path.write_bytes(content)
+    run = importing.run_to_end(importing.import_files(catalog, [path], format=format))
+    assert run.failures == ["empty.txt: the file is empty; there is nothing to import"]
+    assert run.reports == [] and _count(catalog, "importbatch") == 0
+
+
+def test_a_one_record_import_is_named_in_the_singular(catalog: Catalog, tmp_path: Path) -> None:
+    path = tmp_path / "one.txt"
+    path.write_text("A preprint's abstract.\narXiv:2101.00001\n")
+    assert _import(catalog, path).ok
+    (step,) = history.history(catalog)
+    assert step.summary == "Import one.txt: 1 record"
 
 
 def _bib_files(tmp_path: Path) -> list[Path]:

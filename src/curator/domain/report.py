@@ -8,6 +8,12 @@ from typing import Any
 from curator.domain.records import BlockStatus
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """A count and its noun, agreeing: '1 work', '2 works', '0 entries' (`plural` when the
+    noun does not just take an s)."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
 @dataclass(frozen=True, slots=True)
 class BlockOutcome:
     status: BlockStatus
@@ -47,6 +53,7 @@ class ImportReport:
     format_label: str
     outcomes: list[BlockOutcome] = field(default_factory=list)
     batch_id: int | None = None
+    refused: str | None = None  # why nothing of it was kept: none of its blocks is a record
 
     def count(self, status: BlockStatus) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -68,6 +75,7 @@ class ImportReport:
             "source_path": self.source_path,
             "format": self.format,
             "batch_id": self.batch_id,
+            "refused": self.refused,
             "counts": self.counts,
             "blocks": [o.to_json() for o in self.outcomes],
         }

@@ -17,11 +17,11 @@ from sqlmodel import Session
 
 from curator.domain.bibfields import key_aliases
 from curator.domain.catalog import default_entry_type
-from curator.domain.errors import CuratorError, UnrecognisedListingError
+from curator.domain.errors import CuratorError
 from curator.domain.fields import WORK_FIELDS
 from curator.domain.progress import Progress, drain
 from curator.domain.records import BlockStatus, ParsedRecord, ParseResult
-from curator.domain.report import BlockOutcome, ImportReport
+from curator.domain.report import BlockOutcome, ImportReport, counted
 from curator.domain.venues import venue_key, with_note
 from curator.events import log
 from curator.events.imports import Import, ImportPayload
@@ -50,7 +50,9 @@ READ_AHEAD = 4  # pieces read ahead of the writing: memory stays bounded
 
 @dataclass(slots=True)
 class ImportRun:
-    """The outcome of importing several files: a report per file read, a message per failure."""
+    """The outcome of importing several files: a report per file read, a message per failure.
+    A file read but refused (no block of it is a record) has both: its report says what became
+    of each block, and `refused`."""
 
     reports: list[ImportReport] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
@@ -103,6 +105,10 @@ def import_files(
         yield Progress(index, len(files), f"Reading {path.name}")
         try:
             report = yield from _import_one(catalog, path, format, index, len(files))
+        except _Refused as exc:
+            run.failures.append(str(exc))
+            run.reports.append(exc.report)
+            continue
         except CuratorError as exc:
             run.failures.append(str(exc))
             continue
@@ -150,21 +156,32 @@ def _has_works(catalog: Catalog) -> bool:
         return queries.has_works(s)
 
 
+class _Refused(CuratorError):
+    """A file read, but none of its blocks is a record: nothing of it is kept, and its report
+    (each block with its lines and why) goes with the message."""
+
+    def __init__(self, message: str, report: ImportReport) -> None:
+        super().__init__(message)
+        self.report = replace(report, refused=message)
+
+
 def _refuse_unreadable(path: Path, listing: _Listing, records: int, report: ImportReport) -> None:
-    """A file in which every block was rejected, or (read in pieces) that held no entry at
-    all, is an error, and nothing of it is kept."""
+    """A file in which no record could be read (every block rejected or skipped, as a text
+    listing read as BibTeX is) is an error, and nothing of it is kept."""
     if records:
         return
-    rejected = [o for o in report.outcomes if o.status is BlockStatus.REJECTED]
-    label = FORMATS[listing.format].label
-    if rejected:
-        first = min(rejected, key=lambda o: o.first_line)
-        raise CuratorError(
-            f"{path.name}: read as {label}, but no record could be read "
-            f"({len(rejected)} block(s) rejected; line {first.first_line}: {first.reason})"
-        )
-    if listing.streamed:  # a whole file says so when it is parsed
-        raise UnrecognisedListingError(path.name, [label], "no publication entries were found")
+    problems = sorted(report.outcomes, key=lambda o: (o.first_line, o.last_line))
+    report.outcomes = problems
+    rejected = [o for o in problems if o.status is BlockStatus.REJECTED]
+    found = "no record could be read" if rejected else "no publication entries were found"
+    said = f"{path.name}: read as {FORMATS[listing.format].label}, but {found}"
+    if not problems:
+        raise _Refused(said, report)
+    kinds = ((len(rejected), "rejected"), (len(problems) - len(rejected), "skipped"))
+    (n, word), *more = [(n, word) for n, word in kinds if n]
+    tally = ", ".join([f"{counted(n, 'block')} {word}", *(f"{m} {w}" for m, w in more)])
+    first = (rejected or problems)[0]
+    raise _Refused(f"{said} ({tally}; {first.lines}: {first.reason})", report)
 
 
 @dataclass(slots=True)
@@ -188,6 +205,8 @@ class _Listing:
             if format == BIBTEX or (format is None and detect_format(head) == BIBTEX):
                 return cls(path, BIBTEX)
         text, file_hash = read_listing(path)
+        if not text.lstrip("\ufeff").strip():
+            raise CuratorError(f"{path.name}: the file is empty; there is nothing to import")
         whole = parse_listing(text, source=path.name, format=format)
         return cls(path, whole.format, whole, file_hash)
 
@@ -449,7 +468,7 @@ class _Writer:
             yield Progress(
                 position[0],
                 position[1],
-                f"Writing {self.path.name}: {len(self.record_ids)} records",
+                f"Writing {self.path.name}: records written: {len(self.record_ids):,}",
             )
 
     def finish(self, file_hash: str) -> None:
@@ -470,7 +489,7 @@ class _Writer:
             aliases_used=sorted(self.created.labels),
             keys=sorted(self.keys),
         )
-        summary = f"Import {report.source_file}: {len(self.record_ids)} records"
+        summary = f"Import {report.source_file}: {counted(len(self.record_ids), 'record')}"
         log.record(self.session, Import(payload), summary)
 
 
