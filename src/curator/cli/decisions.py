@@ -9,6 +9,7 @@ from curator.cli.output import EXIT_OK, Subcommands, print_json
 from curator.cli.works import parse_assignments
 from curator.domain.errors import CuratorError
 from curator.domain.matching import Band
+from curator.domain.report import counted
 from curator.services import candidates, decisions, history
 from curator.services.catalogs import Catalog
 
@@ -61,7 +62,7 @@ def cmd_candidates(catalog: Catalog, args: argparse.Namespace) -> int:
         return EXIT_OK
     for c in found:
         print(f"{c.a:>6} {c.b:>6}  {c.score:.3f}  {c.band.value:<8} {'; '.join(c.reasons)}")
-    print(f"{len(found)} candidates", file=sys.stderr)
+    print(counted(len(found), "candidate"), file=sys.stderr)
     return EXIT_OK
 
 
@@ -69,7 +70,8 @@ def cmd_merge(catalog: Catalog, args: argparse.Namespace) -> int:
     overrides = parse_assignments(args.changes)
     outcome = decisions.merge(catalog, args.ids, args.keep, overrides, args.force)
     absorbed = ", ".join(map(str, outcome.absorbed))
-    print(f"merged {absorbed} into work {outcome.survivor} (event {outcome.event_id})")
+    works = "work" if len(outcome.absorbed) == 1 else "works"
+    print(f"merged {works} {absorbed} into work {outcome.survivor} (event {outcome.event_id})")
     for field, choice in outcome.choices.items():
         source = f"work {choice.from_work}" if choice.from_work is not None else "combined"
         print(f"  {field:>18}: from {source} ({choice.rule})")
@@ -124,5 +126,6 @@ def cmd_auto_merge(catalog: Catalog, args: argparse.Namespace) -> int:
     n_groups, n_works = candidates.auto_merge(catalog, Band(args.band))
     if not n_groups:
         raise CuratorError("no sure groups to merge")
-    print(f"merged {n_works} works in {n_groups} groups (one step: `curator undo` reverts it)")
+    groups = counted(n_groups, "group")
+    print(f"merged {counted(n_works, 'work')} in {groups} (one step: `curator undo` reverts it)")
     return EXIT_OK

@@ -8,6 +8,7 @@ import sys
 from curator.cli.output import EXIT_OK, EXIT_USER_ERROR, Subcommands
 from curator.domain.errors import CuratorError
 from curator.domain.progress import drain
+from curator.domain.report import counted
 from curator.export.bibtex import ExportOptions
 from curator.export.latex import Charset
 from curator.services import exporting, salvage
@@ -66,11 +67,11 @@ def cmd_export(catalog: Catalog, args: argparse.Namespace) -> int:
         sys.stdout.write(result.text)
     for gap in export.gaps:  # once written: an export that fails says only why
         print(f"curator: incomplete: {gap.describe()}", file=sys.stderr)
-    summary = f"{result.n_entries} entries"
+    summary = counted(result.n_entries, "entry", "entries")
     if export.gaps:
         summary += f", {len(export.gaps)} incomplete (listed above)"
     if result.new_keys:
-        summary += f", {len(result.new_keys)} new citation keys"
+        summary += f", {counted(len(result.new_keys), 'new citation key')}"
     print(f"curator: exported {summary}" + (f" to {result.path}" if result.path else ""),
           file=sys.stderr)  # fmt: skip
     return EXIT_OK
@@ -85,7 +86,8 @@ def _salvage(catalog: Catalog, args: argparse.Namespace, options: ExportOptions)
     if result.path is None:
         sys.stdout.write(result.text)
     where = f" to {result.path}" if result.path else ""
-    print(f"curator: salvaged {result.n_entries} entries{where}", file=sys.stderr)
+    salvaged = counted(result.n_entries, "entry", "entries")
+    print(f"curator: salvaged {salvaged}{where}", file=sys.stderr)
     missing = result.describe_lost()
     if missing:
         print(f"curator: incomplete: {missing}", file=sys.stderr)

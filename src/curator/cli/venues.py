@@ -10,6 +10,7 @@ from typing import Any
 from curator.cli.output import EXIT_OK, Subcommands, print_json
 from curator.domain.catalog import VenueKind, VenueView
 from curator.domain.errors import CuratorError
+from curator.domain.report import counted
 from curator.services import candidates, venues
 from curator.services.catalogs import Catalog
 from curator.services.venues import VenueChange
@@ -108,12 +109,12 @@ def cmd_venues(catalog: Catalog, args: argparse.Namespace) -> int:
     for v in found:
         short = f" ({v.short_name})" if v.short_name else ""
         parent = f", part of {v.parent_name}" if v.parent_name else ""
-        print(f"{v.id:>5}  {v.kind:<10} {v.name}{short}{parent}  [{v.works} works]")
+        print(f"{v.id:>5}  {v.kind:<10} {v.name}{short}{parent}  [{counted(v.works, 'work')}]")
         for a in v.aliases:
             if a.label != v.name or a.note:
                 note = f"  note: {a.note}" if a.note else ""
-                print(f"{'':>17}label: {a.label}  [{a.records} records]{note}")
-    print(f"{len(found)} venues", file=sys.stderr)
+                print(f"{'':>17}label: {a.label}  [{counted(a.records, 'record')}]{note}")
+    print(counted(len(found), "venue"), file=sys.stderr)
     return EXIT_OK
 
 
@@ -128,7 +129,7 @@ def cmd_suggestions(catalog: Catalog, args: argparse.Namespace) -> int:
         print(f"{n:>3}. {x.score:.2f} {x.band:<6} {' | '.join(x.labels)}  ->  {x.canonical}")
         for reason in x.reasons:
             print(f"{'':>15}{reason}")
-    print(f"{len(found)} suggestions", file=sys.stderr)
+    print(counted(len(found), "suggestion"), file=sys.stderr)
     return EXIT_OK
 
 
@@ -140,7 +141,7 @@ def _print_links(catalog: Catalog, as_json: bool) -> int:
         return EXIT_OK
     for x in links:
         print(f"venue {x.workshop_id} -> {x.parent_id}: {x.reason}")
-    print(f"{len(links)} links (curator venue-set-parent VENUE PARENT)", file=sys.stderr)
+    print(f"{counted(len(links), 'link')} (curator venue-set-parent VENUE PARENT)", file=sys.stderr)
     return EXIT_OK
 
 

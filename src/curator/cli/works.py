@@ -18,6 +18,7 @@ from curator.cli.output import (
     work_json,
 )
 from curator.domain.errors import CuratorError
+from curator.domain.report import counted
 from curator.services import importing, recovery, works
 from curator.services.catalogs import Catalog
 from curator.services.samples import sample_listing_paths
@@ -102,7 +103,9 @@ def cmd_seed(catalog: Catalog, args: argparse.Namespace) -> int:
 
 def cmd_recover_fields(catalog: Catalog, args: argparse.Namespace) -> int:
     n = recovery.recover_other_fields(catalog)
-    print(f"other BibTeX fields recovered for {n} works" + (" (curator undo)" if n else ""))
+    print(
+        f"other BibTeX fields recovered for {counted(n, 'work')}" + (" (curator undo)" if n else "")
+    )
     return EXIT_OK
 
 
@@ -129,7 +132,7 @@ def cmd_works(catalog: Catalog, args: argparse.Namespace) -> int:
         title = w.title or "[no title] " + (w.abstract or "")[:50] + "…"
         venue = f"  [{w.venue}]" if w.venue else ""
         print(f"{w.id:>6}  {year}  {title}{venue}")
-    print(f"{len(found)} works", file=sys.stderr)
+    print(counted(len(found), "work"), file=sys.stderr)
     return EXIT_OK
 
 
