@@ -4,13 +4,17 @@ another's unasked, and never one a later step of someone else's was built on."""
 from __future__ import annotations
 
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from curator.domain.errors import CuratorError
-from curator.services import decisions, history, works
+from curator.domain.progress import drain
+from curator.export.bibtex import ExportOptions
+from curator.export.keys import key_base
+from curator.services import decisions, exporting, history, works
 from curator.store.catalog import Catalog, open_catalog
 from tests.conftest import FIXTURES
 
@@ -171,3 +175,80 @@ def test_a_window_of_an_earlier_run_is_named_as_the_user_s_earlier_window(
         assert undo_step is not None and undo_step.note == "by an earlier window of yours"
     finally:
         restarted.close()
+
+
+# --- the citation keys an export gives: a quiet step -----------------------------------------
+
+
+def _export(catalog: Catalog, path: Path) -> exporting.ExportResult:
+    plan = exporting.plan(catalog)
+    return exporting.run_to_end(exporting.export_bibtex(catalog, plan, path, ExportOptions()))
+
+
+def test_undo_after_an_export_takes_the_last_edit_not_the_keys_it_gave(
+    seeded: Catalog, tmp_path: Path
+) -> None:
+    history.open_window_session(seeded)
+    x, y = first_ids(seeded, 2)
+    works.edit_work(seeded, x, {"notes": "first"})
+    works.edit_work(seeded, y, {"notes": "second"})
+    keys = _export(seeded, tmp_path / "a.bib").new_keys
+    assert x in keys and y in keys
+    assert history.next_steps(seeded)[0] == f"Edit notes of work {y}"
+    assert history.undo(seeded) == f"Edit notes of work {y}"
+    assert notes(seeded, y) is None
+    assert history.undo(seeded, anyone=True) == f"Edit notes of work {x}"  # the plain stack too
+    assert {w: works.work(seeded, w).citation_key for w in keys} == keys  # the keys stay
+    assert [history.redo(seeded) for _ in range(2)] == [
+        f"Edit notes of work {x}",
+        f"Edit notes of work {y}",
+    ]
+    given = next(e for e in history.history(seeded) if e.kind == "keys")
+    assert given.state == "done" and given.quiet
+
+
+def test_an_undo_that_would_bring_back_a_key_the_export_gave_another_offers_the_keys_first(
+    seeded: Catalog, tmp_path: Path
+) -> None:
+    """An edit took key K from work X; the export then gave K to work Y. Undoing the edit
+    would give K to two works: the keys are offered first, then the edit."""
+    history.open_window_session(seeded)
+    rows = works.works(seeded)
+    bases = Counter(key_base(w.authors, w.year, w.title) for w in rows)
+    x = next(w for w in rows if bases[key_base(w.authors, w.year, w.title)] == 1)
+    wanted = key_base(x.authors, x.year, x.title)  # what the export gives x
+    y = next(w for w in rows if w.id != x.id)
+    works.edit_work(seeded, y.id, {"citation_key": wanted})
+    works.edit_work(seeded, y.id, {"citation_key": ""})  # y lets the key go
+    keys = _export(seeded, tmp_path / "a.bib").new_keys
+    assert keys[x.id] == wanted
+    with pytest.raises(history.Waits, match=f"the citation key {wanted.lower()}"):
+        history.undo(seeded)
+    step = history.next_step_events(seeded)[0]
+    assert step is not None and step.kind == "keys" and step.own
+    assert step.waiting is not None and step.waiting.summary == f"Edit citation_key of work {y.id}"
+    drain(history.undo_steps(seeded, expected=step.event_id))
+    assert works.work(seeded, x.id).citation_key is None
+    assert history.undo(seeded) == f"Edit citation_key of work {y.id}"
+    assert works.work(seeded, y.id).citation_key == wanted
+    assert history.next_steps(seeded)[1] == f"Edit citation_key of work {y.id}"  # keys: void
+
+
+def test_keys_undone_from_the_history_leave_a_key_given_since_alone(
+    seeded: Catalog, tmp_path: Path
+) -> None:
+    history.open_window_session(seeded)
+    (x,) = first_ids(seeded, 1)
+    works.edit_work(seeded, x, {"citation_key": "mine2020"})  # the librarian's own key
+    works.edit_work(seeded, x, {"citation_key": ""})
+    keys = _export(seeded, tmp_path / "a.bib").new_keys
+    assert x in keys
+    assert history.undo(seeded) == f"Edit citation_key of work {x}"  # x's own key is back
+    given = next(e for e in history.history(seeded) if e.kind == "keys")
+    assert history.undo_quiet(seeded, given.id) == given.summary
+    assert works.work(seeded, x).citation_key == "mine2020"
+    assert all(works.work(seeded, w).citation_key is None for w in keys if w != x)
+    with pytest.raises(CuratorError, match="is undone already"):
+        history.undo_quiet(seeded, given.id)  # void now
+    with pytest.raises(CuratorError, match="not a change undone on its own"):
+        history.undo_quiet(seeded, given.id - 1)  # an edit: undo takes those

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QFileDialog
 
-from curator.services import candidates, works
+from curator.export.bibtex import ExportOptions
+from curator.services import candidates, exporting, works
 from curator.store.catalog import Catalog
 from curator.ui import export_dialog
 from curator.ui.export_dialog import SCOPE_SELECTED
 from curator.ui.main_window import MainWindow
 from tests.conftest import FIXTURES, HANG
+from tests.ui.test_shortcuts import press, press_in
 
 
 def _save_as(monkeypatch, path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -41,7 +44,7 @@ def test_menu_export_after_merges_writes_the_file_and_keys(
     assert f"Exported {n} entries" in window.statusBar().currentMessage()
     shown = window.editor.work
     assert shown is not None and shown.citation_key and f"{{{shown.citation_key}," in text
-    assert "Undo Citation keys" in window.undo_action.text()
+    assert window.undo_action.text().startswith("&Undo Merge all sure groups")  # not the keys
 
 
 def test_selected_scope_and_jump_to_a_work_to_fix(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
@@ -94,3 +97,27 @@ def test_a_large_catalogs_plan_is_made_in_the_background(
     dialog.scope.button(SCOPE_SELECTED).click()
     dialog.reject()  # closing while a plan is made: it is dropped, nothing waits long
     assert dialog.plan is None
+
+
+def test_ctrl_z_right_after_an_export_undoes_the_last_edit_not_the_keys(
+    qtbot, window: MainWindow, seeded: Catalog, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    window.table.selectRow(0)
+    wid = window.editor.work.id
+    press_in(qtbot, window, window.editor.notes, "seen in print")
+    press(qtbot, QKeySequence.StandardKey.Save)
+    assert works.work(seeded, wid).notes == "seen in print"
+    out = tmp_path / "catalog.bib"
+    task = window.export_to(out, exporting.plan(seeded), ExportOptions())
+    with qtbot.waitSignal(task.finished, timeout=HANG):
+        pass
+    key = works.work(seeded, wid).citation_key
+    assert key and f"{{{key}," in out.read_text(encoding="utf-8")
+    window.table.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.table, timeout=HANG)
+    with qtbot.waitSignal(window.steps.ended, timeout=HANG) as ended:
+        press(qtbot, QKeySequence.StandardKey.Undo)
+    assert ended.args == [f"Undone: Edit notes of work {wid}"]
+    assert works.work(seeded, wid).notes is None
+    assert works.work(seeded, wid).citation_key == key  # the file's keys stay the catalog's
+    assert window.editor.work is not None and window.editor.work.notes is None

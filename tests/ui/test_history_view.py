@@ -6,9 +6,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from curator.services import history, works
+from curator.export.bibtex import ExportOptions
+from curator.services import exporting, history, works
 from curator.store.catalog import Catalog, open_catalog
 from curator.ui import history_view
 from curator.ui.history_view import HistoryPanel
@@ -109,3 +111,30 @@ def test_a_history_that_cannot_be_read_says_so(qtbot: QtBot, seeded: Catalog) ->
             close_window(window)
     finally:
         damaged.close()
+
+
+def test_the_keys_an_export_gave_are_undone_from_the_history(
+    qtbot: QtBot, seeded: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = open_window(seeded)
+    try:
+        plan = exporting.plan(seeded)
+        gen = exporting.export_bibtex(seeded, plan, tmp_path / "a.bib", ExportOptions())
+        keys = exporting.run_to_end(gen).new_keys
+        window._after_change()
+        panel = window.history
+        assert panel.entries[0].kind == "keys" and not panel.undo_keys_button.isEnabled()
+        assert "passing over the citation keys" in panel.hint.text()
+        panel.select_entry(panel.entries[0].id)
+        assert panel.undo_keys_button.isEnabled() and not panel.unmerge_button.isEnabled()
+        asked: list[str] = []
+        answer = QMessageBox.StandardButton.Yes
+        monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or answer)
+        panel.undo_keys_button.click()
+        assert asked and "perhaps not the same ones" in asked[0]
+        assert all(works.work(seeded, w).citation_key is None for w in keys)
+        assert window.editor.work is not None and window.editor.work.citation_key is None
+        assert panel.entries[1].state == "undone" and panel.entries[0].kind == "undo"
+        assert window.statusBar().currentMessage().startswith("Undone: Citation keys for")
+    finally:
+        close_window(window)

@@ -43,9 +43,19 @@ def _focus(qtbot, window: MainWindow, field: QWidget) -> QWidget:  # type: ignor
     return field
 
 
-def _press(qtbot, key: QKeySequence) -> None:  # type: ignore[no-untyped-def]
-    combination = key[0]
-    qtbot.keyClick(QApplication.focusWidget(), combination.key(), combination.keyboardModifiers())
+def press(qtbot, key: QKeySequence | QKeySequence.StandardKey) -> None:  # type: ignore[no-untyped-def]
+    """A key as the librarian presses it: to the widget that has focus, then Ctrl (Shift…)
+    let go, else Qt goes on taking it as held (a later selectRow would toggle the row)."""
+    combination = QKeySequence(key)[0]
+    widget = QApplication.focusWidget()
+    qtbot.keyClick(widget, combination.key(), combination.keyboardModifiers())
+    qtbot.keyRelease(QApplication.focusWidget() or widget, Qt.Key.Key_Control)
+
+
+def press_in(qtbot, window: MainWindow, field: QWidget, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Type `text` into `field`, focused as by a click."""
+    _focus(qtbot, window, field)
+    qtbot.keyClicks(QApplication.focusWidget(), text)
 
 
 def _menu_keys(window: MainWindow) -> list[tuple[QAction, QKeySequence]]:
@@ -83,7 +93,7 @@ def test_every_menu_key_works_from_every_kind_of_field(qtbot, window: MainWindow
         _focus(qtbot, window, field)
         for action, key in keys:
             fired.clear()
-            _press(qtbot, key)
+            press(qtbot, key)
             assert fired == [action], (field.objectName() or type(field).__name__, key.toString())
 
 
@@ -91,7 +101,7 @@ def test_search_then_ctrl_e_exports_what_the_search_shows(qtbot, window: MainWin
     window.search.installEventFilter(ClaimsCtrlKeys(window))
     _focus(qtbot, window, window.search)
     qtbot.keyClicks(QApplication.focusWidget(), "RWKV")
-    _press(qtbot, QKeySequence("Ctrl+E"))
+    press(qtbot, QKeySequence("Ctrl+E"))
     (dialog,) = window.findChildren(ExportDialog)  # opened at once, the search as its scope
     assert dialog.search == "RWKV"
     dialog.reject()

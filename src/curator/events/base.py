@@ -75,6 +75,9 @@ class Command(ABC, Generic[P]):
     kind: ClassVar[str]
     payload_type: ClassVar[type[Payload]]
     keeps_on_revert: ClassVar[bool] = False  # revert returns rows its redo needs back
+    # A change made on the way, not asked for (an export's citation keys): undo passes over
+    # it to the librarian's own last change (`curator.events.log`)
+    quiet: ClassVar[bool] = False
 
     def __init__(self, payload: P) -> None:
         self.payload = payload

@@ -29,6 +29,15 @@ Ctrl+Z took back another's merge. The rules now:
   state its undo left (keeping others' redos would need the same check against every change
   since; losing a redo loses no data).
 
+**Quiet changes** (`Command.quiet`: the citation keys an export gives) are recorded, shown in
+the history and touch-checked like any other, but undo passes over them and takes the
+session's last change of its own: an export is not an edit, and Ctrl+Z right after one must
+not take back the keys just written to a file. A quiet change touches only what it gave (the
+keys), so it seldom stands in anyone's way; when one does (an edit freed a key that the export
+then gave to another work), `next_steps` offers it first, with the own step `waiting`. A quiet
+change undone is void, never redone (the next export gives keys again); the history undoes
+one on its own (`undo_quiet`).
+
 Why that keeps the catalog sound: of two changes that touch something in common, the later is
 done only while the earlier is. A new change is made on the current state; undo refuses to
 break this, redo refuses to break it, and the plain stack never can. So no change is reverted
@@ -47,13 +56,15 @@ from sqlmodel import Session
 from curator.domain.errors import CuratorError
 from curator.events.base import CURRENT, Command, Touched, shared
 from curator.events.merges import MergePayload
-from curator.events.registry import load
+from curator.events.registry import COMMANDS, load
 from curator.events.who import EARLIER, credit, thing, who
 from curator.store import authors, eventlog
 from curator.store.authors import Author
-from curator.store.eventlog import EventRow, Label
+from curator.store.eventlog import EventRow, HistoryRow, Label
 
 UNDO, REDO = "undo", "redo"
+QUIET = frozenset(kind for kind, command in COMMANDS.items() if command.quiet)
+_PAGE = 64  # rows of the log read at first when passing over quiet changes
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +110,7 @@ def execute(s: Session, command: Command[Any], summary: str) -> int:
     return record(s, command, summary)
 
 
-def _own(label: Label | EventRow, me: Author) -> bool:
+def _own(label: Label | EventRow | HistoryRow, me: Author) -> bool:
     """Made by `me`, or by nobody known (before the log recorded who made each step)."""
     return label.author is None or (label.author, label.session) == (me.user, me.session)
 
@@ -119,15 +130,36 @@ def next_steps(s: Session) -> tuple[Step | None, Step | None]:
     me = authors.author_in(s)
     own_done, own_undone = eventlog.own_labels(s, me)
     done, undone = eventlog.step_labels(s)
+    own_done, done = _loud(s, own_done, me), _loud(s, done, None)
     return _next(s, me, UNDO, own_done, done), _next(s, me, REDO, own_undone, undone)
+
+
+def _loud(s: Session, label: Label | None, me: Author | None) -> Label | None:
+    """`label`, or when it is a quiet change, the newest done change below it that is not
+    quiet (`me`'s own, if given): what undo takes. The log is read a page at a time from the
+    newest; quiet changes are few and sit near the top (one per export)."""
+    if label is None or label.kind not in QUIET:
+        return label
+    page = _PAGE
+    while True:
+        rows = eventlog.history_rows(s, page)  # oldest first
+        for r in reversed(rows):
+            loud = r.state == "done" and r.kind not in QUIET
+            if r.id < label.id and loud and (me is None or _own(r, me)):
+                return Label(r.id, r.kind, r.summary, r.author, r.session)
+        if len(rows) < page:
+            return None
+        page *= 4
 
 
 def _next(s: Session, me: Author, what: str, own: Label | None, first: Label | None) -> Step | None:
     """The step `what` would take: the own one, unless a change of another's in between
     touches it; then the catalog's (`first`), with the own one as `waiting`."""
     step = _step(own or first, me)
-    if step is None or own is None or first is None or own.id == first.id:
-        return step
+    if step is None:
+        return None
+    if own is None or first is None or own.id == first.id:
+        return _quiet_first(s, step, me) if what == UNDO else step
     row = eventlog.row(s, own.id)
     assert row is not None
     reason = _conflict(s, row, _between(s, row, what), me, what)
@@ -136,6 +168,55 @@ def _next(s: Session, me: Author, what: str, own: Label | None, first: Label | N
     if reason is not None:
         return replace(other, waiting=replace(step, reason=reason))
     return replace(step, latest=other) if what == UNDO else step
+
+
+def _quiet_first(s: Session, step: Step, me: Author) -> Step:
+    """`step` (the newest done change that is not quiet), or the quiet change after it that
+    must be undone first, with `step` waiting; nothing is read unless quiet changes follow."""
+    if not eventlog.ids_in_state(s, "done", after=step.event_id):
+        return step
+    row = eventlog.row(s, step.event_id)
+    assert row is not None
+    found = _quiet_in_the_way(row, eventlog.rows_in_state(s, "done", after=row.id), me)
+    if found is None:
+        return step
+    blocker, reason = found
+    first = _step(blocker, me)
+    assert first is not None
+    return replace(first, waiting=replace(step, reason=reason))
+
+
+def _quiet_in_the_way(
+    row: EventRow, later: Iterator[EventRow], me: Author
+) -> tuple[EventRow, str] | None:
+    """The newest of the quiet changes after `row` that its undo waits on (one touching what
+    it touched, or what such a change touched), and why; None if there is none."""
+    touched: Touched = load(row.kind, row.payload).touches()
+    newest: EventRow | None = None
+    reason = ""
+    for other in later:
+        if other.kind not in QUIET:
+            continue
+        theirs = load(other.kind, other.payload).touches()
+        common = shared(touched, theirs)
+        if common is None:
+            continue
+        touched, newest = touched | theirs, other
+        if not reason:
+            named = credit(who(other.author, other.session, me, other.id))
+            reason = (
+                f"cannot undo “{row.summary}”: a later change, #{other.id} “{other.summary}” "
+                f"({named}), also changed {thing(common)}; undo that one first"
+            )
+    return (newest, reason) if newest is not None else None
+
+
+def _quiet_row(s: Session, event_id: int | None) -> EventRow | None:
+    """The quiet change `event_id`, if it is one and done."""
+    if event_id is None or not eventlog.ids_in_state(s, "done", event_id - 1, event_id + 1):
+        return None
+    row = eventlog.row(s, event_id)
+    return row if row is not None and row.kind in QUIET else None
 
 
 def _expected(row: EventRow | None, expected: int | None, what: str) -> None:
@@ -149,7 +230,7 @@ def _expected(row: EventRow | None, expected: int | None, what: str) -> None:
 def _target_label(s: Session, me: Author, what: str, anyone: bool) -> Label | None:
     """The change `what` (undo or redo) takes: the session's own, or the catalog's next."""
     done, undone = eventlog.step_labels(s) if anyone else eventlog.own_labels(s, me)
-    return done if what == UNDO else undone
+    return _loud(s, done, None if anyone else me) if what == UNDO else undone
 
 
 def _target(s: Session, me: Author, what: str, anyone: bool) -> EventRow | None:
@@ -157,17 +238,18 @@ def _target(s: Session, me: Author, what: str, anyone: bool) -> EventRow | None:
     return eventlog.row(s, label.id) if label else None
 
 
-def peek(s: Session, what: str, anyone: bool = False) -> Step | None:
-    """The change `undo` or `redo` (with `anyone` or not) would take now, in words (its
-    payload unread: an import's lists a million ids)."""
+def peek(s: Session, what: str, anyone: bool = False, expected: int | None = None) -> Step | None:
+    """The change `undo` or `redo` (with `anyone` or not, or the quiet change `expected`)
+    would take now, in words (its payload unread: an import's lists a million ids)."""
     me = authors.author_in(s)
-    return _step(_target_label(s, me, what, anyone), me)
+    quiet = _quiet_row(s, expected) if what == UNDO else None
+    return _step(quiet, me) if quiet else _step(_target_label(s, me, what, anyone), me)
 
 
 def _nothing(s: Session, me: Author, what: str) -> CuratorError:
     """Nothing of the session's own to take: say whose change is next, if anyone's."""
     done, undone = eventlog.step_labels(s)
-    other = done if what == UNDO else undone
+    other = _loud(s, done, None) if what == UNDO else undone
     if other is None:
         return CuratorError(f"nothing to {what}")
     mine = "this window's changes" if me.in_window else "the changes made from the command line"
@@ -218,16 +300,40 @@ def _refuse_if_touched(s: Session, row: EventRow, me: Author, what: str) -> None
 
 
 def undo(s: Session, expected: int | None = None, anyone: bool = False) -> Step:
-    """Revert the session's newest change (with `anyone`, the catalog's); with `expected`,
-    only if it is still that event. Refused if a later change done depends on it."""
+    """Revert the session's newest change that is not quiet (with `anyone`, the catalog's);
+    with `expected`, only if it is still that event, or the quiet change `expected` (offered
+    first by `next_steps`). Refused if a later change done depends on it."""
     me = authors.author_in(s)
-    row = _target(s, me, UNDO, anyone)
-    _expected(row, expected, UNDO)
+    row = _quiet_row(s, expected)
+    if row is None:
+        row = _target(s, me, UNDO, anyone)
+        _expected(row, expected, UNDO)
     if row is None:
         raise _nothing(s, me, UNDO)
+    return _revert(s, row, me)
+
+
+def undo_quiet(s: Session, event_id: int) -> Step:
+    """Revert the quiet change `event_id` (the keys an export gave), from the history:
+    refused if a later change done depends on it."""
+    row = _quiet_row(s, event_id)
+    if row is None:
+        found = eventlog.row(s, event_id)
+        if found is not None and found.kind in QUIET:
+            raise CuratorError(f"#{event_id} “{found.summary}” is undone already")
+        raise CuratorError(
+            f"#{event_id} is not a change undone on its own (only the citation keys an export "
+            "gave are)"
+        )
+    return _revert(s, row, authors.author_in(s))
+
+
+def _revert(s: Session, row: EventRow, me: Author) -> Step:
     _refuse_if_touched(s, row, me, UNDO)
     kept = load(row.kind, row.payload).revert(s)
     eventlog.set_state(s, row.id, "undone")
+    if row.kind in QUIET:
+        eventlog.set_state(s, row.id, "void")  # never redone: the next export gives keys
     payload: dict[str, Any] = {"version": CURRENT, "target": row.id}
     if kept is not None:
         payload["kept"] = kept
@@ -271,6 +377,11 @@ class Entry:
     by: str = ""  # who made it, as the asking session names it ("earlier": not recorded)
     user: str | None = None  # the login name that made it, if recorded
     session: str | None = None  # "window:<id>" or "cli:<host>", if recorded
+
+    @property
+    def quiet(self) -> bool:
+        """Passed over by undo; undone on its own from the history (`undo_quiet`)."""
+        return self.kind in QUIET
 
 
 _STATE_WORDS = {"done": "done", "undone": "undone", "void": "undone"}

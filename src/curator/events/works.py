@@ -16,6 +16,7 @@ from curator.events.base import (
     keys_touched,
     work_keys_touched,
 )
+from curator.store import queries
 from curator.store import venues as venue_store
 from curator.store.venues import live_venue_id
 from curator.store.writes import set_citation_keys, set_work_extra, set_work_fields
@@ -75,19 +76,27 @@ class KeysPayload(Payload):
 
 
 class GiveKeys(Command[KeysPayload]):
+    """The keys an export gave works that had none: a quiet change (undo passes over it). It
+    touches only those keys: its undo clears a work's key only while the work still holds the
+    key given, its redo gives one only to a work still without a key, so an edit, a merge or
+    an import undone or redone around it neither loses a key nor gives one to two works."""
+
     kind = "keys"
     payload_type = KeysPayload
+    quiet = True
 
     def apply(self, s: Session) -> None:
-        set_citation_keys(s, dict(self.payload.keys))
+        held = queries.keys_by_work(s)
+        set_citation_keys(s, {w: k for w, k in self.payload.keys.items() if w not in held})
 
     def revert(self, s: Session) -> Kept | None:
-        set_citation_keys(s, dict.fromkeys(self.payload.keys))
+        held = queries.keys_by_work(s)
+        given = self.payload.keys.items()
+        set_citation_keys(s, {w: None for w, k in given if held.get(w) == k})
         return None
 
     def touches(self) -> Touched:
-        keys = self.payload.keys
-        return frozenset({("work", w) for w in keys} | keys_touched(*keys.values()))
+        return frozenset(keys_touched(*self.payload.keys.values()))
 
 
 class RecoverPayload(Payload):

@@ -1,4 +1,5 @@
-"""Use case: export works as a .bib file, giving keys to works that have none, once and for all."""
+"""Use case: export works as a .bib file, giving keys to works that have none, once and for all
+(a quiet step of the history: undo takes the librarian's own last change, not the keys)."""
 
 from __future__ import annotations
 
@@ -87,8 +88,9 @@ def export_bibtex(
     """Write the plan's works to `path` atomically (or return the text), yielding progress;
     works are read and written a chunk at a time, so a million take little memory.
 
-    Works without a citation key get one first, saved in the catalog (one undoable step), so the
-    next export uses the same keys. Nothing is saved if the file cannot be written.
+    Works without a citation key get one first, saved in the catalog, so the next export uses
+    the same keys: one quiet step, which undo passes over (an export is not an edit; the
+    history undoes it on its own). Nothing is saved if the file cannot be written.
     """
     path = Path(path) if path is not None else None
     target = check_target(path) if path else None  # before a key is chosen or a byte written

@@ -1,7 +1,9 @@
 """Use cases of the event log: undo, redo, what they would do, and the history a librarian sees.
 
 Undo and redo take the session's own steps (a window's, or the user's command line's) unless
-`anyone` asks for the catalog's next step whoever made it; `curator.events.log` says why.
+`anyone` asks for the catalog's next step whoever made it; undo passes over quiet steps (the
+citation keys an export gave), which the history undoes on its own; `curator.events.log` says
+why.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ __all__ = [
     "redo",
     "redo_steps",
     "undo",
+    "undo_quiet",
     "undo_steps",
 ]
 
@@ -64,9 +67,17 @@ def undo_steps(
     closing the generator before the end rolls it back. With `expected` (the event the menu
     named), a step that is no longer the one to take is refused instead of another undone."""
     with catalog.write() as s:
-        step = log.peek(s, log.UNDO, anyone)
+        step = log.peek(s, log.UNDO, anyone, expected)
         yield Progress(0, 1, f"Undoing: {step.summary}" if step else "Undoing")
         return log.undo(s, expected, anyone).summary
+
+
+def undo_quiet(catalog: Catalog, event_id: int) -> str:
+    """Undo, from the history, a change undo passes over (the citation keys an export gave):
+    the works lose those keys, unless a later change relies on them; the next export gives
+    keys again. Its summary."""
+    with catalog.write() as s:
+        return log.undo_quiet(s, event_id).summary
 
 
 def redo_steps(

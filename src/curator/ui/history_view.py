@@ -1,6 +1,7 @@
 """The History view: every change to the catalog, newest first, with who made it (this window,
 another window, the command line, another user, or "earlier": before curator recorded it);
-any merge can be unmerged."""
+any merge can be unmerged, and the citation keys an export gave (which Edit › Undo passes
+over) can be undone here."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ ID, WHEN, BY, CHANGE, STATE = range(len(COLUMNS))
 
 
 class HistoryPanel(QWidget):
-    changed = Signal()  # an unmerge changed the catalog
+    changed = Signal()  # an unmerge, or keys undone, changed the catalog
 
     def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,6 +51,12 @@ class HistoryPanel(QWidget):
             "Split the selected merge again, even if later changes followed"
         )
         self.unmerge_button.clicked.connect(self.unmerge_selected)
+        self.undo_keys_button = QPushButton("Undo These Keys…")
+        self.undo_keys_button.setToolTip(
+            "Take back the citation keys the selected export gave (Edit › Undo passes over "
+            "them); the next export gives keys again"
+        )
+        self.undo_keys_button.clicked.connect(self.undo_keys_selected)
         self.hint = QLabel()
         self.hint.setStyleSheet("color:#666")
         self.older_button = QPushButton("Show Older")
@@ -57,6 +64,7 @@ class HistoryPanel(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.hint, 1)
         bar.addWidget(self.older_button)
+        bar.addWidget(self.undo_keys_button)
         bar.addWidget(self.unmerge_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -81,7 +89,10 @@ class HistoryPanel(QWidget):
             self.older_button.setVisible(False)
             self._update_buttons()
             return
-        walk = "Edit › Undo and Redo walk this list from the top."
+        walk = (
+            "Edit › Undo and Redo walk this list from the top, passing over the citation keys "
+            "an export gave."
+        )
         more = total > self.shown
         shown = f"Showing the newest {len(self.entries):,} of {total:,}. " if more else ""
         self.hint.setText(shown + walk)
@@ -109,9 +120,9 @@ class HistoryPanel(QWidget):
 
     def _update_buttons(self) -> None:
         entry = self.selected()
-        self.unmerge_button.setEnabled(
-            entry is not None and entry.survivor is not None and entry.state == "done"
-        )
+        done = entry is not None and entry.state == "done"
+        self.unmerge_button.setEnabled(done and entry is not None and entry.survivor is not None)
+        self.undo_keys_button.setEnabled(done and entry is not None and entry.quiet)
 
     def select_entry(self, entry_id: int) -> None:
         for i in range(self.tree.topLevelItemCount()):
@@ -119,6 +130,36 @@ class HistoryPanel(QWidget):
             if item is not None and item.data(ID, Qt.ItemDataRole.UserRole) == entry_id:
                 self.tree.setCurrentItem(item)
                 return
+
+    def undo_keys_selected(self) -> None:
+        """Undo the selected export's keys, once the librarian says so: a file that cites
+        them may need the same keys again, and the next export may give others."""
+        entry = self.selected()
+        if entry is None or not entry.quiet:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Undo citation keys?",
+            f"“{entry.summary}”: take these keys back?\n\nWorks whose key has changed since "
+            "keep theirs. The next export gives keys again, perhaps not the same ones.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            summary = history.undo_quiet(self.catalog, entry.id)
+        except CuratorError as exc:
+            QMessageBox.warning(self, "Cannot undo the keys", str(exc))
+            return
+        self.refresh()
+        self.changed.emit()
+        self._say(f"Undone: {summary}")
+
+    def _say(self, message: str) -> None:
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(message, 5000)
 
     def unmerge_selected(self) -> None:
         entry = self.selected()
@@ -131,6 +172,4 @@ class HistoryPanel(QWidget):
             return
         self.refresh()
         self.changed.emit()
-        window = self.window()
-        if isinstance(window, QMainWindow):
-            window.statusBar().showMessage(f"Unmerged into works {restored}.", 5000)
+        self._say(f"Unmerged into works {restored}.")
