@@ -34,9 +34,12 @@ __all__ = [
 LARGE_IMPORT = 1_000_000  # bytes
 
 
-def before(catalog: Catalog, step: str) -> Backup:
+def before(catalog: Catalog, step: str) -> Backup | None:
     """A backup before a bulk step ("auto-merge"): the step may be undone too, but a backup
-    also survives a later mistake in the event log itself."""
+    also survives a later mistake in the event log itself. A catalog on a database server is
+    backed up by its server (pg_dump, or its own schedule): None, and the step goes on."""
+    if catalog.is_server:
+        return None
     if catalog.damaged:
         raise DamagedCatalogError(catalog.path, catalog.damaged)
     return store.make(catalog.path, folder_of(catalog.path), f"before {step}")
@@ -45,11 +48,12 @@ def before(catalog: Catalog, step: str) -> Backup:
 def daily(catalog: Catalog) -> Generator[Progress, None, Backup | None]:
     """The day's backup if due, as a task (the window runs it in the background)."""
     yield Progress(0, 1, "Backing up the catalog")
-    return daily_backup(catalog)
+    return None if catalog.is_server else daily_backup(catalog)
 
 
 def now(catalog: Catalog) -> Backup:
     """A backup the librarian asked for: kept until they delete it."""
+    _refuse_server(catalog, "backed up")
     return store.make(catalog.path, folder_of(catalog.path), MANUAL)
 
 
@@ -122,9 +126,18 @@ def _sound(path: Path) -> bool:
 def restore_open(catalog: Catalog, backup: Backup) -> Path | None:
     """`restore` a catalog that is open (the window's): its connections are made afresh
     and it is checked again, so what holds it sees the restored catalog, writable again."""
+    _refuse_server(catalog, "restored")
     saved = restore(catalog.path, backup)
     catalog.reopen()
     return saved
+
+
+def _refuse_server(catalog: Catalog, done: str) -> None:
+    if catalog.is_server:
+        raise CuratorError(
+            f"{catalog.location} is a catalog on a database server: it is {done} by its "
+            "server (pg_dump and pg_restore), not by curator."
+        )
 
 
 def check(path: Path) -> str | None:

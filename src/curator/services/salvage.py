@@ -45,6 +45,11 @@ def export_readable(
 ) -> Generator[Progress, None, SalvageResult]:
     """Every work of the catalog that can still be read, as BibTeX, to `path` (atomically)
     or as text; yields progress."""
+    if catalog.is_server:
+        raise CuratorError(
+            f"{catalog.location} is a catalog on a database server, never read around damaged "
+            "pages: export it as any catalog (curator export)."
+        )
     path = Path(path) if path is not None else None
     if path is not None and path.exists():  # never over an export made while it was sound
         raise CuratorError(
