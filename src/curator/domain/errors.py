@@ -15,9 +15,18 @@ class CuratorError(Exception):
 
 
 class UnrecognisedListingError(CuratorError):
-    """A file matches none of the listing styles curator can read."""
+    """A file matches none of the listing styles curator can read. The message is the
+    command line's (it names `--format`); a window words its own from the fields: `detail`
+    (what was wrong) and `choices` (style name -> label: the styles the librarian may read
+    the file as; none for an empty or binary file)."""
 
-    def __init__(self, source: str, tried: list[str], detail: str = "") -> None:
+    def __init__(
+        self,
+        source: str,
+        tried: list[str],
+        detail: str = "",
+        choices: dict[str, str] | None = None,
+    ) -> None:
         styles = ", ".join(tried)
         extra = f" ({detail})" if detail else ""
         super().__init__(
@@ -26,6 +35,8 @@ class UnrecognisedListingError(CuratorError):
         )
         self.source = source
         self.tried = tried
+        self.detail = detail
+        self.choices = dict(choices or {})
 
 
 class ValidationError(CuratorError):

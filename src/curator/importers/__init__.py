@@ -84,7 +84,8 @@ def parse_listing(text: str, source: str, format: str | None = None) -> ParseRes
     """Parse one listing file, in the style given by `format` or else the one detected.
 
     Raises UnrecognisedListingError (naming the styles tried) for an empty file or one that no
-    style explains, and CuratorError for an unknown format name.
+    style explains (with every style as a choice to read it as), and CuratorError for an
+    unknown format name.
     """
     importer = get_importer(format) if format is not None else None
     tried = [importer.label] if importer else [i.label for i in FORMATS.values()]
@@ -102,7 +103,8 @@ def parse_listing(text: str, source: str, format: str | None = None) -> ParseRes
         refused = refused or (result if _bibtex_refused(result) else None)
     if refused is not None:
         return refused
-    raise UnrecognisedListingError(source, tried, "no publication entries were found")
+    choices = {name: importer.label for name, importer in FORMATS.items()}
+    raise UnrecognisedListingError(source, tried, "no publication entries were found", choices)
 
 
 def _bibtex_refused(result: ParseResult) -> bool:

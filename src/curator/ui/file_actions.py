@@ -10,17 +10,24 @@ from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox, QProgressDialog
 
+from curator.domain.errors import UnrecognisedListingError
 from curator.domain.progress import Progress
 from curator.domain.records import BlockStatus
 from curator.export.bibtex import ExportOptions
-from curator.services import backups, exporting, importing, works
+from curator.services import backups, exporting, works
 from curator.services.catalogs import Catalog
 from curator.services.exporting import ExportPlan, ExportResult
 from curator.services.importing import ImportRun
 from curator.services.samples import sample_listing_paths
 from curator.ui.backups_dialog import BackupsDialog
 from curator.ui.export_dialog import ExportDialog
-from curator.ui.import_report import ImportReportDialog
+from curator.ui.import_report import (
+    ImportReportDialog,
+    Outcome,
+    ask_kind,
+    import_and_explain,
+    show_problems,
+)
 from curator.ui.shortcuts import HELP
 from curator.ui.tasks import Task, TaskRunner
 
@@ -57,6 +64,9 @@ class FileActions(QObject):
         self.export_scope = export_scope
         self.current_task: Task | None = None
         self.last_import: ImportRun | None = None
+        # files whose kind of listing could not be told, still to be asked about
+        self.undecided: list[tuple[Path, UnrecognisedListingError]] = []
+        self.asking: QMessageBox | None = None  # the question about one of them
         self.show_reports = True
         self.import_action = QAction("&Import Listing…", window)
         self.import_action.setShortcut(QKeySequence("Ctrl+I"))
@@ -129,13 +139,13 @@ class FileActions(QObject):
         dialog.setMinimumDuration(300)
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
-        task = self.tasks.start(lambda: importing.import_files(self.catalog, paths, format))
+        task = self.tasks.start(lambda: import_and_explain(self.catalog, paths, format))
         self.current_task = task
         self.import_action.setEnabled(False)
         self.sample_action.setEnabled(False)
         dialog.canceled.connect(task.cancel)
         task.progress.connect(lambda p: _on_progress(dialog, p))
-        task.finished.connect(lambda run: self._on_import_done(dialog, run))
+        task.finished.connect(lambda outcome: self._on_import_done(dialog, outcome))
         task.failed.connect(lambda msg: self._on_import_failed(dialog, msg))
         task.cancelled.connect(lambda: self._on_import_cancelled(dialog))
         return task
@@ -147,8 +157,8 @@ class FileActions(QObject):
         self.sample_action.setEnabled(True)
         self.import_ended.emit()
 
-    def _on_import_done(self, dialog: QProgressDialog, run: ImportRun) -> None:
-        self.last_import = run
+    def _on_import_done(self, dialog: QProgressDialog, outcome: Outcome) -> None:
+        run = self.last_import = outcome.run
         self._end_import(dialog)
         imported = sum(r.counts["imported"] for r in run.reports)
         self._say(f"Imported {imported} records.", 5000)
@@ -160,8 +170,29 @@ class FileActions(QObject):
         }
         if new_ids:
             self.works_added.emit(new_ids)
-        if self.show_reports:
-            ImportReportDialog(run, self.window).open()
+        if not self.show_reports:
+            return
+        self.undecided += outcome.unknown
+        if run.reports:
+            ImportReportDialog(run, self.window, outcome.problems).open()
+        elif outcome.problems:
+            show_problems(self.window, outcome.problems)  # one line: no empty report
+        self._ask_next_kind()
+
+    def _ask_next_kind(self) -> None:
+        """Ask what kind of listing the next file curator could not tell is, and import it
+        as that; the next one is asked once that import has ended (or was cancelled)."""
+        if not self.undecided or (self.current_task is not None and not self.current_task.done):
+            return
+        path, why = self.undecided.pop(0)
+
+        def chosen(kind: str | None) -> None:
+            if kind is None:
+                self._ask_next_kind()
+            else:
+                self.import_files([path], format=kind)
+
+        self.asking = ask_kind(self.window, why, chosen)
 
     def _on_import_failed(self, dialog: QProgressDialog, message: str) -> None:
         self._end_import(dialog)
@@ -170,6 +201,7 @@ class FileActions(QObject):
     def _on_import_cancelled(self, dialog: QProgressDialog) -> None:
         self._end_import(dialog)
         self._say("Import cancelled; the file being written was rolled back.", 5000)
+        self._ask_next_kind()
 
     # --- exporting ----------------------------------------------------------------------
     def choose_and_export(self) -> ExportDialog | None:

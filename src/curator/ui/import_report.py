@@ -1,8 +1,13 @@
-"""The import report: every block of every file, and what became of it."""
+"""What an import did, in the window's words: the report of every block of every file read;
+a plain message for a file that could not be read at all; and, for a file whose kind of listing
+curator could not tell, a choice of the kinds to read it as (the command line's `--format`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field
 from html import escape
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
@@ -12,14 +17,124 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from curator.domain.errors import CuratorError, UnrecognisedListingError
+from curator.domain.progress import Progress
 from curator.domain.records import BlockStatus
+from curator.importers import parse_listing
+from curator.services import importing
+from curator.services.catalogs import Catalog
 from curator.services.importing import ImportRun
+
+# The kinds of listing as the choice names them, in the order offered; a kind not named here
+# is offered after them under its own label.
+KIND_WORDS = {
+    "bibtex": "BibTeX",
+    "arxiv": "arXiv listing",
+    "author-page": "author page",
+    "lab-page": "lab page",
+}
+
+
+@dataclass(slots=True)
+class Outcome:
+    """An import run, and why each file it could not import was not, as the window words
+    it; `unknown` holds the files whose kind of listing could not be told, and why."""
+
+    run: ImportRun
+    problems: list[str] = field(default_factory=list)  # one line per file not imported
+    unknown: list[tuple[Path, UnrecognisedListingError]] = field(default_factory=list)
+
+
+def import_and_explain(
+    catalog: Catalog, paths: list[Path], format: str | None
+) -> Generator[Progress, None, Outcome]:
+    """`importing.import_files`, then, for each file it could not read, why in the window's
+    words (the run's messages are the command line's): a file no kind of listing explains is
+    read again to find out (only such a file: it failed at once)."""
+    run = yield from importing.import_files(catalog, paths, format)
+    outcome = Outcome(run)
+    read = {r.source_path: r for r in run.reports}
+    failures = iter(run.failures)
+    for path in paths:
+        report = read.get(str(path.resolve()))
+        if report is not None and report.refused is None:
+            continue
+        message = next(failures, "")
+        why = _unrecognised(path) if report is None else None
+        if why is None:
+            outcome.problems.append(message)
+        elif why.choices:
+            outcome.unknown.append((path, why))
+        else:
+            outcome.problems.append(f"{why.source}: {why.detail}")
+    outcome.problems += list(failures)  # never expected: said rather than lost
+    return outcome
+
+
+def _unrecognised(path: Path) -> UnrecognisedListingError | None:
+    """Why no kind of listing explains `path`, if that is why it was not imported."""
+    try:
+        text, _ = importing.read_listing(path)
+        parse_listing(text, path.name)
+    except UnrecognisedListingError as exc:
+        return exc
+    except CuratorError:
+        return None
+    return None
+
+
+def ask_kind(
+    parent: QWidget, why: UnrecognisedListingError, chosen: Callable[[str | None], None]
+) -> QMessageBox:
+    """ "Curator could not tell what kind of listing X is. Import it as: [BibTeX] [arXiv
+    listing] [author page] [lab page] / Cancel"; `chosen` gets the kind's name, or None."""
+    box = QMessageBox(parent)
+    box.setWindowTitle("Import")
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setText(f"Curator could not tell what kind of listing {why.source} is.")
+    box.setInformativeText(
+        f"None of the kinds it knows found an entry in it ({why.detail}). If you know what it "
+        "is, import it as:"
+    )
+    order = [k for k in KIND_WORDS if k in why.choices]
+    order += [k for k in why.choices if k not in KIND_WORDS]
+    names = {}
+    for kind in order:
+        button = box.addButton(
+            KIND_WORDS.get(kind, why.choices[kind]), QMessageBox.ButtonRole.ActionRole
+        )
+        button.setToolTip(f"Read it as a {why.choices[kind]}")
+        names[button] = kind
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.buttonClicked.connect(lambda button: chosen(names.get(button)))
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
+
+
+def show_problems(parent: QWidget, problems: list[str]) -> QMessageBox:
+    """Files that could not be imported at all: a message, not an empty report."""
+    box = QMessageBox(parent)
+    box.setWindowTitle("Import")
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    many = len(problems) > 1
+    box.setText(
+        f"{len(problems)} files could not be imported." if many else "Nothing was imported."
+    )
+    box.setInformativeText("\n\n".join(problems))
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
+
 
 _COLOURS = {
     BlockStatus.IMPORTED: "#1b7f3b",
@@ -30,15 +145,22 @@ _COLOURS = {
 
 
 class ImportReportDialog(QDialog):
-    def __init__(self, run: ImportRun, parent: QWidget | None = None) -> None:
+    """Every block of every file read; `problems` (the window's words for the files that were
+    not imported: the run's failures by default) above them."""
+
+    def __init__(
+        self, run: ImportRun, parent: QWidget | None = None, problems: list[str] | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Import report")
         self.resize(900, 560)
         self.run = run
-        lines = [r.summary() for r in run.reports] + [f"Not imported: {f}" for f in run.failures]
+        problems = run.failures if problems is None else problems
+        lines = [r.summary() for r in run.reports] + [f"Not imported: {f}" for f in problems]
         self.summary = QLabel(
             "<br>".join(escape(line) for line in lines) or "Nothing was imported."
         )
+        self.summary.setTextFormat(Qt.TextFormat.RichText)  # one line is HTML too: &#x27; is '
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.only_problems = QCheckBox("Show only skipped and rejected blocks")
