@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from curator.domain.errors import CuratorError, DamagedCatalogError
-from curator.services import backups, history
 from curator.services.catalogs import (
     Catalog,
     default_catalog_path,
@@ -51,31 +50,6 @@ def _install_excepthook() -> None:
     sys.excepthook = hook
 
 
-def _offer_restore(path: Path, exc: DamagedCatalogError) -> Catalog | None:
-    """A catalog too damaged to open: offer its newest backup (what it is now is kept)."""
-    from PySide6.QtWidgets import QMessageBox
-
-    newest = backups.latest(path)
-    if newest is None:
-        QMessageBox.critical(None, "Curator", f"Cannot open the catalog.\n\n{exc}")
-        return None
-    answer = QMessageBox.question(
-        None,
-        "Curator",
-        f"{path} is too damaged to open (SQLite: {exc.problem}).\n\nRestore its newest "
-        f"backup, of {newest.label}? The damaged file is kept beside the backups.",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-    )
-    if answer != QMessageBox.StandardButton.Yes:
-        return None
-    try:
-        backups.restore(path, newest)
-        return open_default(path, daily=False)
-    except CuratorError as failed:
-        QMessageBox.critical(None, "Curator", f"The restore failed.\n\n{failed}")
-        return None
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parse(sys.argv[1:] if argv is None else argv)
     if not _has_display():
@@ -88,30 +62,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from curator.ui.main_window import MainWindow
+    from curator.ui.icons import app_icon
+    from curator.ui.smoke import install_quit_when_ready
+    from curator.ui.windows import Windows, offer_restore
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Curator")
     app.setOrganizationName("curator")
+    try:
+        QApplication.setWindowIcon(app_icon())  # every window's, and the dock's
+    except ModuleNotFoundError:  # an editable install older than the icon: `make` redoes it
+        logging.getLogger("curator").warning("no application icon: reinstall (make run)")
     path = sample_catalog_path() if args.sample else args.db
     catalog: Catalog | None
     try:
         catalog = open_default(path, daily=False)  # made by the window, in the background
     except DamagedCatalogError as exc:
-        catalog = _offer_restore(Path(str(exc.path)), exc)
+        catalog = offer_restore(Path(str(exc.path)), exc)
     except CuratorError as exc:
         QMessageBox.critical(None, "Curator", f"Cannot open the catalog.\n\n{exc}")
         return 1
     if catalog is None:
         return 1
     _install_excepthook()
-    window = MainWindow(catalog)
-    window.show()
-    window.files.daily_backup()
-    if history.is_new(catalog):
-        window.import_samples()
-    code = app.exec()
-    catalog.close()
+    windows = Windows()  # File › Open Catalog… replaces a window with another
+    window = windows.show(catalog, samples_if_new=True)  # a first run: the sample listings
+    install_quit_when_ready(window)
+    code = app.exec()  # each window closes its catalog as it closes
+    for still_open in windows.open:  # the app quit without closing them (logout)
+        still_open.catalog.close()
     return code
 
 

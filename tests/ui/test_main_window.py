@@ -26,8 +26,9 @@ def _titles(w: MainWindow) -> list[str]:
 
 
 def test_title_names_app_and_catalog(window: MainWindow, seeded: Catalog) -> None:
-    assert "Curator" in window.windowTitle()
-    assert str(seeded.path) in window.windowTitle()
+    assert window.windowTitle() == "catalog — Curator"  # the file's name; its path below
+    assert window.catalog_label.text() == "catalog.sqlite"
+    assert str(seeded.path) in window.catalog_label.toolTip()
     assert "65 works" in window.counts_label.text()
 
 

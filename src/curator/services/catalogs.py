@@ -15,8 +15,10 @@ from curator.domain.errors import CuratorError, DamagedCatalogError
 from curator.store import backups, eventlog, server
 from curator.store.backups import DAILY
 from curator.store.catalog import QUICK_CHECK_UP_TO, Catalog, open_catalog, refuse_non_file
+from curator.store.schema import SCHEMA_VERSION  # every open catalog's: opening upgrades one
 
 __all__ = [
+    "SCHEMA_VERSION",
     "Catalog",
     "Create",
     "NoCatalogError",

@@ -9,7 +9,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from curator import __version__
 from curator.domain.catalog import WorkView
 from curator.domain.errors import DamagedCatalogError
 from curator.export.bibtex import ExportOptions
@@ -33,6 +32,7 @@ from curator.services import works
 from curator.services.catalogs import Catalog
 from curator.services.exporting import ExportPlan
 from curator.services.works import Query
+from curator.ui.about import show_about
 from curator.ui.backups_dialog import DamageBanner
 from curator.ui.catalog.editor import WorkEditor
 from curator.ui.catalog.sources import SourcesPanel
@@ -46,6 +46,7 @@ from curator.ui.catalog.work_table import (
     PAGE,
     WorkTableModel,
 )
+from curator.ui.catalog_menu import CatalogActions, title_of
 from curator.ui.export_dialog import ExportDialog
 from curator.ui.file_actions import FileActions
 from curator.ui.history_view import HistoryPanel
@@ -60,6 +61,8 @@ SEARCH_DELAY_MS = 200
 
 
 class MainWindow(QMainWindow):
+    closed = Signal()  # closed for good: its catalog may be closed too (`curator.ui.windows`)
+
     def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.catalog = catalog
@@ -69,7 +72,7 @@ class MainWindow(QMainWindow):
         self._search_tasks: list[Task] = []
         self._keep: int | None = None  # the work the librarian chose last
         self._placing = False  # the window, not the librarian, is moving the selection
-        self.setWindowTitle(f"Curator — {catalog.path}")
+        self.setWindowTitle(f"{title_of(catalog)} — Curator")
         self.resize(1440, 900)
         self._build_widgets()
         self.files = FileActions(self, catalog, self.tasks, self._export_scope)
@@ -81,6 +84,8 @@ class MainWindow(QMainWindow):
         self.files.backup_failed.connect(self._on_backup_failed)
         self.steps = UndoActions(self, catalog, self.tasks, ready=self._edits_saved)
         self.steps.ended.connect(self._on_step_ended)
+        self.catalogs = CatalogActions(self, catalog, self.tasks)
+        self.catalogs.reset_done.connect(self._after_reset)
         self._build_menus()
         self.menu_keys = MenuKeys(self)  # the menus' keys reach them from any field
         self.editor.set_venue_names(works.venue_names(self.catalog))
@@ -140,7 +145,11 @@ class MainWindow(QMainWindow):
         column.addWidget(self.views, 1)
         self.setCentralWidget(central)
         self._show_damage()
+        self.catalog_label = QLabel(self.catalog.name)
+        self.catalog_label.setToolTip(f"The catalog open in this window: {self.catalog.location}")
+        self.catalog_label.setStyleSheet("color: palette(placeholder-text)")
         self.counts_label = QLabel()
+        self.statusBar().addPermanentWidget(self.catalog_label)
         self.statusBar().addPermanentWidget(self.counts_label)
 
     def _build_table(self) -> None:
@@ -166,6 +175,8 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        self.catalogs.add_to(file_menu)
+        file_menu.addSeparator()
         self.files.add_to(file_menu)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
@@ -205,7 +216,7 @@ class MainWindow(QMainWindow):
         keys.triggered.connect(self.show_shortcuts)
         help_menu.addAction(keys)
         about = QAction("&About Curator", self)
-        about.triggered.connect(self._about)
+        about.triggered.connect(self.about)
         help_menu.addAction(about)
 
     # --- the table ----------------------------------------------------------------------
@@ -417,6 +428,7 @@ class MainWindow(QMainWindow):
 
     def _after_restore(self, message: str) -> None:
         """The catalog's file is another one now: every view reads it afresh."""
+        self.steps.forget()
         self.editor.show_work(None)
         self._show_damage()
         self._after_change()
@@ -441,13 +453,15 @@ class MainWindow(QMainWindow):
         views = (("In the Duplicates view", review), ("In the Venues view", VENUE_SHORTCUTS))
         return show_help(self, views)
 
-    def _about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About Curator",
-            f"<b>Curator {__version__}</b><p>Curate a catalog of publications.</p>"
-            f"<p>Catalog: {self.catalog.path}</p>",
-        )
+    def about(self) -> QMessageBox:
+        """Help › About Curator: the version, the catalog (its full path) and what runs it."""
+        return show_about(self, self.catalog)
+
+    def _after_reset(self, message: str) -> None:
+        """The sample catalog is empty again: every view reloads, then the sample listings
+        are imported as this window's own steps (as on the first run)."""
+        self._after_restore(message)
+        self.import_samples()
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         if self.editor.changes() and not self.editor.save():
@@ -468,3 +482,5 @@ class MainWindow(QMainWindow):
         self.tasks.wait(10_000)
         self.reads.wait(10_000)
         super().closeEvent(event)
+        if event.isAccepted():
+            self.closed.emit()

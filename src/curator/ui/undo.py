@@ -63,6 +63,11 @@ class UndoActions(QObject):
         self.redo_action.setProperty(HELP, "Redo the change undone last")
         self.redo_action.triggered.connect(self.redo)
 
+    def forget(self) -> None:
+        """The catalog's file was replaced (a restore): the steps this window moved were the
+        old file's, and their ids may be new steps' now."""
+        self.moved.clear()
+
     def update(self) -> None:
         """Name each action after the step it would take (a few indexed queries, and the
         touch check of an own step that is not the catalog's next)."""
