@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QPlainTextEdit
 
-from curator.services import history, works
+from curator.services import decisions, history, works
 from curator.store.catalog import Catalog, open_catalog
 from curator.ui.main_window import MainWindow
 from tests.conftest import HANG
 from tests.ui.conftest import close_window, open_window
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+NO_MODIFIER = Qt.KeyboardModifier.NoModifier
 
 
 def show_duplicates(qtbot, w: MainWindow) -> None:  # type: ignore[no-untyped-def]
@@ -243,3 +246,203 @@ def test_a_huge_catalog_is_scanned_when_the_librarian_asks(
     assert window.review.scan_task is not None
     qtbot.waitUntil(lambda: window.review.scanned and window.review.scan_task is None, timeout=HANG)
     assert window.review.model.rowCount() > 0
+
+
+# --- the keyboard from the moment the view opens --------------------------------------------
+
+
+def focus_window(qtbot, w: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=HANG)
+    assert QApplication.focusWidget() is not None
+
+
+def press(qtbot, name: str, modifier: Qt.KeyboardModifier = NO_MODIFIER) -> None:  # type: ignore[no-untyped-def]
+    """A key as a librarian presses it: to whatever widget has the focus."""
+    focused = QApplication.focusWidget()
+    assert focused is not None
+    qtbot.keyClick(focused, getattr(Qt.Key, f"Key_{name}"), modifier)
+
+
+def scanned(qtbot, w: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: w.review.scanned and w.review.scan_task is None, timeout=HANG)
+
+
+def open_by_keyboard(qtbot, w: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    focus_window(qtbot, w)
+    press(qtbot, "2", CTRL)
+    assert w.views.currentWidget() is w.review
+    scanned(qtbot, w)
+
+
+def test_the_review_keys_work_right_after_ctrl_2(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    open_by_keyboard(qtbot, window)
+    review = window.review
+    assert review.isAncestorOf(QApplication.focusWidget())
+    first = review.candidate.works
+    press(qtbot, "J")
+    second = review.candidate.works
+    assert second != first
+    press(qtbot, "G")  # this pair only, whatever group it belongs to
+    press(qtbot, "D")
+    assert second not in {c.works for c in review.model.open_candidates()}
+    assert review.reviewed == 1
+
+
+def test_the_review_keys_work_right_after_a_click_on_the_tab(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    focus_window(qtbot, window)
+    bar = window.views.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
+    scanned(qtbot, window)
+    review = window.review
+    first = review.candidate.works
+    press(qtbot, "J")
+    assert review.candidate.works != first
+    press(qtbot, "K")
+    assert review.candidate.works == first
+
+
+def test_keys_typed_in_the_merged_editor_are_text_not_decisions(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    open_by_keyboard(qtbot, window)
+    review = window.review
+    pair = review.candidate.works
+    press(qtbot, "E")  # the current field (the title), typed by hand
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QPlainTextEdit), timeout=HANG)
+    editor = QApplication.focusWidget()
+    editor.selectAll()
+    qtbot.keyClicks(editor, "MDJ RSK")
+    assert review.candidate.works == pair and review.reviewed == 0  # nothing decided
+    dialog = editor.window()
+    assert isinstance(dialog, QInputDialog)
+    dialog.accept()
+    assert review.typed == {"title": "MDJ RSK"}
+    qtbot.waitUntil(  # back where the keys work
+        lambda: review.isAncestorOf(QApplication.focusWidget()), timeout=HANG
+    )
+    press(qtbot, "J")
+    assert review.candidate.works != pair
+
+
+# --- what the queue shows ---------------------------------------------------------------------
+
+
+def test_the_queue_shows_ids_elides_in_the_middle_and_tips_the_whole_title(
+    qtbot, window: MainWindow, seeded: Catalog
+) -> None:  # type: ignore[no-untyped-def]
+    show_duplicates(qtbot, window)
+    review = window.review
+    assert review.queue.textElideMode() == Qt.TextElideMode.ElideMiddle
+    model = review.model
+    for row in range(model.rowCount()):
+        c = model.candidate(row)
+        for col, wid in ((2, c.a), (3, c.b)):
+            title = works.work(seeded, wid).title or ""
+            text = model.index(row, col).data()
+            assert text.startswith(f"#{wid} ") and text.endswith(title)
+            assert title in model.index(row, col).data(Qt.ItemDataRole.ToolTipRole)
+    same = [r for r in range(model.rowCount()) if len({*model.candidate(r).works}) == 2
+            and model.index(r, 2).data()[3:] == model.index(r, 3).data()[3:]]  # fmt: skip
+    assert all(model.index(r, 2).data() != model.index(r, 3).data() for r in same)
+
+
+# --- a group: all its pairs, or the one pair chosen -------------------------------------------
+
+
+def select_group_of(review, size: int) -> None:  # type: ignore[no-untyped-def]
+    row = next(
+        r for r in range(review.model.rowCount())
+        if len(review._group(review.model.candidate(r))) == size
+    )  # fmt: skip
+    review.select_row(row)
+    assert len(review.comparison.works) == size
+
+
+def undo(qtbot, w: MainWindow, redo: bool = False) -> None:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(w.steps.ended, timeout=HANG):
+        if redo:
+            press(qtbot, "Z", CTRL | Qt.KeyboardModifier.ShiftModifier)
+        else:
+            press(qtbot, "Z", CTRL)
+    qtbot.waitUntil(lambda: w.review.scan_task is None, timeout=HANG)
+
+
+def test_d_on_a_group_decides_all_its_pairs_in_one_step_and_undo_restores_them(
+    qtbot, window: MainWindow, seeded: Catalog
+) -> None:  # type: ignore[no-untyped-def]
+    open_by_keyboard(qtbot, window)
+    review = window.review
+    select_group_of(review, 3)
+    ids = [w.id for w in review.comparison.works]
+    a, b, c = ids
+    assert review.buttons["distinct"].text() == "Not duplicates: all 3 pairs  (D)"
+    assert review.buttons["related"].text() == "Related versions: all 3 pairs  (R)"
+    assert review.buttons["merge"].text() == "Merge 3 works  (M)"
+    assert review.whole_group.isChecked() and review.whole_group.isVisible()
+    open_before = {c.works for c in review.model.open_candidates()}
+    in_group = {p for p in open_before if set(p) <= set(ids)}
+    progress = review.progress.format()
+    assert progress == f"0 of {len(open_before)} reviewed"
+    press(qtbot, "D")
+    with seeded.read() as s:
+        assert len(decisions.decided_pairs(s, ids, kinds=("distinct",))) == 3
+    assert not in_group & {c.works for c in review.model.open_candidates()}
+    assert review.status.text().startswith(f"#{a}, #{b} and #{c}: not duplicates (all 3 pairs).")
+    after = review.progress.format()
+    assert after == f"{len(in_group)} of {len(open_before)} reviewed"
+    undo(qtbot, window)
+    with seeded.read() as s:
+        assert decisions.decided_pairs(s, ids) == []
+    assert {c.works for c in review.model.open_candidates()} == open_before
+    assert review.progress.format() == progress
+    undo(qtbot, window, redo=True)
+    assert review.progress.format() == after
+    assert not in_group & {c.works for c in review.model.open_candidates()}
+
+
+def test_g_narrows_to_the_chosen_pair_and_r_decides_only_it(
+    qtbot, window: MainWindow, seeded: Catalog
+) -> None:  # type: ignore[no-untyped-def]
+    open_by_keyboard(qtbot, window)
+    review = window.review
+    select_group_of(review, 3)
+    pair = review.candidate.works
+    group = [w.id for w in review.comparison.works]
+    press(qtbot, "G")
+    assert not review.whole_group.isChecked()
+    assert [w.id for w in review.comparison.works] == list(pair)
+    assert review.buttons["related"].text() == "Related versions  (R)"
+    assert review.buttons["merge"].text() == "Merge  (M)"
+    press(qtbot, "R")
+    with seeded.read() as s:
+        assert decisions.decided_pairs(s, group, kinds=("related",)) == [pair]
+    left = {c.works for c in review.model.open_candidates()}
+    assert pair not in left and any(set(p) <= set(group) for p in left)
+    assert review.status.text().startswith(f"#{pair[0]} and #{pair[1]}: related versions.")
+    assert review.whole_group.isChecked()  # the next candidate opens whole again
+
+
+def test_the_progress_follows_undo_and_redo_of_a_merge(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    open_by_keyboard(qtbot, window)
+    review = window.review
+    select_group_of(review, 3)
+    before = review.progress.format()
+    press(qtbot, "M")
+    qtbot.waitUntil(lambda: review.scan_task is None, timeout=HANG)
+    after = review.progress.format()
+    assert after != before
+    total = before.split(" of ")[1]
+    assert after.endswith(f" of {total}")  # a merge settles pairs, it does not lose them
+    undo(qtbot, window)
+    assert review.progress.format() == before
+    undo(qtbot, window, redo=True)
+    assert review.progress.format() == after
+
+
+def test_help_says_what_d_r_and_g_decide(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.show_shortcuts()
+    box = next(
+        b for b in window.findChildren(QMessageBox) if b.windowTitle() == "Keyboard shortcuts"
+    )
+    text = box.text()
+    assert "<b>G</b>" in text and "every pair of the works shown" in text
+    box.close()

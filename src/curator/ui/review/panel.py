@@ -6,18 +6,17 @@ from collections.abc import Callable, Collection, Generator
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
+    QCheckBox,
     QComboBox,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
-    QMessageBox,
-    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -30,50 +29,39 @@ from curator.domain.errors import CuratorError
 from curator.domain.matching import BAND_ORDER, Band, Candidate
 from curator.domain.progress import Progress
 from curator.services import candidates as candidate_service
-from curator.services import decisions, review
+from curator.services import review
 from curator.services import works as works_service
 from curator.services.catalogs import Catalog
 from curator.ui.review.comparison import ComparisonView
+from curator.ui.review.deciding import DESCRIPTIONS, Decisions
+from curator.ui.review.deciding import SHORTCUTS as SHORTCUTS  # Help › Keyboard Shortcuts
+from curator.ui.review.dialogs import merged_value_dialog, record_box
 from curator.ui.review.queue import CandidateModel
+from curator.ui.review.scope import Scope
 from curator.ui.review.weights import WeightsDialog
 from curator.ui.tasks import Task, TaskRunner
 
 MAX_GROUP = 6  # works shown side by side at most
 AUTO_SCAN_UP_TO = 250_000  # works; a bigger catalog is scanned when the librarian asks
 
-# (key, action, description): shown on the buttons, in tooltips and in Help > Keyboard shortcuts
-SHORTCUTS = (
-    ("M", "merge", "Merge the works shown, with the picks in the Merged column"),
-    ("D", "distinct", "Not duplicates: never offer this pair again"),
-    ("R", "related", "Related versions (preprint and published, workshop and conference)"),
-    ("S", "skip", "Skip: leave the pair open and go to the next one"),
-    ("J", "next", "Next candidate"),
-    ("K", "previous", "Previous candidate"),
-    ("Up / Down", "field", "Move between fields"),
-    ("1 … 6", "pick", "Take the current field from work 1 … 6"),
-    ("E", "type", "Type the current field's merged value yourself"),
-)
 
-
-class ReviewPanel(QWidget):
+class ReviewPanel(Decisions):
     """The review queue and the side-by-side comparison, driven by buttons and single keys."""
 
-    changed = Signal()  # the catalog changed (a decision was made)
-
     def __init__(self, catalog: Catalog, tasks: TaskRunner, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent)  # the scope of decisions and the progress
         self.catalog = catalog
         self.tasks = tasks
         self.cache = candidate_service.ScanCache()  # kept: rescans read only what changed
         self.scan_task: Task | None = None
         self.pending_new: set[int] | None = None  # works to scan once the running scan ends
-        self.reviewed = 0
         self.scanned = False  # a first scan starts when the view is first shown
         self.comparison: review.Comparison | None = None
         self.candidate: Candidate | None = None
         self.picks: dict[str, int] = {}
         self.typed: dict[str, str] = {}
         self.current_field = review.FIELD_KEYS[0]
+        self.group: list[int] = []
         self._build()
         self._bind_keys()
 
@@ -86,6 +74,7 @@ class ReviewPanel(QWidget):
         self.queue.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.queue.setAlternatingRowColors(True)
         self.queue.setWordWrap(False)
+        self.queue.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # ids and endings both show
         self.queue.verticalHeader().setVisible(False)
         header = self.queue.horizontalHeader()
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
@@ -141,32 +130,30 @@ class ReviewPanel(QWidget):
         self.fold = QPushButton("Fold identical fields")
         self.fold.setCheckable(True)
         self.fold.toggled.connect(lambda _: self._render())
+        self.whole_group = QCheckBox()
+        self.whole_group.setChecked(True)
+        self.whole_group.setVisible(False)
+        self.whole_group.setToolTip(DESCRIPTIONS["group"])
+        self.whole_group.toggled.connect(self._on_whole_group)
+        scope = QHBoxLayout()
+        scope.addWidget(self.whole_group)
+        scope.addStretch(1)
+        scope.addWidget(self.fold)
         self.buttons: dict[str, QPushButton] = {}
         actions = QHBoxLayout()
-        labels = {
-            "merge": "Merge",
-            "distinct": "Not duplicates",
-            "related": "Related versions",
-            "skip": "Skip",
-            "previous": "◀ Previous",
-            "next": "Next ▶",
-        }
-        keys = {action: key for key, action, _ in SHORTCUTS}
-        descriptions = {action: description for _, action, description in SHORTCUTS}
-        for action, label in labels.items():
-            key, description = keys[action], descriptions[action]
-            button = QPushButton(f"{label}  ({key})")
-            button.setToolTip(description)
+        for action in ("merge", "distinct", "related", "skip", "previous", "next"):
+            button = QPushButton()
             button.clicked.connect(getattr(self, action))
             self.buttons[action] = button
             if action == "previous":
                 actions.addStretch(1)
             actions.addWidget(button)
+        self._label_actions()
         self._offer("merge")
-        actions.addWidget(self.fold)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 6, 6, 6)
+        right_layout.addLayout(scope)
         right_layout.addWidget(self.view, 1)
         right_layout.addLayout(actions)
 
@@ -190,6 +177,7 @@ class ReviewPanel(QWidget):
             "S": self.skip,
             "J": self.next,
             "K": self.previous,
+            "G": self.toggle_group,
             "E": lambda: self.type_value(self.current_field),
             "Up": lambda: self.move_field(-1),
             "Down": lambda: self.move_field(1),
@@ -202,6 +190,17 @@ class ReviewPanel(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
             self.shortcuts.append(shortcut)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Opening the view (Ctrl+2, a click on its tab) puts the keys where they work."""
+        super().showEvent(event)
+        if not event.spontaneous():  # not the window coming back from another desktop
+            self.focus_queue()
+
+    def focus_queue(self) -> None:
+        """The queue takes the keyboard: M, D, R, J, K... work at once, and a tab bar or a
+        widget of the view left behind never swallows them."""
+        self.queue.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_band(self) -> None:
         value = self.band.currentData()
@@ -218,6 +217,7 @@ class ReviewPanel(QWidget):
         if works_now <= AUTO_SCAN_UP_TO or self.scan_task is not None:
             return self.scan(new_ids)
         self.scanned = False  # what the queue shows may be out of date: the button says so
+        self._sync_reviewed()
         self._update_status(
             f"{works_now:,} works: a scan reads every one and takes minutes and gigabytes of "
             "memory at this size; press Scan for duplicates when it suits you."
@@ -281,6 +281,7 @@ class ReviewPanel(QWidget):
             self.scanned = True
         else:
             self.model.add(found, rows)
+        self._sync_reviewed()  # an undo or redo since: the progress follows it
         self._scan_ended("")
         row = self.model.row_of(keep) if keep else None
         self.select_row(row if row is not None else 0)
@@ -315,20 +316,33 @@ class ReviewPanel(QWidget):
         return candidate_service.group_around(candidate, self.model.open_candidates(), MAX_GROUP)
 
     def _show(self, candidate: Candidate | None) -> None:
-        """Show a candidate; the same pair shown again (after a scan) keeps the picks made."""
+        """Show a candidate, with its group or as a pair; the same pair shown again (after a
+        scan) keeps the picks made and the choice of group or pair."""
         same = candidate is not None and self.candidate is not None
         if not (same and candidate.works == self.candidate.works):  # type: ignore[union-attr]
             self.picks, self.typed = {}, {}
             self.current_field = review.FIELD_KEYS[0]
+            self._check_group(True)  # a new candidate opens with its whole group
         self.candidate = candidate
         self.comparison = None
+        self.group = self._group(candidate) if candidate else []
+        ids = (
+            self.group
+            if self.whole_group.isChecked()
+            else list(candidate.works if candidate else ())
+        )
+        self.scope = Scope((), 0)
         if candidate is not None:
             try:
-                self.comparison = review.compare(self.catalog, self._group(candidate))
+                self.comparison = review.compare(self.catalog, ids)
+                self.scope = Scope(tuple(ids), self._open_pairs(ids))
             except CuratorError as exc:  # a work merged away since the scan
                 self.status.setText(str(exc))
-        for action in ("merge", "distinct", "related", "skip"):
-            self.buttons[action].setEnabled(self.comparison is not None)
+        self.whole_group.setVisible(len(self.group) > 2)
+        self.whole_group.setText(
+            f"Whole group: {len(self.group)} works tied by sure or likely pairs  (G)"
+        )
+        self._label_actions()
         self._offer(self.default_action(candidate))
         self._render()
 
@@ -345,8 +359,16 @@ class ReviewPanel(QWidget):
 
     def _render(self) -> None:
         reasons = self.candidate.reasons if self.candidate else ()
-        if self.comparison and len(self.comparison.works) > 2:
-            reasons = (*reasons, f"{len(self.comparison.works)} works tied by sure or likely pairs")
+        n = len(self.group)
+        if self.comparison and self.scope.is_group:
+            reasons = (
+                *reasons,
+                f"{n} works tied by sure or likely pairs: M merges all {n}, D and R decide "
+                f"{self.scope.pairs()} (G: this pair only)",
+            )
+        elif self.comparison and n > 2:
+            reasons = (*reasons, f"this pair only, of {n} works tied by sure or likely pairs "
+                       "(G: the whole group)")  # fmt: skip
         self.view.show_comparison(
             self.comparison,
             reasons,
@@ -384,19 +406,35 @@ class ReviewPanel(QWidget):
         self.current_field = keys[(keys.index(self.current_field) + step) % len(keys)]
         self._render()
 
-    def type_value(self, key: str, value: str | None = None) -> None:
-        """Type the merged value of a field (asks for it when `value` is None)."""
-        if self.comparison is None:
-            return
-        row = self.comparison.row(key)
-        if value is None:
-            side = self.picks.get(key, row.default)
-            start = self.typed.get(key, row.default_text if side is None else row.values[side])
-            value, ok = QInputDialog.getMultiLineText(
-                self, f"Merged {row.spec.label}", f"{row.spec.label} of the merged work:", start
-            )
-            if not ok:
-                return
+    def type_value(self, key: str, value: str | None = None) -> QInputDialog | None:
+        """Type the merged value of a field; with no `value`, a dialog asks for it (returned)."""
+        shown = self.comparison
+        if shown is None:
+            return None
+        if value is not None:
+            self._set_typed(key, value)
+            return None
+        row = shown.row(key)
+        side = self.picks.get(key, row.default)
+        start = self.typed.get(key, row.default_text if side is None else row.values[side])
+        before = QApplication.focusWidget()
+        dialog = merged_value_dialog(self, row.spec.label, start)
+        dialog.textValueSelected.connect(
+            lambda text: self._set_typed(key, text) if self.comparison is shown else None
+        )
+        dialog.finished.connect(lambda _: self._take_keys_back(before))
+        return dialog
+
+    def _take_keys_back(self, focused: QWidget | None) -> None:
+        """After a dialog, the keys come back to where they were in the view (the window is
+        activated again: without a window manager nothing else would)."""
+        self.window().activateWindow()
+        if focused is not None and self.isAncestorOf(focused) and focused.isVisible():
+            focused.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.focus_queue()
+
+    def _set_typed(self, key: str, value: str) -> None:
         self.current_field = key
         self.typed[key] = value
         self._render()
@@ -405,66 +443,8 @@ class ReviewPanel(QWidget):
         if self.comparison is None:
             return
         found = [r for side in self.comparison.records for r in side if r.id == record_id]
-        if not found:
-            return
-        record = found[0]
-        box = QMessageBox(self)
-        box.setWindowTitle(f"{record.source_file} · lines {record.first_line}–{record.last_line}")
-        box.setText(f"Record {record.ordinal} of {record.source_file}, as imported:")
-        text = QPlainTextEdit(record.raw)
-        text.setReadOnly(True)
-        text.setMinimumSize(640, 260)
-        grid = box.layout()
-        if isinstance(grid, QGridLayout):  # QMessageBox lays itself out on a grid
-            grid.addWidget(text, 1, 0, 1, grid.columnCount())
-        box.open()
-
-    # --- decisions --------------------------------------------------------------------
-    def _decided(self, message: str, drop: Callable[[Candidate], bool]) -> None:
-        row = self.queue.currentIndex().row()
-        self.reviewed += 1
-        self.model.remove(drop)
-        self.candidate = None
-        self._update_status(message)
-        self.select_row(row)
-        self.changed.emit()
-
-    def _run(self, action: Callable[[], Any]) -> Any:
-        try:
-            return action()
-        except CuratorError as exc:
-            QMessageBox.warning(self, "Not done", str(exc))
-            return None
-
-    def merge(self) -> None:
-        shown = self.comparison
-        if shown is None:
-            return
-        outcome = self._run(lambda: review.merge(self.catalog, shown, self.picks, self.typed))
-        if outcome is None:
-            self.refresh_comparison()
-            return
-        merged = {w.id for w in shown.works}
-        self._decided(
-            f"Merged {len(merged)} works into #{outcome.survivor}.",
-            lambda c: c.a in merged or c.b in merged,
-        )
-        self.rescan({outcome.survivor})  # the merged work may meet others the parts did not
-
-    def _pair_decision(self, decide: Callable[[Catalog, int, int], int], words: str) -> None:
-        candidate = self.candidate
-        if candidate is None or self._run(lambda: decide(self.catalog, *candidate.works)) is None:
-            return
-        self._decided(
-            f"#{candidate.a} and #{candidate.b}: {words}.",
-            lambda c: c.works == candidate.works,
-        )
-
-    def distinct(self) -> None:
-        self._pair_decision(decisions.distinct, "not duplicates")
-
-    def related(self) -> None:
-        self._pair_decision(decisions.related, "related versions")
+        if found:
+            record_box(self, found[0])
 
     def skip(self) -> None:
         self.next()
@@ -474,47 +454,3 @@ class ReviewPanel(QWidget):
 
     def previous(self) -> None:
         self.select_row(self.queue.currentIndex().row() - 1)
-
-    def refresh_comparison(self) -> None:
-        """Show the current candidate's works as they are now (after an edit elsewhere).
-
-        Picks survive when nothing changed; pairs merged away or decided meanwhile leave.
-        """
-        if self.candidate is None:
-            return
-        still, _ = candidate_service.still_open(self.catalog, self.model.open_candidates())
-        kept = {c.works for c in still}
-        if self.candidate.works not in kept:
-            row = self.queue.currentIndex().row()
-            self.model.remove(lambda c: c.works not in kept)
-            self.candidate = None
-            self.select_row(row)
-            return
-        before = self.comparison
-        self._show(self.candidate)
-        if self.comparison != before:
-            self.picks, self.typed = {}, {}
-            self._render()
-
-    def merge_all_sure(self) -> None:
-        if self.scan_task is not None:
-            return
-        groups = candidate_service.groups(
-            [c for c in self.model.open_candidates() if c.band is Band.SURE]
-        )
-        n_works = sum(len(g) for g in groups)
-        answer = QMessageBox.question(
-            self,
-            "Merge all sure groups",
-            f"Merge {n_works} works into {len(groups)} (one per group of sure duplicates)?\n\n"
-            "This is one step: Edit > Undo reverts all of it.",
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        done = self._run(lambda: candidate_service.merge_groups(self.catalog, groups))
-        if done is None:
-            return
-        self.reviewed += done.n_groups
-        self.changed.emit()
-        self.rescan()
-        self._update_status(f"Merged {done.n_works} works into {done.n_groups}.")

@@ -28,8 +28,25 @@ def _title_of(row: WorkRow | None) -> str:
     return f"[no title] {(row.abstract_start or '').strip()}"
 
 
+def work_text(work_id: int, row: WorkRow | None) -> str:
+    """A queue cell: the work's id first, so two copies of one title never read the same."""
+    return f"#{work_id} {_title_of(row)}"
+
+
+def work_tip(work_id: int, row: WorkRow | None) -> str:
+    """The whole title the cell may cut, and what tells copies apart at a glance."""
+    lines = [work_text(work_id, row)]
+    if row is not None:
+        authors = "; ".join(row.authors) + ("; et al." if row.authors_incomplete else "")
+        where = " · ".join(
+            str(x) for x in (row.venue, row.year, row.arxiv_id and f"arXiv:{row.arxiv_id}") if x
+        )
+        lines += [text for text in (authors, where) if text]
+    return "\n".join(lines)
+
+
 class CandidateModel(QAbstractTableModel):
-    """Open candidates, best first: band, score and the two works' titles."""
+    """Open candidates, best first: band, score and the two works' ids and titles."""
 
     HEADERS = ("Band", "Score", "Work", "Possible duplicate")
 
@@ -104,10 +121,14 @@ class CandidateModel(QAbstractTableModel):
                 return c.band.value
             if col == 1:
                 return f"{c.score:.3f}"
-            return _title_of(self._rows.get(c.a if col == 2 else c.b))
+            wid = c.a if col == 2 else c.b
+            return work_text(wid, self._rows.get(wid))
         if role == Qt.ItemDataRole.ForegroundRole and col == 0:
             return QColor(BAND_COLOURS[c.band])
         if role == Qt.ItemDataRole.ToolTipRole:
+            if col >= 2:
+                wid = c.a if col == 2 else c.b
+                return work_tip(wid, self._rows.get(wid))
             return "\n".join(c.reasons)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 1:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
