@@ -13,7 +13,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from curator.ui.export_dialog import ExportDialog
+from curator.services import works
+from curator.services.works import Query
+from curator.ui.export_dialog import SCOPE_SHOWN, ExportDialog
 from curator.ui.main_window import MainWindow
 from curator.ui.shortcuts import menu_actions
 from tests.conftest import HANG
@@ -103,7 +105,10 @@ def test_search_then_ctrl_e_exports_what_the_search_shows(qtbot, window: MainWin
     qtbot.keyClicks(QApplication.focusWidget(), "RWKV")
     press(qtbot, QKeySequence("Ctrl+E"))
     (dialog,) = window.findChildren(ExportDialog)  # opened at once, the search as its scope
-    assert dialog.search == "RWKV"
+    assert dialog.search == "RWKV" and dialog.scope.checkedId() == SCOPE_SHOWN
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=HANG)
+    assert dialog.plan is not None
+    assert dialog.plan.ids == sorted(works.ordered_ids(window.catalog, Query(search="RWKV")))
     dialog.reject()
 
 

@@ -112,7 +112,9 @@ class ExportDialog(QDialog):
             button.setEnabled(enabled)
             self.scope.addButton(button, scope_id)
             column.addWidget(button)
-        self.scope.button(SCOPE_SELECTED if len(self.selected) > 1 else SCOPE_ALL).setChecked(True)
+        # what the librarian picked out: several works chosen, else the search shown
+        first = SCOPE_SHOWN if self.search else SCOPE_ALL
+        self.scope.button(SCOPE_SELECTED if len(self.selected) > 1 else first).setChecked(True)
         return box
 
     def _format_box(self) -> QGroupBox:
