@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QStyleOptionToolButton
 from pytestqt.qtbot import QtBot
 
 from curator.domain.catalog import VenueView
@@ -308,6 +308,30 @@ def test_kind_short_name_and_parent(
     rows = shown(panel)
     assert rows["ICLR"].kind == "conference" and rows["ICLR"].short_name is None
     assert rows["NeurIPS Workshop (SoLaR)"].parent_name is None
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing)")  # a menu, offscreen
+def test_the_kind_button_says_the_kind_and_draws_no_stray_mark(
+    panel: VenuesPanel, qtbot: QtBot
+) -> None:
+    """The button read "Kind,": the corner arrow of a button with a menu looked like a comma.
+    It now says the selected venue's kind and that a menu opens, and opens it when clicked."""
+    button = panel.kind_button
+    assert button.text() == "Kind ▾" and not button.isEnabled()  # nothing selected
+    select(panel, "ICLR")
+    assert button.text() == "Kind: Conference ▾"
+    option = QStyleOptionToolButton()
+    button.initStyleOption(option)
+    assert not option.features & QStyleOptionToolButton.ToolButtonFeature.HasMenu
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(panel.kind_menu.isVisible, timeout=HANG)
+    journal = next(a for a in panel.kind_menu.actions() if a.data() == "journal")
+    journal.trigger()
+    panel.kind_menu.close()
+    assert shown(panel)["ICLR"].kind == "journal"
+    assert button.text() == "Kind: Journal ▾"
+    select(panel, "ICLR", "EMNLP")
+    assert button.text() == "Kind ▾" and not button.isEnabled()
 
 
 def test_link_a_workshop_to_its_conference(panel: VenuesPanel) -> None:

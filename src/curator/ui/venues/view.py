@@ -52,6 +52,11 @@ SHORTCUTS = (
 )
 
 
+def kind_label(kind: str | None) -> str:
+    """The Kind button: the selected venue's kind, and a mark that a menu opens."""
+    return f"Kind: {kind.capitalize()} ▾" if kind else "Kind ▾"
+
+
 class VenuesPanel(QWidget):
     """Venues on the left (table, details, actions), suggestions and parent links on the right."""
 
@@ -157,16 +162,26 @@ class VenuesPanel(QWidget):
         buttons = QHBoxLayout()
         for action in (self.rename_action, self.short_action):
             buttons.addWidget(self._button(action))
+        # The menu opens from the click, not from setMenu: a button with a menu draws a small
+        # arrow in its corner, which beside the text read as a comma ("Kind,").
         self.kind_button = QToolButton()
-        self.kind_button.setText("Kind")
+        self.kind_button.setText(kind_label(None))
         self.kind_button.setToolTip("Conference, workshop, journal, preprint or other")
-        self.kind_button.setMenu(self.kind_menu)
-        self.kind_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.kind_button.clicked.connect(self._show_kind_menu)
         buttons.addWidget(self.kind_button)
         for action in (self.parent_action, self.merge_action, self.split_action):
             buttons.addWidget(self._button(action))
         buttons.addStretch(1)
         return buttons
+
+    def _show_kind_menu(self) -> None:
+        """Below the button, or above it where the screen ends (as a menu button does)."""
+        button, menu = self.kind_button, self.kind_menu
+        height = menu.sizeHint().height()
+        below = button.mapToGlobal(button.rect().bottomLeft())
+        if below.y() + height > button.screen().availableGeometry().bottom():
+            below = button.mapToGlobal(button.rect().topLeft()) - QPoint(0, height)
+        menu.popup(below)
 
     @staticmethod
     def _button(action: QAction) -> QToolButton:
@@ -247,6 +262,7 @@ class VenuesPanel(QWidget):
         for action in (self.rename_action, self.short_action, self.parent_action):
             action.setEnabled(one is not None)
         self.kind_button.setEnabled(one is not None)
+        self.kind_button.setText(kind_label(one.kind if one else None))
         for action in self.kind_actions.actions():
             action.setChecked(one is not None and action.data() == one.kind)
         self.merge_action.setEnabled(len(chosen) >= 2)
