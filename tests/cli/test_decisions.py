@@ -117,3 +117,25 @@ def test_history_says_who_made_each_step(
     monkeypatch.setattr(getpass, "getuser", lambda: "bob")
     code, out, _ = run(capsys, "--db", db, "history", "--json")
     assert {e["by"] for e in json.loads(out)} == {"alice"}
+
+
+def test_distinct_and_related_decide_a_group_in_one_step(
+    capsys: pytest.CaptureFixture[str], db: str
+) -> None:
+    catalog = open_catalog(db)
+    try:
+        ids = [w.id for w in works.works(catalog, "llemma") if "Llemma" in f"{w.title}{w.abstract}"]
+    finally:
+        catalog.close()
+    a, b, c = (str(i) for i in ids)
+    code, out, _ = run(capsys, "--db", db, "related", a, b)
+    assert code == 0 and out.startswith(f"works {a} and {b} marked related (event ")
+    code, out, _ = run(capsys, "--db", db, "distinct", a, b, c)
+    assert code == 0
+    assert out.startswith(f"works {a}, {b} and {c} marked distinct: 2 pairs, 1 decided before")
+    code, out, _ = run(capsys, "--db", db, "history")
+    assert f"Works {a}, {b} and {c}: not duplicates (2 pairs; 1 decided before)" in out
+    code, out, _ = run(capsys, "--db", db, "undo")
+    assert code == 0 and out.startswith(f"undo: Works {a}, {b} and {c}: not duplicates")
+    code, _, err = run(capsys, "--db", db, "distinct", a)
+    assert code == 1 and "at least two" in err

@@ -29,10 +29,12 @@ def add_commands(sub: Subcommands) -> None:
     p.add_argument("--force", action="store_true", help="merge even works decided distinct")
     p.set_defaults(run=cmd_merge)
 
-    for name, text in (("distinct", "mark two works as not duplicates"),
-                       ("related", "mark two works as versions of one paper")):  # fmt: skip
-        p = sub.add_parser(name, help=text)
-        p.add_argument("ids", nargs=2, type=int, metavar="ID")
+    for name, text in (("distinct", "mark works as not duplicates, every pair of them"),
+                       ("related", "mark works as versions of one paper")):  # fmt: skip
+        p = sub.add_parser(name, help=text, description=f"{text[0].upper()}{text[1:]}: two "
+                           "works, or a group decided in one undoable step; pairs decided "
+                           "before keep their decision.")  # fmt: skip
+        p.add_argument("ids", nargs="+", type=int, metavar="ID", help="two works or more")
         p.set_defaults(run=cmd_decide, decision=name)
 
     p = sub.add_parser("unmerge", help="undo the latest merge into a work")
@@ -79,10 +81,19 @@ def cmd_merge(catalog: Catalog, args: argparse.Namespace) -> int:
 
 
 def cmd_decide(catalog: Catalog, args: argparse.Namespace) -> int:
-    a, b = args.ids
-    act = decisions.distinct if args.decision == "distinct" else decisions.related
-    event = act(catalog, a, b)
-    print(f"works {a} and {b} marked {args.decision} (event {event})")
+    ids = args.ids
+    if len(ids) == 2:
+        a, b = ids
+        act = decisions.distinct if args.decision == "distinct" else decisions.related
+        event = act(catalog, a, b)
+        print(f"works {a} and {b} marked {args.decision} (event {event})")
+        return EXIT_OK
+    done = decisions.decide(catalog, args.decision, ids)
+    n = len(ids) * (len(ids) - 1) // 2
+    settled = len(done.covered & {(min(a, b), max(a, b)) for a in ids for b in ids if a != b})
+    named = f"{', '.join(map(str, ids[:-1]))} and {ids[-1]}"
+    pairs = f"all {n} pairs" if settled == n else f"{settled} pairs, {n - settled} decided before"
+    print(f"works {named} marked {args.decision}: {pairs} (event {done.event_id})")
     return EXIT_OK
 
 
