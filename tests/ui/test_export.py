@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog
 
@@ -14,7 +15,7 @@ from curator.ui import export_dialog
 from curator.ui.export_dialog import SCOPE_SELECTED
 from curator.ui.main_window import MainWindow
 from tests.conftest import FIXTURES, HANG
-from tests.ui.test_shortcuts import press, press_in
+from tests.ui.test_shortcuts import _focus, press, press_in
 
 
 def _save_as(monkeypatch, path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -121,3 +122,22 @@ def test_ctrl_z_right_after_an_export_undoes_the_last_edit_not_the_keys(
     assert works.work(seeded, wid).notes is None
     assert works.work(seeded, wid).citation_key == key  # the file's keys stay the catalog's
     assert window.editor.work is not None and window.editor.work.notes is None
+
+
+def test_return_in_the_export_dialog_exports(
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "catalog.bib"
+    _save_as(monkeypatch, out)
+    _focus(qtbot, window, window.table)
+    press(qtbot, QKeySequence("Ctrl+E"))
+    (dialog,) = window.findChildren(export_dialog.ExportDialog)
+
+    def in_dialog() -> bool:
+        focus = QApplication.focusWidget()
+        return focus is not None and focus.window() is dialog
+
+    qtbot.waitUntil(in_dialog, timeout=HANG)  # the dialog takes the keyboard
+    press(qtbot, QKeySequence(Qt.Key.Key_Return))  # the default button: Export, not Cancel
+    qtbot.waitUntil(lambda: out.exists() and window.files.export_action.isEnabled(), timeout=HANG)
+    assert out.read_text(encoding="utf-8").count("\n@") == window.model.rowCount()

@@ -80,7 +80,6 @@ class ExportDialog(QDialog):
         layout.addWidget(self.gaps, 1)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.export_button = QPushButton("&Export…")
-        self.export_button.setDefault(True)
         self.buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.show_button = QPushButton("&Show Work")
         self.show_button.setToolTip("Close this dialog and select the work to fix it")
@@ -89,6 +88,9 @@ class ExportDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        # Return exports: the default is set once the button is in the dialog (before, it
+        # found no dialog to tell, and the dialog made Cancel its default)
+        self.export_button.setDefault(True)
         self.scope.idClicked.connect(lambda _id: self.update_plan())
         self.update_plan()
 
