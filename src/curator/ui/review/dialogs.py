@@ -33,6 +33,7 @@ def merged_value_dialog(parent: QWidget, label: str, start: str) -> QInputDialog
     dialog.setLabelText(f"{label} of the merged work:")
     dialog.setOption(QInputDialog.InputDialogOption.UsePlainTextEditForTextInput)
     dialog.setTextValue(start)
+    dialog.setMinimumWidth(560)  # an abstract or a title is read whole, not a word a line
     dialog.finished.connect(lambda _: dialog.deleteLater())
     dialog.open()
     return dialog
