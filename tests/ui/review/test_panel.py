@@ -158,14 +158,25 @@ def test_merge_all_sure_groups_asks_then_merges_in_one_step(
         return QMessageBox.StandardButton.Yes
 
     monkeypatch.setattr(QMessageBox, "question", answer)
-    qtbot.mouseClick(window.review.merge_sure_button, Qt.MouseButton.LeftButton)
+    review = window.review
+    progress = review.progress.format()
+    qtbot.mouseClick(review.merge_sure_button, Qt.MouseButton.LeftButton)
     assert asked and asked[0].startswith("Merge ")
     assert len(works.works(seeded)) < before
+    qtbot.waitUntil(lambda: review.scan_task is None, timeout=HANG)
+    merged = review.progress.format()
+    assert merged != progress and merged.endswith(progress.split(" of ")[1])  # same total
     window._update_undo_actions()
     assert "Merge all sure groups" in window.undo_action.text()
     with qtbot.waitSignal(window.steps.ended, timeout=HANG):
         window.undo_action.trigger()
     assert len(works.works(seeded)) == before
+    qtbot.waitUntil(lambda: review.scan_task is None, timeout=HANG)
+    assert review.progress.format() == progress
+    with qtbot.waitSignal(window.steps.ended, timeout=HANG):
+        window.redo_action.trigger()
+    qtbot.waitUntil(lambda: review.scan_task is None, timeout=HANG)
+    assert review.progress.format() == merged
     QApplication.processEvents()
 
 
