@@ -11,7 +11,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 run: $(VENV)/.runtime .qt-libs
 	$(BIN)/curator-gui --sample
 
-test: $(VENV)/.test .qt-libs .tex-tools .desktop-tools
+test: $(VENV)/.test .qt-libs .tex-tools .desktop-tools .postgres
 	$(BIN)/ruff check src tests benchmarks scripts packaging
 	$(BIN)/ruff format --check src tests benchmarks scripts packaging
 	$(BIN)/lint-imports
@@ -99,5 +99,11 @@ $(VENV)/.test: pyproject.toml | $(VENV)/bin/python
 	@sh scripts/ensure-desktop-tools.sh
 	@touch $@
 
+# The store, services and command-line tests also run on a PostgreSQL server the tests start
+# themselves (tests/postgres.py); install Debian's server with apt if it is missing.
+.postgres: scripts/ensure-postgres.sh
+	@sh scripts/ensure-postgres.sh
+	@touch $@
+
 clean:
-	rm -rf $(VENV) .qt-libs .tex-tools .desktop-tools .pytest_cache .ruff_cache build dist
+	rm -rf $(VENV) .qt-libs .tex-tools .desktop-tools .postgres .pytest_cache .ruff_cache build dist

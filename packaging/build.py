@@ -3,9 +3,9 @@
     python packaging/build.py [--out build/package] [--dist dist]
 
 1. the wheel, with `pip wheel --no-deps` (into DIST);
-2. a clean build venv (OUT/venv) with that wheel and the `package` extra (PyInstaller) installed
-   from the package index: the bundle is made from what the wheel ships, never from the
-   checkout or an editable install;
+2. a clean build venv (OUT/venv) with that wheel and its `package` (PyInstaller) and
+   `postgresql` (psycopg) extras installed from the package index: the bundle is made from
+   what the wheel ships, never from the checkout or an editable install;
 3. PyInstaller on packaging/curator.spec: DIST/curator/ with `curator-gui` and `curator`.
 
 The build venv is kept between runs (dependencies are only added); the wheel is reinstalled
@@ -26,6 +26,9 @@ SPEC = ROOT / "packaging" / "curator.spec"
 BUNDLE = "curator"  # DIST/curator/: the one-folder bundle
 SCRIPTS = "Scripts" if os.name == "nt" else "bin"
 EXE = ".exe" if os.name == "nt" else ""
+# What the bundle's build venv installs beside the wheel: PyInstaller, and psycopg so that the
+# bundle opens catalogs on a PostgreSQL server too.
+BUNDLE_EXTRAS = "package,postgresql"
 
 
 def venv_bin(venv: Path, name: str) -> Path:
@@ -86,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     out, dist = args.out.resolve(), args.dist.resolve()
     out.mkdir(parents=True, exist_ok=True)
     wheel = build_wheel(dist)
-    venv = make_venv(out / "venv", wheel, extras="package")
+    venv = make_venv(out / "venv", wheel, extras=BUNDLE_EXTRAS)
     shutil.rmtree(out / "work", ignore_errors=True)
     bundle = build_bundle(venv, dist, out / "work")
     print(f"wheel:  {wheel}\nbundle: {bundle}/curator-gui (the window), {bundle}/curator")

@@ -133,7 +133,7 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> App:
 def bundle(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> App:
     """The one-folder app bundle, built by PyInstaller in a venv of its own from the wheel."""
     base = tmp_path_factory.mktemp("bundle")
-    venv = BUILD.make_venv(base / "venv", wheel, extras="package")
+    venv = BUILD.make_venv(base / "venv", wheel, extras=BUILD.BUNDLE_EXTRAS)
     folder: Path = BUILD.build_bundle(venv, base / "dist", base / "work")
     exe = BUILD.EXE
     return App("bundle", folder / f"curator{exe}", folder / f"curator-gui{exe}", None)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from curator.ui.smoke import ENV, READY
-from tests.packaging.conftest import ROOT, App, Ran, run, titles_in, user_env
+from tests.packaging.conftest import ROOT, VERSION, App, Ran, run, titles_in, user_env
 
 BROKEN = ("Traceback", "Something went wrong", "a warning is open")
 
@@ -25,6 +25,14 @@ def test_seed_imports_the_built_in_samples(
     _clean(seeded)
     assert "imported" in seeded.out
     assert titles_in(app, elsewhere, env) == sample_titles
+
+
+def test_command_line_reports_the_pyproject_version(
+    app: App, elsewhere: Path, tmp_path: Path
+) -> None:
+    ran = run([app.cli, "--version"], elsewhere, user_env(tmp_path / "home"))
+    assert ran.code == 0, ran.err
+    assert ran.out.split() == ["curator", VERSION]
 
 
 def _app_py_calls_the_hook() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from curator.services.importing import STREAM_AT
 from curator.ui.icons import APP_ID, ICON_SIZES
-from tests.packaging.conftest import VERSION, App, run, user_env
+from tests.packaging.conftest import VERSION, App, run, titles_in, user_env
 
 ENTRY = """@article{{key{i},
   title = {{Reading large listings in pieces, part {i}}},
@@ -47,3 +47,13 @@ def test_bundle_imports_a_big_bibtex_file_in_a_second_process(
     assert ran.code == 0, ran.err
     assert f"{n} imported" in ran.out, ran.out
     assert "Traceback" not in ran.err
+
+
+def test_bundle_opens_a_catalog_on_a_postgresql_server(
+    bundle: App, pg_database: str, elsewhere: Path, tmp_path: Path, sample_titles: list[str]
+) -> None:
+    """psycopg and its C library travel in the bundle too (the `postgresql` extra)."""
+    env = user_env(tmp_path / "home")
+    seeded = run([bundle.cli, "--db", pg_database, "seed"], elsewhere, env)
+    assert seeded.code == 0, seeded.err
+    assert titles_in(bundle, elsewhere, env, "--db", pg_database) == sample_titles

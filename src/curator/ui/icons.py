@@ -24,7 +24,11 @@ def _hicolor() -> Traversable:
 def app_icon() -> QIcon:
     """Every size of the icon, so Qt never scales one: sharp in a title bar (16 px) and a
     dock (256 px) alike. A missing size is logged and left out, never an error."""
-    hicolor = _hicolor()
+    try:
+        hicolor = _hicolor()
+    except ModuleNotFoundError:  # an editable install made before resources/ was mapped
+        log.warning("no application icon in this installation: reinstall it (make does)")
+        return QIcon()
     icon = QIcon()
     for size in ICON_SIZES:
         png = hicolor / f"{size}x{size}" / "apps" / f"{APP_ID}.png"

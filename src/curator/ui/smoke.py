@@ -16,7 +16,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 if TYPE_CHECKING:
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 ENV = "CURATOR_QUIT_WHEN_READY"
 READY = "curator-gui: ready and idle; closing as CURATOR_QUIT_WHEN_READY asks"
+POLL_MS = 50  # how often the state is looked at: the answer never depends on it
 
 
 def install_quit_when_ready(
@@ -36,28 +37,22 @@ def install_quit_when_ready(
         return False
     watcher = _Watcher(window, exit_with)
     sys.excepthook = watcher.on_bug
-    QTimer.singleShot(0, watcher, watcher.check)
+    watcher.timer.start()
     return True
 
 
 class _Watcher(QObject):
+    """Looks at the window's state every POLL_MS. Listening to the tasks' signals instead
+    would miss an end: a slot connected after a worker emitted, while the emission is still
+    queued for the GUI thread, never hears it (and the app would wait forever)."""
+
     def __init__(self, window: MainWindow, exit_with: Callable[[int], None]) -> None:
         super().__init__(window)
         self.window = window
         self.exit_with = exit_with
         self.ended = False
-        self.watched: set[int] = set()
-        window.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Show:
-            self.later()
-        return False
-
-    def later(self) -> None:
-        """Check once control is back in the event loop: a task's end may start another
-        (an import's end starts a scan) in the slots that run after ours."""
-        QTimer.singleShot(0, self, self.check)
+        self.timer = QTimer(self, interval=POLL_MS)
+        self.timer.timeout.connect(self.check)
 
     def busy(self) -> list[Task]:
         w = self.window
@@ -65,16 +60,8 @@ class _Watcher(QObject):
         return [t for t in tasks if t is not None and not t.done]
 
     def check(self) -> None:
-        if self.ended or not self.window.isVisible():
-            return  # not shown yet: the Show event checks again
-        busy = self.busy()
-        for task in busy:
-            if id(task) not in self.watched:
-                self.watched.add(id(task))
-                for signal in (task.finished, task.failed, task.cancelled):
-                    signal.connect(self.later)
-        if busy:
-            return
+        if self.ended or not self.window.isVisible() or self.busy():
+            return  # not shown yet, or an import or a scan still running: look again later
         boxes = [
             w
             for w in QApplication.topLevelWidgets()
@@ -101,6 +88,7 @@ class _Watcher(QObject):
         if self.ended:
             return
         self.ended = True
+        self.timer.stop()
         if message:
             print(message, file=sys.stderr, flush=True)
         self.exit_with(code)
