@@ -23,6 +23,7 @@ from curator import __version__
 from curator.domain.catalog import WorkView
 from curator.domain.errors import CuratorError
 from curator.domain.progress import Progress, drain
+from curator.domain.report import counted
 from curator.events import log
 from curator.events.works import GiveKeys, KeysPayload
 from curator.export.bibtex import ExportOptions, Gap, gaps, to_bibtex
@@ -117,7 +118,7 @@ def export_bibtex(
                 out.flush()  # what progress reports has reached the file
             yield Progress(min(start + CHUNK, total), total, f"Writing {name}")
         if keys.new:
-            summary = f"Citation keys for {len(keys.new)} work(s), exported to {name}"
+            summary = f"Citation keys for {counted(len(keys.new), 'work')}, exported to {name}"
             log.record(s, GiveKeys(KeysPayload(keys=keys.new)), summary)
     # No progress after the file is written: a Cancel then would report nothing written.
     return ExportResult(path, total, keys.new, "\n".join(parts))

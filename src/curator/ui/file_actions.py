@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox, QPro
 from curator.domain.errors import UnrecognisedListingError
 from curator.domain.progress import Progress
 from curator.domain.records import BlockStatus
+from curator.domain.report import counted
 from curator.export.bibtex import ExportOptions
 from curator.services import backups, exporting, works
 from curator.services.catalogs import Catalog
@@ -161,7 +162,9 @@ class FileActions(QObject):
         run = self.last_import = outcome.run
         self._end_import(dialog)
         imported = sum(r.counts["imported"] for r in run.reports)
-        self._say(f"Imported {imported} records.", 5000)
+        self._say(
+            f"Imported {counted(imported, 'record')}." if imported else "Nothing imported.", 5000
+        )
         new_ids = {
             o.work_id
             for report in run.reports

@@ -101,8 +101,8 @@ def ask_kind(
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setText(f"Curator could not tell what kind of listing {why.source} is.")
     box.setInformativeText(
-        f"None of the kinds it knows found an entry in it ({why.detail}). If you know what it "
-        "is, import it as:"
+        "None of the kinds of listing it knows found an entry in it. If you know what kind "
+        "it is, import it as:"
     )
     order = [k for k in KIND_WORDS if k in why.choices]
     order += [k for k in why.choices if k not in KIND_WORDS]
@@ -113,7 +113,7 @@ def ask_kind(
         )
         button.setToolTip(f"Read it as a {why.choices[kind]}")
         names[button] = kind
-    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(box.addButton(QMessageBox.StandardButton.Cancel))  # Return: nothing
     box.buttonClicked.connect(lambda button: chosen(names.get(button)))
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
