@@ -20,6 +20,7 @@ from curator.services import backups, candidates, history, importing, works
 from curator.services.catalogs import SCHEMA_VERSION, open_default, sample_catalog_path
 from curator.store.catalog import Catalog
 from curator.ui.catalog_menu import recent_catalogs
+from curator.ui.import_report import ImportReportDialog
 from curator.ui.main_window import MainWindow
 from curator.ui.windows import Windows
 from tests.conftest import HANG
@@ -70,6 +71,7 @@ def test_reset_sample_catalog_backs_it_up_then_imports_the_samples_again(
     answer = QMessageBox.StandardButton.Reset
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[1]) or answer)
     action = window.catalogs.reset_action
+    reports_before = window.findChildren(ImportReportDialog)  # the first run's
     assert action.isVisible() and action in window.menuBar().actions()[0].menu().actions()
     with qtbot.waitSignal(window.catalogs.reset_done, timeout=HANG) as reset:
         action.trigger()
@@ -81,6 +83,9 @@ def test_reset_sample_catalog_backs_it_up_then_imports_the_samples_again(
     (kept,) = [b for b in backups.listing(sample.path) if b.reason == "before restore"]
     said = f"The sample catalog was reset; what it held is kept as {kept.path.name}."
     assert reset.args == [said]
+    assert window.statusBar().currentMessage().startswith(said)
+    reports = window.findChildren(ImportReportDialog)
+    assert reports == reports_before  # the reset was asked for: no report to close
 
 
 def _seeded_file(path: Path, seed_paths: list[Path]) -> Path:

@@ -129,10 +129,12 @@ class FileActions(QObject):
             settings.setValue("import/last_dir", str(Path(files[0]).parent))
             self.import_files([Path(f) for f in files], format=format)
 
-    def import_samples(self) -> None:
-        self.import_files(sample_listing_paths())
+    def import_samples(self, report: bool = True) -> Task:
+        return self.import_files(sample_listing_paths(), report=report)
 
-    def import_files(self, paths: list[Path], format: str | None = None) -> Task:
+    def import_files(
+        self, paths: list[Path], format: str | None = None, report: bool = True
+    ) -> Task:
         """Import in the background with a progress dialog; the report opens at the end."""
         dialog = QProgressDialog("Importing…", "Cancel", 0, 100, self.window)
         dialog.setWindowTitle("Import")
@@ -146,7 +148,7 @@ class FileActions(QObject):
         self.sample_action.setEnabled(False)
         dialog.canceled.connect(task.cancel)
         task.progress.connect(lambda p: _on_progress(dialog, p))
-        task.finished.connect(lambda outcome: self._on_import_done(dialog, outcome))
+        task.finished.connect(lambda outcome: self._on_import_done(dialog, outcome, report))
         task.failed.connect(lambda msg: self._on_import_failed(dialog, msg))
         task.cancelled.connect(lambda: self._on_import_cancelled(dialog))
         return task
@@ -158,7 +160,7 @@ class FileActions(QObject):
         self.sample_action.setEnabled(True)
         self.import_ended.emit()
 
-    def _on_import_done(self, dialog: QProgressDialog, outcome: Outcome) -> None:
+    def _on_import_done(self, dialog: QProgressDialog, outcome: Outcome, report: bool) -> None:
         run = self.last_import = outcome.run
         self._end_import(dialog)
         imported = sum(r.counts["imported"] for r in run.reports)
@@ -176,7 +178,7 @@ class FileActions(QObject):
         if not self.show_reports:
             return
         self.undecided += outcome.unknown
-        if run.reports:
+        if run.reports and (report or outcome.problems):
             ImportReportDialog(run, self.window, outcome.problems).open()
         elif outcome.problems:
             show_problems(self.window, outcome.problems)  # one line: no empty report

@@ -344,8 +344,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Saved.", 3000)
 
     # --- files: File › Import and Export run in FileActions ------------------------------
-    def import_samples(self) -> None:
-        self.files.import_samples()
+    def import_samples(self) -> Task:
+        return self.files.import_samples()
 
     def import_files(self, paths: list[Path], format: str | None = None) -> Task:
         return self.files.import_files(paths, format)
@@ -461,7 +461,9 @@ class MainWindow(QMainWindow):
         """The sample catalog is empty again: every view reloads, then the sample listings
         are imported as this window's own steps (as on the first run)."""
         self._after_restore(message)
-        self.import_samples()
+        task = self.files.import_samples(report=False)  # asked for: no report to close
+        said = f"{message} The sample listings are imported again."
+        task.finished.connect(lambda _outcome: self.statusBar().showMessage(said, 15000))
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         if self.editor.changes() and not self.editor.save():
