@@ -34,8 +34,8 @@ from tests.reliability.conftest import FIGURES
 pytestmark = pytest.mark.reliability
 
 FULL = os.environ.get("CURATOR_RELIABILITY") == "full"
-# Full length: ~30 minutes of fuzz over the five importers (20,000 took 13-20 min each).
-EXAMPLES = 5_000 if FULL else 200
+# Full length: about 30 minutes of fuzz over the five importers (5,000 each took 10 min).
+EXAMPLES = 15_000 if FULL else 200
 # The longest repetition: over the cap on a value (100 kB) always, over the cap on an entry
 # (1 MB) in the long run only (CI keeps to a few seconds per importer).
 HUGE = 1_200_000 if FULL else 150_000
