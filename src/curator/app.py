@@ -69,14 +69,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Curator")
     app.setOrganizationName("curator")
-    try:
-        QApplication.setWindowIcon(app_icon())  # every window's, and the dock's
-    except ModuleNotFoundError:  # an editable install older than the icon: `make` redoes it
-        logging.getLogger("curator").warning("no application icon: reinstall (make run)")
+    QApplication.setWindowIcon(app_icon())  # every window's, and the dock's
     path = sample_catalog_path() if args.sample else args.db
     catalog: Catalog | None
     try:
-        catalog = open_default(path, daily=False)  # made by the window, in the background
+        # A catalog named by --db is made only in a folder that exists (a mistyped folder is
+        # an error, not a new empty catalog); the default and the sample's folder are made.
+        create = "folders" if args.db is None or args.sample else "file"
+        # The daily backup is made by the window, in the background.
+        catalog = open_default(path, daily=False, create=create)
     except DamagedCatalogError as exc:
         catalog = offer_restore(Path(str(exc.path)), exc)
     except CuratorError as exc:
