@@ -23,6 +23,7 @@ def test_counted_agrees() -> None:
     assert [counted(n, "work") for n in (0, 1, 2)] == ["0 works", "1 work", "2 works"]
     assert counted(1, "entry", "entries") == "1 entry"
     assert counted(3, "entry", "entries") == "3 entries"
+    assert counted(12_500, "work") == "12,500 works"
 
 
 def test_one_of_each_is_said_in_the_singular(
@@ -54,6 +55,7 @@ def test_one_of_each_is_said_in_the_singular(
     assert run(capsys, "--db", db, "works")[2] == "1 work\n"
     code, _, err = run(capsys, "--db", db, "export", "-o", str(tmp_path / "out.bib"))
     assert code == 0 and f"curator: exported 1 entry to {tmp_path / 'out.bib'}" in err
+    assert "\n% 1 entry; characters:" in (tmp_path / "out.bib").read_text(encoding="utf-8")
     assert run(capsys, "--db", db, "undo")[0] == 0  # the merge: two works again
     assert run(capsys, "--db", db, "auto-merge", "--band", "sure")[1].startswith(
         "merged 2 works in 1 group "

@@ -116,7 +116,7 @@ def steps(db: Path, folder: Path, witnesses: set[int], ledger: Ledger) -> Lane:
 def check_export(path: Path) -> None:
     """A complete file: as many entries as its header says it has."""
     text = path.read_text(encoding="utf-8")
-    said = re.search(r"^% (\d+) entries", text, re.M)
+    said = re.search(r"^% (\d+) entr(?:y|ies);", text, re.M)
     assert said, "the export has no header"
     assert len(re.findall(r"^@\w+\{", text, re.M)) == int(said[1]), "the export is cut short"
 

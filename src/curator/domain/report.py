@@ -9,9 +9,9 @@ from curator.domain.records import BlockStatus
 
 
 def counted(n: int, noun: str, plural: str | None = None) -> str:
-    """A count and its noun, agreeing: '1 work', '2 works', '0 entries' (`plural` when the
-    noun does not just take an s)."""
-    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+    """A count and its noun, agreeing: '1 work', '2 works', '0 entries', '12,500 works'
+    (`plural` when the noun does not just take an s)."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from curator.domain.catalog import WorkRow
 from curator.domain.errors import CuratorError
 from curator.domain.matching import BAND_ORDER, Band, Candidate, connected_groups
 from curator.domain.progress import Progress, drain
+from curator.domain.report import counted
 from curator.events import log
 from curator.events.merges import AutoMerge, AutoMergePayload, MergePayload, apply_merge
 from curator.matching import engine
@@ -174,7 +175,7 @@ def merge_groups(catalog: Catalog, found: list[list[int]]) -> GroupsMerged:
             return GroupsMerged(None, ())
         command = AutoMerge(AutoMergePayload(merges=merges))
         n_works = command.payload.n_works
-        summary = f"Merge all sure groups: {len(merges)} groups, {n_works} works"
+        summary = f"Merge all sure groups: {counted(len(merges), 'group')}, {n_works} works"
         event_id = log.record(s, command, summary)
     merged = tuple((m.survivor, (m.survivor, *m.absorbed)) for m in merges)
     return GroupsMerged(event_id, merged)

@@ -159,7 +159,7 @@ def header(catalog: Catalog, total: int, options: ExportOptions) -> str:
         charset = "LaTeX escapes for non-ASCII letters (classic bibtex)"
     lines = [
         f"Exported by curator {__version__} from {catalog.path.name} on {when}",
-        f"{total} entries; characters: {charset}",
+        f"{counted(total, 'entry', 'entries')}; characters: {charset}",
     ]
     return "\n".join(f"% {line}" for line in lines) + "\n"
 

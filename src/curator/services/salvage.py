@@ -14,6 +14,7 @@ from pathlib import Path
 from curator.domain.catalog import WorkView
 from curator.domain.errors import CuratorError
 from curator.domain.progress import Progress
+from curator.domain.report import counted
 from curator.export.bibtex import ExportOptions, to_bibtex
 from curator.export.keys import key_base, unique_key
 from curator.services.exporting import CHUNK, atomic_file, check_target, header
@@ -34,7 +35,7 @@ class SalvageResult:
         said = []
         if self.lost:
             shown = ", ".join(map(str, self.lost[:20])) + (" …" if len(self.lost) > 20 else "")
-            said.append(f"{len(self.lost):,} work(s) could not be read (ids {shown})")
+            said.append(f"{counted(len(self.lost), 'work')} could not be read (ids {shown})")
         if self.venues_lost:
             said.append("the venues could not be read: no entry has its journal or booktitle")
         return "; ".join(said)

@@ -17,6 +17,7 @@ from curator.domain.catalog import AliasView, LabelRecord, VenueKind, VenueRecor
 from curator.domain.errors import CuratorError, ValidationError
 from curator.domain.normalize import clean_line
 from curator.domain.progress import Progress, drain
+from curator.domain.report import counted
 from curator.domain.venues import guess_venue_kind, venue_key, with_note
 from curator.events import log
 from curator.events import venues as steps_
@@ -211,7 +212,7 @@ def split(catalog: Catalog, label: str, name: str | None = None) -> VenueChange:
         works = store.works_with_label(s, source.id or 0, alias.label_key)
         step = SplitStep(source=source.id or 0, venue=row, alias=alias.id or 0, works=works)
         steps_.do_step(s, step)
-        text = f"Split {alias.label!r} off {source.name!r} ({len(works)} works)"
+        text = f"Split {alias.label!r} off {source.name!r} ({counted(len(works), 'work')})"
         return _record(s, text, [step], row.id)
 
 

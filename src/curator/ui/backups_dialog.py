@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from curator.domain.progress import Progress
+from curator.domain.report import counted
 from curator.export.bibtex import ExportOptions
 from curator.services import backups, salvage
 from curator.services.backups import Backup
@@ -189,7 +190,7 @@ class BackupsDialog(QDialog):
 
     def _salvaged(self, result: SalvageResult) -> None:
         lost = f"; {result.describe_lost()}" if result.describe_lost() else ""
-        self.status.setText(f"Exported {result.n_entries:,} works to {result.path}{lost}.")
+        self.status.setText(f"Exported {counted(result.n_entries, 'work')} to {result.path}{lost}.")
 
     def _run(
         self, make: Callable[[], Generator[Progress, None, T]], done: Callable[[T], None]

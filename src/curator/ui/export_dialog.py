@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from curator.domain.progress import Progress
+from curator.domain.report import counted
 from curator.export.bibtex import ExportOptions
 from curator.export.latex import Charset
 from curator.services import exporting
@@ -99,7 +100,7 @@ class ExportDialog(QDialog):
         column = QVBoxLayout(box)
         self.scope = QButtonGroup(self)
         choices = [
-            (SCOPE_ALL, f"The whole catalog ({n_works:,} works)", True),
+            (SCOPE_ALL, f"The whole catalog ({counted(n_works, 'work')})", True),
             (SCOPE_SELECTED, f"The selected works ({len(self.selected):,})", bool(self.selected)),
             (
                 SCOPE_SHOWN,
@@ -154,7 +155,9 @@ class ExportDialog(QDialog):
             return
         generation = self._generation
         self.export_button.setEnabled(False)
-        self.gaps_label.setText(f"Checking what the entries lack ({self.n_works:,} works)…")
+        self.gaps_label.setText(
+            f"Checking what the entries lack ({counted(self.n_works, 'work')})…"
+        )
 
         def make() -> Generator[Progress, None, ExportPlan]:
             yield Progress(0, 1, "Checking the entries")
@@ -187,9 +190,13 @@ class ExportDialog(QDialog):
         self.gaps.clear()
         n = len(plan.ids)
         self.export_button.setEnabled(n > 0)
-        self.export_button.setText(f"&Export {n:,} Entries…")
+        self.export_button.setText("&Export 1 Entry…" if n == 1 else f"&Export {n:,} Entries…")
         if not plan.gaps:
-            self.gaps_label.setText(f"All {n:,} entries have the fields their type needs.")
+            self.gaps_label.setText(
+                "The entry has the fields its type needs."
+                if n == 1
+                else f"All {n:,} entries have the fields their type needs."
+            )
             self.gaps.setVisible(False)
             self.show_button.setVisible(False)
             return

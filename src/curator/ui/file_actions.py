@@ -259,8 +259,10 @@ class FileActions(QObject):
         self._say(message, 8000)
 
     def _on_export_done(self, progress: QProgressDialog, result: ExportResult) -> None:
-        keys = f"; {len(result.new_keys):,} works got citation keys" if result.new_keys else ""
-        self._end_export(progress, f"Exported {result.n_entries:,} entries to {result.path}{keys}.")
+        given = counted(len(result.new_keys), "work")
+        keys = f"; {given} got citation keys" if result.new_keys else ""
+        entries = counted(result.n_entries, "entry", "entries")
+        self._end_export(progress, f"Exported {entries} to {result.path}{keys}.")
 
     def _on_export_failed(self, progress: QProgressDialog, message: str) -> None:
         self._end_export(progress, "Export failed; nothing was written.")

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from curator.domain.catalog import WorkView
 from curator.domain.errors import DamagedCatalogError
+from curator.domain.report import counted
 from curator.export.bibtex import ExportOptions
 from curator.services import works
 from curator.services.catalogs import Catalog
@@ -294,8 +295,8 @@ class MainWindow(QMainWindow):
         if counting:
             filtered = f"the first {shown:,} shown, counting the rest… · "
         self.counts_label.setText(
-            f"{filtered}{stats['works']:,} works · {stats['records']:,} source records · "
-            f"{stats['venues']:,} venues"
+            f"{filtered}{counted(stats['works'], 'work')} · "
+            f"{counted(stats['records'], 'source record')} · {counted(stats['venues'], 'venue')}"
         )
 
     def _on_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:

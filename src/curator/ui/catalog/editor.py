@@ -26,6 +26,7 @@ from curator.domain import bibfields
 from curator.domain.catalog import ENTRY_TYPES, WorkView
 from curator.domain.errors import CuratorError
 from curator.domain.fields import FIELDS
+from curator.domain.report import counted
 
 SaveFn = Callable[[int, dict[str, Any]], WorkView]
 AUTO_TYPE = "automatic"
@@ -228,7 +229,7 @@ class WorkEditor(QWidget):
         self._loading = True
         w = work
         self.heading.setText(
-            f"<b>Work {w.id}</b> · {len(w.record_ids)} source record(s)"
+            f"<b>Work {w.id}</b> · {counted(len(w.record_ids), 'source record')}"
             if w
             else "Select a work in the table to see and edit it."
         )

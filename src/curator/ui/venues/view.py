@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from curator.domain.catalog import VenueKind, VenueView
 from curator.domain.errors import CuratorError
+from curator.domain.report import counted
 from curator.services import venues
 from curator.services.catalogs import Catalog
 from curator.services.venues import VenueChange
@@ -353,7 +354,8 @@ class VenuesPanel(QWidget):
         names = [v.name for v in chosen]
         name, ok = QInputDialog.getItem(
             self, "Merge venues",
-            f"Merge {len(chosen)} venues ({sum(v.works for v in chosen)} works) under the name:",
+            f"Merge {len(chosen)} venues ({counted(sum(v.works for v in chosen), 'work')}) "
+            "under the name:",
             names, 0, True,
         )  # fmt: skip
         if not ok:
