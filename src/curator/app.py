@@ -75,9 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         # A catalog named by --db is made only in a folder that exists (a mistyped folder is
         # an error, not a new empty catalog); the default and the sample's folder are made.
-        create = "folders" if args.db is None or args.sample else "file"
+        made = args.db is None or args.sample
         # The daily backup is made by the window, in the background.
-        catalog = open_default(path, daily=False, create=create)
+        catalog = open_default(path, daily=False, create="folders" if made else "file")
     except DamagedCatalogError as exc:
         catalog = offer_restore(Path(str(exc.path)), exc)
     except CuratorError as exc:
