@@ -95,3 +95,16 @@ def test_a_group_decision_touches_every_pair_s_decision_and_every_work_s_records
     other = load("distinct", {"kind": "distinct", "works": [2, 7], "fp": ["f2", "f7"]})
     assert shared(group.touches(), other.touches()) is None
     assert load("distinct", group.dump()).touches() == group.touches()
+
+
+def test_the_keys_an_export_gave_share_the_key_column_with_a_merge_of_that_work(
+    tmp_path: Path,
+) -> None:
+    """Undoing a merge writes its works' key columns back: it shares them with the keys an
+    export gave the merged work, named as such."""
+    events = _events(tmp_path)
+    merge = events[7]  # works 1 and 32
+    keys = load("keys", {"keys": {1: "given2020"}})
+    common = shared(merge.touches(), keys.touches())
+    assert common == ("key of", 1)
+    assert shared(load("keys", {"keys": {2: "other2020"}}).touches(), merge.touches()) is None

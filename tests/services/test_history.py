@@ -234,21 +234,52 @@ def test_an_undo_that_would_bring_back_a_key_the_export_gave_another_offers_the_
     assert history.next_steps(seeded)[1] == f"Edit citation_key of work {y.id}"  # keys: void
 
 
-def test_keys_undone_from_the_history_leave_a_key_given_since_alone(
+def test_an_undo_that_would_write_over_a_key_the_export_gave_waits_for_the_keys(
     seeded: Catalog, tmp_path: Path
 ) -> None:
+    """The librarian cleared x's own key; the export gave x another, which the written file
+    cites. Undoing the clearing would put the old key over it: the keys are undone first
+    (from the history, or as the step the menu offers), then the edit."""
     history.open_window_session(seeded)
     (x,) = first_ids(seeded, 1)
     works.edit_work(seeded, x, {"citation_key": "mine2020"})  # the librarian's own key
     works.edit_work(seeded, x, {"citation_key": ""})
     keys = _export(seeded, tmp_path / "a.bib").new_keys
     assert x in keys
-    assert history.undo(seeded) == f"Edit citation_key of work {x}"  # x's own key is back
+    with pytest.raises(history.Waits, match=f"the citation key of work {x}"):
+        history.undo(seeded)
+    assert works.work(seeded, x).citation_key == keys[x]
     given = next(e for e in history.history(seeded) if e.kind == "keys")
     assert history.undo_quiet(seeded, given.id) == given.summary
+    assert history.undo(seeded) == f"Edit citation_key of work {x}"  # x's own key is back
     assert works.work(seeded, x).citation_key == "mine2020"
     assert all(works.work(seeded, w).citation_key is None for w in keys if w != x)
     with pytest.raises(CuratorError, match="is undone already"):
         history.undo_quiet(seeded, given.id)  # void now
     with pytest.raises(CuratorError, match="not a change undone on its own"):
         history.undo_quiet(seeded, given.id - 1)  # an edit: undo takes those
+
+
+def test_undoing_a_merge_waits_for_the_keys_an_export_then_gave_the_merged_work(
+    seeded: Catalog, tmp_path: Path
+) -> None:
+    """A merge's undo puts the survivor back as it was, key column included: undone past the
+    keys an export gave the merged work, it took that key away while the written file still
+    cites it. The keys are offered first; the merge waits."""
+    history.open_window_session(seeded)
+    keyless = [w.id for w in works.works(seeded) if not w.citation_key]
+    outcome = decisions.merge(seeded, keyless[:2], force=True)
+    keys = _export(seeded, tmp_path / "a.bib").new_keys
+    given = keys[outcome.survivor]
+    with pytest.raises(history.Waits, match=f"citation key of work {outcome.survivor}"):
+        history.undo(seeded)
+    assert works.work(seeded, outcome.survivor).citation_key == given
+    step = history.next_step_events(seeded)[0]
+    assert step is not None and step.kind == "keys"
+    assert step.waiting is not None and step.waiting.event_id == outcome.event_id
+    with pytest.raises(history.Waits):  # the plain stack (curator undo --any) waits too
+        history.undo(seeded, anyone=True)
+    drain(history.undo_steps(seeded, expected=step.event_id))  # the keys the menu offers
+    assert works.work(seeded, outcome.survivor).citation_key is None
+    assert history.undo(seeded).startswith("Merge 2 works")
+    assert history.redo(seeded).startswith("Merge 2 works")

@@ -21,6 +21,8 @@ WorkSnapshot = dict[str, Any]  # every column of a work, JSON-ready (store.snaps
 Touched = frozenset[tuple[str, Any]]
 EVERYTHING: Touched = frozenset({("catalog", "all")})
 
+KEY_OF = "key of"  # a work's citation key column (`key_of`)
+
 CURRENT = 2  # version 1: the untyped payloads written before commands had classes
 
 
@@ -122,7 +124,8 @@ def shared(a: Touched, b: Touched) -> tuple[str, Any] | None:
     for side in (a, b):
         if side & EVERYTHING:
             return next(iter(EVERYTHING))
-    return min(a & b, key=lambda token: (token[0] != "work", repr(token)), default=None)
+    order = {"work": 0, KEY_OF: 2}  # a work first; a key column last (its key says more)
+    return min(a & b, key=lambda token: (order.get(token[0], 1), repr(token)), default=None)
 
 
 def keys_touched(*keys: object) -> set[tuple[str, Any]]:
@@ -130,9 +133,17 @@ def keys_touched(*keys: object) -> set[tuple[str, Any]]:
     return {("key", k.lower()) for k in keys if isinstance(k, str) and k}
 
 
+def key_of(*work_ids: int) -> set[tuple[str, Any]]:
+    """The citation key column of works, whatever it holds: what a change that writes it back
+    (a merge's undo restoring a snapshot) shares with the keys an export gave those works."""
+    return {(KEY_OF, w) for w in work_ids}
+
+
 def work_keys_touched(*works: dict[str, Any]) -> set[tuple[str, Any]]:
     """The keys works (snapshots, or an edit's sides) hold: each citation key and the other
-    keys its `ids` field answers to, which no other work may take as its own."""
+    keys its `ids` field answers to, which no other work may take as its own; for a snapshot
+    (it has an id), its key column too, which restoring the snapshot overwrites."""
     extras = (w.get("extra") for w in works)
     aliases = [k for extra in extras if isinstance(extra, dict) for k in key_aliases(extra)]
-    return keys_touched(*(w.get("citation_key") for w in works), *aliases)
+    columns = key_of(*(w["id"] for w in works if isinstance(w.get("id"), int)))
+    return keys_touched(*(w.get("citation_key") for w in works), *aliases) | columns

@@ -33,8 +33,10 @@ Ctrl+Z took back another's merge. The rules now:
 the history and touch-checked like any other, but undo passes over them and takes the
 session's last change of its own: an export is not an edit, and Ctrl+Z right after one must
 not take back the keys just written to a file. A quiet change touches only what it gave (the
-keys), so it seldom stands in anyone's way; when one does (an edit freed a key that the export
-then gave to another work), `next_steps` offers it first, with the own step `waiting`. A quiet
+keys, and the key column of the works given them), so it seldom stands in anyone's way; when
+one does (an edit freed a key that the export then gave to another work; a merge or a key edit
+whose undo would write the work's key column back over the key the file cites), `next_steps`
+offers it first, with the own step `waiting`. A quiet
 change undone is void, never redone (the next export gives keys again); the history undoes
 one on its own (`undo_quiet`).
 
@@ -54,10 +56,11 @@ from typing import Any
 from sqlmodel import Session
 
 from curator.domain.errors import CuratorError
-from curator.events.base import CURRENT, Command, Touched, shared
+from curator.events.base import CURRENT, KEY_OF, Command, Touched, shared
 from curator.events.merges import MergePayload
 from curator.events.registry import COMMANDS, load
-from curator.events.who import EARLIER, credit, thing, who
+from curator.events.who import EARLIER, credit, who
+from curator.events.who import thing as _thing_words
 from curator.store import authors, eventlog
 from curator.store.authors import Author
 from curator.store.eventlog import EventRow, HistoryRow, Label
@@ -96,6 +99,11 @@ class NotYours(CuratorError):
 class Waits(NotYours):
     """The session's own step waits for a later (for a redo, an earlier) change of someone
     else's that touched the same things: only the catalog's next step can be taken now."""
+
+
+def thing(token: tuple[str, Any]) -> str:
+    """What two changes both touched, in words (the key column of a work included)."""
+    return f"the citation key of work {token[1]}" if token[0] == KEY_OF else _thing_words(token)
 
 
 def record(s: Session, command: Command[Any], summary: str) -> int:

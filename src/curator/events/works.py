@@ -13,6 +13,7 @@ from curator.events.base import (
     Kept,
     Payload,
     Touched,
+    key_of,
     keys_touched,
     work_keys_touched,
 )
@@ -57,6 +58,8 @@ class EditWork(Command[EditPayload]):
         sides = (p.before, p.after)
         venues = {("venue", v["id"]) for v in (side.get("venue") for side in sides) if v}
         keys = work_keys_touched(*sides)
+        if any("citation_key" in side for side in sides):  # its undo writes the key back
+            keys |= key_of(p.work_id)
         return frozenset({("work", p.work_id)} | venues | keys | p.created.touched())
 
 
@@ -77,9 +80,10 @@ class KeysPayload(Payload):
 
 class GiveKeys(Command[KeysPayload]):
     """The keys an export gave works that had none: a quiet change (undo passes over it). It
-    touches only those keys: its undo clears a work's key only while the work still holds the
-    key given, its redo gives one only to a work still without a key, so an edit, a merge or
-    an import undone or redone around it neither loses a key nor gives one to two works."""
+    touches only those keys and those works' key column: its undo clears a work's key only
+    while the work still holds the key given, its redo gives one only to a work still without
+    a key; a change whose undo writes that column back (a merge, a key edit) waits for it, so
+    nothing undone around it loses a key the exported file cites or gives one to two works."""
 
     kind = "keys"
     payload_type = KeysPayload
@@ -96,7 +100,11 @@ class GiveKeys(Command[KeysPayload]):
         return None
 
     def touches(self) -> Touched:
-        return frozenset(keys_touched(*self.payload.keys.values()))
+        """The keys given, and the key column of the works given them: a change that writes
+        that column back on undo (an edit of the key, a merge restoring its works) would take
+        away a key the exported file cites, so it waits for these keys."""
+        keys = self.payload.keys
+        return frozenset(keys_touched(*keys.values()) | key_of(*keys))
 
 
 class RecoverPayload(Payload):
