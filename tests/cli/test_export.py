@@ -147,3 +147,23 @@ def test_a_target_that_cannot_be_written_is_refused_before_any_work(
     assert "no such folder" not in line or "no/such" in line
     assert _saved(db) == saved and all(k is None for k in saved[1])
     assert not (tmp_path / "no").exists()
+
+
+def test_an_undo_waiting_for_an_export_s_keys_says_how_to_undo_them_and_that_works(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`curator undo` after merge-then-export waits for the keys the export gave the merged
+    work (the window offers them first). The command line said `curator undo --any` takes
+    it, which refused too, and had no way to take the keys back at all."""
+    with sqlite3.connect(db) as conn:
+        a, b = (r[0] for r in conn.execute("SELECT id FROM work WHERE citation_key IS NULL "
+                                           "ORDER BY id LIMIT 2"))  # fmt: skip
+    assert run(capsys, "--db", db, "merge", str(a), str(b), "--force")[0] == 0
+    assert run(capsys, "--db", db, "export", "-o", str(tmp_path / "a.bib"))[0] == 0
+    code, _, err = run(capsys, "--db", db, "undo")
+    assert code == 1 and "--any" not in err
+    keys_step = err.split("`curator undo-keys ")[1].split("`")[0]
+    code, out, _ = run(capsys, "--db", db, "undo-keys", keys_step)
+    assert code == 0 and out.startswith("undo: Citation keys for ")
+    code, out, _ = run(capsys, "--db", db, "undo")
+    assert code == 0 and out.startswith("undo: Merge 2 works")

@@ -222,7 +222,7 @@ def test_an_undo_that_would_bring_back_a_key_the_export_gave_another_offers_the_
     works.edit_work(seeded, y.id, {"citation_key": ""})  # y lets the key go
     keys = _export(seeded, tmp_path / "a.bib").new_keys
     assert keys[x.id] == wanted
-    with pytest.raises(history.Waits, match=f"the citation key {wanted.lower()}"):
+    with pytest.raises(history.KeysFirst, match=f"the citation key {wanted.lower()}"):
         history.undo(seeded)
     step = history.next_step_events(seeded)[0]
     assert step is not None and step.kind == "keys" and step.own
@@ -246,7 +246,7 @@ def test_an_undo_that_would_write_over_a_key_the_export_gave_waits_for_the_keys(
     works.edit_work(seeded, x, {"citation_key": ""})
     keys = _export(seeded, tmp_path / "a.bib").new_keys
     assert x in keys
-    with pytest.raises(history.Waits, match=f"the citation key of work {x}"):
+    with pytest.raises(history.KeysFirst, match=f"the citation key of work {x}"):
         history.undo(seeded)
     assert works.work(seeded, x).citation_key == keys[x]
     given = next(e for e in history.history(seeded) if e.kind == "keys")
@@ -271,13 +271,13 @@ def test_undoing_a_merge_waits_for_the_keys_an_export_then_gave_the_merged_work(
     outcome = decisions.merge(seeded, keyless[:2], force=True)
     keys = _export(seeded, tmp_path / "a.bib").new_keys
     given = keys[outcome.survivor]
-    with pytest.raises(history.Waits, match=f"citation key of work {outcome.survivor}"):
+    with pytest.raises(history.KeysFirst, match=f"citation key of work {outcome.survivor}"):
         history.undo(seeded)
     assert works.work(seeded, outcome.survivor).citation_key == given
     step = history.next_step_events(seeded)[0]
     assert step is not None and step.kind == "keys"
     assert step.waiting is not None and step.waiting.event_id == outcome.event_id
-    with pytest.raises(history.Waits):  # the plain stack (curator undo --any) waits too
+    with pytest.raises(history.KeysFirst):  # the plain stack (curator undo --any) waits too
         history.undo(seeded, anyone=True)
     drain(history.undo_steps(seeded, expected=step.event_id))  # the keys the menu offers
     assert works.work(seeded, outcome.survivor).citation_key is None

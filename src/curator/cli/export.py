@@ -11,7 +11,7 @@ from curator.domain.progress import drain
 from curator.domain.report import counted
 from curator.export.bibtex import ExportOptions
 from curator.export.latex import Charset
-from curator.services import exporting, salvage
+from curator.services import exporting, history, salvage
 from curator.services.catalogs import Catalog
 
 
@@ -31,6 +31,12 @@ def add_commands(sub: Subcommands) -> None:
     p.add_argument("--abstracts", action="store_true", help="include abstracts")
     p.add_argument("--no-notes", action="store_true", help="leave out notes (written as annote)")
     p.set_defaults(run=cmd_export)
+    p = sub.add_parser(
+        "undo-keys",
+        help="take back the citation keys an export gave (`curator undo` passes over them)",
+    )
+    p.add_argument("event", type=int, metavar="EVENT", help="the keys step's number in history")
+    p.set_defaults(run=cmd_undo_keys)
 
 
 MAX_IDS = 10_000_000
@@ -74,6 +80,13 @@ def cmd_export(catalog: Catalog, args: argparse.Namespace) -> int:
         summary += f", {counted(len(result.new_keys), 'new citation key')}"
     print(f"curator: exported {summary}" + (f" to {result.path}" if result.path else ""),
           file=sys.stderr)  # fmt: skip
+    return EXIT_OK
+
+
+def cmd_undo_keys(catalog: Catalog, args: argparse.Namespace) -> int:
+    """The window's History › Undo These Keys…: the works lose the keys an export gave,
+    unless a later change relies on them; the next export gives keys again."""
+    print(f"undo: {history.undo_quiet(catalog, args.event)}")
     return EXIT_OK
 
 

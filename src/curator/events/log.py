@@ -101,6 +101,11 @@ class Waits(NotYours):
     else's that touched the same things: only the catalog's next step can be taken now."""
 
 
+class KeysFirst(CuratorError):
+    """The step waits for the citation keys a later export gave (a quiet change): undo passes
+    over those, so they are undone on their own first (`undo_quiet`), not by `anyone`."""
+
+
 def thing(token: tuple[str, Any]) -> str:
     """What two changes both touched, in words (the key column of a work included)."""
     return f"the citation key of work {token[1]}" if token[0] == KEY_OF else _thing_words(token)
@@ -280,6 +285,13 @@ def _conflict(
 ) -> str | None:
     """Why `row` cannot be taken past the changes `others` (one touches what it does), or
     None. Its touches are computed only if there is a change to compare with."""
+    found = _first_conflict(row, others, me, what)
+    return found[1] if found else None
+
+
+def _first_conflict(
+    row: EventRow, others: Iterator[EventRow], me: Author, what: str
+) -> tuple[EventRow, str] | None:
     touched: Touched | None = None
     for other in others:
         touched = load(row.kind, row.payload).touches() if touched is None else touched
@@ -288,11 +300,17 @@ def _conflict(
             continue
         named = credit(who(other.author, other.session, me, other.id))
         if what == UNDO:
-            return (
-                f"cannot undo “{row.summary}”: a later change, #{other.id} “{other.summary}” "
-                f"({named}), also changed {thing(common)}; undo that one first"
+            first = (
+                f"undo those keys first (History › Undo These Keys…, or `curator undo-keys "
+                f"{other.id}`)"
+                if other.kind in QUIET
+                else "undo that one first"
             )
-        return (
+            return other, (
+                f"cannot undo “{row.summary}”: a later change, #{other.id} “{other.summary}” "
+                f"({named}), also changed {thing(common)}; {first}"
+            )
+        return other, (
             f"cannot redo “{row.summary}” yet: an earlier change, #{other.id} "
             f"“{other.summary}” ({named}), also changed {thing(common)} and is undone; "
             "redo that one first"
@@ -301,10 +319,12 @@ def _conflict(
 
 
 def _refuse_if_touched(s: Session, row: EventRow, me: Author, what: str) -> None:
-    """Refuse to take `row` out of order when a change in between touches what it does."""
-    reason = _conflict(s, row, _between(s, row, what), me, what)
-    if reason is not None:
-        raise Waits(reason)
+    """Refuse to take `row` out of order when a change in between touches what it does: a
+    later export's keys (`KeysFirst`: undone on their own), or another's change (`Waits`)."""
+    found = _first_conflict(row, _between(s, row, what), me, what)
+    if found is not None:
+        other, reason = found
+        raise KeysFirst(reason) if other.kind in QUIET else Waits(reason)
 
 
 def undo(s: Session, expected: int | None = None, anyone: bool = False) -> Step:

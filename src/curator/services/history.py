@@ -14,12 +14,13 @@ from curator.domain.errors import DamagedCatalogError
 from curator.domain.progress import Progress, drain
 from curator.events import log
 from curator.events.log import Entry as HistoryEntry
-from curator.events.log import NotYours, Step, Waits
+from curator.events.log import KeysFirst, NotYours, Step, Waits
 from curator.store import authors
 from curator.store.catalog import Catalog
 
 __all__ = [
     "HistoryEntry",
+    "KeysFirst",
     "NotYours",
     "Step",
     "Waits",
