@@ -62,13 +62,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from curator.ui.icons import app_icon
+    from curator.ui.icons import APP_ID, app_icon
     from curator.ui.smoke import install_quit_when_ready
     from curator.ui.windows import Windows, offer_restore
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Curator")
     app.setOrganizationName("curator")
+    # The desktop entry's id: docks and Wayland match the window to its menu entry and icon.
+    app.setDesktopFileName(APP_ID)
     QApplication.setWindowIcon(app_icon())  # every window's, and the dock's
     path = sample_catalog_path() if args.sample else args.db
     catalog: Catalog | None
