@@ -581,3 +581,27 @@ def test_the_file_then_its_folder_are_synced_around_the_rename(
     new = out.stat().st_ino
     assert new != old
     assert synced == [(False, new, old), (True, tmp_path.stat().st_ino, new)]
+
+
+def test_an_existing_file_in_a_folder_that_takes_no_new_file_is_refused_saying_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The librarian picked a file they may write, in a folder they may not: curator replaces
+    a file by a new one written beside it, so the folder is what refuses. The words said only
+    'cannot write there', pointing at a file that is writable."""
+    target = tmp_path / "refs.bib"
+    target.write_text("% old\n", encoding="utf-8")
+
+    def refused(*args: object, **kwargs: object) -> tuple[int, str]:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(exporting.tempfile, "mkstemp", refused)
+    with pytest.raises(CuratorError) as refusal:
+        exporting.check_target(target)
+    message = str(refusal.value)
+    assert message.startswith(f"{target}: cannot be replaced")
+    assert f"its folder {tmp_path} takes no new file (permission denied)" in message
+    assert "beside the old one" in message and "choose another folder" in message
+    assert target.read_text(encoding="utf-8") == "% old\n"
+    with pytest.raises(CuratorError, match=f"^{tmp_path}: cannot write there"):
+        exporting.check_target(tmp_path / "new.bib")  # a new file: the folder, as before

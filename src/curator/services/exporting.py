@@ -182,7 +182,7 @@ def check_target(path: Path | str) -> Target:
         info = os.stat(path)  # follows links as the kernel does (/dev/stdout -> a pipe)
     except FileNotFoundError:
         new = Target(path.resolve(), 0o644)  # a new file, readable by others like an editor's
-        _refuse_folder(new.path)
+        _refuse_folder(new.path, existing=False)
         return new
     except OSError as exc:
         raise CuratorError(f"{path}: cannot be written ({exc.strerror})") from exc
@@ -190,15 +190,16 @@ def check_target(path: Path | str) -> Target:
     _refuse_special(path, real, info.st_mode)
     if not os.access(real, os.W_OK):
         raise CuratorError(f"{path}: the file is read-only; choose another name")
-    _refuse_folder(real)
+    _refuse_folder(real, existing=True)
     return Target(real, info.st_mode & 0o777)
 
 
-def _refuse_folder(path: Path) -> None:
+def _refuse_folder(path: Path, existing: bool) -> None:
     """A CuratorError unless the folder of `path` takes a new file, as the export's temporary
     file beside it will be: tried with an empty one of that naming, removed at once (a killed
     try is a leftover the next export removes). /proc, a read-only disk, a folder one may not
-    write: each said so before a key is given or a byte written."""
+    write: each said so before a key is given or a byte written; for an `existing` file
+    (writable itself), why its folder matters."""
     folder = path.parent
     if not folder.is_dir():
         raise CuratorError(f"{folder}: no such folder")
@@ -211,6 +212,12 @@ def _refuse_folder(path: Path) -> None:
             errno.EPERM: "not permitted",
             errno.ENOENT: "a special file system that holds no files",  # /proc, /sys
         }.get(exc.errno or 0, exc.strerror)
+        if existing:
+            raise CuratorError(
+                f"{path}: cannot be replaced: its folder {folder} takes no new file ({why}), "
+                "and an export writes the new file beside the old one before swapping them "
+                "(so a failure never leaves half a file); choose another folder"
+            ) from exc
         raise CuratorError(f"{folder}: cannot write there ({why}); choose another folder") from exc
     os.close(fd)
     os.unlink(tmp)
