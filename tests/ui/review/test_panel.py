@@ -10,7 +10,7 @@ from curator.services import decisions, history, works
 from curator.store.catalog import Catalog, open_catalog
 from curator.ui.main_window import MainWindow
 from tests.conftest import HANG
-from tests.ui.conftest import close_window, open_window
+from tests.ui.conftest import close_window, open_window, release_modifiers
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 NO_MODIFIER = Qt.KeyboardModifier.NoModifier
@@ -273,6 +273,7 @@ def press(qtbot, name: str, modifier: Qt.KeyboardModifier = NO_MODIFIER) -> None
     focused = QApplication.focusWidget()
     assert focused is not None
     qtbot.keyClick(focused, getattr(Qt.Key, f"Key_{name}"), modifier)
+    release_modifiers()  # the librarian's fingers leave Ctrl and Shift too
 
 
 def scanned(qtbot, w: MainWindow) -> None:  # type: ignore[no-untyped-def]
