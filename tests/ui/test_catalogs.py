@@ -6,7 +6,8 @@ backed up first."""
 from __future__ import annotations
 
 import platform
-from collections.abc import Iterator
+import threading
+from collections.abc import Generator, Iterator
 from importlib.metadata import version
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from curator.domain.progress import Progress
 from curator.services import backups, candidates, history, importing, works
 from curator.services.catalogs import SCHEMA_VERSION, open_default, sample_catalog_path
 from curator.store.catalog import Catalog
@@ -155,3 +157,33 @@ def test_edits_that_cannot_be_saved_keep_the_window_and_its_catalog(
     assert windows.open == [first] and first.isVisible()
     assert works.stats(first.catalog)["works"] == 65  # still open
     assert QApplication.activeModalWidget() is None
+
+
+def test_a_window_closed_for_another_catalog_ends_every_job_before_its_catalog_closes(
+    qtbot: QtBot, windows: Windows, seeded: Catalog
+) -> None:
+    """The Venues view runs its suggestions (and Accept all sure, a write) on a runner of its
+    own, which closing the window neither cancelled nor waited for: opening another catalog
+    closed this one's engine under a job still reading or writing it."""
+    window = windows.show(seeded)
+    qtbot.waitUntil(lambda: window.tasks.idle, timeout=HANG)  # the day's backup
+    started, release = threading.Event(), threading.Event()
+    ended: list[str] = []
+
+    def job() -> Generator[Progress, None, None]:
+        started.set()
+        try:
+            while not release.wait(0.01):  # until cancelled (or the test lets go)
+                yield Progress(0, 1, "reading the catalog")
+        finally:
+            ended.append("closed" if not release.is_set() else "released")
+
+    runner = window.venues.suggestions.tasks
+    runner.start(job)
+    qtbot.waitUntil(started.is_set, timeout=HANG)
+    try:
+        assert window.close()
+        assert ended == ["closed"]  # cancelled and ended while its catalog was open
+    finally:
+        release.set()
+        runner.wait()

@@ -481,9 +481,12 @@ class MainWindow(QMainWindow):
                 return
         for task in (self.files.current_task, self.review.scan_task, self.steps.task):
             if task and not task.done:
-                task.cancel()
-        self.tasks.wait(10_000)
-        self.reads.wait(10_000)
+                task.cancel()  # rolled back; the day's backup is let finish
+        # every job ends before the catalog is closed under it, the Venues view's own runner
+        # included (it was never waited for; the others for 10 s at most)
+        self.tasks.wait()
+        self.reads.stop()
+        self.venues.suggestions.tasks.stop()
         super().closeEvent(event)
         if event.isAccepted():
             self.closed.emit()

@@ -108,6 +108,13 @@ class TaskRunner(QObject):
         if task in self._running:
             self._running.remove(task)
 
+    def stop(self) -> None:
+        """Cancel every job (a job stops at its next step, rolled back) and wait until each
+        has ended: what a window does before its catalog is closed under them."""
+        for task in self._running:
+            task.cancel()
+        self.wait()
+
     def wait(self, msecs: int = -1) -> bool:
         """Wait for every job, those not yet handed to the pool included."""
         self._launch()
