@@ -215,13 +215,22 @@ def _quiet_in_the_way(
         if common is None:
             continue
         touched, newest = touched | theirs, other
-        if not reason:
-            named = credit(who(other.author, other.session, me, other.id))
-            reason = (
-                f"cannot undo “{row.summary}”: a later change, #{other.id} “{other.summary}” "
-                f"({named}), also changed {thing(common)}; undo that one first"
-            )
+        reason = reason or _undo_refusal(row, other, common, me)
     return (newest, reason) if newest is not None else None
+
+
+def _undo_refusal(row: EventRow, other: EventRow, common: tuple[str, Any], me: Author) -> str:
+    """Why `row` cannot be undone past the later `other`, and how to undo that one first."""
+    named = credit(who(other.author, other.session, me, other.id))
+    first = (
+        f"undo those keys first (History › Undo These Keys…, or `curator undo-keys {other.id}`)"
+        if other.kind in QUIET
+        else "undo that one first"
+    )
+    return (
+        f"cannot undo “{row.summary}”: a later change, #{other.id} “{other.summary}” "
+        f"({named}), also changed {thing(common)}; {first}"
+    )
 
 
 def _quiet_row(s: Session, event_id: int | None) -> EventRow | None:
@@ -298,18 +307,9 @@ def _first_conflict(
         common = shared(touched, load(other.kind, other.payload).touches())
         if common is None:
             continue
-        named = credit(who(other.author, other.session, me, other.id))
         if what == UNDO:
-            first = (
-                f"undo those keys first (History › Undo These Keys…, or `curator undo-keys "
-                f"{other.id}`)"
-                if other.kind in QUIET
-                else "undo that one first"
-            )
-            return other, (
-                f"cannot undo “{row.summary}”: a later change, #{other.id} “{other.summary}” "
-                f"({named}), also changed {thing(common)}; {first}"
-            )
+            return other, _undo_refusal(row, other, common, me)
+        named = credit(who(other.author, other.session, me, other.id))
         return other, (
             f"cannot redo “{row.summary}” yet: an earlier change, #{other.id} "
             f"“{other.summary}” ({named}), also changed {thing(common)} and is undone; "
