@@ -21,7 +21,7 @@ from curator.domain.progress import Progress
 from curator.services import backups, candidates, history, importing, works
 from curator.services.catalogs import SCHEMA_VERSION, open_default, sample_catalog_path
 from curator.store.catalog import Catalog
-from curator.ui.catalog_menu import recent_catalogs
+from curator.ui.catalog_menu import recent_catalogs, remember
 from curator.ui.import_report import ImportReportDialog
 from curator.ui.main_window import MainWindow
 from curator.ui.windows import Windows
@@ -187,3 +187,18 @@ def test_a_window_closed_for_another_catalog_ends_every_job_before_its_catalog_c
     finally:
         release.set()
         runner.wait()
+
+
+def test_open_recent_tells_apart_catalogs_of_one_name_in_two_folders(
+    windows: Windows, seeded: Catalog, tmp_path: Path
+) -> None:
+    """Every new catalog is offered as catalog.sqlite: two of them in Open Recent read the
+    same, told apart only by a tooltip."""
+    for folder in ("theses", "journals"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "catalog.sqlite").touch()
+        remember(tmp_path / folder / "catalog.sqlite")
+    window = windows.show(seeded)
+    window.catalogs.recent_menu.aboutToShow.emit()
+    texts = [a.text() for a in window.catalogs.recent_menu.actions()][:2]
+    assert texts == ["catalog.sqlite — journals", "catalog.sqlite — theses"]

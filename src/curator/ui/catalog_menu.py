@@ -156,14 +156,18 @@ class CatalogActions(QObject):
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
         shown = [p for p in recent_catalogs() if self.catalog.is_server or p != self._path()]
+        names = [p.name for p in shown]
         for path in shown:
-            action = self.recent_menu.addAction(path.name)
+            same_name = names.count(path.name) > 1  # catalog.sqlite, as each is first offered
+            action = self.recent_menu.addAction(
+                f"{path.name} — {path.parent.name}" if same_name else path.name
+            )
             action.setToolTip(str(path))
             action.setStatusTip(str(path))
             if path.exists():
                 action.triggered.connect(lambda _=False, p=path: self.open_asked.emit(p, False))
             else:
-                action.setText(f"{path.name} (not found)")
+                action.setText(f"{action.text()} (not found)")
                 action.setEnabled(False)
         if shown:
             self.recent_menu.addSeparator()
