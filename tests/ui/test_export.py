@@ -45,7 +45,12 @@ def test_menu_export_after_merges_writes_the_file_and_keys(
     assert f"Exported {n} entries" in window.statusBar().currentMessage()
     shown = window.editor.work
     assert shown is not None and shown.citation_key and f"{{{shown.citation_key}," in text
-    assert window.undo_action.text().startswith("&Undo Merge all sure groups")  # not the keys
+    # undoing the merges would wipe the keys the export just gave the merged works (a merge's
+    # undo writes their key column back): the keys come first, the merges wait, said so
+    assert window.undo_action.text().startswith("&Undo #")
+    assert "Citation keys for" in window.undo_action.text()
+    assert "“Merge all sure groups" in window.undo_action.toolTip()
+    assert "must wait for it" in window.undo_action.toolTip()
 
 
 def test_selected_scope_and_jump_to_a_work_to_fix(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
