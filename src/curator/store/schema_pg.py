@@ -40,17 +40,17 @@ BASELINE_VERSION = 7
 # Advisory locks belong to one database: each catalog has its own.
 WRITE_LOCK = 0x63757261746F72  # "curator"
 
-# Punctuation that splits words (with spaces and everything PostgreSQL's parser splits at);
+# What splits words, besides what PostgreSQL's parser splits at: ASCII punctuation, and the
+# spaces and punctuation of Latin-1, General Punctuation, CJK and full-width forms. They are
 # turned into spaces before the parser sees the text, so that an arXiv id, a DOI or a URL is
-# words, not one "file" or "host" token. Non-ASCII ones are listed because in a database of
-# the C locale the parser takes any non-ASCII character for a letter.
-_ASCII_PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
-_OTHER_PUNCTUATION = (
-    "\u00a0\u00a1\u00a7\u00ab\u00b6\u00b7\u00bb\u00bf\u2002\u2003\u2009\u200b"
-    "\u2010\u2011\u2012\u2013\u2014\u2015\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f"
-    "\u2020\u2021\u2022\u2026\u2032\u2033\u2039\u203a\u3000\u3001\u3002\uff0c"
+# words, not one "file" or "host" token, and so that a database of the C locale (whose parser
+# takes any non-ASCII character for a letter) splits at “quotes” too. Written without a
+# backslash: the same in any server's string syntax.
+SEPARATORS = (
+    "[ \t\n\r\f\v!-/:-@[-`{-~"
+    "\u00a0-\u00a9\u00ab-\u00b1\u00b4\u00b6-\u00b8\u00bb\u00bf\u2000-\u206f"
+    "\u3000-\u3004\u3008-\u3020\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]+"
 )
-SEPARATORS = _ASCII_PUNCTUATION + _OTHER_PUNCTUATION
 INDEXED_CHARS = 200_000  # of a work's text, for the full-text index
 
 
@@ -62,8 +62,8 @@ _FUNCTIONS = (
     # The words of a text as the index and the search both see them.
     f"""CREATE FUNCTION curator_fts_words(value text) RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE AS $$
-        SELECT translate(lower(unaccent('unaccent'::regdictionary, value)),
-                         {_literal(SEPARATORS)}, {_literal(" " * len(SEPARATORS))})
+        SELECT regexp_replace(lower(unaccent('unaccent'::regdictionary, value)),
+                              {_literal(SEPARATORS)}, ' ', 'g')
     $$""",
     f"""CREATE FUNCTION curator_work_doc(title text, authors json, abstract text, venue text,
         short_name text, arxiv_id text, doi text, notes text) RETURNS tsvector
