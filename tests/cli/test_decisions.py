@@ -132,7 +132,7 @@ def test_distinct_and_related_decide_a_group_in_one_step(
     assert code == 0 and out.startswith(f"works {a} and {b} marked related (event ")
     code, out, _ = run(capsys, "--db", db, "distinct", a, b, c)
     assert code == 0
-    assert out.startswith(f"works {a}, {b} and {c} marked distinct: 2 pairs, 1 decided before")
+    assert out.startswith(f"works {a}, {b} and {c} marked distinct: 2 pairs; 1 decided before")
     code, out, _ = run(capsys, "--db", db, "history")
     assert f"Works {a}, {b} and {c}: not duplicates (2 pairs; 1 decided before)" in out
     code, out, _ = run(capsys, "--db", db, "undo")

@@ -89,11 +89,8 @@ def cmd_decide(catalog: Catalog, args: argparse.Namespace) -> int:
         print(f"works {a} and {b} marked {args.decision} (event {event})")
         return EXIT_OK
     done = decisions.decide(catalog, args.decision, ids)
-    n = len(ids) * (len(ids) - 1) // 2
-    settled = len(done.covered & {(min(a, b), max(a, b)) for a in ids for b in ids if a != b})
-    named = f"{', '.join(map(str, ids[:-1]))} and {ids[-1]}"
-    pairs = f"all {n} pairs" if settled == n else f"{settled} pairs, {n - settled} decided before"
-    print(f"works {named} marked {args.decision}: {pairs} (event {done.event_id})")
+    pairs = decisions.pairs_decided(len(ids), done.n_before)
+    print(f"works {decisions.listed(ids)} marked {args.decision}: {pairs} (event {done.event_id})")
     return EXIT_OK
 
 

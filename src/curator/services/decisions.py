@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -139,12 +140,18 @@ WORDS = {"distinct": "not duplicates", "related": "related versions"}
 
 @dataclass(frozen=True, slots=True)
 class Decided:
-    """A decision recorded: its event, the pairs it names, and every pair of works it now
-    covers (a work holding a copy of a decided record is covered too)."""
+    """A decision recorded: its event, the pairs it names, every pair of works it now covers
+    (a work holding a copy of a decided record is covered too), and the pairs of the works
+    decided that a decision covered before (left as they were)."""
 
     event_id: int
     pairs: tuple[tuple[int, int], ...]
     covered: frozenset[tuple[int, int]]
+    before: frozenset[tuple[int, int]] = frozenset()
+
+    @property
+    def n_before(self) -> int:
+        return len(self.before)
 
 
 def distinct(catalog: Catalog, a: int, b: int) -> int:
@@ -185,7 +192,7 @@ def decide(catalog: Catalog, kind: str, ids: list[int]) -> Decided:
             raise ValidationError("works", "a work without source records cannot be decided")
         chosen = _fingerprint_pairs(ids, prints, before)
         if not chosen:
-            raise CuratorError(f"every pair of works {_named(ids)} is already decided")
+            raise CuratorError(f"every pair of works {listed(ids)} is already decided")
         (first, fps), *more = chosen
         payload = DecisionPayload(
             kind=kind,
@@ -196,7 +203,7 @@ def decide(catalog: Catalog, kind: str, ids: list[int]) -> Decided:
         command = Distinct(payload) if kind == "distinct" else Related(payload)
         event_id = log.execute(s, command, _summary(kind, ids, len(before)))
         covered = _covered(s, [fps for _, fps in chosen])
-        return Decided(event_id, tuple(p for p, _ in chosen), frozenset(covered))
+        return Decided(event_id, tuple(p for p, _ in chosen), frozenset(covered), frozenset(before))
 
 
 def _fingerprint_pairs(
@@ -229,23 +236,25 @@ def _covered(s: Session, fps: list[tuple[str, str]]) -> set[tuple[int, int]]:
     }
 
 
-def _named(ids: list[int]) -> str:
-    """1, 32 and 48"""
-    text = [str(i) for i in ids]
+def listed(items: Sequence[object]) -> str:
+    """1, 32 and 48: works named in a sentence (the log, the command line, the window)."""
+    text = [str(i) for i in items]
     return text[0] if len(text) == 1 else f"{', '.join(text[:-1])} and {text[-1]}"
+
+
+def pairs_decided(n_works: int, decided_before: int) -> str:
+    """What a group decision took in: "all 3 pairs", or "2 pairs; 1 decided before"."""
+    n = n_works * (n_works - 1) // 2
+    if not decided_before:
+        return f"all {n} pairs"
+    return f"{n - decided_before} pairs; {decided_before} decided before"
 
 
 def _summary(kind: str, ids: list[int], decided_before: int) -> str:
     words = WORDS[kind]
     if len(ids) == 2:
         return f"Works {ids[0]} and {ids[1]}: {words}"
-    n = len(ids) * (len(ids) - 1) // 2
-    pairs = (
-        f"all {n} pairs"
-        if not decided_before
-        else (f"{n - decided_before} pairs; {decided_before} decided before")
-    )
-    return f"Works {_named(ids)}: {words} ({pairs})"
+    return f"Works {listed(ids)}: {words} ({pairs_decided(len(ids), decided_before)})"
 
 
 def undecided_pairs(catalog: Catalog, ids: list[int]) -> list[tuple[int, int]]:

@@ -13,8 +13,15 @@ from collections.abc import Callable, Collection
 from contextlib import suppress
 from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QMessageBox, QPushButton, QTableView, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
 
 from curator.domain.errors import CuratorError
 from curator.domain.matching import Band, Candidate
@@ -155,8 +162,10 @@ class Decisions(QWidget):
         event_id: int,
         merged: Collection[int] | None = None,
         survivor: int | None = None,
+        elsewhere: Collection[tuple[int, int]] = (),
     ) -> None:
-        """A decision recorded: the pairs it settles leave the queue and count as reviewed."""
+        """A decision recorded: the pairs it settles leave the queue and count as reviewed;
+        pairs found decided `elsewhere` meanwhile leave it too, not counted as this window's."""
         row = self.queue.currentIndex().row()
         open_now = self.model.open_candidates()
         if merged is None:
@@ -165,17 +174,36 @@ class Decisions(QWidget):
             resolved = merged_away(open_now, merged)
         self.resolved.append(review.Resolved(event_id, resolved, survivor))
         self.reviewed += resolved
-        self.model.remove(drop)
+        if merged is None or survivor is None:
+            self.model.remove(lambda c: drop(c) or c.works in elsewhere)
+        else:
+            self.model.fold(merged, survivor)
         self.candidate = None
         self._update_status(message)
         self.select_row(row)
         self.changed.emit()
 
+    def focus_queue(self) -> None:
+        """The queue takes the keyboard: M, D, R, J, K... work at once, and a tab bar or a
+        widget of the view left behind never swallows them."""
+        self.queue.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _take_keys_back(self, focused: QWidget | None) -> None:
+        """After a dialog, the keys come back to where they were in the view (the window is
+        activated again: without a window manager nothing else would)."""
+        self.window().activateWindow()
+        if focused is not None and self.isAncestorOf(focused) and focused.isVisible():
+            focused.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.focus_queue()
+
     def _run(self, action: Callable[[], Any]) -> Any:
         try:
             return action()
         except CuratorError as exc:
+            focused = QApplication.focusWidget()
             QMessageBox.warning(self, "Not done", str(exc))
+            self._take_keys_back(focused)  # M, D, J... work again once it is closed
             return None
 
     def merge(self) -> None:
@@ -198,7 +226,7 @@ class Decisions(QWidget):
 
     def _decide(self, kind: str) -> None:
         """Not duplicates or related: every open pair of the works shown, in one step."""
-        shown, scope = self.comparison, self.scope
+        shown = self.comparison
         if shown is None:
             return
         ids = [w.id for w in shown.works]
@@ -206,9 +234,17 @@ class Decisions(QWidget):
         if done is None:
             self.refresh_comparison()
             return
+        # What it decided, as it found the log: a pair decided meanwhile (another window) was
+        # left as it was; it leaves the queue, but is neither "all 3 pairs" nor counted as
+        # this window's (it stayed listed as open).
+        n_pairs = len(ids) * (len(ids) - 1) // 2
+        scope = Scope(tuple(ids), n_pairs - done.n_before)
         covered = done.covered
         self._decided(
-            scope.done(decisions.WORDS[kind]), lambda c: c.works in covered, done.event_id
+            scope.done(decisions.WORDS[kind]),
+            lambda c: c.works in covered,
+            done.event_id,
+            elsewhere=done.before,
         )
 
     def distinct(self) -> None:
@@ -245,12 +281,14 @@ class Decisions(QWidget):
             [c for c in self.model.open_candidates() if c.band is Band.SURE]
         )
         n_works = sum(len(g) for g in groups)
+        focused = QApplication.focusWidget()
         answer = QMessageBox.question(
             self,
             "Merge all sure groups",
             f"Merge {n_works} works into {len(groups)} (one per group of sure duplicates)?\n\n"
             "This is one step: Edit > Undo reverts all of it.",
         )
+        self._take_keys_back(focused)
         if answer != QMessageBox.StandardButton.Yes:
             return
         done = self._run(lambda: candidate_service.merge_groups(self.catalog, groups))
@@ -261,6 +299,11 @@ class Decisions(QWidget):
             settled = merged_away(open_now, ids)
             self.resolved.append(review.Resolved(done.event_id or 0, settled, survivor))
             self.reviewed += settled
+            self.model.fold(ids, survivor)
+        # the queue follows at once, as after M: counted as reviewed while still listed, the
+        # merged pairs made the total jump until the rescan ended (31 -> 35 -> 31)
+        self.candidate = None
+        self.select_row(self.queue.currentIndex().row())
         self.changed.emit()
         self.rescan()
         self._update_status(f"Merged {done.n_works} works into {done.n_groups}.")

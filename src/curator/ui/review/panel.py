@@ -197,11 +197,6 @@ class ReviewPanel(Decisions):
         if not event.spontaneous():  # not the window coming back from another desktop
             self.focus_queue()
 
-    def focus_queue(self) -> None:
-        """The queue takes the keyboard: M, D, R, J, K... work at once, and a tab bar or a
-        widget of the view left behind never swallows them."""
-        self.queue.setFocus(Qt.FocusReason.OtherFocusReason)
-
     def _on_band(self) -> None:
         value = self.band.currentData()
         self.model.set_band(Band(value) if value else None)
@@ -216,8 +211,10 @@ class ReviewPanel(Decisions):
         works_now = works_service.stats(self.catalog)["works"]
         if works_now <= AUTO_SCAN_UP_TO or self.scan_task is not None:
             return self.scan(new_ids)
-        self.scanned = False  # what the queue shows may be out of date: the button says so
-        self._sync_reviewed()
+        # What the queue shows may be out of date (the button says so); the progress stays
+        # with it, read back from the log at the next scan: an undo seen without the pairs it
+        # brought back made the total drop (31 -> 28).
+        self.scanned = False
         self._update_status(
             f"{works_now:,} works: a scan reads every one and takes minutes and gigabytes of "
             "memory at this size; press Scan for duplicates when it suits you."
@@ -280,7 +277,7 @@ class ReviewPanel(Decisions):
             self.model.set_candidates(found, rows)
             self.scanned = True
         else:
-            self.model.add(found, rows)
+            self.model.add(found, rows, ids)
         self._sync_reviewed()  # an undo or redo since: the progress follows it
         self._scan_ended("")
         row = self.model.row_of(keep) if keep else None
@@ -424,15 +421,6 @@ class ReviewPanel(Decisions):
         )
         dialog.finished.connect(lambda _: self._take_keys_back(before))
         return dialog
-
-    def _take_keys_back(self, focused: QWidget | None) -> None:
-        """After a dialog, the keys come back to where they were in the view (the window is
-        activated again: without a window manager nothing else would)."""
-        self.window().activateWindow()
-        if focused is not None and self.isAncestorOf(focused) and focused.isVisible():
-            focused.setFocus(Qt.FocusReason.OtherFocusReason)
-        else:
-            self.focus_queue()
 
     def _set_typed(self, key: str, value: str) -> None:
         self.current_field = key

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -65,10 +66,34 @@ class CandidateModel(QAbstractTableModel):
         self._filter()
         self.endResetModel()
 
-    def add(self, found: list[Candidate], rows: dict[int, WorkRow]) -> None:
-        known = {(c.a, c.b) for c in self._all}
+    def add(
+        self, found: list[Candidate], rows: dict[int, WorkRow], scanned: Collection[int] = ()
+    ) -> None:
+        """The pairs a scan of the works `scanned` found: theirs listed before give way."""
+        again = set(scanned)
+        kept = [c for c in self._all if c.a not in again and c.b not in again]
+        known = {(c.a, c.b) for c in kept}
         self._rows.update(rows)
-        self.set_candidates(self._all + [c for c in found if (c.a, c.b) not in known], self._rows)
+        self.set_candidates(kept + [c for c in found if (c.a, c.b) not in known], self._rows)
+
+    def fold(self, merged: Collection[int], survivor: int) -> None:
+        """Works merged into `survivor`: their pairs among them leave, and each other work
+        paired with some of them keeps one pair (its best), now with the survivor: the pair a
+        scan of the merged work finds again and weighs anew. The queue's length is right at
+        once, not only when that scan ends."""
+        inside = set(merged)
+        best: dict[int, Candidate] = {}
+        rest = []
+        for c in self._all:
+            if (c.a in inside) == (c.b in inside):
+                if c.a not in inside:
+                    rest.append(c)
+                continue
+            other = c.b if c.a in inside else c.a
+            if other not in best or c.score > best[other].score:
+                best[other] = c
+        moved = [replace(c, a=min(o, survivor), b=max(o, survivor)) for o, c in best.items()]
+        self.set_candidates(rest + moved, self._rows)
 
     def remove(self, drop: Callable[[Candidate], bool]) -> None:
         self.beginResetModel()

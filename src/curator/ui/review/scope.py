@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from curator.services.decisions import listed
+
 # (action, what its button says): the verb, then the scope for a group
 VERBS = {"merge": "Merge", "distinct": "Not duplicates", "related": "Related versions"}
 
 
 def named(ids: tuple[int, ...] | list[int]) -> str:
     """#1, #32 and #48"""
-    text = [f"#{i}" for i in ids]
-    return text[0] if len(text) == 1 else f"{', '.join(text[:-1])} and {text[-1]}"
+    return listed([f"#{i}" for i in ids])
 
 
 @dataclass(frozen=True, slots=True)
