@@ -70,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("Curator")
     app.setOrganizationName("curator")
     # The desktop entry's id: docks and Wayland match the window to its menu entry and icon.
-    app.setDesktopFileName(APP_ID)
+    QApplication.setDesktopFileName(APP_ID)
     QApplication.setWindowIcon(app_icon())  # every window's, and the dock's
     path = sample_catalog_path() if args.sample else args.db
     catalog: Catalog | None
