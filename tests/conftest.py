@@ -47,40 +47,10 @@ ENGINES = ("sqlite", "postgresql")
 # Tests of services that do not pass on a server yet, for causes outside the store, by cause:
 # expected to fail there (xfail, not strict: an XPASS in the summary says one can leave the
 # list). Tests of what only a file has are run on files only.
-_EXPORT_HEADER = "services/exporting.py's header names catalog.path.name: catalog.name"
 _FILE_IN_TEST = "the test reads the catalog's file (catalog.path, sqlite3): catalog.address"
 _JSON_IN_TEST = "the test json.loads a JSON column a server gives parsed"
 _SQLITE_IN_TEST = "the test reads sqlite_master"
 PENDING_ON_SERVER: dict[str, str] = {
-    **dict.fromkeys(
-        [
-            "services/test_exporting.py::test_sample_after_merges_round_trips_field_by_field",
-            "services/test_exporting.py::test_keys_are_saved_once_and_kept_on_the_next_export",
-            "services/test_exporting.py::test_keys_are_unique_readable_and_a_quiet_step",
-            "services/test_exporting.py::test_scope_by_ids_and_by_search",
-            "services/test_exporting.py::"
-            "test_written_a_chunk_at_a_time_as_one_and_a_cancel_leaves_the_old_file",
-            "services/test_exporting.py::test_import_then_export_then_import_keeps_every_field",
-            "services/test_exporting.py::test_keys_clash_whatever_their_case",
-            "services/test_exporting.py::test_the_written_file_keeps_its_permissions_and_links",
-            "services/test_exporting.py::test_fields_curator_does_not_model_come_back_out",
-            "services/test_exporting.py::test_a_venue_never_overwrites_a_field_the_source_gave",
-            "services/test_exporting.py::test_a_merged_pubmed_id_is_kept_beside_the_arxiv_id",
-            "services/test_exporting.py::test_latex_charset_leaves_urls_and_paths_alone",
-            "services/test_exporting.py::test_a_plan_whose_works_went_away_is_refused_in_words",
-            "services/test_exporting.py::test_stale_temp_files_are_removed_and_live_ones_kept",
-            "services/test_exporting.py::"
-            "test_a_killed_exports_temp_file_is_removed_by_the_next_export",
-            "services/test_exporting.py::test_the_file_then_its_folder_are_synced_around_the_rename",
-            "services/test_history.py::test_undo_after_an_export_takes_the_last_edit_not_the_keys_it_gave",
-            "services/test_history.py::"
-            "test_an_undo_that_would_bring_back_a_key_the_export_gave_another_offers_the_keys_first",
-            "services/test_history.py::test_keys_undone_from_the_history_leave_a_key_given_since_alone",
-            "services/test_venues.py::"
-            "test_accepting_a_decorated_label_keeps_the_presentation_as_a_note",
-        ],
-        _EXPORT_HEADER,
-    ),
     **dict.fromkeys(
         [
             "services/test_decisions.py::test_an_import_is_undone_and_redone_like_any_step",

@@ -24,6 +24,7 @@ from curator.services.catalogs import (
     Create,
     NoCatalogError,
     default_catalog_path,
+    is_server_location,
     log_file_path,
     open_default,
     refuse_non_file,
@@ -88,13 +89,19 @@ def main(argv: Sequence[str] | None = None, gui: GuiMain | None = None) -> int:
         if run is None:
             return _run_gui(gui, args)
         if getattr(args, "on_path", False):  # works on a catalog too damaged to open
-            path = Path(args.db).expanduser() if args.db else default_catalog_path()
+            named = args.db or os.environ.get("CURATOR_DB")
+            if named and is_server_location(named):
+                raise CuratorError(
+                    "a catalog on a database server is backed up and checked by its server "
+                    "(pg_dump, pg_restore): ask its administrator"
+                )
+            path = Path(named).expanduser() if named else default_catalog_path()
             refuse_non_file(path)
             return run(path, args)
         catalog = _open(args)
         if catalog.damaged:
             print(
-                f"curator: warning: {catalog.path} is damaged ({catalog.damaged}); "
+                f"curator: warning: {catalog.location} is damaged ({catalog.damaged}); "
                 "reading what can be read, writing nothing",
                 file=sys.stderr,
             )
@@ -126,6 +133,8 @@ def _open(args: argparse.Namespace) -> Catalog:
     made only with --create, or by a command that fills it (import, seed) in a folder that
     exists: a mistyped path is an error, not a new, empty catalog. The default one is made."""
     named = args.db or os.environ.get("CURATOR_DB")
+    if named and is_server_location(named):
+        return open_default(named, warn=_warn)  # the server's database: made by its admin
     path = Path(named).expanduser() if named else default_catalog_path()
     new = not os.path.exists(path)
     create: Create = "folders"

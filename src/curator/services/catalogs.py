@@ -24,6 +24,7 @@ __all__ = [
     "NoCatalogError",
     "default_catalog_path",
     "folder_of",
+    "is_server_location",
     "log_file_path",
     "open_default",
     "refuse_non_file",
@@ -54,6 +55,11 @@ def default_catalog_path() -> Path:
     return user_data_path(APP_NAME, appauthor=False) / "catalog.sqlite"
 
 
+def is_server_location(location: Path | str) -> bool:
+    """A `postgresql://` address rather than a file's path."""
+    return isinstance(location, str) and server.is_server_location(location)
+
+
 def sample_catalog_path() -> Path:
     return user_data_path(APP_NAME, appauthor=False) / "sample-catalog.sqlite"
 
@@ -80,9 +86,12 @@ def open_default(
     catalog comes back read-only (`catalog.damaged` says why). A daily backup that cannot be
     written (its folder full) does not stop the work: `warn` is told. A catalog that is not
     there is made as `create` allows, else a NoCatalogError."""
-    location, path = path, Path(path) if path else default_catalog_path()
-    if not server.is_server_location(location):  # a server's database is its server's work
-        _refuse_missing(path.expanduser(), create)
+    named = path or os.environ.get("CURATOR_DB")
+    if named and is_server_location(named):
+        # A catalog on a database server: the server makes, checks and backs up its database.
+        return open_catalog(str(named))
+    path = Path(path) if path else default_catalog_path()
+    _refuse_missing(path.expanduser(), create)
     if path.is_file() and path.stat().st_size == 0 and backups.listing(folder_of(path)):
         # a catalog emptied by a failing disk, not a new one: never made anew over it
         raise DamagedCatalogError(path, "the file is empty (0 bytes)")
@@ -133,6 +142,8 @@ def daily_backup(catalog: Catalog) -> backups.Backup | None:
     new one's first backup is made the first time it is opened with something in it). A
     catalog too large for the check on opening is checked here: a backup that fails its
     check marks the catalog damaged."""
+    if catalog.is_server:
+        return None  # its server's backups (pg_dump), not curator's
     folder = folder_of(catalog.path)
     if not catalog.path.exists() or not backups.due(folder):
         return None

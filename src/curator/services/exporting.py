@@ -158,7 +158,7 @@ def header(catalog: Catalog, total: int, options: ExportOptions) -> str:
     if options.charset.value == "latex":
         charset = "LaTeX escapes for non-ASCII letters (classic bibtex)"
     lines = [
-        f"Exported by curator {__version__} from {catalog.path.name} on {when}",
+        f"Exported by curator {__version__} from {catalog.name} on {when}",
         f"{counted(total, 'entry', 'entries')}; characters: {charset}",
     ]
     return "\n".join(f"% {line}" for line in lines) + "\n"
