@@ -159,7 +159,8 @@ def header(catalog: Catalog, total: int, options: ExportOptions) -> str:
         charset = "LaTeX escapes for non-ASCII letters (classic bibtex)"
     lines = [
         f"Exported by curator {__version__} from {catalog.name} on {when}",
-        f"{counted(total, 'entry', 'entries')}; characters: {charset}",
+        # digits only: scripts read this count (`% 1234 entries;`)
+        f"{total} {'entry' if total == 1 else 'entries'}; characters: {charset}",
     ]
     return "\n".join(f"% {line}" for line in lines) + "\n"
 
