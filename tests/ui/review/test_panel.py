@@ -399,6 +399,8 @@ def test_d_on_a_group_decides_all_its_pairs_in_one_step_and_undo_restores_them(
         assert len(decisions.decided_pairs(s, ids, kinds=("distinct",))) == 3
     assert not in_group & {c.works for c in review.model.open_candidates()}
     assert review.status.text().startswith(f"#{a}, #{b} and #{c}: not duplicates (all 3 pairs).")
+    left = len(review.model.open_candidates())
+    assert f" {left} open candidate{'s' if left != 1 else ''}, " in review.status.text()
     after = review.progress.format()
     assert after == f"{len(in_group)} of {len(open_before)} reviewed"
     undo(qtbot, window)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from curator.domain.errors import CuratorError
 from curator.domain.matching import BAND_ORDER, Band, Candidate
 from curator.domain.progress import Progress
+from curator.domain.report import counted
 from curator.services import candidates as candidate_service
 from curator.services import review
 from curator.services import works as works_service
@@ -383,7 +384,7 @@ class ReviewPanel(Decisions):
         self.progress.setFormat(f"{self.reviewed} of {total} reviewed")
         sure = sum(1 for c in self.model.open_candidates() if c.band is Band.SURE)
         self.merge_sure_button.setEnabled(sure > 0 and self.scan_task is None)
-        text = f"{left} open candidate(s), {sure} sure"
+        text = f"{counted(left, 'open candidate')}, {sure} sure"
         self.status.setText(f"{message}  {text}".strip() if message else text)
 
     # --- picking fields ---------------------------------------------------------------
