@@ -87,6 +87,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     if catalog is None:
         return 1
+    if catalog.is_server:  # the window still reads its file in places (title, backups)
+        catalog.close()
+        QMessageBox.critical(
+            None,
+            "Curator",
+            f"{catalog.location} is a catalog on a database server. The window does not open "
+            "one yet; use the command line (curator --db ADDRESS …).",
+        )
+        return 1
     _install_excepthook()
     windows = Windows()  # File › Open Catalog… replaces a window with another
     window = windows.show(catalog, samples_if_new=True)  # a first run: the sample listings
