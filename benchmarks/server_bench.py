@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent))  # tests/postgres.py: the server the tests run
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/postgres.py: the tests' server
 
 import psycopg
 from PySide6.QtWidgets import QApplication
+from tests.postgres import Server, running_server
 
 from curator.domain.progress import drain
 from curator.services import candidates as candidate_service
@@ -35,7 +35,6 @@ from curator.ui.review.panel import ReviewPanel
 from curator.ui.tasks import TaskRunner
 from generate import arxiv_listing
 from review_bench import candidates as random_candidates
-from tests.postgres import Server, running_server
 
 # What a keystroke in the catalog's search box may have typed so far (generate.WORDS).
 SEARCHES = {
