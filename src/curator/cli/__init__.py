@@ -17,6 +17,7 @@ from typing import NoReturn
 
 from curator import __version__
 from curator.cli import backups, decisions, export, venues, works
+from curator.cli import catalog as catalog_commands
 from curator.cli.output import EXIT_BUG, EXIT_OK, EXIT_USER_ERROR
 from curator.domain.errors import CuratorError, DamagedCatalogError
 from curator.services.catalogs import (
@@ -69,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_commands(sub)
     venues.add_commands(sub)
     backups.add_commands(sub)
+    catalog_commands.add_commands(sub)
     return parser
 
 
@@ -88,6 +90,8 @@ def main(argv: Sequence[str] | None = None, gui: GuiMain | None = None) -> int:
     try:
         if run is None:
             return _run_gui(gui, args)
+        if getattr(args, "no_catalog", False):  # names its own catalogs (catalog copy)
+            return run(args)
         if getattr(args, "on_path", False):  # works on a catalog too damaged to open
             named = args.db or os.environ.get("CURATOR_DB")
             if named and is_server_location(named):
