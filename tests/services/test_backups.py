@@ -19,6 +19,9 @@ from curator.store.schema import SCHEMA_VERSION
 from tests.store.test_backups import T0, damage
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+# Backups are of catalog files: a server catalog is backed up by its server (pg_dump), and
+# that it refuses these in words is tested in tests/store/test_server.py and tests/cli.
+pytestmark = pytest.mark.sqlite_only
 
 
 def reasons(catalog: Catalog) -> list[str]:

@@ -21,8 +21,9 @@ from tests.conftest import FIXTURES
 
 @pytest.fixture
 def windows(seeded: Catalog) -> Iterator[tuple[Catalog, Catalog]]:
-    """Two windows on one catalog file: two Catalog objects, two sessions."""
-    a, b = seeded, open_catalog(seeded.path)
+    """Two windows on one catalog (a file or a server database): two Catalog objects, two
+    sessions."""
+    a, b = seeded, open_catalog(seeded.address)
     history.open_window_session(a)
     history.open_window_session(b)
     yield a, b
@@ -162,7 +163,7 @@ def test_a_window_of_an_earlier_run_is_named_as_the_user_s_earlier_window(
     (x,) = first_ids(seeded, 1)
     history.open_window_session(seeded)
     works.edit_work(seeded, x, {"notes": "yesterday"})
-    restarted = open_catalog(seeded.path)
+    restarted = open_catalog(seeded.address)
     try:
         history.open_window_session(restarted)
         works.edit_work(seeded, x, {"notes": "alongside"})

@@ -6,23 +6,23 @@ another window split off or typed, an imported citation key another window freed
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from curator.domain.errors import CuratorError
 from curator.events.registry import load
 from curator.services import decisions, history, importing, venues, works
 from curator.store import eventlog, snapshots
 from curator.store.catalog import Catalog, open_catalog
-from tests.catalog_state import tables_state
+from tests.catalog_state import dangling_references, tables_state
 
 
 @pytest.fixture
 def windows(seeded: Catalog) -> Iterator[tuple[Catalog, Catalog]]:
-    a, b = seeded, open_catalog(seeded.path)
+    a, b = seeded, open_catalog(seeded.address)
     history.open_window_session(a)
     history.open_window_session(b)
     yield a, b
@@ -56,8 +56,7 @@ def _refused(catalog: Catalog, step: str = "undo") -> str:
 
 
 def _sound(catalog: Catalog) -> None:
-    with sqlite3.connect(catalog.path) as conn:
-        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert dangling_references(catalog) == []
 
 
 def _split_findings(catalog: Catalog) -> None:
@@ -110,8 +109,8 @@ def test_the_revert_of_a_rename_drops_only_labels_no_record_carries(
         row = eventlog.row(s, rename)
         assert row is not None
         load(row.kind, row.payload).revert(s)
-    with sqlite3.connect(a.path) as conn:
-        labels = {label for (label,) in conn.execute("SELECT label FROM venuealias")}
+    with a.read() as s:
+        labels = set(s.execute(text("SELECT label FROM venuealias")).scalars())
     assert "Intl Conf Learning Repr" in labels and works.work(a, work).venue == "ICLR"
 
 

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from sqlalchemy import text
 
 from curator.domain.errors import NotFoundError, ValidationError
 from curator.services import works
 from curator.store.catalog import Catalog
+from tests.catalog_state import decoded
 
 
 def _events(catalog: Catalog, kind: str) -> list[dict]:
     with catalog.read() as s:
         rows = s.execute(text("SELECT payload FROM event WHERE kind = :k ORDER BY id"), {"k": kind})
-        return [json.loads(r[0]) for r in rows]
+        return [decoded(r[0]) for r in rows]
 
 
 def _first_id(catalog: Catalog) -> int:
