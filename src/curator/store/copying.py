@@ -89,6 +89,7 @@ class _Columns:
 
 
 def _kind(column_type: object) -> str:
+    column_type = getattr(column_type, "impl_instance", column_type)  # a TypeDecorator's
     if isinstance(column_type, JSON):
         return "json"
     if isinstance(column_type, Boolean):
@@ -403,3 +404,16 @@ def _remove(temp: Path) -> None:
     for extra in ("", "-wal", "-shm", "-journal"):
         with suppress(FileNotFoundError):
             temp.with_name(temp.name + extra).unlink()
+
+
+def catalog_checks(location: Path | str) -> tuple[TableCheck, ...]:
+    """Every table's rows, checksum and counter of the catalog at `location`, in one
+    snapshot: what a copy is compared by."""
+    catalog = open_source(location)
+    try:
+        with catalog.read() as session:
+            server_side = on_server(session)
+            raw = pg_driver(session) if server_side else driver(session)
+            return checks(_Side(raw, server_side))
+    finally:
+        catalog.close()

@@ -1,0 +1,106 @@
+"""`curator catalog copy`: a catalog from a file to a real PostgreSQL server and back, every
+row and id kept, the event log still undoing on the copy; a taken destination refused."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from curator.store.copying import catalog_checks
+from tests.cli.test_works import run
+from tests.postgres import Server
+
+SEQUENCES = ("work", "sourcerecord", "event", "venue", "venuealias", "importbatch")
+
+
+@pytest.fixture
+def seeded_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """The sample with varied events: a merge undone, a venue accepted, a decision."""
+    db = str(tmp_path / "first.sqlite")
+    for args in (
+        ("seed",),
+        ("auto-merge", "--band", "sure"),
+        ("undo",),
+        ("venue-accept", "1"),
+        ("distinct", "1", "2"),
+        ("merge", "3", "4"),
+    ):
+        code, _, err = run(capsys, "--db", db, *args)
+        assert code == 0, (args, err)
+    return db
+
+
+@pytest.fixture
+def empty_database(pg_server: Server) -> Iterator[str]:
+    """A server database with no curator schema: what a copy goes into."""
+    name = pg_server.new_database(None)
+    yield pg_server.url(name)
+    pg_server.drop_database(name)
+
+
+def test_file_to_server_to_file_keeps_every_row_and_id(
+    seeded_file: str, empty_database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, back = seeded_file, str(tmp_path / "back.sqlite")
+    code, out, err = run(capsys, "catalog", "copy", db, empty_database)
+    assert code == 0, err
+    assert "every table checked" in out and "work" in out
+    code, _, err = run(capsys, "catalog", "copy", empty_database, back)
+    assert code == 0, err
+
+    first, on_server, last = (catalog_checks(x) for x in (db, empty_database, back))
+    assert first == on_server == last
+    assert {t.table: t.rows for t in first}["event"] >= 5
+    for command in (("works",), ("history",), ("venues",)):
+        assert run(capsys, "--db", back, *command)[1] == run(capsys, "--db", db, *command)[1]
+        assert (
+            run(capsys, "--db", empty_database, *command)[1] == run(capsys, "--db", db, *command)[1]
+        )
+
+    # the event log works on the copy: undo the merge, redo it, undo it again
+    for step in ("undo", "redo", "undo"):
+        code, _, err = run(capsys, "--db", empty_database, step)
+        assert code == 0, (step, err)
+        assert run(capsys, "--db", db, step)[0] == 0
+    assert run(capsys, "--db", empty_database, "works")[1] == run(capsys, "--db", db, "works")[1]
+
+
+def test_server_counters_continue_past_the_copied_ids(
+    seeded_file: str, empty_database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "catalog", "copy", seeded_file, empty_database)[0] == 0
+    with psycopg.connect(empty_database) as conn:
+        for table in SEQUENCES:
+            row = conn.execute(
+                f"SELECT pg_sequence_last_value(pg_get_serial_sequence('{table}', 'id')), "
+                f"(SELECT max(id) FROM {table})"
+            ).fetchone()
+            assert row is not None and row[0] is not None and row[0] >= row[1], table
+    # a new change on the copy takes a fresh id, no clash with a copied one
+    code, _, err = run(capsys, "--db", empty_database, "distinct", "5", "6")
+    assert code == 0, err
+
+
+def test_a_taken_destination_is_refused_and_left_alone(
+    seeded_file: str, pg_database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = catalog_checks(pg_database)
+    code, out, err = run(capsys, "catalog", "copy", seeded_file, pg_database)
+    assert code == 1 and out == "" and "Traceback" not in err
+    assert "already holds a curator catalog" in err
+    assert catalog_checks(pg_database) == before  # nothing written
+
+    taken = tmp_path / "taken.sqlite"
+    taken.write_bytes(b"not a catalog")
+    code, _, err = run(capsys, "catalog", "copy", seeded_file, str(taken))
+    assert code == 1 and "already exists" in err
+    assert taken.read_bytes() == b"not a catalog"
+
+    code, _, err = run(
+        capsys, "catalog", "copy", str(tmp_path / "none.sqlite"), str(tmp_path / "x")
+    )
+    assert code == 1 and "no catalog at" in err
+    assert not (tmp_path / "none.sqlite").exists() and not (tmp_path / "x").exists()
