@@ -39,7 +39,9 @@ def _isolated_user_dirs(
 # The folders under tests/ whose tests run on both engines: each test that uses a catalog
 # runs once on a file ([sqlite]) and once on a server database ([postgresql]). A test about
 # what only a file has (its bytes, backups, pragmas) is marked `sqlite_only`; one about what
-# only a server has, `server_only`.
+# only a server has, `server_only`. The command-line tests are not among them: each makes a
+# catalog file of its own with --db; tests/cli/test_server_catalog.py runs the commands on a
+# server.
 BOTH_ENGINES = ("store", "services", "events")
 ENGINES = ("sqlite", "postgresql")
 
