@@ -146,3 +146,31 @@ def test_a_server_catalog_survives_a_restart_of_its_connections(
     )
     with catalog.read() as s:
         assert s.execute(text("SELECT count(*) FROM work")).scalar_one() == 1
+
+
+def test_no_secret_of_the_address_is_shown(pg_server: Server) -> None:
+    """libpq takes a client key's password (sslpassword) in the address too."""
+    url = pg_server.url("db") + "&sslpassword=k3y&sslkey=/x/key.pem"
+    shown = server.display(server.url_of(url))
+    assert "k3y" not in shown and "sslkey=/x/key.pem" in shown
+    with pytest.raises(CuratorError, match="not a database address") as caught:
+        server.url_of("postgresql://u:s3cret@h:port/db")
+    assert "s3cret" not in str(caught.value)
+
+
+def test_opening_a_current_catalog_never_waits_for_a_writer(
+    catalog: Catalog, pg_server: Server
+) -> None:
+    """Another program's long write (an import) does not stop a catalog being opened: a
+    current schema is only read, as a current file's is."""
+    with catalog.write() as s:
+        insert_works(s, [_work("long import")])
+        opened: list[Catalog] = []
+        opener = threading.Thread(target=lambda: opened.append(open_catalog(catalog.address)))
+        opener.start()
+        opener.join(timeout=5)
+        waited = opener.is_alive()
+    opener.join()
+    for second in opened:
+        second.close()
+    assert not waited

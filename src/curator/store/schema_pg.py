@@ -243,12 +243,19 @@ def current_version(conn: psycopg.Connection) -> int | None:
 def migrate(conn: psycopg.Connection, source: str, schema_version: int) -> None:
     """Create a new server catalog, or bring an older one up to date, in one transaction
     (PostgreSQL's DDL is transactional), holding the write lock: two programs opening a new
-    catalog at once create it once."""
+    catalog at once create it once. A current catalog is only read: opening it never waits
+    for another program's write (a long import holds the lock), as a current file's never
+    does."""
     from curator.store.schema import check_readable  # one refusal for both engines
 
     with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
         version = current_version(conn)
+    check_readable(version, source)
+    if version == schema_version:
+        return
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+        version = current_version(conn)  # again: another program may have made it meanwhile
         check_readable(version, source)
         if version is None:
             _check_empty(conn, source)

@@ -47,8 +47,11 @@ def url_of(location: str) -> URL:
     """The SQLAlchemy URL of a server catalog's location, always through psycopg 3."""
     try:
         url = make_url(location)
-    except ArgumentError as exc:
-        raise CuratorError(f"{hide_password(location)} is not a database address: {exc}") from exc
+    except (ArgumentError, ValueError) as exc:  # ValueError: a port that is not a number
+        raise CuratorError(
+            f"{hide_password(location)} is not a database address: write it as "
+            "postgresql://user@host:port/database"
+        ) from exc
     if url.drivername not in SCHEMES:
         raise CuratorError(
             f"curator talks to PostgreSQL through psycopg 3: write the address as "
@@ -64,15 +67,20 @@ def url_of(location: str) -> URL:
 def hide_password(location: str) -> str:
     try:
         return display(make_url(location))
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return "the address given"
 
 
 def display(url: URL) -> str:
-    """The address as shown to the user: never with a password, in the URL or its query."""
-    query = {k: v for k, v in url.query.items() if k.lower() not in ("password", "passfile")}
+    """The address as shown to the user: never with a password, in the URL or its query
+    (libpq's password, passfile and sslpassword: a client key's)."""
+    query = {k: v for k, v in url.query.items() if not _secret(k)}
     shown = url.set(drivername="postgresql", query=query)._replace(password=None)
     return unquote(shown.render_as_string(hide_password=True))  # host=/run/… as typed
+
+
+def _secret(key: str) -> bool:
+    return "password" in key.lower() or key.lower() == "passfile"
 
 
 def database_name(url: URL) -> str:
