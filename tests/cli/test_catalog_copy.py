@@ -3,6 +3,7 @@ row and id kept, the event log still undoing on the copy; a taken destination re
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 
 from curator.store.copying import catalog_checks
 from tests.cli.test_works import run
+from tests.conftest import FIXTURES
 from tests.postgres import Server
 
 SEQUENCES = ("work", "sourcerecord", "event", "venue", "venuealias", "importbatch")
@@ -104,3 +106,18 @@ def test_a_taken_destination_is_refused_and_left_alone(
     )
     assert code == 1 and "no catalog at" in err
     assert not (tmp_path / "none.sqlite").exists() and not (tmp_path / "x").exists()
+
+
+def test_an_older_source_file_is_not_upgraded_by_a_copy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Upgrading a catalog is done with a backup first (`curator` opening it); a copy only
+    reads its source, and says how to bring it up to date."""
+    old = tmp_path / "v6.sqlite"
+    shutil.copy(FIXTURES / "catalogs" / "v6-sample.sqlite", old)
+    before = old.read_bytes()
+    code, out, err = run(capsys, "catalog", "copy", str(old), str(tmp_path / "new.sqlite"))
+    assert code == 1 and out == "" and "Traceback" not in err
+    assert "version 6" in err and "after a backup" in err
+    assert old.read_bytes() == before
+    assert not (tmp_path / "new.sqlite").exists()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from sqlmodel import SQLModel
 from curator.domain.errors import CuratorError
 from curator.store import faults, schema_pg, server
 from curator.store.catalog import Catalog, driver, on_server, open_catalog, pg_driver
-from curator.store.schema import SCHEMA_VERSION
+from curator.store.schema import SCHEMA_VERSION, current_version
 from curator.store.tables import (
     Decision,
     Event,
@@ -305,11 +306,31 @@ def open_source(location: Path | str) -> Catalog:
         path = Path(location).expanduser()
         if not path.is_file():
             raise CuratorError(f"no catalog at {path}: nothing to copy")
+        _refuse_older(path)
     catalog = open_catalog(location)
     if catalog.damaged:
         catalog.close()
         raise CuratorError(f"{location} is damaged ({catalog.damaged}): restore a backup first")
     return catalog
+
+
+def _refuse_older(path: Path) -> None:
+    """A copy only reads its source: an older catalog file is upgraded by curator opening
+    it, which backs it up first (`services.catalogs`), never silently by a copy."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        try:
+            version = current_version(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return  # not readable as a catalog: open_catalog says why in plain words
+    if version is not None and version < SCHEMA_VERSION:
+        raise CuratorError(
+            f"{path} is a catalog of version {version} (this curator writes version "
+            f"{SCHEMA_VERSION}): open it once with curator, which upgrades it after a backup "
+            "is made, then copy it"
+        )
 
 
 def check_new_file(path: Path) -> None:
