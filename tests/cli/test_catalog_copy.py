@@ -3,7 +3,9 @@ row and id kept, the event log still undoing on the copy; a taken destination re
 
 from __future__ import annotations
 
+import os
 import shutil
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -121,3 +123,26 @@ def test_an_older_source_file_is_not_upgraded_by_a_copy(
     assert "version 6" in err and "after a backup" in err
     assert old.read_bytes() == before
     assert not (tmp_path / "new.sqlite").exists()
+
+
+def test_the_copy_s_name_is_synced_into_its_folder(
+    seeded_file: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch
+) -> None:
+    """A power cut after 'copied' must not lose the new file's name: its folder is synced
+    once the name is there (os.fsync watched: there is no observable power cut here)."""
+    folder = tmp_path / "copies"
+    folder.mkdir()
+    target = folder / "copy.sqlite"
+    synced_with_name: list[bool] = []
+    fsync = os.fsync
+
+    def watched(fd: int) -> None:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode) and info.st_ino == folder.stat().st_ino:
+            synced_with_name.append(target.exists())
+        fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", watched)
+    code, _, err = run(capsys, "catalog", "copy", seeded_file, str(target))
+    assert code == 0, err
+    assert True in synced_with_name

@@ -105,7 +105,7 @@ def finish(
                 "damaged: run `curator check`"
             )
         os.replace(partial, target)
-        _sync_folder(folder)
+        sync_folder(folder)
     except OSError as exc:
         raise _folder_fault(folder, exc) from exc
     finally:
@@ -161,7 +161,7 @@ def copy_raw(catalog: Path, folder: Path, reason: str) -> Path:
                 with open(partial, "rb") as f:
                     os.fsync(f.fileno())
                 os.replace(partial, f"{target}{suffix}")
-        _sync_folder(folder)
+        sync_folder(folder)
     except OSError as exc:
         for leftover in folder.glob(f"{target.name}*"):
             with suppress(OSError):
@@ -285,12 +285,12 @@ def _replace(backup: Path, catalog: Path) -> None:
         for suffix in ("-wal", "-shm"):
             Path(f"{catalog}{suffix}").unlink(missing_ok=True)
         os.replace(fresh, catalog)
-        _sync_folder(catalog.parent)
+        sync_folder(catalog.parent)
     finally:
         fresh.unlink(missing_ok=True)
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
     """Flush a folder's entries, so a file just renamed into it survives a power cut."""
     fd = os.open(folder, os.O_RDONLY)
     try:

@@ -27,6 +27,7 @@ from sqlmodel import SQLModel
 
 from curator.domain.errors import CuratorError
 from curator.store import faults, schema_pg, server
+from curator.store.backups import sync_folder
 from curator.store.catalog import Catalog, driver, on_server, open_catalog, pg_driver
 from curator.store.schema import SCHEMA_VERSION, current_version
 from curator.store.tables import (
@@ -419,6 +420,7 @@ def _publish(temp: Path, path: Path) -> None:
     except OSError:  # a file system without hard links
         check_new_file(path)
         os.replace(temp, path)
+    sync_folder(path.parent)  # the new name survives a power cut, as the copy reported
 
 
 def _remove(temp: Path) -> None:
