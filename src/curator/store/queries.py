@@ -65,8 +65,11 @@ def _matching_ids_clause_pg(search: str | None) -> tuple[str, dict[str, object]]
     for n, word in enumerate(words):
         params[f"q{n}"] = word
         params[f"k{n}"] = "%" + word.replace("_", "\\_") + "%"
+        # The query as a subquery: computed once (the function cannot be inlined, so as a
+        # plain call it ran for every row a 1-letter search read: 229 ms vs 37 ms at 100k).
         parts.append(
-            f"(w.id IN (SELECT id FROM work_fts WHERE doc @@ curator_prefix_query(%(q{n})s)) "
+            f"(w.id IN (SELECT id FROM work_fts WHERE doc @@ "
+            f"(SELECT curator_prefix_query(%(q{n})s))) "
             f"OR w.id IN (SELECT id FROM work WHERE citation_key ILIKE %(k{n})s))"
         )
     return "WHERE " + " AND ".join(parts), params
