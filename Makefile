@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test reliability lint format package icons bench bench-dedup bench-review bench-bibtex bench-venues bench-events bench-matching bench-scale screenshots clean
+.PHONY: run test reliability lint format package icons bench bench-dedup bench-review bench-bibtex bench-venues bench-events bench-matching bench-scale bench-server screenshots clean
 
 run: $(VENV)/.runtime .qt-libs
 	$(BIN)/curator-gui --sample
@@ -59,6 +59,10 @@ bench-matching: $(VENV)/.test
 
 bench-scale: $(VENV)/.test .qt-libs
 	$(BIN)/python benchmarks/scale_bench.py --works 1000000
+
+# A generated catalog on a real PostgreSQL server beside a SQLite file (issue 18).
+bench-server: $(VENV)/.test .qt-libs .postgres
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/server_bench.py
 
 bench-events: $(VENV)/.test
 	$(BIN)/python benchmarks/events_bench.py
