@@ -183,6 +183,8 @@ def test_edit_undo_redo_undo_gives_back_every_row(
         assert state(db) == before, "a refused edit changed the catalog"
         return
     edited = state(db)
+    if edited == before:  # the values it already had ({'extra': ''} on a work with none):
+        return  # no step was made, so an undo would rightly take the one before it
     for step, expected in (("undo", before), ("redo", edited), ("undo", before)):
         assert cli(db, step)[0] == 0
         assert state(db) == expected, f"{step} of an edit did not give the catalog back exactly"
