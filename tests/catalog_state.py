@@ -14,7 +14,10 @@ from curator.store.catalog import Catalog
 
 # The log grows with every step (undo appends); everything else must come back as it was.
 # The full-text index is read as one table (`work_fts`), never as SQLite's shadow tables.
-_SKIPPED = {"event", "sqlite_sequence", "meta"}
+# Kept scan results are a cache, thrown away when the catalog moves on.
+_SKIPPED = {"event", "sqlite_sequence", "meta", "scanresult"}
+# A row version moves on with every update, an undo's included: never back, by design.
+MOVES_ON = {"work": "version"}
 FULL_TEXT = "work_fts"
 
 State = dict[str, list[tuple[object, ...]]]
@@ -49,8 +52,12 @@ def table_names(conn: Connection) -> list[str]:
 
 
 def _table(conn: Connection, name: str) -> list[tuple[object, ...]]:
-    kinds = {c["name"]: c["type"] for c in inspect(conn).get_columns(name)}
-    result = conn.execute(text(f"SELECT * FROM {name} ORDER BY 1"))  # 1: id (or key)
+    kinds = {
+        c["name"]: c["type"]
+        for c in inspect(conn).get_columns(name)
+        if c["name"] != MOVES_ON.get(name)
+    }
+    result = conn.execute(text(f"SELECT {', '.join(kinds)} FROM {name} ORDER BY 1"))  # 1: id
     columns = list(result.keys())
     return [
         tuple(normalised(v, kinds.get(c)) for c, v in zip(columns, row, strict=True))

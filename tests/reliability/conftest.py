@@ -194,7 +194,9 @@ def schema(path: Path) -> set[tuple[str, str, str | None]]:
 
 
 # The log grows with every step (undo appends); the schema version and such are the file's own.
-_SKIPPED = {"event", "meta", "sqlite_sequence"}
+# Kept scan results are a cache; a work's row version moves on with every update, undo's too.
+_SKIPPED = {"event", "meta", "sqlite_sequence", "scanresult"}
+_MOVES_ON = {"work": "version"}
 
 
 def catalog_state(path: Path) -> State:
@@ -211,6 +213,9 @@ def catalog_state(path: Path) -> State:
             if name in _SKIPPED or any(name.startswith(f"{v}_") for v in virtual):
                 continue  # a full-text index's own tables differ with its history
             columns = "rowid, *" if name in virtual else "*"
+            if name in _MOVES_ON:
+                names = [r[1] for r in conn.execute(f'PRAGMA table_info("{name}")')]
+                columns = ", ".join(c for c in names if c != _MOVES_ON[name])
             rows = conn.execute(f'SELECT {columns} FROM "{name}"').fetchall()
             found[name] = sorted(rows, key=repr)
         return found

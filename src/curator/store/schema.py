@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from curator.domain.errors import CuratorError
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 BASELINE_VERSION = 4
 
 # --- triggers, as each version wrote them ----------------------------------------------------
@@ -372,6 +372,37 @@ def _v6_to_v7(conn: sqlite3.Connection) -> None:
     )
 
 
+# --- version 8: a work's row version; duplicate scans kept for the next librarian -------------
+
+# Every update of a work moves its version on, whatever statement made it (an edit, a merge,
+# a venue fix, an undo): what an editor opened is compared with it on save. An update that
+# sets the version itself (none does today) is left as it is.
+_WORK_VERSION_V8 = """CREATE TRIGGER work_version AFTER UPDATE ON work
+    FOR EACH ROW WHEN new.version = old.version
+    BEGIN UPDATE work SET version = old.version + 1 WHERE id = new.id; END"""
+
+
+def _v7_to_v8(conn: sqlite3.Connection) -> None:
+    """Version 8 gives each work a row version, moved on by every update, so that two
+    librarians editing the same work learn of each other instead of one losing the other's
+    change; and keeps the last duplicate scan's results with the catalog version (the newest
+    event id) they were computed at, so that a scan is not repeated while nothing changed."""
+    _run(
+        conn,
+        [
+            "ALTER TABLE work ADD COLUMN version INTEGER NOT NULL DEFAULT 0",
+            _WORK_VERSION_V8,
+            """CREATE TABLE scanresult (
+                id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+                catalog_version INTEGER NOT NULL,
+                settings VARCHAR NOT NULL,
+                created_at DATETIME NOT NULL,
+                author VARCHAR,
+                result BLOB NOT NULL)""",
+        ],
+    )
+
+
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _v1_to_v2,
     2: _v2_to_v3,
@@ -379,6 +410,7 @@ STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     4: _v4_to_v5,
     5: _v5_to_v6,
     6: _v6_to_v7,
+    7: _v7_to_v8,
 }
 
 # --- running them ----------------------------------------------------------------------------

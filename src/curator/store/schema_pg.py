@@ -51,6 +51,8 @@ SEPARATORS = (
     "\u00a0-\u00a9\u00ab-\u00b1\u00b4\u00b6-\u00b8\u00bb\u00bf\u2000-\u206f"
     "\u3000-\u3004\u3008-\u3020\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]+"
 )
+# The channel on which a server catalog announces each step logged (payload: its event id)
+EVENTS = "curator_events"
 INDEXED_CHARS = 200_000  # of a work's text, for the full-text index
 
 
@@ -227,7 +229,41 @@ BASELINE = (*_FUNCTIONS, *_TABLES, *_INDEXES, *_TRIGGERS)
 # Steps after the baseline: STEPS[n] brings a server catalog from version n to n + 1, as
 # `schema.STEPS[n]` does a file (both are written when the schema changes; the schema test
 # checks that every version has both). Never edited once shipped.
-STEPS: dict[int, Callable[[psycopg.Connection], None]] = {}
+
+
+def _v7_to_v8(conn: psycopg.Connection) -> None:
+    """Version 8 (see `schema._v7_to_v8`): a work's row version, moved on by every update;
+    the last duplicate scan's results; and a notice on channel `EVENTS` for every step
+    logged, delivered when its transaction commits, which open windows listen for."""
+    for ddl in (
+        "ALTER TABLE work ADD COLUMN version BIGINT NOT NULL DEFAULT 0",
+        """CREATE FUNCTION curator_work_version() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF new.version = old.version THEN
+                new.version := old.version + 1;
+            END IF;
+            RETURN new;
+        END $$""",
+        """CREATE TRIGGER work_version BEFORE UPDATE ON work
+        FOR EACH ROW EXECUTE FUNCTION curator_work_version()""",
+        f"""CREATE TABLE scanresult ({_ID}, catalog_version BIGINT NOT NULL,
+            settings VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, author VARCHAR,
+            result BYTEA NOT NULL)""",
+        """CREATE TRIGGER scanresult_counter AFTER INSERT ON scanresult
+        REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT
+        EXECUTE FUNCTION curator_keep_counter()""",
+        f"""CREATE FUNCTION curator_notify_event() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM pg_notify({_literal(EVENTS)}, new.id::text);
+            RETURN NULL;
+        END $$""",
+        """CREATE TRIGGER event_notify AFTER INSERT ON event
+        FOR EACH ROW EXECUTE FUNCTION curator_notify_event()""",
+    ):
+        conn.execute(ddl.encode())
+
+
+STEPS: dict[int, Callable[[psycopg.Connection], None]] = {7: _v7_to_v8}
 
 # --- running them ----------------------------------------------------------------------------
 

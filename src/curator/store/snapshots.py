@@ -26,15 +26,18 @@ def snapshot(session: Session, work_id: int) -> dict[str, Any]:
 
 
 def restore(session: Session, data: dict[str, Any]) -> None:
-    """Put a work back exactly as snapshotted: same id, same values (insert or overwrite)."""
+    """Put a work back exactly as snapshotted: same id, same values (insert or overwrite),
+    under a new row version: an editor that opened it since must hear of the change."""
     values = dict(data)
     for key in ("created_at", "updated_at"):
         values[key] = datetime.fromisoformat(values[key])
     values["venue_id"] = live_venue_id(session, values["venue_id"])
     work = session.get(Work, values["id"])
-    if work is None:
+    if work is None:  # back under a version its earlier self never had
+        values["version"] = values.get("version", 0) + 1
         session.add(Work(**values))
     else:
+        values.pop("version", None)  # the update moves it on (a trigger), as any update does
         for name, value in values.items():
             setattr(work, name, value)
         session.add(work)

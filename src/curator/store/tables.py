@@ -89,6 +89,8 @@ class Work(SQLModel, table=True):
     )
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    # moved on by every update (a trigger): what an editor opened is checked against it on save
+    version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class SourceRecord(SQLModel, table=True):
@@ -156,3 +158,16 @@ class Decision(SQLModel, table=True):
     work_a: int  # the work ids when decided, for display; fingerprints are what counts
     work_b: int
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class ScanResult(SQLModel, table=True):
+    """A duplicate scan's candidates, kept with the catalog version (the newest event id) they
+    were computed at and the settings that made them: the next scan of an unchanged catalog,
+    by anyone, reads them instead of scanning again."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    catalog_version: int
+    settings: str
+    created_at: datetime = Field(default_factory=utcnow)
+    author: str | None = None
+    result: bytes
