@@ -26,6 +26,7 @@ class EventRow:
     payload: dict[str, Any]
     author: str | None = None  # None: made before the log recorded who made each step
     session: str | None = None
+    created_at: datetime | None = None  # read where the reader needs it (`rows_between`)
 
 
 def append(
@@ -164,6 +165,26 @@ def rows_in_state(
         )
     for event_id, kind, summary, payload, author, by in cursor:
         yield EventRow(event_id, kind, summary, json.loads(payload), author, by)
+
+
+def rows_between(session: Session, after: int, before: int | None = None) -> Iterator[EventRow]:
+    """Every row of the log with an id between `after` and `before` (exclusive), changes,
+    undos and redos alike, oldest first, with payloads and times: what happened since a
+    reader last looked."""
+    if on_server(session):
+        cursor: Any = pg_driver(session).execute(
+            b"SELECT id, kind, summary, payload::text, author, session, created_at FROM event "
+            b"WHERE id > %s AND (%s::bigint IS NULL OR id < %s) ORDER BY id",
+            (after, before, before),
+        )
+    else:
+        cursor = driver(session).execute(
+            "SELECT id, kind, summary, payload, author, session, created_at FROM event "
+            "WHERE id > ? AND (? IS NULL OR id < ?) ORDER BY id",
+            (after, before, before),
+        )
+    for event_id, kind, summary, payload, author, by, at in cursor:
+        yield EventRow(event_id, kind, summary, json.loads(payload), author, by, _when(at))
 
 
 def kept_by_undo(session: Session, event_id: int) -> dict[str, Any] | None:
