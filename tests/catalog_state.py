@@ -4,12 +4,14 @@ read through SQLAlchemy, the same way on a file and on a server, values normalis
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, DateTime, inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeEngine
 
+from curator.domain.catalog import WorkView
 from curator.store.catalog import Catalog
 
 # The log grows with every step (undo appends); everything else must come back as it was.
@@ -73,6 +75,12 @@ def _full_text(conn: Connection, on_server: bool) -> list[tuple[object, ...]]:
     else:
         sql = f"SELECT rowid, * FROM {FULL_TEXT} ORDER BY rowid"
     return [tuple(r) for r in conn.execute(text(sql))]
+
+
+def content(work: WorkView) -> dict[str, object]:
+    """A work's view field by field, its row version aside (it moves on with every update,
+    an undo's included)."""
+    return {k: v for k, v in asdict(work).items() if k != "version"}
 
 
 def tables_state(catalog: Catalog) -> State:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -16,12 +15,12 @@ from curator.domain.progress import drain
 from curator.services import decisions, history, importing, venues, works
 from curator.services.samples import sample_listing_paths
 from curator.store.catalog import Catalog, open_catalog
-from tests.catalog_state import tables_state
+from tests.catalog_state import content, tables_state
 
 
 def state(catalog: Catalog) -> tuple[list[dict], dict[int, int]]:
     """Every work field by field, and which work owns each record."""
-    all_works = [asdict(w) for w in works.works(catalog)]
+    all_works = [content(w) for w in works.works(catalog)]
     owners = {r.id: r.work_id for r in works.records(catalog)}
     return all_works, owners
 

@@ -18,6 +18,7 @@ from curator.export.bibtex import ExportOptions
 from curator.services import candidates, decisions, exporting, history, importing, venues, works
 from curator.store.catalog import Catalog, open_catalog
 from curator.store.schema import SCHEMA_VERSION
+from tests.catalog_state import content
 from tests.conftest import FIXTURES
 
 
@@ -25,7 +26,7 @@ def state(catalog: Catalog) -> tuple[list[dict], list[dict]]:
     """Every venue with its labels, and every work field by field."""
     return (
         [asdict(v) for v in venues.list_venues(catalog)],
-        [asdict(w) for w in works.works(catalog)],
+        [content(w) for w in works.works(catalog)],
     )
 
 

@@ -68,3 +68,13 @@ def test_a_user_without_a_login_name_is_named_by_uid(monkeypatch: pytest.MonkeyP
     assert authors.user_name().startswith("uid ")
     monkeypatch.setattr(getpass, "getuser", lambda: "bob")
     assert authors.command_line() == Author("bob", f"cli:{authors.host()}")
+
+
+def test_a_configured_name_signs_the_steps(
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(authors.NAME_VARIABLE, "  Ada Lovelace ")
+    assert authors.user_name() == "Ada Lovelace"
+    assert authors.author_of(catalog).user == "Ada Lovelace"
+    monkeypatch.setenv(authors.NAME_VARIABLE, " ")  # blank: the login name, as before
+    assert authors.user_name() == getpass.getuser()

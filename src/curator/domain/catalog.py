@@ -71,6 +71,7 @@ class WorkView:
     record_ids: tuple[int, ...]
     extra: tuple[tuple[str, str], ...] = ()  # other BibTeX fields, in entry order
     venue_id: int | None = None
+    version: int = 0  # the row's version when read: a save checks it (`ChangedSinceOpened`)
 
 
 @dataclass(frozen=True, slots=True)

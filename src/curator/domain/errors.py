@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from curator.domain.catalog import WorkView
+
 
 class CuratorError(Exception):
     """A problem with the user's input or environment, shown as a one-line message."""
@@ -59,3 +66,50 @@ class DamagedCatalogError(CuratorError):
         super().__init__(f"{path} is damaged (SQLite: {problem}). Nothing will be written to it.")
         self.path = path
         self.problem = problem
+
+
+@dataclass(frozen=True, slots=True)
+class Clash:
+    """A field two people changed: as one opened it, as the other left it, as the first typed."""
+
+    field: str
+    opened: Any
+    theirs: Any
+    yours: Any
+
+
+class ChangedSinceOpened(CuratorError):
+    """Someone else changed a work (or merged it away) after it was opened here: a save that
+    would overwrite their change is refused, and says whose it was, when, and both values.
+
+    `by` names the maker as a step's credit does ("by bob", "from the command line").
+    `clashes` are the fields both changed (none when the work is `gone`); `now` is the work as
+    it is now, to save again against once the librarian has chosen; `kept` are the opener's
+    changes to fields nobody else touched, saved with the choice."""
+
+    def __init__(
+        self,
+        work_id: int,
+        by: str,
+        at: datetime | None,
+        clashes: tuple[Clash, ...] = (),
+        now: WorkView | None = None,
+        kept: dict[str, Any] | None = None,
+    ) -> None:
+        when = f" at {at.astimezone().strftime('%H:%M')}" if at else ""
+        if now is None:
+            told = f"work {work_id} was merged away or removed {by}{when} since you opened it"
+        else:
+            fields = f" ({', '.join(c.field for c in clashes)})" if clashes else ""
+            told = f"work {work_id} was changed {by}{when} since you opened it{fields}"
+        super().__init__(told)
+        self.work_id = work_id
+        self.by = by
+        self.at = at
+        self.clashes = clashes
+        self.now = now
+        self.kept = dict(kept or {})
+
+    @property
+    def gone(self) -> bool:
+        return self.now is None

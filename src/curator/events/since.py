@@ -87,3 +87,14 @@ def _touched(s: Session, row: EventRow, known: dict[int, Touched]) -> Touched:
     if row.kind not in COMMANDS:
         return EVERYTHING  # written by a newer curator: take it as touching everything
     return load(row.kind, row.payload).touches()
+
+
+LOOK_BACK = 2_000  # log rows read to name who last changed something (a rare question)
+
+
+def last_touching(s: Session, token: tuple[str, Any], after: int | None = None) -> Step | None:
+    """The newest step after event `after` (by default, among the log's last `LOOK_BACK`
+    rows) that touched `token`, such as ("work", 12): who changed it, and when."""
+    if after is None:
+        after = max(0, eventlog.newest_id(s) - LOOK_BACK)
+    return since(s, after).touching(token)

@@ -39,11 +39,15 @@ def merge(
     keep: int | None = None,
     overrides: dict[str, Any] | None = None,
     force: bool = False,
+    versions: dict[int, int] | None = None,
 ) -> MergeOutcome:
-    """Make several works one; every value not chosen stays in the records and the event."""
+    """Make several works one; every value not chosen stays in the records and the event.
+    With `versions` (work id -> its row version when shown), refused if any of them changed
+    since (`ChangedSinceOpened`): the merge decides on what the librarian saw."""
     clean = validate_changes(overrides or {})
     with catalog.write() as s:
         _check_mergeable(s, ids, keep, force)
+        works.check_versions(s, versions or {})
         if clean.get("citation_key"):
             works.check_key_free(s, clean["citation_key"], other_than=ids)
         payload, choices = plan(s, ids, keep, clean)

@@ -16,7 +16,7 @@ from curator.domain.catalog import RecordView, WorkView
 from curator.domain.errors import CuratorError
 from curator.domain.fields import FIELDS as REGISTRY
 from curator.domain.merge import Choice
-from curator.services import decisions
+from curator.services import decisions, works
 from curator.store import eventlog, queries
 from curator.store.catalog import Catalog
 
@@ -194,12 +194,16 @@ def merge(
 ) -> decisions.MergeOutcome:
     """Merge the compared works with the librarian's picks; the default for every other field."""
     ids = [w.id for w in comparison.works]  # no `keep`: the plan stays the one shown
+    versions = {w.id: w.version for w in comparison.works}  # checked again as it writes
+    with catalog.read() as s:  # a work changed or merged away: say by whom, and when
+        works.check_versions(s, versions)
     if compare(catalog, ids) != comparison:
         raise CuratorError(
             "these works changed since they were shown (an edit or another decision); "
             "they are shown again as they are now"
         )
-    return decisions.merge(catalog, ids, overrides=overrides(comparison, picks, typed))
+    chosen = overrides(comparison, picks, typed)
+    return decisions.merge(catalog, ids, overrides=chosen, versions=versions)
 
 
 # --- progress ------------------------------------------------------------------------------

@@ -14,11 +14,12 @@ from curator.domain import bibfields
 from curator.domain.bibfields import key_aliases
 from curator.domain.catalog import RecordView, WorkOrder, WorkRow, WorkView
 from curator.domain.clock import utcnow
-from curator.domain.errors import ValidationError
+from curator.domain.errors import ChangedSinceOpened, Clash, ValidationError
 from curator.domain.fields import EDITABLE_FIELDS, validate_changes
 from curator.domain.progress import Progress
-from curator.events import log
+from curator.events import log, since
 from curator.events.base import CreatedRows, WorkSnapshot
+from curator.events.who import credit
 from curator.events.works import EditPayload, EditWork
 from curator.store import queries, snapshots
 from curator.store import venues as venue_store
@@ -100,13 +101,23 @@ def venue_names(catalog: Catalog) -> list[str]:
         return queries.venue_names(s)
 
 
-def edit_work(catalog: Catalog, work_id: int, changes: dict[str, Any]) -> WorkView:
+def edit_work(
+    catalog: Catalog, work_id: int, changes: dict[str, Any], opened: WorkView | None = None
+) -> WorkView:
     """Apply validated changes in one transaction and log them; a bad value changes nothing.
 
     Other BibTeX fields may be named like the usual ones (`volume`: a usual BibTeX field, or
     one the work has); a typo ("titel") is still refused.
+
+    `opened` is the work as the editor showed it (a window passes it): if someone changed the
+    work since (its row version moved on), the changes are saved only where they do not
+    overwrite theirs; a field both changed raises `ChangedSinceOpened`, with both values, and
+    nothing is saved until the librarian chooses (optimistic concurrency: checked inside the
+    write transaction, so no one writes in between).
     """
     with catalog.write() as s:
+        if opened is not None:
+            _check_unchanged(s, opened, changes)
         row = snapshots.snapshot(s, work_id)  # raises NotFoundError
         clean = validate_changes(_other_fields_as_extra(row["extra"] or {}, changes))
         if clean.get("citation_key"):
@@ -130,6 +141,69 @@ def edit_work(catalog: Catalog, work_id: int, changes: dict[str, Any]) -> WorkVi
             )
             log.execute(s, EditWork(payload), f"Edit {', '.join(after)} of work {work_id}")
         return queries.work_view(s, work_id)
+
+
+def check_versions(s: Session, versions: dict[int, int]) -> None:
+    """Refuse to go on if any work (id -> the row version it was shown at) changed since: a
+    merge decided on what the librarian saw."""
+    now = {w.id: w for w in queries.work_views(s, versions, missing_ok=True)}
+    gone = [w for w in versions if w not in now]  # merged away: the bigger news
+    if gone:
+        raise _changed(s, gone[0], None)
+    for work_id, version in versions.items():
+        if now[work_id].version != version:
+            raise _changed(s, work_id, now[work_id])
+
+
+def _changed(
+    s: Session,
+    work_id: int,
+    now: WorkView | None,
+    clashes: tuple[Clash, ...] = (),
+    kept: dict[str, Any] | None = None,
+) -> ChangedSinceOpened:
+    """The refusal, naming the last step that touched the work: who made it, and when."""
+    step = since.last_touching(s, ("work", work_id))
+    by = credit(step.by) if step else "by someone else"
+    at = step.at if step else None
+    return ChangedSinceOpened(work_id, by, at, clashes, now, kept)
+
+
+def _check_unchanged(s: Session, opened: WorkView, changes: dict[str, Any]) -> None:
+    """Refuse changes to fields someone else changed since `opened` was read."""
+    now = queries.work_views(s, [opened.id], missing_ok=True)
+    if now and now[0].version == opened.version:
+        return
+    if not now:
+        raise _changed(s, opened.id, None)
+    clashes = tuple(
+        Clash(field, shown(opened, field), theirs, value)
+        for field, value in changes.items()
+        if shown(opened, field) != (theirs := shown(now[0], field)) and not _same(value, theirs)
+    )
+    if clashes:
+        clashing = {c.field for c in clashes}
+        kept = {f: v for f, v in changes.items() if f not in clashing}
+        raise _changed(s, opened.id, now[0], clashes, kept)
+
+
+def _same(typed: Any, stored: Any) -> bool:
+    """Both typed the same value: no clash ("" for none, a list of names for a tuple)."""
+    if isinstance(stored, tuple) and isinstance(typed, str):  # other fields, as text
+        return bibfields.parse(typed) == dict(stored)
+    if isinstance(stored, tuple):
+        return list(typed or []) == list(stored)
+    return typed == stored or (typed in ("", None) and stored in ("", None))
+
+
+def shown(work: WorkView, field: str) -> Any:
+    """A field of a work as an editor compares it: a registry field as the view holds it (the
+    entry type only if set by hand), another BibTeX field from its other fields."""
+    if field == "entry_type":
+        return work.entry_type if work.entry_type_overridden else None
+    if field in EDITABLE_FIELDS:
+        return getattr(work, field)
+    return dict(work.extra).get(field)
 
 
 def _other_fields_as_extra(current: dict[str, str], changes: dict[str, Any]) -> dict[str, Any]:

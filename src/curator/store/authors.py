@@ -43,8 +43,16 @@ class Author:
         return self.session.startswith(WINDOW)
 
 
+NAME_VARIABLE = "CURATOR_USER"  # a name to sign steps with, instead of the login name
+
+
 def user_name() -> str:
-    """The login name; a system without one (a container with an unknown uid) gets its uid."""
+    """The name set in CURATOR_USER (a team whose librarians share a login, or who prefer
+    their full names in the history), else the login name; a system without one (a container
+    with an unknown uid) gets its uid."""
+    configured = os.environ.get(NAME_VARIABLE, "").strip()
+    if configured:
+        return configured
     try:
         return getpass.getuser()
     except (OSError, KeyError):

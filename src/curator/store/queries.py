@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from array import array
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from sqlalchemy import func, text
@@ -242,6 +242,7 @@ def view_of(work: Work, venues: dict[int | None, Venue], record_ids: list[int]) 
         entry_type_overridden=work.entry_type is not None,
         record_ids=tuple(record_ids),
         extra=ordered(work.extra or {}),
+        version=work.version,
     )
 
 
@@ -320,24 +321,55 @@ def work_with_citation_key(session: Session, key: str, other_than: Iterable[int]
 
 def work_features(session: Session) -> list[WorkFeatures]:
     """What the duplicate engine compares, for every work, in one lean query."""
+    return [features for features, _ in feature_rows(session)]
+
+
+def feature_rows(
+    session: Session, ids: Collection[int] | None = None
+) -> list[tuple[WorkFeatures, int]]:
+    """What the duplicate engine compares, with each work's row version, in id order: for
+    every work, or for the works `ids` that still exist."""
+    if ids is not None and not ids:
+        return []
     if on_server(session):
-        rows = pg_driver(session).execute(_FEATURES_PG).fetchall()
+        where, params = (b"", ()) if ids is None else (b"WHERE w.id = ANY(%s)", (list(ids),))
+        rows = pg_driver(session).execute(_FEATURES_PG % where, params).fetchall()
     else:
-        rows = driver(session).execute(_FEATURES).fetchall()
+        where = "" if ids is None else "WHERE w.id IN (SELECT value FROM json_each(?))"
+        params_ = () if ids is None else (json.dumps(sorted(ids)),)
+        rows = driver(session).execute(_FEATURES.format(where=where), params_).fetchall()
     return [
-        WorkFeatures(i, t, ab, tuple(json.loads(a)), y, vn, vk, ax, doi, vol, pp, et)
-        for i, t, ab, a, y, vn, vk, ax, doi, vol, pp, et in rows
+        (WorkFeatures(i, t, ab, tuple(json.loads(a)), y, vn, vk, ax, doi, vol, pp, et), version)
+        for i, t, ab, a, y, vn, vk, ax, doi, vol, pp, et, version in rows
     ]
 
 
 _FEATURES = """
     SELECT w.id, w.title, w.abstract, w.authors, w.year, v.name, v.kind, w.arxiv_id, w.doi,
-           json_extract(w.extra, '$.volume'), json_extract(w.extra, '$.pages'), w.entry_type
-    FROM work w LEFT JOIN venue v ON v.id = w.venue_id ORDER BY w.id"""
+           json_extract(w.extra, '$.volume'), json_extract(w.extra, '$.pages'), w.entry_type,
+           w.version
+    FROM work w LEFT JOIN venue v ON v.id = w.venue_id {where} ORDER BY w.id"""
 _FEATURES_PG = b"""
     SELECT w.id, w.title, w.abstract, w.authors::text, w.year, v.name, v.kind, w.arxiv_id, w.doi,
-           w.extra ->> 'volume', w.extra ->> 'pages', w.entry_type
-    FROM work w LEFT JOIN venue v ON v.id = w.venue_id ORDER BY w.id"""
+           w.extra ->> 'volume', w.extra ->> 'pages', w.entry_type, w.version
+    FROM work w LEFT JOIN venue v ON v.id = w.venue_id %s ORDER BY w.id"""
+
+
+def work_ids_at_venues(session: Session, venue_ids: Collection[int]) -> list[int]:
+    """The works whose venue is one of `venue_ids` (a renamed venue: what they read changed)."""
+    if not venue_ids:
+        return []
+    found = session.exec(select(Work.id).where(col(Work.venue_id).in_(sorted(venue_ids))))
+    return [wid for wid in found if wid is not None]
+
+
+def work_tally(session: Session) -> tuple[int, int, int]:
+    """(works, sum of their ids, sum of their row versions): a copy of the works kept
+    elsewhere that was told of every change since it was read has the same."""
+    row = session.execute(
+        text("SELECT count(*), coalesce(sum(id), 0), coalesce(sum(version), 0) FROM work")
+    ).one()
+    return int(row[0]), int(row[1]), int(row[2])
 
 
 def merged_record_pairs(session: Session) -> list[tuple[WorkFeatures, WorkFeatures]]:
