@@ -15,30 +15,72 @@ from curator.domain.report import counted
 from curator.events import log
 from curator.events.merges import AutoMerge, AutoMergePayload, MergePayload, apply_merge
 from curator.matching import engine
-from curator.matching.engine import ScanCache as ScanCache  # the window keeps one
 from curator.matching.model import COMPARISONS
 from curator.matching.model import DEFAULT as DEFAULT_MODEL
-from curator.services import backups, decisions
+from curator.services import backups, decisions, kept_scans
+from curator.services.kept_scans import ScanOrigin
+from curator.services.scan_cache import ScanCache as ScanCache  # the window keeps one
+from curator.services.scan_cache import current_works
 from curator.store import queries, snapshots
 from curator.store.catalog import Catalog
+
+
+class Found(list[Candidate]):
+    """A scan's candidates, best first. `kept` says whose kept scan they were read from
+    instead of being computed ("from the scan made by bob at 10:42"); None: scanned now."""
+
+    kept: ScanOrigin | None = None
 
 
 def scan(
     catalog: Catalog,
     new_ids: Collection[int] | None = None,
     cache: ScanCache | None = None,
-) -> Generator[Progress, None, list[Candidate]]:
+) -> Generator[Progress, None, Found]:
     """All open candidates (or those touching `new_ids`), best first; decided pairs never appear.
 
-    Pass the same `cache` to every scan of one catalog (the window does) and a rescan reads
-    only the works that changed since the last one.
+    A full scan of a catalog nobody has changed since a full scan was kept (by anyone, in
+    any program of the same settings) reads that one instead (`Found.kept` says whose).
+    Pass the same `cache` to every scan of one catalog (the window does) and a rescan
+    tokenises only the works that changed since the last one; on a server it reads only
+    those from the database, too.
     """
+    made_by = kept_scans.settings(FEEDS)
     with catalog.read() as s:
-        works = queries.work_features(s)
-        decided = decided_work_pairs(s)
-        known = engine.Labels(dict.fromkeys(decided, False), queries.merged_record_pairs(s))
-    found = yield from engine.scan(works, new_ids, cache=cache, labels=known)
-    return [c for c in found if (c.a, c.b) not in decided]
+        version = log.newest_id(s)
+        reused = kept_scans.load(s, catalog, version, made_by) if new_ids is None else None
+        if reused is None:
+            works = current_works(s, catalog, version, cache)
+            decided = decided_work_pairs(s)
+            known = engine.Labels(dict.fromkeys(decided, False), queries.merged_record_pairs(s))
+    if reused is not None:
+        return (yield from _reused(reused, cache))
+    scanning = cache if cache is not None else ScanCache()  # a model to keep comes back in it
+    found = yield from engine.scan(works, new_ids, cache=scanning, labels=known)
+    result = Found(c for c in found if (c.a, c.b) not in decided)
+    if new_ids is None and scanning.model is not None:
+        scanning.kept_from = None
+        kept_scans.keep(catalog, version, made_by, result, scanning.model)
+    return result
+
+
+def _reused(reused: kept_scans.Reused, cache: ScanCache | None) -> Generator[Progress, None, Found]:
+    """A kept scan's result, as a scan returns it: the window and the weights dialog see the
+    weights it was scored with, and where it came from."""
+    yield Progress(1, 1, f"Read {reused.origin}")
+    if cache is not None:
+        cache.model = reused.model
+        cache.kept_from = reused.origin
+    result = Found(reused.candidates)
+    result.kept = reused.origin
+    return result
+
+
+def scanned_from(cache: ScanCache) -> str | None:
+    """Where the last full scan with `cache` came from, in words, when it was a kept one
+    ("From the scan made by bob at 10:42"); None when it was computed here."""
+    origin = cache.kept_from
+    return f"From {origin}" if origin is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,15 +133,24 @@ def decided_work_pairs(s: Session) -> set[tuple[int, int]]:
     return pairs
 
 
+# What reads the catalog for a scan: their code is part of what a kept result was made by.
+FEEDS = (queries.feature_rows, queries.merged_record_pairs, snapshots.decisions, decided_work_pairs)
+
+
 def candidates(
     catalog: Catalog,
     band: Band | None = None,
     min_score: float | None = None,
     cache: ScanCache | None = None,
-) -> list[Candidate]:
+) -> Found:
+    """A full scan's candidates in `band` or better, of at least `min_score`."""
     found = drain(scan(catalog, cache=cache))
     allowed = BAND_ORDER[: BAND_ORDER.index(band) + 1] if band else BAND_ORDER
-    return [c for c in found if c.band in allowed and (min_score is None or c.score >= min_score)]
+    result = Found(
+        c for c in found if c.band in allowed and (min_score is None or c.score >= min_score)
+    )
+    result.kept = found.kept
+    return result
 
 
 def strong_pairs(catalog: Catalog) -> list[tuple[int, int]]:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError as SADatabaseError
+from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
 from curator.domain.errors import CuratorError, DamagedCatalogError
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
     import psycopg
 
 _WRITE = "curator_write"
+_QUICK = "curator_quick"  # a write that must not wait for the catalog's writers
+QUICK_WAIT = 0.2  # seconds such a write waits for a file's lock at most
+QUICK_WAIT_SERVER = "1s"  # and for a row another session holds, on a server
 
 
 def _json_dumps(value: object) -> str:
@@ -55,6 +59,7 @@ class Catalog:
         self._engine = engine
         options = server.WRITE_OPTIONS if url is not None else {}
         self._writer = engine.execution_options(**{_WRITE: True, **options})
+        self._quick: Engine | None = None
         self.author: Author | None = None
 
     @property
@@ -92,11 +97,28 @@ class Catalog:
     def write(self) -> Iterator[Session]:
         """A write transaction, committed on success, rolled back on error: writers one at a
         time (BEGIN IMMEDIATE on SQLite; the catalog's write lock on a server)."""
+        with self._writing(self._writer) as s:
+            yield s
+
+    @contextmanager
+    def write_unless_busy(self) -> Iterator[Session]:
+        """A short write of what is only a cache (kept scan results), which must never hold
+        up the librarian: on a file it gives up (CuratorError, busy) when another program
+        has been writing for more than a moment; on a server it takes no write lock (what it
+        writes is no part of the catalog that writers keep serial) and waits at most a
+        second for a row another session holds."""
+        if self.damaged:
+            raise DamagedCatalogError(self.path, self.damaged)
+        with self._writing(self._quick_engine()) as s:
+            yield s
+
+    @contextmanager
+    def _writing(self, engine: Engine) -> Iterator[Session]:
         if self.damaged:
             raise DamagedCatalogError(self.path, self.damaged)
         with (
             self._errors(),
-            Session(self._writer, expire_on_commit=False, info={AUTHOR: self.author}) as s,
+            Session(engine, expire_on_commit=False, info={AUTHOR: self.author}) as s,
         ):
             try:
                 yield s
@@ -104,6 +126,22 @@ class Catalog:
             except BaseException:
                 s.rollback()
                 raise
+
+    def _quick_engine(self) -> Engine:
+        if self.url is not None:
+            return self._engine.execution_options(**{_QUICK: True, **server.WRITE_OPTIONS})
+        if self._quick is None:  # a connection of its own each time: its short busy timeout
+            path = self.path  # never reaches the pool the other writes take theirs from
+            quick = create_engine(
+                f"sqlite:///{path}",
+                connect_args={"check_same_thread": False, "timeout": QUICK_WAIT},
+                json_serializer=_json_dumps,
+                poolclass=NullPool,
+            )
+            event.listen(quick, "connect", _on_connect)
+            event.listen(quick, "begin", _on_begin)
+            self._quick = quick.execution_options(**{_WRITE: True})
+        return self._quick
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -131,6 +169,7 @@ class Catalog:
         """Fresh connections after the file was replaced (a restore), the catalog checked
         again: everything holding this object sees the restored catalog."""
         self._engine.dispose()
+        self._quick = None
         fresh = open_catalog(self.address, check=True)
         self._engine, self._writer, self.damaged = fresh._engine, fresh._writer, fresh.damaged
 
@@ -314,8 +353,11 @@ def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
 
 
 def _on_server_begin(conn) -> None:  # type: ignore[no-untyped-def]
-    if conn.get_execution_options().get(_WRITE, False):
+    options = conn.get_execution_options()
+    if options.get(_WRITE, False):
         server.lock_for_writing(conn)
+    elif options.get(_QUICK, False):
+        conn.exec_driver_sql(f"SELECT set_config('lock_timeout', '{QUICK_WAIT_SERVER}', true)")
 
 
 @contextmanager

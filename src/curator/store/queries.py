@@ -335,9 +335,9 @@ def feature_rows(
         where, params = (b"", ()) if ids is None else (b"WHERE w.id = ANY(%s)", (list(ids),))
         rows = pg_driver(session).execute(_FEATURES_PG % where, params).fetchall()
     else:
-        where = "" if ids is None else "WHERE w.id IN (SELECT value FROM json_each(?))"
+        among = "" if ids is None else "WHERE w.id IN (SELECT value FROM json_each(?))"
         params_ = () if ids is None else (json.dumps(sorted(ids)),)
-        rows = driver(session).execute(_FEATURES.format(where=where), params_).fetchall()
+        rows = driver(session).execute(_FEATURES.format(where=among), params_).fetchall()
     return [
         (WorkFeatures(i, t, ab, tuple(json.loads(a)), y, vn, vk, ax, doi, vol, pp, et), version)
         for i, t, ab, a, y, vn, vk, ax, doi, vol, pp, et, version in rows
