@@ -22,7 +22,10 @@ from curator.services.catalogs import (
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="curator-gui", description="Open the curator window.")
     parser.add_argument(
-        "--db", metavar="PATH", help=f"catalog file (default: {default_catalog_path()})"
+        "--db",
+        metavar="PATH",
+        help="catalog file, or a catalog on a server: postgresql://user@host/database "
+        f"(default: {default_catalog_path()})",
     )
     parser.add_argument("--sample", action="store_true", help="open the built-in sample catalog")
     return parser.parse_args(argv)
@@ -86,15 +89,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         QMessageBox.critical(None, "Curator", f"Cannot open the catalog.\n\n{exc}")
         return 1
     if catalog is None:
-        return 1
-    if catalog.is_server:  # the window still reads its file in places (title, backups)
-        catalog.close()
-        QMessageBox.critical(
-            None,
-            "Curator",
-            f"{catalog.location} is a catalog on a database server. The window does not open "
-            "one yet; use the command line (curator --db ADDRESS …).",
-        )
         return 1
     _install_excepthook()
     windows = Windows()  # File › Open Catalog… replaces a window with another

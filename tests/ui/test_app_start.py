@@ -34,14 +34,3 @@ def test_the_window_tells_the_desktop_its_entry(
     QApplication.setDesktopFileName("")
     app.main(["--db", str(tmp_path / "missing" / "x.sqlite")])
     assert QApplication.desktopFileName() == APP_ID
-
-
-def test_a_server_catalog_is_refused_in_words_not_half_opened(
-    qapp: object, pg_database: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    said: list[str] = []
-    monkeypatch.setattr(
-        QMessageBox, "critical", staticmethod(lambda _parent, _title, text: said.append(text))
-    )
-    assert app.main(["--db", pg_database]) == 1
-    assert len(said) == 1 and "command line" in said[0] and "password" not in said[0]

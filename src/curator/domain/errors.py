@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from curator.domain.clock import local
+
 if TYPE_CHECKING:
     from curator.domain.catalog import WorkView
 
@@ -96,7 +98,7 @@ class ChangedSinceOpened(CuratorError):
         now: WorkView | None = None,
         kept: dict[str, Any] | None = None,
     ) -> None:
-        when = f" at {at.astimezone().strftime('%H:%M')}" if at else ""
+        when = f" at {local(at).strftime('%H:%M')}" if at else ""
         if now is None:
             told = f"work {work_id} was merged away or removed {by}{when} since you opened it"
         else:

@@ -28,6 +28,9 @@ __all__ = [
     "log_file_path",
     "open_default",
     "refuse_non_file",
+    "server_address",
+    "server_name",
+    "shown",
 ]
 
 APP_NAME = "curator"
@@ -58,6 +61,34 @@ def default_catalog_path() -> Path:
 def is_server_location(location: Path | str) -> bool:
     """A `postgresql://` address rather than a file's path."""
     return isinstance(location, str) and server.is_server_location(location)
+
+
+def server_address(address: str, password: str = "") -> str:
+    """The address to open a server catalog at, as typed (postgresql://user@host/database),
+    with `password` if one is given; an address curator cannot use is a CuratorError that
+    says how to write one (and never shows a password)."""
+    address = address.strip()
+    if not server.is_server_location(address):
+        raise CuratorError(
+            "a server catalog's address starts with postgresql://: write it as "
+            "postgresql://user@host:port/database"
+        )
+    url = server.url_of(address)
+    if password:
+        url = url.set(password=password)
+    return url.render_as_string(hide_password=False)
+
+
+def shown(location: Path | str) -> str:
+    """A catalog's location as the user may see it: a server's address without password."""
+    if isinstance(location, str) and is_server_location(location):
+        return server.hide_password(location)
+    return str(location)
+
+
+def server_name(location: str) -> str:
+    """The database a server address names (what a menu calls the catalog)."""
+    return server.database_name(server.url_of(location))
 
 
 def sample_catalog_path() -> Path:

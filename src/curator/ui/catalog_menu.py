@@ -1,5 +1,6 @@
-"""File › New Catalog…, Open Catalog…, Open Recent and Reset Sample Catalog: the librarian's
-own catalogs beside the sample one, and the sample made afresh.
+"""File › New Catalog…, Open Catalog…, Open Catalog on a Server…, Open Recent and Reset Sample
+Catalog: the librarian's own catalogs and the team's on a server beside the sample one, and the
+sample made afresh.
 
 Choosing a catalog asks the window's owner (`curator.ui.windows`) to open it in a window of its
 own: every view then reads it from the start. Resetting the sample catalog happens in place:
@@ -20,9 +21,11 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
+from curator.domain.errors import CuratorError
 from curator.domain.progress import Progress
 from curator.services import backups, catalogs
-from curator.services.catalogs import APP_NAME, Catalog, sample_catalog_path
+from curator.services.catalogs import APP_NAME, Catalog, is_server_location, sample_catalog_path
+from curator.ui.server_dialog import ServerDialog
 from curator.ui.shortcuts import HELP
 from curator.ui.tasks import Task, TaskRunner
 
@@ -31,27 +34,40 @@ log = logging.getLogger(__name__)
 RECENT = 8  # catalogs File › Open Recent remembers
 KINDS = "Curator catalogs (*.sqlite *.db);;All files (*)"
 
+# Where a catalog is: a file, or a server catalog's address (remembered without password)
+Location = Path | str
+
 
 # --- the recent catalogs: a small JSON file in the user's config folder -------------------------
 def recent_file() -> Path:
     return user_config_path(APP_NAME, appauthor=False) / "recent-catalogs.json"
 
 
-def recent_catalogs() -> list[Path]:
-    """The catalog files opened last, newest first (unreadable memory: none)."""
+def recent_catalogs() -> list[Location]:
+    """The catalogs opened last, newest first: files, and server addresses (strings);
+    unreadable memory: none."""
     try:
         names = json.loads(recent_file().read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
     if not isinstance(names, list):
         return []
-    return [Path(name) for name in names if isinstance(name, str)][:RECENT]
+    found = [n if is_server_location(n) else Path(n) for n in names if isinstance(n, str)]
+    return found[:RECENT]
 
 
-def remember(path: Path) -> None:
-    """`path` first among the recent catalogs; a memory that cannot be written is skipped."""
-    path = Path(path).expanduser().resolve()
-    kept = [str(path)] + [str(p) for p in recent_catalogs() if p != path]
+def location_of(catalog: Catalog) -> Location:
+    """Where a catalog is, as Open Recent keeps it: its file, or its server's address
+    without any password."""
+    return catalog.location if catalog.is_server else catalog.path.expanduser().resolve()
+
+
+def remember(location: Location) -> None:
+    """`location` first among the recent catalogs; a memory that cannot be written is skipped.
+    A server address is kept as given: pass it without its password (`location_of`)."""
+    if not isinstance(location, str):
+        location = Path(location).expanduser().resolve()
+    kept = [str(location)] + [str(p) for p in recent_catalogs() if p != location]
     try:
         recent_file().parent.mkdir(parents=True, exist_ok=True)
         recent_file().write_text(json.dumps(kept[:RECENT], indent=1), encoding="utf-8")
@@ -71,8 +87,11 @@ def is_sample(catalog: Catalog) -> bool:
 
 
 def title_of(catalog: Catalog) -> str:
-    """The catalog as the window's title names it: its file without the suffix."""
-    return catalog.name if catalog.is_server else Path(catalog.name).stem
+    """The catalog as the window's title names it: its file without the suffix, or its
+    database and the server's address (never a password)."""
+    if catalog.is_server:
+        return f"{catalog.name} at {catalog.location}"
+    return Path(catalog.name).stem
 
 
 def _reset(catalog: Catalog) -> Generator[Progress, None, Path | None]:
@@ -85,10 +104,26 @@ def _reset(catalog: Catalog) -> Generator[Progress, None, Path | None]:
         return backups.restore_open(catalog, backups.find(catalog.path, str(empty)))
 
 
+def _name(location: Location) -> str:
+    """How Open Recent names a catalog: its file's name, or its database's on a server."""
+    if not isinstance(location, str):
+        return location.name
+    try:
+        return f"{catalogs.server_name(location)} (server)"
+    except CuratorError:  # an address the memory file was given by hand
+        return location
+
+
+def _where(location: Location) -> str:
+    """What tells two catalogs of one name apart: the file's folder, the server's address."""
+    return location if isinstance(location, str) else location.parent.name
+
+
 class CatalogActions(QObject):
     """The File menu's catalog actions; `open_asked` goes to whoever owns the windows."""
 
-    open_asked = Signal(object, bool)  # a catalog file, and whether it is to be made anew
+    # a catalog file or a server address (a str), and whether it is to be made anew
+    open_asked = Signal(object, bool)
     reset_done = Signal(str)  # the sample catalog is empty again: a message; fill it now
 
     def __init__(self, window: QMainWindow, catalog: Catalog, tasks: TaskRunner) -> None:
@@ -105,6 +140,9 @@ class CatalogActions(QObject):
         self.open_action.setShortcut(QKeySequence("Ctrl+O"))
         self.open_action.setProperty(HELP, "Open another catalog in place of this one")
         self.open_action.triggered.connect(self.choose_existing)
+        self.server_action = QAction("Open Catalog on a &Server…", window)
+        self.server_action.setStatusTip("Open a catalog the team shares on a PostgreSQL server")
+        self.server_action.triggered.connect(lambda: self.choose_server())
         self.recent_menu = QMenu("Open &Recent", window)
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self.reset_action = QAction("Reset &Sample Catalog…", window)
@@ -116,14 +154,14 @@ class CatalogActions(QObject):
         self._fill_recent()
 
     def add_to(self, menu: QMenu) -> None:
-        menu.addActions([self.new_action, self.open_action])
+        menu.addActions([self.new_action, self.open_action, self.server_action])
         menu.addMenu(self.recent_menu)
         menu.addAction(self.reset_action)
 
     # --- choosing a catalog ---------------------------------------------------------------
     def _start_folder(self) -> str:
-        recent = recent_catalogs()
-        return str(recent[0].parent if recent else Path.home())
+        files = [p for p in recent_catalogs() if isinstance(p, Path)]
+        return str(files[0].parent if files else Path.home())
 
     def choose_new(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
@@ -153,19 +191,29 @@ class CatalogActions(QObject):
         if path:
             self.open_asked.emit(Path(path), False)
 
+    def choose_server(self, address: str = "", problem: str = "") -> ServerDialog:
+        """Ask for a server catalog's address (and a password); open it once given."""
+        dialog = ServerDialog(self.window, address, problem)
+        dialog.accepted.connect(lambda: self.open_asked.emit(dialog.address, False))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
-        shown = [p for p in recent_catalogs() if self.catalog.is_server or p != self._path()]
-        names = [p.name for p in shown]
-        for path in shown:
-            same_name = names.count(path.name) > 1  # catalog.sqlite, as each is first offered
+        here = location_of(self.catalog)
+        shown = [p for p in recent_catalogs() if p != here]
+        names = [_name(p) for p in shown]
+        for location in shown:
+            name = _name(location)
+            same_name = names.count(name) > 1  # catalog.sqlite, as each is first offered
             action = self.recent_menu.addAction(
-                f"{path.name} — {path.parent.name}" if same_name else path.name
+                f"{name} — {_where(location)}" if same_name else name
             )
-            action.setToolTip(str(path))
-            action.setStatusTip(str(path))
-            if path.exists():
-                action.triggered.connect(lambda _=False, p=path: self.open_asked.emit(p, False))
+            action.setToolTip(str(location))
+            action.setStatusTip(str(location))
+            if isinstance(location, str) or location.exists():
+                action.triggered.connect(lambda _=False, p=location: self.open_asked.emit(p, False))
             else:
                 action.setText(f"{action.text()} (not found)")
                 action.setEnabled(False)
@@ -178,11 +226,7 @@ class CatalogActions(QObject):
 
     def _clear_recent(self) -> None:
         forget_recent()
-        if not self.catalog.is_server:
-            remember(self.catalog.path)
-
-    def _path(self) -> Path:
-        return self.catalog.path.expanduser().resolve()
+        remember(location_of(self.catalog))
 
     # --- resetting the sample catalog -----------------------------------------------------
     def ask_reset(self) -> None:

@@ -33,6 +33,10 @@ from curator.ui.shortcuts import HELP
 from curator.ui.tasks import Task, TaskRunner
 
 DAILY_CHECK_MS = 3_600_000  # how often an open window asks whether the day's backup is due
+SERVER_BACKUPS = (
+    "A catalog on a database server is backed up, checked and restored by its server "
+    "(pg_dump, its administrator's schedule), not by curator."
+)
 
 # The works to export (the selection) and the search shown, or None when pending edits
 # cannot be saved and nothing should be exported yet.
@@ -83,6 +87,10 @@ class FileActions(QObject):
         self.export_action.triggered.connect(self.choose_and_export)
         self.backups_action = QAction("&Backups…", window)
         self.backups_action.triggered.connect(self.show_backups)
+        if catalog.is_server:  # the services refuse it too, in words
+            self.backups_action.setEnabled(False)
+            self.backups_action.setToolTip(SERVER_BACKUPS)
+            self.backups_action.setStatusTip(SERVER_BACKUPS)
         # a window left open for days still makes each day's backup
         self.daily_timer = QTimer(self, interval=DAILY_CHECK_MS)
         self.daily_timer.timeout.connect(self.daily_backup)
@@ -93,6 +101,7 @@ class FileActions(QObject):
         menu.addAction(self.export_action)
         menu.addSeparator()
         menu.addAction(self.backups_action)
+        menu.setToolTipsVisible(True)  # why Backups… is not offered on a server
 
     def daily_backup(self) -> Task:
         """The day's backup, in the background (a large catalog takes seconds to copy). A

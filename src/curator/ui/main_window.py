@@ -51,6 +51,7 @@ from curator.ui.catalog_menu import CatalogActions, title_of
 from curator.ui.export_dialog import ExportDialog
 from curator.ui.file_actions import FileActions
 from curator.ui.history_view import HistoryPanel
+from curator.ui.live import LiveRefresh
 from curator.ui.review.panel import SHORTCUTS, ReviewPanel
 from curator.ui.shortcuts import HELP, MenuKeys, show_help
 from curator.ui.tasks import Task, TaskRunner
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
     def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.catalog = catalog
+        self.live = LiveRefresh(self)  # what others change, from now on: shown as it comes
         self.tasks = TaskRunner(self)
         self.reads = TaskRunner(self)  # searches: never queued behind an import or a scan
         self._searching = 0  # the newest search; an older one's answer is dropped
@@ -92,6 +94,7 @@ class MainWindow(QMainWindow):
         self.editor.set_venue_names(works.venue_names(self.catalog))
         self._shown(None)  # the table's sort has read the ids already
         self._update_undo_actions()
+        self.live.start()
 
     # --- construction -----------------------------------------------------------------
     def _build_widgets(self) -> None:
@@ -266,7 +269,7 @@ class MainWindow(QMainWindow):
 
     def _shown(self, selected: int | None, counting: bool = False) -> None:
         """New ids are in the table: select the work that was selected, or the first."""
-        self._update_counts(counting)
+        self.update_counts(counting)
         kept = selected is not None and self._place(lambda: self.select_work(selected))
         if not kept and self.model.rowCount():
             self._place(lambda: self.table.selectRow(0))
@@ -288,7 +291,7 @@ class MainWindow(QMainWindow):
         self.table.scrollTo(index)
         return True
 
-    def _update_counts(self, counting: bool = False) -> None:
+    def update_counts(self, counting: bool = False) -> None:
         stats = works.stats(self.catalog)
         shown = self.model.rowCount()
         filtered = f"{shown:,} shown · " if self.model.query.search else ""
@@ -339,7 +342,7 @@ class MainWindow(QMainWindow):
         # Refresh just this row (reloading 100k rows after every save would stall typing).
         self.model.replace_row(works.row(self.catalog, work.id))
         self.editor.set_venue_names(works.venue_names(self.catalog))
-        self._update_counts()
+        self.update_counts()
         self.history.refresh()
         self._update_undo_actions()
         self.statusBar().showMessage("Saved.", 3000)
@@ -429,6 +432,7 @@ class MainWindow(QMainWindow):
 
     def _after_restore(self, message: str) -> None:
         """The catalog's file is another one now: every view reads it afresh."""
+        self.live.restart()
         self.steps.forget()
         self.editor.show_work(None)
         self._show_damage()
@@ -479,6 +483,7 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Discard:
                 event.ignore()
                 return
+        self.live.stop()  # its connection ends before the catalog's
         for task in (self.files.current_task, self.review.scan_task, self.steps.task):
             if task and not task.done:
                 task.cancel()  # rolled back; the day's backup is let finish

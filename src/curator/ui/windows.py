@@ -1,6 +1,6 @@
 """The windows the app has open, one catalog each: opening another catalog (File › New Catalog…,
-Open Catalog…, Open Recent) shows it in a new window and closes the one it replaces, with its
-catalog, so every view reads the new catalog from the start."""
+Open Catalog…, Open Catalog on a Server…, Open Recent) shows it in a new window and closes the
+one it replaces, with its catalog, so every view reads the new catalog from the start."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from curator.domain.errors import CuratorError, DamagedCatalogError
 from curator.services import backups, history
-from curator.services.catalogs import Catalog, open_default
-from curator.ui.catalog_menu import is_sample, remember
+from curator.services.catalogs import Catalog, is_server_location, open_default, shown
+from curator.ui.catalog_menu import Location, is_sample, location_of, remember
 from curator.ui.main_window import MainWindow
 
 
@@ -67,18 +67,20 @@ class Windows(QObject):
         else:
             window.show()
         window.files.daily_backup()
-        if not catalog.is_server:
-            remember(catalog.path)
+        remember(location_of(catalog))
         if samples_if_new and history.is_new(catalog):
             window.import_samples()
         return window
 
-    def open_catalog(self, old: MainWindow, path: Path, new: bool) -> MainWindow | None:
-        """Open the catalog at `path` (made anew if `new`) in place of `old`'s: a new window
-        shows it and `old` closes, unless it keeps edits it cannot save (then the new one
-        closes instead)."""
-        if not old.catalog.is_server and path.resolve() == old.catalog.path.resolve():
-            old.statusBar().showMessage(f"{path.name} is the catalog open here.", 5000)
+    def open_catalog(self, old: MainWindow, path: Location, new: bool) -> MainWindow | None:
+        """Open the catalog at `path` (a file, made anew if `new`, or a server address) in
+        place of `old`'s: a new window shows it and `old` closes, unless it keeps edits it
+        cannot save (then the new one closes instead). A server that cannot be opened asks
+        for its address and password again, saying why."""
+        server = is_server_location(path)
+        if _same(old.catalog, path):
+            name = old.catalog.location if server else Path(path).name
+            old.statusBar().showMessage(f"{name} is the catalog open here.", 5000)
             return None
         catalog: Catalog | None
         try:
@@ -86,7 +88,10 @@ class Windows(QObject):
         except DamagedCatalogError as exc:
             catalog = offer_restore(Path(str(exc.path)), exc, old)
         except CuratorError as exc:
-            QMessageBox.warning(old, "Curator", f"Cannot open {path}.\n\n{exc}")
+            if server:
+                old.catalogs.choose_server(shown(path), str(exc))
+            else:
+                QMessageBox.warning(old, "Curator", f"Cannot open {path}.\n\n{exc}")
             return None
         if catalog is None:
             return None
@@ -101,3 +106,10 @@ class Windows(QObject):
             self.open.remove(window)
         window.catalog.close()
         window.deleteLater()
+
+
+def _same(catalog: Catalog, location: Location) -> bool:
+    """Whether `location` is where `catalog` is (a server's address: password or not)."""
+    if is_server_location(location):
+        return catalog.is_server and shown(location) == catalog.location
+    return not catalog.is_server and Path(location).resolve() == catalog.path.resolve()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -173,8 +173,31 @@ class WorkTableModel(QAbstractTableModel):
 
     def replace_row(self, new: WorkRow) -> None:
         row = self.row_of(new.id)
-        if row is None:
-            return
+        if row is not None:
+            self.replace_row_at(row, new)
+
+    def refresh_works(self, changed: Collection[int]) -> set[int]:
+        """Read again the rows of works changed elsewhere: a row shown changes in place
+        (dataChanged), the row of a work gone (merged away) leaves; the rest of the table is
+        not read. Returns the changed works that exist but are not shown (new ones, or ones
+        the search does not find)."""
+        wanted = set(changed)
+        found = {r.id: r for r in works.rows_of(self._catalog, sorted(wanted))}
+        shown = [(row, i) for row, i in enumerate(self._ids) if i in wanted]
+        gone = [row for row, i in shown if i not in found]
+        for row in reversed(gone):  # from the bottom: the rows above keep their numbers
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._ids[row]
+            self.endRemoveRows()
+        if gone:
+            self._pages.clear()  # the rows below moved up: their pages are read again
+        for row, work_id in enumerate(self._ids) if gone else shown:
+            new = found.get(work_id) if work_id in wanted else None
+            if new is not None:
+                self.replace_row_at(row, new)
+        return set(found) - {i for _, i in shown}
+
+    def replace_row_at(self, row: int, new: WorkRow) -> None:
         page = self._pages.get(row // PAGE)
         if page is not None:
             page[row % PAGE] = new

@@ -274,6 +274,34 @@ class Decisions(QWidget):
             self.picks, self.typed = {}, {}
             self._render()
 
+    def drop_settled(self, changed: Collection[int] | None) -> None:
+        """Someone else changed the catalog (`changed`: the works; None: anything): pairs
+        whose works were merged away or that were decided elsewhere leave the queue, not
+        counted as this window's; the works shown are read again if they changed."""
+        open_now = self.model.open_candidates()
+        if not open_now:
+            return
+        still, rows = candidate_service.still_open(self.catalog, open_now)
+        self.model.update_rows(rows)  # titles edited elsewhere
+        current = self.candidate
+        if len(still) < len(open_now):
+            kept = {c.works for c in still}
+            row = self.queue.currentIndex().row()
+            self.model.remove(lambda c: c.works not in kept)
+            if current is not None and current.works in kept:
+                row = self.model.row_of(current.works) or 0
+            else:
+                self.candidate = current = None
+            self.select_row(row)
+        self._update_status()
+        if current is None or (changed is not None and not set(self.group) & set(changed)):
+            return
+        before = self.comparison
+        self._show(current)
+        if self.comparison != before:
+            self.picks, self.typed = {}, {}
+            self._render()
+
     def merge_all_sure(self) -> None:
         if self.scan_task is not None:
             return

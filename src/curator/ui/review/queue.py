@@ -95,6 +95,12 @@ class CandidateModel(QAbstractTableModel):
         moved = [replace(c, a=min(o, survivor), b=max(o, survivor)) for o, c in best.items()]
         self.set_candidates(rest + moved, self._rows)
 
+    def update_rows(self, rows: dict[int, WorkRow]) -> None:
+        """The works' rows read again (titles edited elsewhere)."""
+        self._rows.update(rows)
+        if self._shown:
+            self.dataChanged.emit(self.index(0, 2), self.index(len(self._shown) - 1, 3))
+
     def remove(self, drop: Callable[[Candidate], bool]) -> None:
         self.beginResetModel()
         self._all = [c for c in self._all if not drop(c)]
