@@ -64,6 +64,7 @@ class LiveRefresh(QObject):
         self.window = window
         self.seen = self._newest()  # before the views read the catalog: nothing is missed
         self.watch_thread: WatchThread | None = None
+        self.watching = False  # between start and stop: a notice still queued is dropped after
         self.gather = QTimer(self, singleShot=True, interval=GATHER_MS)
         self.gather.timeout.connect(self.check)
 
@@ -80,6 +81,7 @@ class LiveRefresh(QObject):
         except CuratorError as exc:
             self.window.statusBar().showMessage(f"Changes made elsewhere will not show: {exc}")
             return
+        self.watching = True
         self.watch_thread = WatchThread(watcher, self)
         self.watch_thread.noticed.connect(self.gather.start)
         self.watch_thread.start()
@@ -87,6 +89,7 @@ class LiveRefresh(QObject):
 
     def stop(self) -> None:
         """Before the window closes or its catalog is replaced."""
+        self.watching = False
         self.gather.stop()
         if self.watch_thread is not None:
             self.watch_thread.stop()
@@ -100,6 +103,8 @@ class LiveRefresh(QObject):
 
     def check(self) -> None:
         """Read what happened since the window last looked; refresh what others touched."""
+        if not self.watching:
+            return
         try:
             theirs = watching.theirs(found := changes.since(self.window.catalog, self.seen))
         except CuratorError as exc:  # the server away for a moment: the next notice retries
