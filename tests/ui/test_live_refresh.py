@@ -95,6 +95,24 @@ def test_a_merge_in_another_window_shows_here_row_by_row(
     assert "64 works" in here.counts_label.text()
 
 
+def test_the_work_shown_merged_away_elsewhere_gives_way_to_the_one_it_went_into(
+    qtbot: QtBot, two: tuple[MainWindow, MainWindow]
+) -> None:
+    here, there = two
+    shown, into = here.model.work_id(0), here.model.work_id(3)
+    assert here.editor.work is not None and here.editor.work.id == shown
+
+    with qtbot.waitSignal(here.live.refreshed, timeout=HANG):
+        decisions.merge(there.catalog, [into, shown], keep=into)
+
+    assert here.model.row_of(shown) is None
+    assert here.editor.work is not None and here.editor.work.id == into
+    assert here.editor.work.record_ids == works.work(here.catalog, into).record_ids
+    assert f"Work {shown}, shown here, is part of work {into} now" in (
+        here.statusBar().currentMessage()
+    )
+
+
 def test_an_edit_from_the_command_line_shows_in_the_row_and_the_open_work(
     qtbot: QtBot, two: tuple[MainWindow, MainWindow], shared: Location
 ) -> None:

@@ -139,23 +139,37 @@ class LiveRefresh(QObject):
     def _refresh_works(self, changed: frozenset[int]) -> str:
         """The rows of `changed` read again; works the table does not show (new ones): the
         table's ids read again, the rows still read only as they come into view. The work
-        in the editor is read again, unless it holds edits (then a note says so)."""
+        in the editor is read again, unless it holds edits (then a note says so); merged
+        away, the work it went into is shown."""
         w = self.window
+        editing, edits = w.editor.work, bool(w.editor.changes())
         if len(changed) > MANY or w.searching or w.model.refresh_works(changed):
             w.refresh()
             return ""
         w.update_counts()
-        editing = w.editor.work
-        if editing is None or editing.id not in changed or w.model.row_of(editing.id) is None:
+        if editing is None or editing.id not in changed:
             return ""
-        if w.editor.changes():  # never overwritten: saving then checks them against theirs
+        gone = w.model.row_of(editing.id) is None
+        if edits:  # never overwritten: saving then checks them against theirs
             return (
-                f". Work {editing.id}, which you are editing, was changed too: your edits "
-                "are kept, and saving them checks them against that change."
+                f". Work {editing.id}, which you are editing, was "
+                f"{'merged away' if gone else 'changed too'}: your edits are kept on screen"
+                f"{'' if gone else ', and saving them checks them against that change'}."
             )
+        if gone:
+            return self._show_merged_into(editing.id, changed)
         try:
             w.editor.show_work(works.work(w.catalog, editing.id))
             w.sources.show_records(works.records(w.catalog, editing.id))
         except CuratorError:  # gone meanwhile: the next notice removes its row
             pass
         return ""
+
+    def _show_merged_into(self, gone: int, changed: frozenset[int]) -> str:
+        """The work shown was merged away: show the one it went into (the changed work the
+        table still shows)."""
+        w = self.window
+        into = next((i for i in sorted(changed) if w.model.row_of(i) is not None), None)
+        if into is None or not w.select_work(into):
+            return ""
+        return f". Work {gone}, shown here, is part of work {into} now."
