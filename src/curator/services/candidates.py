@@ -71,6 +71,7 @@ def _reused(reused: kept_scans.Reused, cache: ScanCache | None) -> Generator[Pro
     if cache is not None:
         cache.model = reused.model
         cache.kept_from = reused.origin
+        cache.rows_read = 0
     result = Found(reused.candidates)
     result.kept = reused.origin
     return result

@@ -3,7 +3,8 @@ them and the catalog version (newest event id) it read them at, so that a rescan
 the database only the works the log says changed since, not every row again.
 
 The log says which works each step touched (`events.since`); a venue renamed or retyped changes
-what its works read, so those are read again too. A step that does not say what it touched (a
+what its works read, so the venues (a small table) are compared with those kept, and the works
+of one that changed are read again too. A step that does not say what it touched (a
 newer curator's, an old import) makes the next scan read everything. After each refresh the
 copy is checked against the catalog's tally of works (count, ids, row versions, summed on the
 database): a change the log did not tell of shows there, and everything is read again.
@@ -20,6 +21,7 @@ from curator.events.since import since
 from curator.matching import engine
 from curator.services.kept_scans import ScanOrigin
 from curator.store import queries, scans
+from curator.store import venues as venue_store
 from curator.store.catalog import Catalog
 
 _log = logging.getLogger(__name__)
@@ -39,11 +41,12 @@ class ScanCache(engine.ScanCache):
         self.keep_works = keep_works
         self.rows_read = 0
         self._works: dict[int, tuple[WorkFeatures, int]] = {}  # id -> (features, row version)
+        self._venues: dict[int, tuple[str, str]] = {}  # id -> (name, kind): what works read
         self._read_at: tuple[str, int, str | None] | None = None  # location, version, stamp
         self.kept_from: ScanOrigin | None = None  # the kept scan the last full scan read
 
     def forget_works(self) -> None:
-        self._works, self._read_at = {}, None
+        self._works, self._venues, self._read_at = {}, {}, None
 
 
 def current_works(
@@ -60,15 +63,19 @@ def current_works(
             cache.rows_read = len(works)
             cache.forget_works()
         return works
-    if not _refreshed(s, catalog, version, cache):
+    venues = {v.id: (v.name, v.kind) for v in venue_store.venues(s)}
+    if not _refreshed(s, catalog, version, cache, venues):
         rows = queries.feature_rows(s)
         cache._works = {f.id: (f, v) for f, v in rows}
         cache.rows_read = len(rows)
+    cache._venues = venues
     cache._read_at = (catalog.location, version, scans.event_stamp(s, version))
     return [cache._works[i][0] for i in sorted(cache._works)]
 
 
-def _refreshed(s: Session, catalog: Catalog, version: int, cache: ScanCache) -> bool:
+def _refreshed(
+    s: Session, catalog: Catalog, version: int, cache: ScanCache, venues: dict[int, tuple[str, str]]
+) -> bool:
     """Bring the kept works up to `version` by reading only what changed; False when that
     cannot be done and everything must be read."""
     if cache._read_at is None or not cache._works:
@@ -81,6 +88,10 @@ def _refreshed(s: Session, catalog: Catalog, version: int, cache: ScanCache) -> 
     changed = _changed_since(s, read_version) if read_version < version else set()
     if changed is None:
         return False
+    renamed = {
+        v for v in venues.keys() | cache._venues.keys() if venues.get(v) != cache._venues.get(v)
+    }
+    changed |= set(queries.work_ids_at_venues(s, renamed))
     works = dict(cache._works)
     for wid in changed:
         works.pop(wid, None)
@@ -95,13 +106,9 @@ def _refreshed(s: Session, catalog: Catalog, version: int, cache: ScanCache) -> 
 
 
 def _changed_since(s: Session, after: int) -> set[int] | None:
-    """The works whose features may have changed after event `after`; None: maybe any."""
-    found = since(s, after)
-    works = found.works(others_only=False)
-    if works is None:
-        return None
-    venues = {ids[0] for step in found.steps for kind, *ids in step.touched if kind == "venue"}
-    return set(works) | set(queries.work_ids_at_venues(s, venues))
+    """The works the steps logged after event `after` touched; None: maybe any."""
+    works = since(s, after).works(others_only=False)
+    return None if works is None else set(works)
 
 
 def _tally(works: dict[int, tuple[WorkFeatures, int]]) -> tuple[int, int, int]:
