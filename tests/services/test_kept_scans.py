@@ -12,14 +12,17 @@ from sqlmodel import select
 
 from curator.domain.matching import Candidate
 from curator.domain.progress import drain
+from curator.export.bibtex import ExportOptions
 from curator.matching import engine
 from curator.services import (
     candidates,
     changes,
     decisions,
+    exporting,
     history,
     importing,
     kept_scans,
+    venues,
     works,
 )
 from curator.store import authors, scans
@@ -211,3 +214,26 @@ def test_the_settings_name_the_engine_code(seeded: Catalog) -> None:
     drain(candidates.scan(seeded))
     with seeded.read() as s:
         assert scans.latest(s, changes.newest(seeded), made_by) is not None
+
+
+def test_steps_a_scan_never_reads_leave_the_kept_scan_in_use(
+    seeded: Catalog, bobs: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An export gives works citation keys, a librarian turns a venue suggestion down: the
+    log moves on, the duplicates do not. An edit after them does."""
+    first = drain(candidates.scan(seeded))
+    computed_at = changes.newest(seeded)
+    plan = exporting.plan(seeded)
+    done = exporting.run_to_end(
+        exporting.export_bibtex(seeded, plan, tmp_path / "out.bib", ExportOptions())
+    )
+    assert done.new_keys
+    found = venues.suggestions(seeded)
+    if found:
+        venues.reject(seeded, found[0])
+    assert changes.newest(seeded) > computed_at
+    again = drain(candidates.scan(bobs))
+    assert again.kept is not None and again.kept.catalog_version == computed_at
+    assert list(again) == list(first) == computed(seeded, monkeypatch)
+    edit(seeded, tmp_path)
+    assert drain(candidates.scan(bobs)).kept is None

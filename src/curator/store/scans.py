@@ -33,11 +33,11 @@ class KeptScan:
 
 
 def latest(s: Session, catalog_version: int, settings: str) -> KeptScan | None:
-    """The newest result kept for this catalog version and these settings, if any."""
+    """The newest result kept with these settings at this catalog version or before, if any."""
     row = s.exec(
         select(ScanResult)
-        .where(ScanResult.catalog_version == catalog_version, ScanResult.settings == settings)
-        .order_by(col(ScanResult.id).desc())
+        .where(col(ScanResult.catalog_version) <= catalog_version, ScanResult.settings == settings)
+        .order_by(col(ScanResult.catalog_version).desc(), col(ScanResult.id).desc())
         .limit(1)
     ).first()
     if row is None or row.id is None:
