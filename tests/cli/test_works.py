@@ -267,3 +267,14 @@ def test_merging_works_decided_distinct_needs_force(
     assert code == 1 and "--force" in err
     code, _, _ = run(capsys, "--db", db, "merge", "1", "2", "--force")
     assert code == 0
+
+
+def test_candidates_say_when_they_come_from_a_kept_scan(
+    capsys: pytest.CaptureFixture[str], db: str
+) -> None:
+    run(capsys, "--db", db, "seed")
+    code, first, err = run(capsys, "--db", db, "candidates")
+    assert code == 0 and "from the scan" not in err
+    code, again, err = run(capsys, "--db", db, "candidates")
+    assert code == 0 and again == first
+    assert ", from the scan made by you at " in err

@@ -64,7 +64,8 @@ def cmd_candidates(catalog: Catalog, args: argparse.Namespace) -> int:
         return EXIT_OK
     for c in found:
         print(f"{c.a:>6} {c.b:>6}  {c.score:.3f}  {c.band.value:<8} {'; '.join(c.reasons)}")
-    print(counted(len(found), "candidate"), file=sys.stderr)
+    origin = f", from {found.kept}" if found.kept else ""  # the catalog unchanged since it
+    print(counted(len(found), "candidate") + origin, file=sys.stderr)
     return EXIT_OK
 
 
