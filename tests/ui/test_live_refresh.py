@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from curator.services import changes, decisions, importing, works
+from curator.services import changes, decisions, importing, venues, works
 from curator.store.catalog import open_catalog
 from curator.ui.catalog.work_table import COL_TITLE
 from curator.ui.main_window import MainWindow
@@ -156,6 +156,19 @@ def test_edits_typed_here_are_never_overwritten_by_anothers(
     said = here.statusBar().currentMessage()
     assert said.startswith("Edit year of work") and f"Work {work.id}, which you are editing" in said
     here.editor.show_work(here.editor.work)  # dropped: closing never asks
+
+
+def test_a_venue_renamed_elsewhere_shows_in_the_venues_view(
+    qtbot: QtBot, two: tuple[MainWindow, MainWindow]
+) -> None:
+    here, there = two
+    here.views.setCurrentWidget(here.venues)
+    venue = here.venues.model.rows()[0]
+    with qtbot.waitSignal(here.live.refreshed, timeout=HANG) as seen:
+        venues.rename(there.catalog, venue.id, "Renamed on another machine")
+    assert seen.args[0].venues
+    names = {v.id: v.name for v in here.venues.model.rows()}
+    assert names[venue.id] == "Renamed on another machine"
 
 
 def test_this_windows_own_steps_are_passed_over(

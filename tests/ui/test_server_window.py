@@ -105,6 +105,7 @@ def test_open_catalog_on_a_server_replaces_the_window(
 
     (second,) = windows.open
     assert second is not first and second.catalog.is_server
+    assert first.live.watch_thread is None  # the replaced window stopped watching its file
     assert second.catalog.location == server.hide_password(address)
     assert _listening(second.catalog) == 1  # its watcher
     second.catalogs.recent_menu.aboutToShow.emit()
