@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from curator.domain.catalog import WorkView
-from curator.domain.errors import DamagedCatalogError
+from curator.domain.errors import ChangedSinceOpened, CuratorError, DamagedCatalogError
 from curator.domain.report import counted
 from curator.export.bibtex import ExportOptions
 from curator.services import works
@@ -35,6 +35,7 @@ from curator.services.exporting import ExportPlan
 from curator.services.works import Query
 from curator.ui.about import show_about
 from curator.ui.backups_dialog import DamageBanner
+from curator.ui.catalog.conflicts import ConflictDialog
 from curator.ui.catalog.editor import WorkEditor
 from curator.ui.catalog.sources import SourcesPanel
 from curator.ui.catalog.work_table import (
@@ -336,7 +337,27 @@ class MainWindow(QMainWindow):
         self.search.selectAll()
 
     def _save_work(self, work_id: int, changes: dict[str, Any]) -> WorkView:
-        return works.edit_work(self.catalog, work_id, changes)
+        """Save against the work as the editor opened it; if someone changed it since, the
+        librarian chooses field by field (`ConflictDialog`) and her typed values stay in the
+        form meanwhile."""
+        try:
+            return works.edit_work(self.catalog, work_id, changes, opened=self.editor.work)
+        except ChangedSinceOpened as conflict:
+            if conflict.gone:
+                raise CuratorError(f"Not saved: {conflict}.") from None
+            self.conflict_dialog = ConflictDialog(conflict, self)
+            self.conflict_dialog.accepted.connect(partial(self._save_choice, conflict))
+            self.conflict_dialog.open()
+            raise CuratorError(f"Not saved yet: {conflict}. Choose what to keep.") from None
+
+    def _save_choice(self, conflict: ChangedSinceOpened) -> None:
+        """Save the librarian's choice against the work as it is now (a further change by
+        someone else meanwhile asks again)."""
+        assert conflict.now is not None
+        self.editor.show_work(conflict.now)  # what the choice is saved against
+        for field, value in self.conflict_dialog.choices().items():
+            self.editor.inputs[field].put(value)  # the form's own values, given back
+        self.editor.save()
 
     def _on_saved(self, work: WorkView) -> None:
         # Refresh just this row (reloading 100k rows after every save would stall typing).
