@@ -1,5 +1,6 @@
 """Measures one generated catalog on a PostgreSQL server beside the same catalog in a SQLite file:
-import, a full duplicate scan, search keystrokes and the next candidate (issue 18).
+import, a full duplicate scan, a second librarian's scan (the kept result) and a rescan after an
+edit, venue suggestions, search keystrokes and the next candidate (issue 18).
 
 Usage: python benchmarks/server_bench.py [--works 100000] [--candidates 10000] [--repeat 5]
 The server is the tests' throwaway one (`tests/postgres.py`), reached through a Unix socket; its
@@ -24,11 +25,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/postgres.p
 
 import psycopg
 from PySide6.QtWidgets import QApplication
+from sqlalchemy import text as sql
 from tests.postgres import Server, running_server
 
+from curator.domain.matching import Candidate
 from curator.domain.progress import drain
 from curator.services import candidates as candidate_service
 from curator.services import importing, works
+from curator.services import venues as venue_service
+from curator.store import queries
 from curator.store.catalog import Catalog, open_catalog
 from curator.ui.catalog.work_table import PAGE
 from curator.ui.review.panel import ReviewPanel
@@ -105,6 +110,9 @@ def measure(
     took, found = seconds(lambda: drain(candidate_service.scan(catalog, None, cache)))
     out["full duplicate scan"] = f"{took:.2f} s"
     out["  candidates found"] = f"{len(found):,}"
+    out.update(second_scans(catalog, cache, found))
+    took, _ = seconds(lambda: venue_service.suggestions(catalog, [c.works for c in found]))
+    out["venue suggestions (with the scan's pairs)"] = f"{took * 1000:.0f} ms"
     for label, text in SEARCHES.items():
         hits = keystroke(catalog, text)  # warm, as a second keystroke finds it
         median, worst = spread(lambda t=text: keystroke(catalog, t), args.repeat)
@@ -113,6 +121,36 @@ def measure(
     opened, median, worst = next_candidate(catalog, args.candidates)
     out["review: open the queue"] = f"{opened * 1000:.0f} ms"
     out["next candidate (median / worst of 100)"] = f"{median * 1000:.1f} / {worst * 1000:.1f} ms"
+    return out
+
+
+def second_scans(
+    catalog: Catalog, cache: candidate_service.ScanCache, found: list[Candidate]
+) -> Figures:
+    """A second librarian's full scan of the unchanged catalog (another Catalog object, as
+    another machine opens it: the kept result read), then the first one's rescan after one
+    edit (the window's cache: on a server only the changed works are read)."""
+    out: Figures = {}
+    other = open_catalog(catalog.address)
+    try:
+        took, again = seconds(lambda: drain(candidate_service.scan(other)))
+    finally:
+        other.close()
+    assert again.kept is not None and list(again) == list(found), "the kept scan was not read"
+    out["second librarian's scan (kept result)"] = f"{took * 1000:.0f} ms"
+    with catalog.read() as s:  # untimed: how big the kept result is
+        size = s.execute(sql("SELECT max(length(result)) FROM scanresult")).scalar_one()
+    out["  kept result"] = f"{size / 1024:.1f} KB"
+    with catalog.read() as s:  # what a scan without the window's cache reads each time
+        took, rows = seconds(lambda: queries.feature_rows(s))
+    text_mb = sum(len(f.title or "") + len(f.abstract or "") for f, _ in rows) / 2**20
+    out["read every work for a scan"] = f"{took:.2f} s"
+    out["  titles and abstracts read"] = f"{text_mb:.0f} MB"
+    first = works.ordered_ids(catalog)[0]
+    works.edit_work(catalog, first, {"title": "A title edited by the benchmark"})
+    took, _ = seconds(lambda: drain(candidate_service.scan(catalog, None, cache)))
+    out["rescan after one edit (window's cache)"] = f"{took:.2f} s"
+    out["  works read from the catalog"] = f"{cache.rows_read:,}"
     return out
 
 

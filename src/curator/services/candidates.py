@@ -40,10 +40,13 @@ def scan(
     """All open candidates (or those touching `new_ids`), best first; decided pairs never appear.
 
     A full scan of a catalog nobody has changed since a full scan was kept (by anyone, in
-    any program of the same settings) reads that one instead (`Found.kept` says whose).
+    any program of the same settings: `kept_scans`) reads that one instead (`Found.kept`
+    says whose); a full scan made here is kept, decided pairs already taken out (the same
+    catalog version has the same decisions).
+
     Pass the same `cache` to every scan of one catalog (the window does) and a rescan
     tokenises only the works that changed since the last one; on a server it reads only
-    those from the database, too.
+    those from the database, too (`scan_cache`).
     """
     made_by = kept_scans.settings(FEEDS)
     with catalog.read() as s:
