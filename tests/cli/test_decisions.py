@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import getpass
 import json
+import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -139,3 +141,20 @@ def test_distinct_and_related_decide_a_group_in_one_step(
     assert code == 0 and out.startswith(f"undo: Works {a}, {b} and {c}: not duplicates")
     code, _, err = run(capsys, "--db", db, "distinct", a)
     assert code == 1 and "at least two" in err
+
+
+def test_history_times_are_on_the_librarians_own_clock(
+    capsys: pytest.CaptureFixture[str], db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TZ", "Asia/Kathmandu")  # UTC+5:45: no hour-only offset hides it
+    time.tzset()
+    try:
+        edit(capsys, db, 1, "from the shell")
+        _, out, _ = run(capsys, "--db", db, "history", "--json")
+        stored = datetime.fromisoformat(json.loads(out)[-1]["created_at"])
+        _, out, _ = run(capsys, "--db", db, "history")
+        shown = (stored.replace(tzinfo=UTC) + timedelta(hours=5, minutes=45)).strftime("%H:%M")
+        assert f" {shown}  " in out.splitlines()[-1]
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -7,6 +7,7 @@ import sys
 
 from curator.cli.output import EXIT_OK, Subcommands, print_json
 from curator.cli.works import parse_assignments
+from curator.domain.clock import local
 from curator.domain.errors import CuratorError
 from curator.domain.matching import Band
 from curator.domain.report import counted
@@ -125,9 +126,8 @@ def cmd_history(catalog: Catalog, args: argparse.Namespace) -> int:
         return EXIT_OK
     width = max((len(e.by) for e in entries), default=0)
     for e in entries:
-        print(
-            f"{e.id:>5}  {e.created_at:%Y-%m-%d %H:%M}  {e.state:<7} {e.by:<{width}}  {e.summary}"
-        )
+        when = local(e.created_at)  # stored in UTC; shown on the librarian's own clock
+        print(f"{e.id:>5}  {when:%Y-%m-%d %H:%M}  {e.state:<7} {e.by:<{width}}  {e.summary}")
     return EXIT_OK
 
 

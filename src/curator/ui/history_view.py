@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from curator.domain.clock import local
 from curator.domain.errors import CuratorError, DamagedCatalogError
 from curator.services import decisions, history
 from curator.services.catalogs import Catalog
@@ -100,7 +101,7 @@ class HistoryPanel(QWidget):
         self.tree.clear()
         grey = QColor("#888")
         for entry in self.entries:
-            when = entry.created_at.strftime("%Y-%m-%d %H:%M")
+            when = local(entry.created_at).strftime("%Y-%m-%d %H:%M")  # her own clock
             item = QTreeWidgetItem([str(entry.id), when, entry.by, entry.summary, entry.state])
             item.setData(ID, Qt.ItemDataRole.UserRole, entry.id)
             if entry.user:
