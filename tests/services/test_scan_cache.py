@@ -20,6 +20,7 @@ from curator.services import (
     venues,
     works,
 )
+from curator.store import snapshots
 from curator.store.catalog import Catalog, open_catalog
 
 
@@ -157,3 +158,25 @@ def test_a_cache_given_another_catalog_reads_everything(
         assert cache.rows_read == works.stats(other)["works"]
     finally:
         other.close()
+
+
+def test_the_pairs_decisions_cover_are_those_of_every_fingerprint(seeded: Catalog) -> None:
+    """On a server they are joined there (only the pairs come back): the same pairs as from
+    every record's fingerprint, after decisions, and a merge that moves a decided record."""
+    found = candidates.candidates(seeded)
+    decisions.distinct(seeded, *found[-1].works)
+    decisions.related(seeded, *found[-2].works)
+    decisions.merge(seeded, [found[-1].a, found[0].a])  # a decided record moves
+    with seeded.read() as s:
+        joined = snapshots.decided_work_pairs(s)
+        owners = snapshots.owners_of(
+            s, {fp for d in snapshots.decisions(s) for fp in (d.fp_a, d.fp_b)}
+        )
+        every = {
+            (min(x, y), max(x, y))
+            for d in snapshots.decisions(s)
+            for x in owners.get(d.fp_a, ())
+            for y in owners.get(d.fp_b, ())
+            if x != y
+        }
+    assert joined == every and len(joined) >= 2

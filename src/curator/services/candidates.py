@@ -124,21 +124,11 @@ def learned_from(cache: ScanCache) -> str:
 def decided_work_pairs(s: Session) -> set[tuple[int, int]]:
     """Every (smaller id, larger id) pair that a distinct or related decision covers: two
     publications, as the engine learns from them."""
-    decided = snapshots.decisions(s)
-    if not decided:
-        return set()
-    owners = snapshots.owners_of(s, {fp for d in decided for fp in (d.fp_a, d.fp_b)})
-    pairs: set[tuple[int, int]] = set()
-    for d in decided:
-        for x in owners.get(d.fp_a, ()):
-            for y in owners.get(d.fp_b, ()):
-                if x != y:
-                    pairs.add((min(x, y), max(x, y)))
-    return pairs
+    return snapshots.decided_work_pairs(s)
 
 
 # What reads the catalog for a scan: their code is part of what a kept result was made by.
-FEEDS = (queries.feature_rows, queries.merged_record_pairs, snapshots.decisions, decided_work_pairs)
+FEEDS = (queries.feature_rows, queries.merged_record_pairs, snapshots.decided_work_pairs)
 
 
 def candidates(

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, text, update
+from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, col, select
 
+from curator.store.catalog import on_server
 from curator.store.queries import get_work
 from curator.store.tables import Decision, SourceRecord, Work
 from curator.store.venues import live_venue_id
@@ -40,6 +42,9 @@ def restore(session: Session, data: dict[str, Any]) -> None:
         values.pop("version", None)  # the update moves it on (a trigger), as any update does
         for name, value in values.items():
             setattr(work, name, value)
+        # updated even where every value stays (a merge's survivor keeping its own values,
+        # with the others' records): the ORM would skip the update, the version would not move
+        flag_modified(work, "updated_at")
         session.add(work)
     session.flush()
 
@@ -101,6 +106,35 @@ def owners_of(session: Session, digests: set[str]) -> dict[str, list[int]]:
 
 def decisions(session: Session) -> list[Decision]:
     return list(session.exec(select(Decision)))
+
+
+def decided_work_pairs(session: Session) -> set[tuple[int, int]]:
+    """Every (smaller id, larger id) pair of works a decision covers: a record of one holds
+    the decision's one fingerprint, a record of the other its other. On a server the join is
+    the server's, so only the pairs travel, never every record's fingerprint."""
+    if on_server(session):
+        rows = session.execute(text(_DECIDED_PAIRS)).all()
+        return {(min(a, b), max(a, b)) for a, b in rows}
+    decided = decisions(session)
+    if not decided:
+        return set()
+    owners = owners_of(session, {fp for d in decided for fp in (d.fp_a, d.fp_b)})
+    pairs: set[tuple[int, int]] = set()
+    for d in decided:
+        for x in owners.get(d.fp_a, ()):
+            for y in owners.get(d.fp_b, ()):
+                if x != y:
+                    pairs.add((min(x, y), max(x, y)))
+    return pairs
+
+
+# SQLite would read the records twice for it (no index leads from a fingerprint alone)
+_DECIDED_PAIRS = """
+    SELECT DISTINCT ra.work_id, rb.work_id
+    FROM decision d
+    JOIN sourcerecord ra ON ra.content_hash = d.fp_a
+    JOIN sourcerecord rb ON rb.content_hash = d.fp_b
+    WHERE ra.work_id <> rb.work_id"""
 
 
 def add_decision(
