@@ -14,7 +14,7 @@ from curator.services import decisions, history, review, works
 from curator.store import authors
 from curator.store.authors import Author
 from curator.store.catalog import Catalog, open_catalog
-from tests.catalog_state import tables_state
+from tests.catalog_state import content, tables_state
 
 
 @pytest.fixture
@@ -112,3 +112,33 @@ def test_every_update_moves_the_version_on(seeded: Catalog) -> None:
     history.undo(seeded)
     third = works.work(seeded, 1).version
     assert first < second < third  # an undo too: never back to a version already seen
+
+
+def test_a_merge_of_a_work_merged_away_since_shown_says_by_whom(
+    seeded: Catalog, bob: Catalog
+) -> None:
+    """Found by the team test: the versions are checked before the works are looked up, so a
+    work merged away since it was shown is named with who merged it, not as an unknown id."""
+    versions = {w.id: w.version for w in review.compare(seeded, [2, 3]).works}
+    decisions.merge(bob, [1, 2], keep=1)
+    with pytest.raises(ChangedSinceOpened, match="work 2 was merged away or removed by bob"):
+        decisions.merge(seeded, [2, 3], versions=versions)
+
+
+def test_a_merge_that_keeps_each_value_of_the_survivor_still_moves_its_version(
+    seeded: Catalog, bob: Catalog
+) -> None:
+    """Found by the team test: a work that takes in another's records has changed even where
+    it keeps every value of its own (works 1 and 2 of the sample), and so has it when that
+    merge is undone; a screen that showed it hears who changed it, not a plain refusal."""
+    shown = review.compare(seeded, [1, 3])
+    opened = works.work(seeded, 1)
+    decisions.merge(bob, [1, 2], keep=1)
+    merged = works.work(seeded, 1)
+    assert merged.record_ids != opened.record_ids
+    assert content(merged) | {"record_ids": ()} == content(opened) | {"record_ids": ()}
+    assert merged.version > opened.version
+    with pytest.raises(ChangedSinceOpened, match="work 1 was changed by bob"):
+        review.merge(seeded, shown, {})
+    history.undo(bob)
+    assert works.work(seeded, 1).version > merged.version

@@ -46,8 +46,8 @@ def merge(
     since (`ChangedSinceOpened`): the merge decides on what the librarian saw."""
     clean = validate_changes(overrides or {})
     with catalog.write() as s:
+        works.check_versions(s, versions or {})  # first: a work merged away says by whom
         _check_mergeable(s, ids, keep, force)
-        works.check_versions(s, versions or {})
         if clean.get("citation_key"):
             works.check_key_free(s, clean["citation_key"], other_than=ids)
         payload, choices = plan(s, ids, keep, clean)

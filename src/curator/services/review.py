@@ -13,7 +13,7 @@ from typing import Any
 
 from curator.domain import bibfields
 from curator.domain.catalog import RecordView, WorkView
-from curator.domain.errors import CuratorError
+from curator.domain.errors import CuratorError, NotFoundError
 from curator.domain.fields import FIELDS as REGISTRY
 from curator.domain.merge import Choice
 from curator.services import decisions, works
@@ -195,9 +195,13 @@ def merge(
     """Merge the compared works with the librarian's picks; the default for every other field."""
     ids = [w.id for w in comparison.works]  # no `keep`: the plan stays the one shown
     versions = {w.id: w.version for w in comparison.works}  # checked again as it writes
+    try:
+        now: Comparison | None = compare(catalog, ids)
+    except NotFoundError:  # merged away: the check below says by whom
+        now = None
     with catalog.read() as s:  # a work changed or merged away: say by whom, and when
         works.check_versions(s, versions)
-    if compare(catalog, ids) != comparison:
+    if now != comparison:
         raise CuratorError(
             "these works changed since they were shown (an edit or another decision); "
             "they are shown again as they are now"
