@@ -110,6 +110,12 @@ def test_a_writer_that_waits_too_long_is_told_the_catalog_is_busy(
         assert s.execute(text("SELECT count(*) FROM work")).scalar_one() == 1
 
 
+def test_every_connection_stores_utc_and_compiles_no_plan(catalog: Catalog) -> None:
+    with catalog.read() as r:
+        assert r.execute(text("SHOW TimeZone")).scalar_one() == "UTC"
+        assert r.execute(text("SHOW jit")).scalar_one() == "off"
+
+
 def test_a_read_is_one_snapshot(catalog: Catalog, other: Catalog) -> None:
     with catalog.read() as r:
         assert r.execute(text("SELECT count(*) FROM work")).scalar_one() == 0
