@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from curator.services import changes, decisions, importing, venues, works
+from curator.services import backups, changes, decisions, importing, venues, works
 from curator.store.catalog import open_catalog
 from curator.ui.catalog.work_table import COL_TITLE
 from curator.ui.main_window import MainWindow
@@ -207,3 +207,58 @@ def test_pairs_merged_away_or_decided_elsewhere_leave_the_queue(
     assert here.review.reviewed == 0  # decided elsewhere: not this window's progress
     assert f"{len(now)} open candidate" in here.review.status.text()
     assert here.model.row_of(merged[1]) is None  # and its row left the table
+
+
+def test_works_imported_elsewhere_are_scanned_into_the_queue(
+    qtbot: QtBot, two: tuple[MainWindow, MainWindow], tmp_path: Path
+) -> None:
+    here, there = two
+    show_duplicates(qtbot, here)
+    queue = here.review.model
+    before = {c.works for c in queue.open_candidates()}
+    original = works.work(here.catalog, here.model.work_id(4))
+    listing = tmp_path / "again.bib"
+    listing.write_text(
+        "@article{again,\n"
+        f"  title = {{{original.title}}},\n"
+        f"  author = {{{' and '.join(original.authors)}}},\n"
+        f"  year = {{{original.year}}},\n"
+        "  journal = {Journal of Repeated Results},\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    run = importing.run_to_end(importing.import_files(there.catalog, [listing]))
+    assert run.ok, run.failures
+    (new_id,) = {o.work_id for o in run.reports[0].outcomes if o.work_id is not None}
+
+    def found() -> bool:
+        return any(new_id in c.works for c in queue.open_candidates())
+
+    qtbot.waitUntil(found, timeout=HANG)
+    pair = next(c.works for c in queue.open_candidates() if new_id in c.works)
+    assert original.id in pair  # the copy is paired with the work it copies
+    assert before <= {c.works for c in queue.open_candidates()}  # nothing else left the queue
+    assert here.review.reviewed == 0
+
+
+def test_a_restore_in_another_program_shows_here_whole(
+    qtbot: QtBot, two: tuple[MainWindow, MainWindow]
+) -> None:
+    here, there = two
+    if there.catalog.is_server:
+        pytest.skip("a server catalog is restored by its server (pg_dump), not by curator")
+    work_id = here.model.work_id(2)
+    before = _title(here, work_id)
+    backup = backups.now(there.catalog)
+    with qtbot.waitSignal(here.live.refreshed, timeout=HANG):
+        works.edit_work(there.catalog, work_id, {"title": "Edited, then restored away"})
+    assert _title(here, work_id) == "Edited, then restored away"
+
+    backups.restore_open(there.catalog, backup)
+
+    qtbot.waitUntil(lambda: _title(here, work_id) == before, timeout=HANG)
+    assert "restored from a backup in another program" in here.statusBar().currentMessage()
+    assert here.live.seen == changes.newest(here.catalog)
+    assert not here.history.entries[0].summary.startswith("Edit")  # the edit is gone here too
+    works.edit_work(here.catalog, work_id, {"title": "Edited after the restore"})  # writable
+    assert works.work(there.catalog, work_id).title == "Edited after the restore"

@@ -6,11 +6,14 @@ version) and tells the window; the window reads what happened since it last look
 (`changes.since`) and refreshes only what that touched: the rows of the works changed (a row of
 a work merged away leaves the table), the work open in the editor unless it holds edits, the
 history, the venues and the duplicate queue. Its own steps it has shown already: passed over.
+A catalog restored from a backup elsewhere (its log ends before what the window saw) is read
+again whole.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
@@ -105,10 +108,18 @@ class LiveRefresh(QObject):
         """Read what happened since the window last looked; refresh what others touched."""
         if not self.watching:
             return
+        catalog = self.window.catalog
         try:
-            theirs = watching.theirs(found := changes.since(self.window.catalog, self.seen))
+            theirs = watching.theirs(found := changes.since(catalog, self.seen))
+            rewound = not found.steps and changes.newest(catalog) < self.seen
         except CuratorError as exc:  # the server away for a moment: the next notice retries
             self.window.statusBar().showMessage(f"Changes made elsewhere: {exc}", 8000)
+            return
+        if rewound:  # its log ends before what was seen: restored from a backup elsewhere
+            self.window.after_restore(
+                "The catalog was restored from a backup in another program: "
+                "every view shows it as it is now."
+            )
             return
         self.seen = found.newest
         if not theirs.steps:
@@ -138,13 +149,19 @@ class LiveRefresh(QObject):
 
     def _refresh_works(self, changed: frozenset[int]) -> str:
         """The rows of `changed` read again; works the table does not show (new ones): the
-        table's ids read again, the rows still read only as they come into view. The work
+        table's ids read again, the rows still read only as they come into view, and the
+        duplicate queue scans them against the catalog. The work
         in the editor is read again, unless it holds edits (then a note says so); merged
         away, the work it went into is shown."""
         w = self.window
         editing, edits = w.editor.work, bool(w.editor.changes())
-        if len(changed) > MANY or w.searching or w.model.refresh_works(changed):
+        if len(changed) > MANY or w.searching:
             w.refresh()
+            added: Collection[int] = changed  # which are new is not known: each is scanned
+        elif added := w.model.refresh_works(changed):
+            w.refresh()
+        w.review.scan_added(added)
+        if added:
             return ""
         w.update_counts()
         if editing is None or editing.id not in changed:

@@ -84,7 +84,7 @@ class MainWindow(QMainWindow):
         self.files.works_added.connect(self.review.rescan)
         self.files.export_ended.connect(self._after_change)
         self.files.show_work.connect(self.show_work_to_fix)
-        self.files.restored.connect(self._after_restore)
+        self.files.restored.connect(self.after_restore)
         self.files.backup_failed.connect(self._on_backup_failed)
         self.steps = UndoActions(self, catalog, self.tasks, ready=self._edits_saved)
         self.steps.ended.connect(self._on_step_ended)
@@ -451,7 +451,7 @@ class MainWindow(QMainWindow):
         self._show_damage()
         self.statusBar().showMessage(f"The day's backup failed: {message}", 15000)
 
-    def _after_restore(self, message: str) -> None:
+    def after_restore(self, message: str) -> None:
         """The catalog's file is another one now: every view reads it afresh."""
         self.live.restart()
         self.steps.forget()
@@ -486,7 +486,7 @@ class MainWindow(QMainWindow):
     def _after_reset(self, message: str) -> None:
         """The sample catalog is empty again: every view reloads, then the sample listings
         are imported as this window's own steps (as on the first run)."""
-        self._after_restore(message)
+        self.after_restore(message)
         task = self.files.import_samples(report=False)  # asked for: no report to close
         said = f"{message} The sample listings are imported again."
         task.finished.connect(lambda _outcome: self.statusBar().showMessage(said, 15000))

@@ -222,6 +222,13 @@ class ReviewPanel(Decisions):
         )
         return None
 
+    def scan_added(self, work_ids: Collection[int]) -> None:
+        """Works someone else added (an import, an unmerge): scanned against the catalog, as
+        this window's own imports are, once the queue has been built (until then, the first
+        scan finds them)."""
+        if work_ids and (self.scanned or self.scan_task is not None):
+            self.rescan(work_ids)
+
     def scan(self, new_ids: Collection[int] | None = None) -> Task | None:
         """Scan in the background (only `new_ids` against the catalog, when given)."""
         if self.scan_task is not None:  # one at a time: remember what to scan next
